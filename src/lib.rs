@@ -1,0 +1,5 @@
+//! splforge: a toolchain for Splunk security content ("detection as code").
+//!
+//! The pipeline, one module per stage (see `ARCHITECTURE.md`):
+//! `load` -> `model` -> `check` -> `render` -> `package` / `docs`, with `spl` and `attack`
+//! as pure libraries the stages call, and `cli` as the only edge that prints or exits.
