@@ -1,0 +1,663 @@
+//! YAML text to a tree of [`Node`]s that remember their source span.
+//!
+//! The events come from `granit-parser` (see ARCHITECTURE.md for why). Plain scalars are
+//! resolved the way PyYAML's `safe_load` resolves them (YAML 1.1: `yes` is a bool, an
+//! unquoted `2021-04-01` is a date), because that is what contentctl, and so every repository
+//! we read, was written against.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use granit_parser::{Event, Parser, ScalarStyle, ScanError};
+
+use super::source::Span;
+
+/// Resource limits for one YAML file. Hostile input hits these, never the stack or the heap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct YamlLimits {
+    /// Deepest nesting of sequences and mappings.
+    pub max_depth: usize,
+    /// Most nodes one document may expand to, aliases counted at their expanded size.
+    pub max_nodes: usize,
+}
+
+impl Default for YamlLimits {
+    fn default() -> YamlLimits {
+        YamlLimits {
+            max_depth: 64,
+            max_nodes: 200_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Scalar),
+    Seq(Vec<Node>),
+    Map(Mapping),
+}
+
+/// A string scalar, with how it was written (needed to find positions inside it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scalar {
+    pub text: String,
+    pub style: Style,
+    /// An unquoted YAML 1.1 timestamp such as `2021-04-01`: PyYAML makes it a date.
+    pub is_timestamp: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+/// A mapping in source order. Keys are kept as nodes so findings can point at them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Mapping {
+    pub entries: Vec<(Node, Node)>,
+}
+
+impl Mapping {
+    /// The entry whose key is the string `key`.
+    pub fn entry(&self, key: &str) -> Option<&(Node, Node)> {
+        self.entries.iter().find(|(k, _)| k.as_str() == Some(key))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|(_, v)| v)
+    }
+}
+
+impl Node {
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(&s.text),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&Mapping> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// Looks a key up when this node is a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.as_map().and_then(|m| m.get(key))
+    }
+
+    /// What kind of value this is, as a schema error names it.
+    pub fn kind_name(&self) -> &'static str {
+        match &self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Int(_) => "integer",
+            Value::Float(_) => "number",
+            Value::Str(_) => "string",
+            Value::Seq(_) => "sequence",
+            Value::Map(_) => "mapping",
+        }
+    }
+
+    /// The value as JSON, for schema validation. Timestamps become their ISO text, as
+    /// contentctl's models see them after pydantic coerces them.
+    pub fn to_json(&self) -> serde_json::Value {
+        match &self.value {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Int(i) => serde_json::Value::from(*i),
+            Value::Float(f) => serde_json::Number::from_f64(*f)
+                .map_or(serde_json::Value::Null, serde_json::Value::Number),
+            Value::Str(s) => serde_json::Value::String(s.text.clone()),
+            Value::Seq(items) => items.iter().map(Node::to_json).collect(),
+            Value::Map(m) => serde_json::Value::Object(
+                m.entries
+                    .iter()
+                    .map(|(k, v)| (k.key_text().into_owned(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// A mapping key as text (PyYAML allows non-string keys; JSON needs strings).
+    pub fn key_text(&self) -> Cow<'_, str> {
+        match &self.value {
+            Value::Str(s) => Cow::Borrowed(&s.text),
+            Value::Null => Cow::Borrowed("null"),
+            Value::Bool(b) => Cow::Owned(b.to_string()),
+            Value::Int(i) => Cow::Owned(i.to_string()),
+            Value::Float(f) => Cow::Owned(f.to_string()),
+            Value::Seq(_) | Value::Map(_) => Cow::Borrowed("<complex key>"),
+        }
+    }
+
+    /// Follows a JSON Pointer (as schema errors report them) to the node it names.
+    pub fn pointer(&self, pointer: &str) -> Option<&Node> {
+        let mut node = self;
+        for token in pointer.split('/').skip(1) {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            node = match &node.value {
+                Value::Map(m) => m
+                    .entries
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| k.key_text() == token)
+                    .map(|(_, v)| v)?,
+                Value::Seq(items) => items.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
+    /// The key node of the entry a JSON Pointer ends in, when its parent is a mapping.
+    pub fn pointer_key(&self, pointer: &str) -> Option<&Node> {
+        let (parent, last) = pointer.rsplit_once('/')?;
+        let last = last.replace("~1", "/").replace("~0", "~");
+        let parent = self.pointer(parent)?;
+        parent
+            .as_map()?
+            .entries
+            .iter()
+            .rev()
+            .find(|(k, _)| k.key_text() == last)
+            .map(|(k, _)| k)
+    }
+}
+
+/// A parsed file: its single document (absent when the file holds none) and the non-fatal
+/// problems met on the way.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub root: Option<Node>,
+    pub problems: Vec<YamlProblem>,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum YamlError {
+    #[error("YAML syntax error: {message}")]
+    Syntax { message: String, span: Span },
+    #[error("nesting deeper than {limit} levels")]
+    TooDeep { limit: usize, span: Span },
+    #[error("document expands to more than {limit} nodes (alias or anchor bomb?)")]
+    TooManyNodes { limit: usize, span: Span },
+    #[error("more than one YAML document in the file; splforge expects one")]
+    MultipleDocuments { span: Span },
+}
+
+impl YamlError {
+    pub fn span(&self) -> Span {
+        match self {
+            YamlError::Syntax { span, .. }
+            | YamlError::TooDeep { span, .. }
+            | YamlError::TooManyNodes { span, .. }
+            | YamlError::MultipleDocuments { span } => *span,
+        }
+    }
+}
+
+/// Problems that do not stop the file from loading.
+#[derive(Debug, Clone, PartialEq)]
+pub enum YamlProblem {
+    /// The same key twice in one mapping; like PyYAML, the later value wins.
+    DuplicateKey {
+        key: String,
+        first: Span,
+        duplicate: Span,
+    },
+}
+
+/// Parses one YAML file. Never panics, whatever the input.
+pub fn parse(text: &str, limits: YamlLimits) -> Result<Document, YamlError> {
+    let mut builder = TreeBuilder {
+        text,
+        limits,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        node_count: 0,
+        documents: 0,
+        document: Document::default(),
+    };
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| syntax_error(text, &e))?;
+        let span = span
+            .byte_range()
+            .map_or_else(Span::default, |r| Span::new(r.start, r.end));
+        builder.event(event, span)?;
+    }
+    Ok(builder.document)
+}
+
+fn syntax_error(text: &str, error: &ScanError) -> YamlError {
+    let marker = error.marker();
+    let offset = marker
+        .byte_offset()
+        .unwrap_or_else(|| char_index_to_byte(text, marker.index()));
+    YamlError::Syntax {
+        message: error.info().to_string(),
+        span: Span::empty_at(offset.min(text.len())),
+    }
+}
+
+fn char_index_to_byte(text: &str, index: usize) -> usize {
+    text.char_indices()
+        .nth(index)
+        .map_or(text.len(), |(i, _)| i)
+}
+
+enum Open {
+    Seq {
+        start: Span,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        start: Span,
+        anchor: usize,
+        entries: Vec<(Node, Node)>,
+        pending_key: Option<Node>,
+    },
+}
+
+struct TreeBuilder<'a> {
+    text: &'a str,
+    limits: YamlLimits,
+    stack: Vec<Open>,
+    anchors: HashMap<usize, Node>,
+    node_count: usize,
+    documents: usize,
+    document: Document,
+}
+
+impl TreeBuilder<'_> {
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), YamlError> {
+        match event {
+            Event::DocumentStart(..) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err(YamlError::MultipleDocuments { span });
+                }
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let explicit_str = tag
+                    .as_deref()
+                    .is_some_and(|t| t.to_string().ends_with("str"));
+                let node = Node {
+                    span,
+                    value: resolve_scalar(&text, style, explicit_str),
+                };
+                self.push_node(node, anchor)?;
+            }
+            Event::SequenceStart(_, anchor, _) => {
+                self.open(Open::Seq {
+                    start: span,
+                    anchor,
+                    items: Vec::new(),
+                })?;
+            }
+            Event::MappingStart(_, anchor, _) => {
+                self.open(Open::Map {
+                    start: span,
+                    anchor,
+                    entries: Vec::new(),
+                    pending_key: None,
+                })?;
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.close(span)?,
+            Event::Alias(id) => {
+                let node = self.anchors.get(&id).cloned().unwrap_or(Node {
+                    span,
+                    value: Value::Null,
+                });
+                self.node_count += count_nodes(&node);
+                self.check_node_count(span)?;
+                let node = Node { span, ..node };
+                self.push_node(node, 0)?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn check_node_count(&self, span: Span) -> Result<(), YamlError> {
+        if self.node_count > self.limits.max_nodes {
+            return Err(YamlError::TooManyNodes {
+                limit: self.limits.max_nodes,
+                span,
+            });
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, open: Open) -> Result<(), YamlError> {
+        if self.stack.len() >= self.limits.max_depth {
+            let span = match &open {
+                Open::Seq { start, .. } | Open::Map { start, .. } => *start,
+            };
+            return Err(YamlError::TooDeep {
+                limit: self.limits.max_depth,
+                span,
+            });
+        }
+        self.stack.push(open);
+        Ok(())
+    }
+
+    fn close(&mut self, end: Span) -> Result<(), YamlError> {
+        let Some(open) = self.stack.pop() else {
+            return Ok(());
+        };
+        let (node, anchor) = match open {
+            Open::Seq {
+                start,
+                anchor,
+                items,
+            } => (
+                Node {
+                    span: self.collection_span(start, end, items.last()),
+                    value: Value::Seq(items),
+                },
+                anchor,
+            ),
+            Open::Map {
+                start,
+                anchor,
+                entries,
+                ..
+            } => (
+                Node {
+                    span: self.collection_span(start, end, entries.last().map(|(_, v)| v)),
+                    value: Value::Map(Mapping { entries }),
+                },
+                anchor,
+            ),
+        };
+        self.push_node(node, anchor)
+    }
+
+    /// A block collection's end event sits at the next token, possibly lines below; end the
+    /// span at its last child instead so that it covers only the collection's own text.
+    fn collection_span(&self, start: Span, end: Span, last_child: Option<&Node>) -> Span {
+        let closes_with_bracket = matches!(
+            self.text.as_bytes().get(end.start as usize),
+            Some(b']' | b'}')
+        );
+        let end = match last_child {
+            Some(child) if !closes_with_bracket => child.span.end,
+            _ => end.end.max(start.end),
+        };
+        Span {
+            start: start.start,
+            end: end.max(start.start),
+        }
+    }
+
+    fn push_node(&mut self, node: Node, anchor: usize) -> Result<(), YamlError> {
+        self.node_count += 1;
+        self.check_node_count(node.span)?;
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.document.root = Some(node),
+            Some(Open::Seq { items, .. }) => items.push(node),
+            Some(Open::Map {
+                entries,
+                pending_key,
+                ..
+            }) => match pending_key.take() {
+                None => *pending_key = Some(node),
+                Some(key) => {
+                    let key_text = key.key_text();
+                    if let Some(position) =
+                        entries.iter().position(|(k, _)| k.key_text() == key_text)
+                    {
+                        let (first, _) = entries.remove(position);
+                        self.document.problems.push(YamlProblem::DuplicateKey {
+                            key: key_text.into_owned(),
+                            first: first.span,
+                            duplicate: key.span,
+                        });
+                    }
+                    entries.push((key, node));
+                }
+            },
+        }
+        Ok(())
+    }
+}
+
+fn count_nodes(node: &Node) -> usize {
+    1 + match &node.value {
+        Value::Seq(items) => items.iter().map(count_nodes).sum(),
+        Value::Map(m) => m
+            .entries
+            .iter()
+            .map(|(k, v)| count_nodes(k) + count_nodes(v))
+            .sum(),
+        _ => 0,
+    }
+}
+
+fn resolve_scalar(text: &str, style: ScalarStyle, explicit_str: bool) -> Value {
+    let style = match style {
+        ScalarStyle::Plain => Style::Plain,
+        ScalarStyle::SingleQuoted => Style::SingleQuoted,
+        ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+        ScalarStyle::Literal => Style::Literal,
+        ScalarStyle::Folded => Style::Folded,
+    };
+    let string = |is_timestamp| {
+        Value::Str(Scalar {
+            text: text.to_owned(),
+            style,
+            is_timestamp,
+        })
+    };
+    if style != Style::Plain || explicit_str {
+        return string(false);
+    }
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            return Value::Bool(true);
+        }
+        "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            return Value::Bool(false);
+        }
+        _ => {}
+    }
+    if let Some(int) = resolve_int(text) {
+        return Value::Int(int);
+    }
+    if let Some(float) = resolve_float(text) {
+        return Value::Float(float);
+    }
+    string(is_timestamp(text))
+}
+
+/// YAML 1.1 integers as PyYAML reads them: decimal, `0x`, `0b`, leading-zero octal, `_`.
+fn resolve_int(text: &str) -> Option<i64> {
+    let (negative, digits) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let first = *digits.as_bytes().first()?;
+    if !first.is_ascii_digit() {
+        return None;
+    }
+    let clean: String = digits.chars().filter(|&c| c != '_').collect();
+    let magnitude = if let Some(hex) = clean.strip_prefix("0x") {
+        i64::from_str_radix(hex, 16).ok()?
+    } else if let Some(bin) = clean.strip_prefix("0b") {
+        i64::from_str_radix(bin, 2).ok()?
+    } else if clean.len() > 1 && clean.starts_with('0') {
+        i64::from_str_radix(&clean[1..], 8).ok()?
+    } else if clean.bytes().all(|b| b.is_ascii_digit()) {
+        clean.parse().ok()?
+    } else {
+        return None;
+    };
+    Some(if negative { -magnitude } else { magnitude })
+}
+
+/// YAML 1.1 floats: PyYAML wants a dot (`1e3` stays a string) and knows `.inf` and `.nan`.
+fn resolve_float(text: &str) -> Option<f64> {
+    match text {
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Some(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => return Some(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Some(f64::NAN),
+        _ => {}
+    }
+    let unsigned = text.trim_start_matches(['-', '+']);
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
+        None => (unsigned, None),
+    };
+    let valid_mantissa = mantissa.contains('.')
+        && mantissa
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'_')
+        && mantissa.bytes().any(|b| b.is_ascii_digit());
+    let valid_exponent = exponent.is_none_or(|e| {
+        let e = e.trim_start_matches(['-', '+']);
+        !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit())
+    });
+    if !(valid_mantissa && valid_exponent) || mantissa.matches('.').count() > 1 {
+        return None;
+    }
+    text.replace('_', "").parse().ok()
+}
+
+/// `YYYY-MM-DD`, optionally followed by a time, as YAML 1.1's timestamp type.
+fn is_timestamp(text: &str) -> bool {
+    let b = text.as_bytes();
+    let date = b.len() >= 8
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && text[5..].split(['T', 't', ' ']).next().is_some_and(|d| {
+            let mut parts = d.split('-');
+            let month = parts.next().unwrap_or("");
+            let day = parts.next().unwrap_or("");
+            parts.next().is_none()
+                && (1..=2).contains(&month.len())
+                && (1..=2).contains(&day.len())
+                && month.bytes().chain(day.bytes()).all(|c| c.is_ascii_digit())
+        });
+    date && (b.len() == 10 || text.len() > 10 && text[10..].contains(':'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root(text: &str) -> Node {
+        parse(text, YamlLimits::default()).unwrap().root.unwrap()
+    }
+
+    #[test]
+    fn keeps_spans_of_keys_and_values() {
+        let text = "name: AWS IAM\ntags:\n  confidence: 50\n";
+        let doc = root(text);
+        let (key, value) = doc.as_map().unwrap().entry("name").unwrap();
+        assert_eq!(&text[key.span.range()], "name");
+        assert_eq!(&text[value.span.range()], "AWS IAM");
+        let confidence = doc.get("tags").unwrap().get("confidence").unwrap();
+        assert_eq!(confidence.value, Value::Int(50));
+        assert_eq!(&text[confidence.span.range()], "50");
+    }
+
+    #[test]
+    fn resolves_plain_scalars_like_pyyaml() {
+        let doc = root(
+            "a: yes\nb: '2021-04-01'\nc: 2021-04-01\nd: 0.5\ne: 1e3\nf: ~\ng: 010\nh: 'yes'\n",
+        );
+        let get = |k| doc.get(k).unwrap().value.clone();
+        assert_eq!(get("a"), Value::Bool(true));
+        assert!(matches!(get("b"), Value::Str(s) if !s.is_timestamp));
+        assert!(matches!(get("c"), Value::Str(s) if s.is_timestamp && s.text == "2021-04-01"));
+        assert_eq!(get("d"), Value::Float(0.5));
+        assert!(matches!(get("e"), Value::Str(_)));
+        assert_eq!(get("f"), Value::Null);
+        assert_eq!(get("g"), Value::Int(8));
+        assert!(matches!(get("h"), Value::Str(_)));
+    }
+
+    #[test]
+    fn reports_duplicate_keys_and_keeps_the_last_value() {
+        let doc = parse("a: 1\nb: 2\na: 3\n", YamlLimits::default()).unwrap();
+        assert_eq!(doc.root.unwrap().get("a").unwrap().value, Value::Int(3));
+        assert!(matches!(
+            &doc.problems[..],
+            [YamlProblem::DuplicateKey { key, first, duplicate }]
+                if key == "a" && first.start == 0 && duplicate.start == 10
+        ));
+    }
+
+    #[test]
+    fn syntax_errors_carry_a_position() {
+        let err = parse("a: [1, 2\nb: 3\n", YamlLimits::default()).unwrap_err();
+        assert!(matches!(err, YamlError::Syntax { .. }));
+    }
+
+    #[test]
+    fn alias_bombs_hit_the_node_limit() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let prev = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
+            ));
+        }
+        let err = parse(&text, YamlLimits::default()).unwrap_err();
+        assert!(matches!(err, YamlError::TooManyNodes { .. }));
+    }
+
+    #[test]
+    fn deep_nesting_hits_the_depth_limit() {
+        let text = format!("{}1{}", "[".repeat(100), "]".repeat(100));
+        let err = parse(&text, YamlLimits::default()).unwrap_err();
+        assert!(matches!(err, YamlError::TooDeep { .. }));
+    }
+
+    #[test]
+    fn a_second_document_is_an_error() {
+        let err = parse("a: 1\n---\nb: 2\n", YamlLimits::default()).unwrap_err();
+        assert!(matches!(err, YamlError::MultipleDocuments { .. }));
+    }
+
+    #[test]
+    fn pointers_find_nodes_and_keys() {
+        let text = "tags:\n  observable:\n  - name: src\n";
+        let doc = root(text);
+        let node = doc.pointer("/tags/observable/0/name").unwrap();
+        assert_eq!(&text[node.span.range()], "src");
+        let key = doc.pointer_key("/tags/observable").unwrap();
+        assert_eq!(&text[key.span.range()], "observable");
+    }
+}
