@@ -5,3 +5,4 @@
 //! as pure libraries the stages call, and `cli` as the only edge that prints or exits.
 
 pub mod load;
+pub mod model;

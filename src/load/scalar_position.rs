@@ -37,10 +37,11 @@ pub fn source_offset(source: &str, span: Span, style: Style, value: &str, offset
         raw_pos = skip_decoration(raw, raw_pos, c, quote);
         raw_pos = (raw_pos + c_len).min(raw.len());
     }
-    if let Some(&next) = value[offset.min(value.len())..].chars().next().as_ref() {
-        if !next.is_whitespace() {
-            raw_pos = skip_decoration(raw, raw_pos, next, quote);
-        }
+    let rest = value.get(offset.min(value.len())..).unwrap_or_default();
+    if let Some(next) = rest.chars().next()
+        && !next.is_whitespace()
+    {
+        raw_pos = skip_decoration(raw, raw_pos, next, quote);
     }
     span.start as usize + raw_pos.min(raw.len())
 }

@@ -1,0 +1,55 @@
+use super::{Fields, Generation, Header, Spanned, Text};
+
+/// Scheduling and alert actions applied to all detections of one type.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Deployment {
+    #[serde(flatten)]
+    pub header: Header,
+    pub generation: Generation,
+    /// The detection type this deployment applies to (TTP, Anomaly, ...).
+    pub detection_type: Option<Text>,
+    pub cron_schedule: Option<Text>,
+    pub earliest_time: Option<Text>,
+    pub latest_time: Option<Text>,
+    pub schedule_window: Option<Text>,
+    pub notable: Option<Notable>,
+    pub rba_enabled: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Notable {
+    pub rule_title: Option<Text>,
+    pub rule_description: Option<Text>,
+    pub nes_fields: Vec<Text>,
+}
+
+impl Deployment {
+    pub(super) fn read(
+        header: Header,
+        generation: Generation,
+        f: &Fields<'_>,
+        src: &str,
+    ) -> Deployment {
+        let scheduling = f.sub("scheduling");
+        let actions = f.sub("alert_action");
+        let notable = actions.node("notable").map(|_| {
+            let n = actions.sub("notable");
+            Notable {
+                rule_title: n.text("rule_title", src),
+                rule_description: n.text("rule_description", src),
+                nes_fields: n.texts("nes_fields", src),
+            }
+        });
+        Deployment {
+            header,
+            generation,
+            detection_type: f.text("type", src),
+            cron_schedule: scheduling.text("cron_schedule", src),
+            earliest_time: scheduling.text("earliest_time", src),
+            latest_time: scheduling.text("latest_time", src),
+            schedule_window: scheduling.text("schedule_window", src),
+            notable,
+            rba_enabled: actions.sub("rba").bool("enabled"),
+        }
+    }
+}

@@ -1,0 +1,315 @@
+use super::{Fields, Generation, Header, Spanned, Text};
+
+/// A detection, normalised across generations.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Detection {
+    #[serde(flatten)]
+    pub header: Header,
+    pub generation: Generation,
+    /// `production`, `experimental`, `deprecated`, ... (4.x and 5.x; 2022 files have none).
+    pub status: Option<Text>,
+    /// TTP, Anomaly, Hunting, Correlation, ... (2022: also `batch`, `streaming`).
+    pub detection_type: Option<Text>,
+    pub search: Option<Text>,
+    pub how_to_implement: Option<Text>,
+    pub known_false_positives: Option<Text>,
+    pub references: Vec<Text>,
+    /// Data source names (4.x/5.x `data_source`).
+    pub data_sources: Vec<Text>,
+    /// Data models (2022 `datamodel`).
+    pub datamodels: Vec<Text>,
+    pub drilldowns: Vec<Drilldown>,
+    /// The alert / risk message: 5.x `rba.message`, else `tags.message`.
+    pub message: Option<Text>,
+    pub risk_objects: Vec<RiskObject>,
+    pub threat_objects: Vec<ThreatObject>,
+    /// Where `risk_objects` and `threat_objects` came from.
+    pub risk_source: RiskSource,
+    /// 4.x / 2022 observables, as written.
+    pub observables: Vec<Observable>,
+    pub analytic_stories: Vec<Text>,
+    pub asset_type: Option<Text>,
+    pub mitre_attack_ids: Vec<Text>,
+    pub kill_chain_phases: Vec<Text>,
+    pub products: Vec<Text>,
+    pub security_domain: Option<Text>,
+    pub required_fields: Vec<Text>,
+    pub cves: Vec<Text>,
+    pub confidence: Option<Spanned<i64>>,
+    pub impact: Option<Spanned<i64>>,
+    /// The risk score written in the file (4.x/2022 `tags.risk_score`).
+    pub risk_score: Option<Spanned<i64>>,
+    /// Fields a throttled alert groups by (`tags.throttling.fields`).
+    pub throttling_fields: Vec<Text>,
+    pub manual_test: Option<Text>,
+    pub tests: Vec<DetectionTest>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Drilldown {
+    pub name: Option<Text>,
+    pub search: Option<Text>,
+    pub earliest_offset: Option<Text>,
+    pub latest_offset: Option<Text>,
+}
+
+/// An entity a risk event is about (user, system, other).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RiskObject {
+    pub field: Text,
+    pub object_type: Text,
+    pub score: Option<Spanned<i64>>,
+}
+
+/// An artefact of the attack (process name, file hash, URL, ...).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ThreatObject {
+    pub field: Text,
+    pub object_type: Text,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskSource {
+    /// None: the detection declares no risk.
+    None,
+    /// 5.x `rba:` block.
+    Rba,
+    /// Derived from 4.x / 2022 observables, as contentctl 4 does.
+    Observables,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Observable {
+    pub name: Option<Text>,
+    pub observable_type: Option<Text>,
+    pub roles: Vec<Text>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DetectionTest {
+    pub name: Option<Text>,
+    pub test_type: Option<Text>,
+    pub attack_data: Vec<AttackData>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AttackData {
+    pub data: Option<Text>,
+    pub source: Option<Text>,
+    pub sourcetype: Option<Text>,
+}
+
+impl Detection {
+    pub(super) fn read(
+        header: Header,
+        generation: Generation,
+        f: &Fields<'_>,
+        src: &str,
+    ) -> Detection {
+        let tags = f.sub("tags");
+        let rba = f.sub("rba");
+        let observables: Vec<Observable> = tags
+            .list("observable")
+            .iter()
+            .map(|o| Observable {
+                name: o.text("name", src),
+                observable_type: o.text("type", src),
+                roles: o.texts("role", src),
+            })
+            .collect();
+        let confidence = tags.int("confidence");
+        let impact = tags.int("impact");
+        let risk_score = tags.int("risk_score");
+        let (risk_objects, threat_objects, risk_source) = if f.has("rba") {
+            rba_objects(&rba, src)
+        } else {
+            let score = risk_score.or_else(|| derived_score(impact, confidence));
+            observable_objects(&observables, score)
+        };
+        Detection {
+            header,
+            generation,
+            status: f.text("status", src),
+            detection_type: f.text("type", src),
+            search: f.text("search", src),
+            how_to_implement: f.text("how_to_implement", src),
+            known_false_positives: f.text("known_false_positives", src),
+            references: f.texts("references", src),
+            data_sources: f.texts("data_source", src),
+            datamodels: f.texts("datamodel", src),
+            drilldowns: f
+                .list("drilldown_searches")
+                .iter()
+                .map(|d| Drilldown {
+                    name: d.text("name", src),
+                    search: d.text("search", src),
+                    earliest_offset: d.text("earliest_offset", src),
+                    latest_offset: d.text("latest_offset", src),
+                })
+                .collect(),
+            message: rba
+                .text("message", src)
+                .or_else(|| tags.text("message", src)),
+            risk_objects,
+            threat_objects,
+            risk_source,
+            observables,
+            analytic_stories: tags.texts("analytic_story", src),
+            asset_type: tags.text("asset_type", src),
+            mitre_attack_ids: tags.texts("mitre_attack_id", src),
+            kill_chain_phases: tags.texts("kill_chain_phases", src),
+            products: tags.texts("product", src),
+            security_domain: tags.text("security_domain", src),
+            required_fields: tags.texts("required_fields", src),
+            cves: tags.texts("cve", src),
+            confidence,
+            impact,
+            risk_score,
+            throttling_fields: tags.sub("throttling").texts("fields", src),
+            manual_test: tags.text("manual_test", src),
+            tests: f
+                .list("tests")
+                .iter()
+                .map(|t| DetectionTest {
+                    name: t.text("name", src),
+                    test_type: t.text("test_type", src),
+                    attack_data: t
+                        .list("attack_data")
+                        .iter()
+                        .map(|a| AttackData {
+                            data: a.text("data", src),
+                            source: a.text("source", src),
+                            sourcetype: a.text("sourcetype", src),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        self.header.name()
+    }
+
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_ref().map(Text::as_str)
+    }
+
+    /// Production content ships; 2022 files have no status and all shipped.
+    pub fn is_production(&self) -> bool {
+        match self.status() {
+            Some(status) => status == "production",
+            None => self.generation == Generation::Legacy2022,
+        }
+    }
+
+    /// The score of the detection as a whole: the written `risk_score`, else
+    /// impact x confidence / 100, else (5.x) the highest risk-object score.
+    pub fn overall_risk_score(&self) -> Option<i64> {
+        self.risk_score
+            .map(|s| s.value)
+            .or_else(|| derived_score(self.impact, self.confidence).map(|s| s.value))
+            .or_else(|| {
+                self.risk_objects
+                    .iter()
+                    .filter_map(|r| r.score.map(|s| s.value))
+                    .max()
+            })
+    }
+}
+
+fn derived_score(
+    impact: Option<Spanned<i64>>,
+    confidence: Option<Spanned<i64>>,
+) -> Option<Spanned<i64>> {
+    let (impact, confidence) = (impact?, confidence?);
+    Some(Spanned {
+        value: impact.value.saturating_mul(confidence.value) / 100,
+        span: impact.span,
+    })
+}
+
+fn rba_objects(rba: &Fields<'_>, src: &str) -> (Vec<RiskObject>, Vec<ThreatObject>, RiskSource) {
+    let risk = rba
+        .list("risk_objects")
+        .iter()
+        .filter_map(|r| {
+            Some(RiskObject {
+                field: r.text("field", src)?,
+                object_type: r.text("type", src).unwrap_or_default(),
+                score: r.int("score"),
+            })
+        })
+        .collect();
+    let threat = rba
+        .list("threat_objects")
+        .iter()
+        .filter_map(|t| {
+            Some(ThreatObject {
+                field: t.text("field", src)?,
+                object_type: t.text("type", src).unwrap_or_default(),
+            })
+        })
+        .collect();
+    (risk, threat, RiskSource::Rba)
+}
+
+/// contentctl 4's mapping from observables to risk and threat objects: victims of user
+/// or system types are risk objects, attacker processes, files, URLs and IPs are threat
+/// objects, anything else is a risk object of type `other`.
+fn observable_objects(
+    observables: &[Observable],
+    score: Option<Spanned<i64>>,
+) -> (Vec<RiskObject>, Vec<ThreatObject>, RiskSource) {
+    let mut risk = Vec::new();
+    let mut threat = Vec::new();
+    for observable in observables {
+        let Some(field) = observable.name.clone() else {
+            continue;
+        };
+        let kind = observable
+            .observable_type
+            .as_ref()
+            .map(|t| t.value.to_lowercase())
+            .unwrap_or_default();
+        let has_role = |role: &str| observable.roles.iter().any(|r| r.value == role);
+        let risk_type = match kind.as_str() {
+            "user" | "username" | "email address" if has_role("Victim") => Some("user"),
+            "device" | "endpoint" | "hostname" | "ip address" if has_role("Victim") => {
+                Some("system")
+            }
+            _ => None,
+        };
+        let threat_type = match kind.as_str() {
+            _ if !has_role("Attacker") => None,
+            "process name" | "process" => Some("process"),
+            "file name" | "file" | "file hash" => Some("file_name"),
+            "url string" | "url" => Some("url"),
+            "ip address" => Some("ip_address"),
+            _ => None,
+        };
+        match (risk_type, threat_type) {
+            (Some(t), _) => risk.push(RiskObject {
+                field,
+                object_type: Text::synthetic(t),
+                score,
+            }),
+            (None, Some(t)) => threat.push(ThreatObject {
+                field,
+                object_type: Text::synthetic(t),
+            }),
+            (None, None) => risk.push(RiskObject {
+                field,
+                object_type: Text::synthetic("other"),
+                score,
+            }),
+        }
+    }
+    let source = if observables.is_empty() {
+        RiskSource::None
+    } else {
+        RiskSource::Observables
+    };
+    (risk, threat, source)
+}

@@ -1,0 +1,208 @@
+//! Stage 2: typed content, all three format generations normalised into one model.
+//!
+//! Each file is read in its own generation's shape (2022 security_content, contentctl 4.x,
+//! contentctl 5.x) and normalised: e.g. risk objects come from a 5.x `rba:` block or from
+//! 4.x/2022 observables with impact and confidence. The generation stays on every object,
+//! because build and docs output depend on it. Building is total: broken fields are absent
+//! (the schema check reports them), so any repository yields a model.
+
+mod baseline;
+mod data_source;
+mod deployment;
+mod detection;
+pub mod fields;
+mod lookup;
+mod macro_def;
+mod story;
+
+use crate::load::{ContentKind, LoadedFile, Repository, Span};
+
+pub use baseline::{Baseline, Investigation};
+pub use data_source::{DataSource, SupportedAddOn};
+pub use deployment::Deployment;
+pub use detection::{Detection, Drilldown, Observable, RiskObject, RiskSource, ThreatObject};
+pub use fields::{Fields, Spanned, Text};
+pub use lookup::Lookup;
+pub use macro_def::Macro;
+pub use story::Story;
+
+/// Which format a file is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize)]
+pub enum Generation {
+    /// splunk/security_content before contentctl (2022 and earlier).
+    #[serde(rename = "2022")]
+    Legacy2022,
+    /// contentctl 4.x: `status`, `tags.observable`, `tags.message`.
+    #[default]
+    #[serde(rename = "4")]
+    Contentctl4,
+    /// contentctl 5.x: the `rba:` block.
+    #[serde(rename = "5")]
+    Contentctl5,
+}
+
+impl Generation {
+    pub const ALL: [Generation; 3] = [
+        Generation::Legacy2022,
+        Generation::Contentctl4,
+        Generation::Contentctl5,
+    ];
+
+    /// The directory name of this generation's schemas.
+    pub fn schema_dir(self) -> &'static str {
+        match self {
+            Generation::Legacy2022 => "2022",
+            Generation::Contentctl4 => "4",
+            Generation::Contentctl5 => "5",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Generation> {
+        Generation::ALL.into_iter().find(|g| g.schema_dir() == name)
+    }
+}
+
+/// Index of a file in [`Repository::files`].
+pub type FileId = usize;
+
+/// What every content object has: its file, its generation and the common header fields.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Header {
+    #[serde(skip)]
+    pub file: FileId,
+    pub name: Option<Text>,
+    pub id: Option<Text>,
+    pub version: Option<Text>,
+    pub date: Option<Text>,
+    pub author: Option<Text>,
+    pub description: Option<Text>,
+    /// The span of the whole document, for findings about a missing key.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+impl Header {
+    fn read(file: FileId, fields: &Fields<'_>, source: &str) -> Header {
+        Header {
+            file,
+            name: fields.text("name", source),
+            id: fields.text("id", source),
+            version: fields.text("version", source),
+            date: fields.text("date", source),
+            author: fields.text("author", source),
+            description: fields.text("description", source),
+            span: fields.span,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        self.name.as_ref().map_or("", Text::as_str)
+    }
+}
+
+/// All content of one repository.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    pub detections: Vec<Detection>,
+    pub baselines: Vec<Baseline>,
+    pub investigations: Vec<Investigation>,
+    pub stories: Vec<Story>,
+    pub macros: Vec<Macro>,
+    pub lookups: Vec<Lookup>,
+    pub data_sources: Vec<DataSource>,
+    pub deployments: Vec<Deployment>,
+    /// The generation most detections are in: files that do not show their own take it.
+    pub generation: Generation,
+}
+
+impl Content {
+    /// Builds the model from every file that parsed into a mapping.
+    pub fn build(repository: &Repository) -> Content {
+        let generation = dominant_generation(repository);
+        let mut content = Content {
+            generation,
+            ..Content::default()
+        };
+        for (file, loaded) in repository.files.iter().enumerate() {
+            content.add(file, loaded, generation);
+        }
+        content
+    }
+
+    fn add(&mut self, file: FileId, loaded: &LoadedFile, default: Generation) {
+        let Some(root) = root_mapping(loaded) else {
+            return;
+        };
+        let fields = Fields::of(Some(root));
+        let source = loaded.source.text.as_str();
+        let header = Header::read(file, &fields, source);
+        let generation = file_generation(loaded).unwrap_or(default);
+        match loaded.kind {
+            ContentKind::Detection => self
+                .detections
+                .push(Detection::read(header, generation, &fields, source)),
+            ContentKind::Baseline => self
+                .baselines
+                .push(Baseline::read(header, generation, &fields, source)),
+            ContentKind::Investigation => self
+                .investigations
+                .push(Investigation::read(header, generation, &fields, source)),
+            ContentKind::Story => self
+                .stories
+                .push(Story::read(header, generation, &fields, source)),
+            ContentKind::Macro => self
+                .macros
+                .push(Macro::read(header, generation, &fields, source)),
+            ContentKind::Lookup => self
+                .lookups
+                .push(Lookup::read(header, generation, &fields, source)),
+            ContentKind::DataSource => self
+                .data_sources
+                .push(DataSource::read(header, generation, &fields, source)),
+            ContentKind::Deployment => self
+                .deployments
+                .push(Deployment::read(header, generation, &fields, source)),
+        }
+    }
+}
+
+/// The document of a file, when it parsed and is a mapping.
+pub fn root_mapping(loaded: &LoadedFile) -> Option<&crate::load::Node> {
+    loaded
+        .document
+        .as_ref()
+        .ok()?
+        .root
+        .as_ref()
+        .filter(|n| n.as_map().is_some())
+}
+
+/// The generation a file shows by its own keys; `None` when its shape is the same in all.
+pub fn file_generation(loaded: &LoadedFile) -> Option<Generation> {
+    let root = root_mapping(loaded)?;
+    match loaded.kind {
+        ContentKind::Detection => Some(if root.get("rba").is_some() {
+            Generation::Contentctl5
+        } else if root.get("status").is_some() || root.get("tests").is_some() {
+            Generation::Contentctl4
+        } else {
+            Generation::Legacy2022
+        }),
+        _ => None,
+    }
+}
+
+fn dominant_generation(repository: &Repository) -> Generation {
+    let mut counts = [0usize; 3];
+    for file in &repository.files {
+        if let Some(g) = file_generation(file) {
+            counts[g as usize] += 1;
+        }
+    }
+    let best = (0..3).max_by_key(|&i| (counts[i], i)).unwrap_or(1);
+    if counts[best] == 0 {
+        Generation::Contentctl4
+    } else {
+        Generation::ALL[best]
+    }
+}
