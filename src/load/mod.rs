@@ -90,15 +90,28 @@ impl ContentKind {
 pub struct LoadLimits {
     /// Largest YAML file read, in bytes.
     pub max_file_bytes: u64,
-    #[serde(flatten)]
-    pub yaml: YamlLimits,
+    /// Deepest nesting of YAML sequences and mappings.
+    pub max_depth: usize,
+    /// Most nodes one file may expand to, aliases counted at their expanded size.
+    pub max_nodes: usize,
 }
 
 impl Default for LoadLimits {
     fn default() -> LoadLimits {
+        let yaml = YamlLimits::default();
         LoadLimits {
             max_file_bytes: 4 * 1024 * 1024,
-            yaml: YamlLimits::default(),
+            max_depth: yaml.max_depth,
+            max_nodes: yaml.max_nodes,
+        }
+    }
+}
+
+impl LoadLimits {
+    pub fn yaml(&self) -> YamlLimits {
+        YamlLimits {
+            max_depth: self.max_depth,
+            max_nodes: self.max_nodes,
         }
     }
 }
@@ -170,7 +183,7 @@ pub fn load_file(
 ) -> LoadedFile {
     let (text, document) = match read_text(root, relative, limits) {
         Ok(text) => {
-            let document = yaml::parse(&text, limits.yaml).map_err(FileError::from);
+            let document = yaml::parse(&text, limits.yaml()).map_err(FileError::from);
             (text, document)
         }
         Err(e) => (String::new(), Err(e)),

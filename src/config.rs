@@ -1,0 +1,236 @@
+//! `splforge.toml`: the app being built, the ATT&CK version, output paths, limits.
+//!
+//! Read from the content root. Without it, the `app:` section of a `contentctl.yml` is
+//! used, so a contentctl repository works unchanged; without either, defaults. Unknown keys
+//! are an error with a position, so a typo never silently falls back to a default.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::load::{LoadLimits, Span};
+
+pub const CONFIG_FILE: &str = "splforge.toml";
+pub const CONTENTCTL_FILE: &str = "contentctl.yml";
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub app: AppConfig,
+    /// ATT&CK Enterprise version used for checks and enrichment ("18.1", "10.1").
+    pub attack_version: String,
+    pub build: BuildConfig,
+    pub docs: DocsConfig,
+    pub limits: LoadLimits,
+    pub spl: SplConfig,
+}
+
+/// The Splunk app that `build` produces.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AppConfig {
+    /// App id: the app's directory name and the package name.
+    pub id: String,
+    pub title: String,
+    pub version: String,
+    pub description: String,
+    /// Prefix of every saved-search name, e.g. "ESCU" gives "ESCU - <name> - Rule".
+    pub prefix: String,
+    pub label: String,
+    pub author_name: String,
+    pub author_email: String,
+    pub author_company: String,
+    /// Splunkbase app uid, when the app is published there.
+    pub uid: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BuildConfig {
+    /// Where `build` writes the app directory and package, relative to the root.
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DocsConfig {
+    /// Where `docs` writes pages, relative to the root.
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct SplConfig {
+    /// Macros defined outside the repository (ES, CIM, add-ons): known to exist, body unknown.
+    pub external_macros: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            app: AppConfig::default(),
+            attack_version: "18.1".to_owned(),
+            build: BuildConfig::default(),
+            docs: DocsConfig::default(),
+            limits: LoadLimits::default(),
+            spl: SplConfig::default(),
+        }
+    }
+}
+
+impl Default for AppConfig {
+    fn default() -> AppConfig {
+        AppConfig {
+            id: "DA-ESS-SplforgeContent".to_owned(),
+            title: "Security Content".to_owned(),
+            version: "1.0.0".to_owned(),
+            description: "Security content built with splforge.".to_owned(),
+            prefix: "ESCU".to_owned(),
+            label: "ESCU".to_owned(),
+            author_name: String::new(),
+            author_email: String::new(),
+            author_company: String::new(),
+            uid: None,
+        }
+    }
+}
+
+impl Default for BuildConfig {
+    fn default() -> BuildConfig {
+        BuildConfig { out: "dist".into() }
+    }
+}
+
+impl Default for DocsConfig {
+    fn default() -> DocsConfig {
+        DocsConfig {
+            out: "docs_site".into(),
+        }
+    }
+}
+
+/// Where a configuration came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigSource {
+    SplforgeToml(PathBuf),
+    ContentctlYml(PathBuf),
+    Defaults,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: {message}")]
+    Invalid {
+        path: PathBuf,
+        message: String,
+        span: Option<Span>,
+        text: String,
+    },
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl Config {
+    /// Reads the configuration of the content root `root`.
+    pub fn discover(root: &Path) -> Result<(Config, ConfigSource), ConfigError> {
+        let toml_path = root.join(CONFIG_FILE);
+        if toml_path.is_file() {
+            let text = read(&toml_path)?;
+            let config = Config::from_toml(&text).map_err(|e| ConfigError::Invalid {
+                path: CONFIG_FILE.into(),
+                message: e.message().to_owned(),
+                span: e.span().map(|r| Span::new(r.start, r.end)),
+                text,
+            })?;
+            return Ok((config, ConfigSource::SplforgeToml(toml_path)));
+        }
+        let yml_path = root.join(CONTENTCTL_FILE);
+        if yml_path.is_file() {
+            let text = read(&yml_path)?;
+            let config = Config::from_contentctl_yml(&text).map_err(|(message, span)| {
+                ConfigError::Invalid {
+                    path: CONTENTCTL_FILE.into(),
+                    message,
+                    span: Some(span),
+                    text,
+                }
+            })?;
+            return Ok((config, ConfigSource::ContentctlYml(yml_path)));
+        }
+        Ok((Config::default(), ConfigSource::Defaults))
+    }
+
+    pub fn from_toml(text: &str) -> Result<Config, toml::de::Error> {
+        toml::from_str(text)
+    }
+
+    /// The `app:` section of a contentctl.yml, mapped onto splforge's keys.
+    pub fn from_contentctl_yml(text: &str) -> Result<Config, (String, Span)> {
+        let document = crate::load::yaml::parse(text, Default::default())
+            .map_err(|e| (e.to_string(), e.span()))?;
+        let mut config = Config::default();
+        let Some(app) = document.root.as_ref().and_then(|r| r.get("app")) else {
+            return Ok(config);
+        };
+        let fields = crate::model::Fields::of(Some(app));
+        let get = |key: &str| fields.text(key, text).map(|t| t.value);
+        let target = &mut config.app;
+        for (key, slot) in [
+            ("appid", &mut target.id),
+            ("title", &mut target.title),
+            ("version", &mut target.version),
+            ("description", &mut target.description),
+            ("prefix", &mut target.prefix),
+            ("label", &mut target.label),
+            ("author_name", &mut target.author_name),
+            ("author_email", &mut target.author_email),
+            ("author_company", &mut target.author_company),
+        ] {
+            if let Some(value) = get(key) {
+                *slot = value;
+            }
+        }
+        target.uid = fields
+            .int("uid")
+            .and_then(|uid| u32::try_from(uid.value).ok());
+        Ok(config)
+    }
+}
+
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_toml_and_rejects_unknown_keys_with_a_position() {
+        let config =
+            Config::from_toml("attack_version = \"10.1\"\n[app]\nid = \"X\"\n").unwrap();
+        assert_eq!(config.attack_version, "10.1");
+        assert_eq!(config.app.id, "X");
+        let text = "[app]\nidd = \"X\"\n";
+        let err = Config::from_toml(text).unwrap_err();
+        assert!(err.message().contains("unknown field `idd`"), "{err}");
+        assert_eq!(&text[err.span().unwrap()], "idd");
+    }
+
+    #[test]
+    fn maps_the_app_section_of_contentctl_yml() {
+        let config = Config::from_contentctl_yml(
+            "app:\n  uid: 3449\n  appid: DA-ESS-ContentUpdate\n  version: 4.42.0\n  prefix: ESCU\n",
+        )
+        .unwrap();
+        assert_eq!(config.app.id, "DA-ESS-ContentUpdate");
+        assert_eq!(config.app.version, "4.42.0");
+        assert_eq!(config.app.uid, Some(3449));
+    }
+}
