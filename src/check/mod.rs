@@ -1,0 +1,130 @@
+//! Stage 3: schema validation and semantic rules. Produces [`Finding`]s, never prints.
+//!
+//! Two phases (DESIGN-NOTES.md point 2): per-file facts (parse, schema, the shape of one
+//! object) depend only on that file's bytes and run in parallel; cross-file rules
+//! (uniqueness, references, orphans) run over an [`Index`] of names and ids built once.
+//! Each rule lives in its own file under `rules/` with a stable code and a doc comment
+//! that `splforge rule CODE` and `docs/rules.md` are generated from.
+
+mod finding;
+mod index;
+pub mod macro_calls;
+pub mod rules;
+pub mod schema;
+pub mod suggest;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::load::{Repository, SourceFile};
+use crate::model::Content;
+
+pub use finding::{Finding, Related, Severity, sort_and_dedup};
+pub use index::Index;
+pub use rules::{RULES, Rule, RuleScope, rule_by_code};
+
+/// What a check run needs besides the content: nothing below the CLI reads the clock.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// Today, `YYYY-MM-DD`, for "date in the future".
+    pub today: String,
+    /// When set, only findings in these files (relative paths) are reported; everything
+    /// else is still loaded so references resolve.
+    pub only_files: Option<Vec<PathBuf>>,
+}
+
+/// Everything a rule may look at.
+pub struct Context<'a> {
+    pub repository: &'a Repository,
+    pub content: &'a Content,
+    pub config: &'a Config,
+    pub options: &'a CheckOptions,
+    pub index: Index<'a>,
+    /// Non-YAML files a rule read (lookup CSVs), so findings in them can show snippets.
+    pub extra_sources: std::sync::Mutex<Vec<SourceFile>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        repository: &'a Repository,
+        content: &'a Content,
+        config: &'a Config,
+        options: &'a CheckOptions,
+    ) -> Context<'a> {
+        Context {
+            repository,
+            content,
+            config,
+            options,
+            index: Index::build(repository, content),
+            extra_sources: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The relative path of a file of the repository.
+    pub fn path(&self, file: crate::model::FileId) -> &Path {
+        &self.repository.files[file].source.path
+    }
+
+    pub fn source(&self, file: crate::model::FileId) -> &str {
+        &self.repository.files[file].source.text
+    }
+}
+
+/// The result of checking a repository.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub files_checked: usize,
+    /// Sources of findings that are not content YAML (CSV files), by path.
+    pub extra_sources: HashMap<PathBuf, SourceFile>,
+}
+
+impl Report {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// Runs every rule over the repository and returns the sorted findings.
+pub fn check(
+    repository: &Repository,
+    content: &Content,
+    config: &Config,
+    options: &CheckOptions,
+) -> Report {
+    let context = Context::new(repository, content, config, options);
+    let mut findings: Vec<Finding> = RULES
+        .par_iter()
+        .flat_map_iter(|rule| {
+            let mut out = Vec::new();
+            (rule.check)(&context, &mut out);
+            out
+        })
+        .collect();
+    if let Some(only) = &options.only_files {
+        findings.retain(|f| only.iter().any(|p| p == &f.path));
+    }
+    sort_and_dedup(&mut findings);
+    let extra_sources = context
+        .extra_sources
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| (s.path.clone(), s))
+        .collect();
+    Report {
+        findings,
+        files_checked: options
+            .only_files
+            .as_ref()
+            .map_or(repository.files.len(), Vec::len),
+        extra_sources,
+    }
+}
