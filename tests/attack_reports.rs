@@ -120,7 +120,7 @@ fn the_markdown_summary_counts_per_tactic() {
     let collection_total = v10
         .techniques()
         .iter()
-        .filter(|t| !t.revoked && !t.deprecated && t.tactics.iter().any(|n| n == "Collection"))
+        .filter(|t| !t.revoked && !t.deprecated && t.tactics.contains(&"Collection"))
         .count();
     assert!(markdown.contains(&format!("| Collection | TA0009 | 1 | {collection_total} |")));
     assert!(markdown.contains("| T1560.001 | Archive via Utility | Archive \\| 7zip |"));

@@ -1,62 +1,85 @@
 //! One ATT&CK release in memory: techniques (sorted by id), tactics (matrix order), groups.
 
+use std::sync::OnceLock;
+
 use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
 
 /// An ATT&CK tactic, e.g. TA0004 "Privilege Escalation" (`privilege-escalation`).
+///
+/// Strings borrow from the decoded release, which lives as long as the process.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tactic {
     /// "TA0004"
-    pub id: String,
+    pub id: &'static str,
     /// "Privilege Escalation"
-    pub name: String,
+    pub name: &'static str,
     /// The kill-chain phase name: "privilege-escalation".
-    pub shortname: String,
+    pub shortname: &'static str,
+}
+
+impl Tactic {
     /// "https://attack.mitre.org/tactics/TA0004"
-    pub url: String,
+    pub fn url(&self) -> String {
+        format!("https://attack.mitre.org/tactics/{}", self.id)
+    }
 }
 
 /// An ATT&CK technique or sub-technique, e.g. T1560.001 "Archive via Utility".
+///
+/// The groups that use it are [`Catalogue::groups_using`] (indexed on first use, so that
+/// loading a release stays cheap).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Technique {
     /// Upper-case id: "T1059" or "T1059.001".
-    pub id: String,
-    pub name: String,
+    pub id: &'static str,
+    pub name: &'static str,
     /// Tactic names in matrix order: ["Persistence", "Privilege Escalation"].
-    pub tactics: Vec<String>,
+    pub tactics: Vec<&'static str>,
     /// Tactic ids in the same order as `tactics`.
-    pub tactic_ids: Vec<String>,
+    pub tactic_ids: Vec<&'static str>,
     /// Tactic shortnames in the order the STIX object lists them (not matrix order), as the 2022
     /// security_content docs printed them. Empty for most revoked techniques of v10.1.
-    pub kill_chain_phases: Vec<String>,
-    pub platforms: Vec<String>,
+    pub kill_chain_phases: Vec<&'static str>,
+    pub platforms: Vec<&'static str>,
     pub is_subtechnique: bool,
     /// The parent of a sub-technique: "T1059" for "T1059.001".
-    pub parent: Option<String>,
+    pub parent: Option<&'static str>,
     pub revoked: bool,
     pub deprecated: bool,
     /// The id that replaces a revoked technique, as ATT&CK states it (one step; see
     /// [`Lookup::Revoked`] for the end of a chain of revocations).
-    pub replaced_by: Option<String>,
-    /// Names of the active groups that use this technique directly, sorted.
-    pub groups: Vec<String>,
+    pub replaced_by: Option<&'static str>,
+}
+
+impl Technique {
     /// "https://attack.mitre.org/techniques/T1059/001"
-    pub url: String,
-    group_indices: Vec<usize>,
+    pub fn url(&self) -> String {
+        format!(
+            "https://attack.mitre.org/techniques/{}",
+            self.id.replace('.', "/")
+        )
+    }
 }
 
 /// An ATT&CK group (intrusion set), e.g. G0016 "APT29".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Group {
-    pub id: String,
-    pub name: String,
+    pub id: &'static str,
+    pub name: &'static str,
     /// As in ATT&CK: the name usually comes first.
-    pub aliases: Vec<String>,
+    pub aliases: Vec<&'static str>,
     pub revoked: bool,
     pub deprecated: bool,
     /// Ids of the techniques the group uses directly, sorted.
-    pub techniques: Vec<String>,
+    pub techniques: Vec<&'static str>,
+}
+
+impl Group {
     /// "https://attack.mitre.org/groups/G0016"
-    pub url: String,
+    pub fn url(&self) -> String {
+        format!("https://attack.mitre.org/groups/{}", self.id)
+    }
 }
 
 /// What a technique id is in a release.
@@ -111,21 +134,23 @@ pub fn is_technique_id(id: &str) -> bool {
 /// One ATT&CK Enterprise release.
 #[derive(Debug)]
 pub struct Catalogue {
-    version: String,
+    version: &'static str,
     tactics: Vec<Tactic>,
     techniques: Vec<Technique>,
     groups: Vec<Group>,
+    /// For each technique (same index), the active groups that use it, by name.
+    users: OnceLock<Vec<Vec<usize>>>,
 }
 
 impl Catalogue {
     /// The release, e.g. "18.1".
-    pub fn version(&self) -> &str {
-        &self.version
+    pub fn version(&self) -> &'static str {
+        self.version
     }
 
     /// The major release, as the Navigator names it: "18" for "18.1".
-    pub fn major_version(&self) -> &str {
-        self.version.split('.').next().unwrap_or(&self.version)
+    pub fn major_version(&self) -> &'static str {
+        self.version.split('.').next().unwrap_or(self.version)
     }
 
     /// The tactics in Enterprise matrix order (TA0043 Reconnaissance ... TA0040 Impact).
@@ -162,24 +187,22 @@ impl Catalogue {
 
     /// The record for `id` whatever its state.
     pub fn get(&self, id: &str) -> Option<&Technique> {
-        self.techniques
-            .binary_search_by(|technique| technique.id.as_str().cmp(id))
-            .ok()
-            .map(|index| &self.techniques[index])
+        self.position(id).map(|index| &self.techniques[index])
     }
 
     /// The sub-techniques of `id` (revoked and deprecated ones included), in id order.
     pub fn subtechniques_of(&self, id: &str) -> impl Iterator<Item = &Technique> {
         self.techniques
             .iter()
-            .filter(move |technique| technique.parent.as_deref() == Some(id))
+            .filter(move |technique| technique.parent == Some(id))
     }
 
-    /// The active groups that use technique `id` directly, sorted by name.
+    /// The active groups that use technique `id` directly, sorted by name. The index behind it
+    /// is built on the first call.
     pub fn groups_using(&self, id: &str) -> Vec<&Group> {
-        self.get(id).map_or_else(Vec::new, |technique| {
-            technique
-                .group_indices
+        let users = self.users.get_or_init(|| self.index_users());
+        self.position(id).map_or_else(Vec::new, |position| {
+            users[position]
                 .iter()
                 .map(|&index| &self.groups[index])
                 .collect()
@@ -209,70 +232,77 @@ impl Catalogue {
     pub fn find_tactic(&self, text: &str) -> Option<&Tactic> {
         let wanted = loose(text);
         self.tactics.iter().find(|tactic| {
-            loose(&tactic.id) == wanted
-                || loose(&tactic.name) == wanted
-                || loose(&tactic.shortname) == wanted
+            loose(tactic.id) == wanted
+                || loose(tactic.name) == wanted
+                || loose(tactic.shortname) == wanted
         })
+    }
+
+    fn position(&self, id: &str) -> Option<usize> {
+        self.techniques
+            .binary_search_by(|technique| technique.id.cmp(id))
+            .ok()
     }
 
     /// The end of the chain of `revoked-by` links from a revoked technique (cycle-safe).
     fn replacement(&self, technique: &Technique) -> Option<&Technique> {
-        let mut current = self.get(technique.replaced_by.as_deref()?)?;
+        let mut current = self.get(technique.replaced_by?)?;
         for _ in 0..self.techniques.len() {
-            match current.replaced_by.as_deref().filter(|_| current.revoked) {
-                Some(next) => match self.get(next) {
-                    Some(next) if next.id != technique.id => current = next,
-                    _ => break,
-                },
-                None => break,
+            let next = current.replaced_by.filter(|_| current.revoked);
+            match next.and_then(|next| self.get(next)) {
+                Some(next) if next.id != technique.id => current = next,
+                _ => break,
             }
         }
         Some(current)
     }
 
-    pub(super) fn from_raw(
-        version: String,
-        raw_tactics: Vec<RawTactic>,
-        raw_techniques: Vec<RawTechnique>,
-        raw_groups: Vec<RawGroup>,
-    ) -> Catalogue {
-        let tactics: Vec<Tactic> = raw_tactics.into_iter().map(Tactic::from).collect();
-        let mut groups: Vec<Group> = raw_groups.into_iter().map(Group::from).collect();
-        groups.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut techniques: Vec<Technique> = raw_techniques
-            .into_iter()
-            .map(|raw| Technique::from_raw(raw, &tactics))
-            .collect();
-        techniques.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut catalogue = Catalogue {
-            version,
-            tactics,
-            techniques,
-            groups,
-        };
-        catalogue.link_groups();
-        catalogue
-    }
-
-    /// Fill each technique's `groups` from the groups' technique lists.
-    fn link_groups(&mut self) {
+    /// For each technique, the indices of the active groups using it, in group-name order.
+    fn index_users(&self) -> Vec<Vec<usize>> {
+        let mut users = vec![Vec::new(); self.techniques.len()];
         let mut by_name: Vec<usize> = (0..self.groups.len()).collect();
-        by_name.sort_by(|&a, &b| self.groups[a].name.cmp(&self.groups[b].name));
+        by_name.sort_by_key(|&index| self.groups[index].name);
         for index in by_name {
             let group = &self.groups[index];
             if group.revoked || group.deprecated {
                 continue;
             }
             for id in &group.techniques {
-                if let Ok(position) = self
-                    .techniques
-                    .binary_search_by(|technique| technique.id.as_str().cmp(id))
-                {
-                    let technique = &mut self.techniques[position];
-                    technique.group_indices.push(index);
-                    technique.groups.push(group.name.clone());
+                if let Some(position) = self.position(id) {
+                    users[position].push(index);
                 }
             }
+        }
+        users
+    }
+
+    /// Assemble a release from its decoded records: sort, and derive each technique's tactics
+    /// in matrix order from its kill-chain phases.
+    pub(super) fn new(
+        version: &'static str,
+        tactics: Vec<RawTactic<'static>>,
+        techniques: Vec<RawTechnique<'static>>,
+        groups: Vec<RawGroup<'static>>,
+    ) -> Catalogue {
+        let tactics: Vec<Tactic> = tactics.into_iter().map(Tactic::from).collect();
+        let mut techniques: Vec<Technique> = techniques.into_iter().map(Technique::from).collect();
+        let mut groups: Vec<Group> = groups.into_iter().map(Group::from).collect();
+        techniques.sort_by_key(|technique| technique.id);
+        groups.sort_by_key(|group| group.id);
+        for technique in &mut techniques {
+            let in_matrix_order = tactics
+                .iter()
+                .filter(|tactic| technique.kill_chain_phases.contains(&tactic.shortname));
+            (technique.tactics, technique.tactic_ids) = in_matrix_order
+                .map(|tactic| (tactic.name, tactic.id))
+                .unzip();
+        }
+        Catalogue {
+            version,
+            tactics,
+            techniques,
+            groups,
+            users: OnceLock::new(),
         }
     }
 }
@@ -287,88 +317,116 @@ fn loose(text: &str) -> String {
         .collect()
 }
 
-// The digest records, as `scripts/attack-data.py` writes them.
+// The digest records as `scripts/attack-data.py` writes them. Strings borrow from the decoded
+// JSON, which the release keeps for the whole process; a string with escapes cannot be borrowed
+// and is leaked instead (once per process; the data has none today).
 
-#[derive(Deserialize)]
-pub(super) struct RawTactic {
-    id: String,
-    shortname: String,
-    name: String,
+/// A string borrowed from the input, or leaked when it had to be unescaped.
+#[derive(Clone, Copy)]
+struct Text<'a>(&'a str);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Text<'a>, D::Error> {
+        struct TextVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for TextVisitor<'a> {
+            type Value = Text<'a>;
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Text<'a>, E> {
+                Ok(Text(text))
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Text<'a>, E> {
+                Ok(Text(Box::leak(text.into())))
+            }
+        }
+        deserializer.deserialize_str(TextVisitor(std::marker::PhantomData))
+    }
+}
+
+fn texts(texts: Vec<Text<'static>>) -> Vec<&'static str> {
+    texts.into_iter().map(|text| text.0).collect()
 }
 
 #[derive(Deserialize)]
-pub(super) struct RawTechnique {
-    id: String,
-    name: String,
-    kill_chain_phases: Vec<String>,
-    platforms: Vec<String>,
-    parent: Option<String>,
+pub(super) struct RawTactic<'a> {
+    #[serde(borrow)]
+    id: Text<'a>,
+    #[serde(borrow)]
+    shortname: Text<'a>,
+    #[serde(borrow)]
+    name: Text<'a>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawTechnique<'a> {
+    #[serde(borrow)]
+    id: Text<'a>,
+    #[serde(borrow)]
+    name: Text<'a>,
+    #[serde(borrow)]
+    kill_chain_phases: Vec<Text<'a>>,
+    #[serde(borrow)]
+    platforms: Vec<Text<'a>>,
+    #[serde(borrow)]
+    parent: Option<Text<'a>>,
     deprecated: bool,
     revoked: bool,
-    revoked_by: Option<String>,
+    #[serde(borrow)]
+    revoked_by: Option<Text<'a>>,
 }
 
 #[derive(Deserialize)]
-pub(super) struct RawGroup {
-    id: String,
-    name: String,
-    aliases: Vec<String>,
+pub(super) struct RawGroup<'a> {
+    #[serde(borrow)]
+    id: Text<'a>,
+    #[serde(borrow)]
+    name: Text<'a>,
+    #[serde(borrow)]
+    aliases: Vec<Text<'a>>,
     deprecated: bool,
     revoked: bool,
-    techniques: Vec<String>,
+    #[serde(borrow)]
+    techniques: Vec<Text<'a>>,
 }
 
-impl From<RawTactic> for Tactic {
-    fn from(raw: RawTactic) -> Tactic {
+impl From<RawTactic<'static>> for Tactic {
+    fn from(raw: RawTactic<'static>) -> Tactic {
         Tactic {
-            url: format!("https://attack.mitre.org/tactics/{}", raw.id),
-            id: raw.id,
-            name: raw.name,
-            shortname: raw.shortname,
+            id: raw.id.0,
+            name: raw.name.0,
+            shortname: raw.shortname.0,
         }
     }
 }
 
-impl From<RawGroup> for Group {
-    fn from(raw: RawGroup) -> Group {
-        Group {
-            url: format!("https://attack.mitre.org/groups/{}", raw.id),
-            id: raw.id,
-            name: raw.name,
-            aliases: raw.aliases,
-            revoked: raw.revoked,
-            deprecated: raw.deprecated,
-            techniques: raw.techniques,
-        }
-    }
-}
-
-impl Technique {
-    fn from_raw(raw: RawTechnique, tactics: &[Tactic]) -> Technique {
-        let in_matrix_order = tactics
-            .iter()
-            .filter(|tactic| raw.kill_chain_phases.contains(&tactic.shortname));
-        let (tactic_names, tactic_ids) = in_matrix_order
-            .map(|tactic| (tactic.name.clone(), tactic.id.clone()))
-            .unzip();
+impl From<RawTechnique<'static>> for Technique {
+    fn from(raw: RawTechnique<'static>) -> Technique {
         Technique {
-            url: format!(
-                "https://attack.mitre.org/techniques/{}",
-                raw.id.replace('.', "/")
-            ),
-            is_subtechnique: raw.id.contains('.'),
-            id: raw.id,
-            name: raw.name,
-            tactics: tactic_names,
-            tactic_ids,
-            kill_chain_phases: raw.kill_chain_phases,
-            platforms: raw.platforms,
-            parent: raw.parent,
+            id: raw.id.0,
+            name: raw.name.0,
+            tactics: Vec::new(),
+            tactic_ids: Vec::new(),
+            kill_chain_phases: texts(raw.kill_chain_phases),
+            platforms: texts(raw.platforms),
+            is_subtechnique: raw.id.0.contains('.'),
+            parent: raw.parent.map(|text| text.0),
             revoked: raw.revoked,
             deprecated: raw.deprecated,
-            replaced_by: raw.revoked_by,
-            groups: Vec::new(),
-            group_indices: Vec::new(),
+            replaced_by: raw.revoked_by.map(|text| text.0),
+        }
+    }
+}
+
+impl From<RawGroup<'static>> for Group {
+    fn from(raw: RawGroup<'static>) -> Group {
+        Group {
+            id: raw.id.0,
+            name: raw.name.0,
+            aliases: texts(raw.aliases),
+            revoked: raw.revoked,
+            deprecated: raw.deprecated,
+            techniques: texts(raw.techniques),
         }
     }
 }

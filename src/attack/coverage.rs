@@ -30,7 +30,7 @@ pub fn coverage_markdown(catalogue: &Catalogue, coverage: &Coverage) -> String {
         .collect();
     let covered_count = active
         .iter()
-        .filter(|technique| merged.contains_key(technique.id.as_str()))
+        .filter(|technique| merged.contains_key(technique.id))
         .count();
     let mut out = String::new();
     let version = catalogue.version();
@@ -52,7 +52,7 @@ pub fn coverage_markdown(catalogue: &Catalogue, coverage: &Coverage) -> String {
             let covered = active
                 .iter()
                 .filter(in_tactic)
-                .filter(|technique| merged.contains_key(technique.id.as_str()))
+                .filter(|technique| merged.contains_key(technique.id))
                 .copied()
                 .collect();
             (tactic, covered, total)
@@ -62,7 +62,7 @@ pub fn coverage_markdown(catalogue: &Catalogue, coverage: &Coverage) -> String {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} |",
-            escape_cell(&tactic.name),
+            escape_cell(tactic.name),
             tactic.id,
             covered.len(),
             total,
@@ -70,7 +70,7 @@ pub fn coverage_markdown(catalogue: &Catalogue, coverage: &Coverage) -> String {
         );
     }
     for (tactic, covered, total) in &per_tactic {
-        let _ = writeln!(out, "\n## {} ({})\n", escape_cell(&tactic.name), tactic.id);
+        let _ = writeln!(out, "\n## {} ({})\n", escape_cell(tactic.name), tactic.id);
         let _ = writeln!(out, "{} of {} covered.", covered.len(), total);
         if covered.is_empty() {
             continue;
@@ -81,8 +81,8 @@ pub fn coverage_markdown(catalogue: &Catalogue, coverage: &Coverage) -> String {
                 out,
                 "| {} | {} | {} |",
                 technique.id,
-                escape_cell(&technique.name),
-                detection_list(&merged[technique.id.as_str()])
+                escape_cell(technique.name),
+                detection_list(&merged[technique.id])
             );
         }
     }
@@ -111,7 +111,7 @@ fn write_not_active(
                 } => format!(
                     "revoked, replaced by {} {}",
                     replacement.id,
-                    escape_cell(&replacement.name)
+                    escape_cell(replacement.name)
                 ),
                 Lookup::Revoked { .. } => "revoked".to_string(),
                 Lookup::Deprecated { .. } => "deprecated".to_string(),

@@ -19,6 +19,8 @@ const FORMAT: u32 = 1;
 struct Release {
     version: &'static str,
     gzip: &'static [u8],
+    /// The decompressed JSON, kept for the process: the catalogue borrows its strings.
+    json: OnceLock<Vec<u8>>,
     cell: OnceLock<Result<Catalogue, AttackError>>,
 }
 
@@ -26,11 +28,13 @@ static RELEASES: [Release; 2] = [
     Release {
         version: "10.1",
         gzip: include_bytes!("../../data/attack/enterprise-attack-10.1.json.gz"),
+        json: OnceLock::new(),
         cell: OnceLock::new(),
     },
     Release {
         version: "18.1",
         gzip: include_bytes!("../../data/attack/enterprise-attack-18.1.json.gz"),
+        json: OnceLock::new(),
         cell: OnceLock::new(),
     },
 ];
@@ -54,40 +58,46 @@ pub fn catalogue(version: &str) -> Result<&'static Catalogue, AttackError> {
         })?;
     release
         .cell
-        .get_or_init(|| decode(release.version, release.gzip))
+        .get_or_init(|| decode(release))
         .as_ref()
         .map_err(Clone::clone)
 }
 
 /// The JSON document `scripts/attack-data.py` writes (see its docstring).
 #[derive(Deserialize)]
-struct Digest {
+struct Digest<'a> {
     format: u32,
-    attack_version: String,
-    tactics: Vec<RawTactic>,
-    techniques: Vec<RawTechnique>,
-    groups: Vec<RawGroup>,
+    attack_version: &'a str,
+    #[serde(borrow)]
+    tactics: Vec<RawTactic<'a>>,
+    #[serde(borrow)]
+    techniques: Vec<RawTechnique<'a>>,
+    #[serde(borrow)]
+    groups: Vec<RawGroup<'a>>,
 }
 
-fn decode(version: &str, gzip: &[u8]) -> Result<Catalogue, AttackError> {
+fn decode(release: &'static Release) -> Result<Catalogue, AttackError> {
+    let version = release.version;
     let corrupt = |reason: String| AttackError::CorruptData {
         version: version.to_string(),
         reason,
     };
-    let mut json = Vec::with_capacity(gzip.len() * 10);
-    GzDecoder::new(gzip)
+    let mut json = Vec::with_capacity(release.gzip.len() * 10);
+    GzDecoder::new(release.gzip)
         .read_to_end(&mut json)
         .map_err(|err| corrupt(format!("gzip: {err}")))?;
-    let digest: Digest =
-        serde_json::from_slice(&json).map_err(|err| corrupt(format!("json: {err}")))?;
+    // Only this function fills `json`, and it runs once per release (inside `cell`).
+    let json: &'static [u8] = release.json.get_or_init(|| json);
+    let digest: Digest<'static> =
+        serde_json::from_slice(json).map_err(|err| corrupt(format!("json: {err}")))?;
     if digest.format != FORMAT || digest.attack_version != version {
         return Err(corrupt(format!(
             "expected format {FORMAT} of version {version}, found format {} of version {}",
             digest.format, digest.attack_version
         )));
     }
-    Ok(Catalogue::from_raw(
-        digest.attack_version,
+    Ok(Catalogue::new(
+        version,
         digest.tactics,
         digest.techniques,
         digest.groups,

@@ -93,7 +93,7 @@ mod tests {
         assert_eq!(kill_chain.phases().len(), 7);
         for version in versions() {
             for tactic in catalogue(version).unwrap().tactics() {
-                let phase = kill_chain.phase_for_tactic(&tactic.id);
+                let phase = kill_chain.phase_for_tactic(tactic.id);
                 assert!(
                     phase.and_then(|p| kill_chain.phase(p)).is_some(),
                     "{tactic:?}"

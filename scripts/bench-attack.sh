@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Measure how long loading one embedded ATT&CK release takes (issue 4: under 5 ms, release build).
+# Each sample is a fresh process, since a release is decoded once per process and then cached.
+#
+#   scripts/bench-attack.sh [SAMPLES]      (default 30 per release)
+#
+# Prints min / median / max of the first catalogue() call per release and fails if a median
+# is 5 ms or more.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+samples="${1:-30}"
+limit_us=5000
+
+cargo build --quiet --release --example attack_load
+bin=target/release/examples/attack_load
+status=0
+for version in 10.1 18.1; do
+    times=()
+    for _ in $(seq "$samples"); do
+        line="$("$bin" "$version")"
+        times+=("$(sed -E 's/.*load_us=([0-9]+).*/\1/' <<<"$line")")
+    done
+    sorted=($(printf '%s\n' "${times[@]}" | sort -n))
+    min=${sorted[0]}
+    max=${sorted[$((samples - 1))]}
+    median=${sorted[$((samples / 2))]}
+    size=$(stat -c %s "data/attack/enterprise-attack-$version.json.gz")
+    printf 'ATT&CK %-5s  %6d bytes gzip  load min %5d us  median %5d us  max %5d us  (%d runs)\n' \
+        "$version" "$size" "$min" "$median" "$max" "$samples"
+    if (( median >= limit_us )); then
+        echo "  FAIL: median load time ${median} us >= ${limit_us} us" >&2
+        status=1
+    fi
+done
+exit "$status"
