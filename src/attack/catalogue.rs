@@ -433,7 +433,15 @@ impl From<RawGroup<'static>> for Group {
 
 #[cfg(test)]
 mod tests {
-    use super::is_technique_id;
+    use super::{RawTactic, Tactic, is_technique_id};
+
+    #[test]
+    fn strings_with_escapes_are_decoded_too() {
+        let json = r#"{"id": "TA9999", "shortname": "say-\"hi\"", "name": "Tab\tbed"}"#;
+        let tactic = Tactic::from(serde_json::from_str::<RawTactic>(json).unwrap());
+        assert_eq!(tactic.shortname, "say-\"hi\"");
+        assert_eq!(tactic.name, "Tab\tbed");
+    }
 
     #[test]
     fn technique_id_shape() {

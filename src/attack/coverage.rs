@@ -18,6 +18,13 @@ pub(super) fn merge(coverage: &Coverage) -> BTreeMap<&str, BTreeSet<&str>> {
     merged
 }
 
+/// The coverage of one tactic: its active techniques, and those the coverage names.
+struct TacticCoverage<'a> {
+    tactic: &'a Tactic,
+    covered: Vec<&'a Technique>,
+    total: usize,
+}
+
 /// A markdown coverage summary: a table of tactics (techniques covered / active techniques,
 /// sub-techniques counted as techniques), then per tactic the covered techniques and their
 /// detections, then the ids the release does not know as active techniques.
@@ -32,59 +39,22 @@ pub fn coverage_markdown(catalogue: &Catalogue, coverage: &Coverage) -> String {
         .iter()
         .filter(|technique| merged.contains_key(technique.id))
         .count();
-    let mut out = String::new();
-    let version = catalogue.version();
-    let _ = writeln!(out, "# ATT&CK coverage\n");
-    let _ = writeln!(
-        out,
-        "MITRE ATT&CK® Enterprise v{version}: {covered_count} of {} active techniques and \
-         sub-techniques are covered.\n",
-        active.len()
-    );
-    out.push_str("| Tactic | ID | Covered | Total | Coverage |\n");
-    out.push_str("| --- | --- | ---: | ---: | ---: |\n");
-    let per_tactic: Vec<(&Tactic, Vec<&Technique>, usize)> = catalogue
+    let per_tactic: Vec<TacticCoverage> = catalogue
         .tactics()
         .iter()
-        .map(|tactic| {
-            let in_tactic = |technique: &&&Technique| technique.tactic_ids.contains(&tactic.id);
-            let total = active.iter().filter(in_tactic).count();
-            let covered = active
-                .iter()
-                .filter(in_tactic)
-                .filter(|technique| merged.contains_key(technique.id))
-                .copied()
-                .collect();
-            (tactic, covered, total)
-        })
+        .map(|tactic| tactic_coverage(tactic, &active, &merged))
         .collect();
-    for (tactic, covered, total) in &per_tactic {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} |",
-            escape_cell(tactic.name),
-            tactic.id,
-            covered.len(),
-            total,
-            percent(covered.len(), *total)
-        );
-    }
-    for (tactic, covered, total) in &per_tactic {
-        let _ = writeln!(out, "\n## {} ({})\n", escape_cell(tactic.name), tactic.id);
-        let _ = writeln!(out, "{} of {} covered.", covered.len(), total);
-        if covered.is_empty() {
-            continue;
-        }
-        out.push_str("\n| Technique | Name | Detections |\n| --- | --- | --- |\n");
-        for technique in covered {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} |",
-                technique.id,
-                escape_cell(technique.name),
-                detection_list(&merged[technique.id])
-            );
-        }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# ATT&CK coverage\n\nMITRE ATT&CK® Enterprise v{}: {covered_count} of {} active \
+         techniques and sub-techniques are covered.\n",
+        catalogue.version(),
+        active.len()
+    );
+    write_tactic_table(&mut out, &per_tactic);
+    for tactic in &per_tactic {
+        write_tactic_section(&mut out, tactic, &merged);
     }
     write_not_active(&mut out, catalogue, &merged);
     out.push_str(
@@ -92,6 +62,73 @@ pub fn coverage_markdown(catalogue: &Catalogue, coverage: &Coverage) -> String {
          the permission of The MITRE Corporation.\n",
     );
     out
+}
+
+fn tactic_coverage<'a>(
+    tactic: &'a Tactic,
+    active: &[&'a Technique],
+    merged: &BTreeMap<&str, BTreeSet<&str>>,
+) -> TacticCoverage<'a> {
+    let in_tactic: Vec<&Technique> = active
+        .iter()
+        .copied()
+        .filter(|technique| technique.tactic_ids.contains(&tactic.id))
+        .collect();
+    TacticCoverage {
+        tactic,
+        total: in_tactic.len(),
+        covered: in_tactic
+            .into_iter()
+            .filter(|technique| merged.contains_key(technique.id))
+            .collect(),
+    }
+}
+
+fn write_tactic_table(out: &mut String, per_tactic: &[TacticCoverage]) {
+    out.push_str("| Tactic | ID | Covered | Total | Coverage |\n");
+    out.push_str("| --- | --- | ---: | ---: | ---: |\n");
+    for TacticCoverage {
+        tactic,
+        covered,
+        total,
+    } in per_tactic
+    {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {total} | {} |",
+            escape_cell(tactic.name),
+            tactic.id,
+            covered.len(),
+            percent(covered.len(), *total)
+        );
+    }
+}
+
+fn write_tactic_section(
+    out: &mut String,
+    coverage: &TacticCoverage,
+    merged: &BTreeMap<&str, BTreeSet<&str>>,
+) {
+    let TacticCoverage {
+        tactic,
+        covered,
+        total,
+    } = coverage;
+    let _ = writeln!(out, "\n## {} ({})\n", escape_cell(tactic.name), tactic.id);
+    let _ = writeln!(out, "{} of {total} covered.", covered.len());
+    if covered.is_empty() {
+        return;
+    }
+    out.push_str("\n| Technique | Name | Detections |\n| --- | --- | --- |\n");
+    for technique in covered {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            technique.id,
+            escape_cell(technique.name),
+            detection_list(&merged[technique.id])
+        );
+    }
 }
 
 /// The ids of the coverage that are revoked, deprecated or unknown in the release.
