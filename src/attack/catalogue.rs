@@ -19,7 +19,7 @@ pub struct Tactic {
 }
 
 impl Tactic {
-    /// "https://attack.mitre.org/tactics/TA0004"
+    /// `https://attack.mitre.org/tactics/TA0004`
     pub fn url(&self) -> String {
         format!("https://attack.mitre.org/tactics/{}", self.id)
     }
@@ -53,7 +53,7 @@ pub struct Technique {
 }
 
 impl Technique {
-    /// "https://attack.mitre.org/techniques/T1059/001"
+    /// `https://attack.mitre.org/techniques/T1059/001`
     pub fn url(&self) -> String {
         format!(
             "https://attack.mitre.org/techniques/{}",
@@ -76,7 +76,7 @@ pub struct Group {
 }
 
 impl Group {
-    /// "https://attack.mitre.org/groups/G0016"
+    /// `https://attack.mitre.org/groups/G0016`
     pub fn url(&self) -> String {
         format!("https://attack.mitre.org/groups/{}", self.id)
     }
