@@ -144,6 +144,17 @@ fn tactics_are_found_by_any_spelling_of_their_name() {
 }
 
 #[test]
+fn tactics_of_several_techniques_are_merged_in_matrix_order() {
+    let v18 = catalogue("18.1").unwrap();
+    let names: Vec<&str> = v18
+        .tactics_of(["T1098", "T1059.001", "T1086", "T9999"])
+        .iter()
+        .map(|tactic| tactic.name)
+        .collect();
+    assert_eq!(names, ["Execution", "Persistence", "Privilege Escalation"]);
+}
+
+#[test]
 fn kill_chain_phases_keep_the_stix_order() {
     // The 2022 docs print T1078's tactics in STIX order, not matrix order.
     let t1078 = catalogue("10.1")

@@ -209,6 +209,21 @@ impl Catalogue {
         })
     }
 
+    /// The tactics of the active techniques among `ids`, in matrix order, each once: what
+    /// content that lists these techniques should give as its tactics.
+    pub fn tactics_of<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Vec<&Tactic> {
+        let mut implied: Vec<&str> = Vec::new();
+        for id in ids {
+            if let Some(technique) = self.technique(id).found() {
+                implied.extend(&technique.tactic_ids);
+            }
+        }
+        self.tactics
+            .iter()
+            .filter(|tactic| implied.contains(&tactic.id))
+            .collect()
+    }
+
     /// The tactic with this id ("TA0004").
     pub fn tactic_by_id(&self, id: &str) -> Option<&Tactic> {
         self.tactics.iter().find(|tactic| tactic.id == id)
