@@ -21,7 +21,7 @@ struct Release {
     gzip: &'static [u8],
     /// The decompressed JSON, kept for the process: the catalogue borrows its strings.
     json: OnceLock<Vec<u8>>,
-    cell: OnceLock<Result<Catalogue, AttackError>>,
+    catalogue: OnceLock<Result<Catalogue, AttackError>>,
 }
 
 static RELEASES: [Release; 2] = [
@@ -29,13 +29,13 @@ static RELEASES: [Release; 2] = [
         version: "10.1",
         gzip: include_bytes!("../../data/attack/enterprise-attack-10.1.json.gz"),
         json: OnceLock::new(),
-        cell: OnceLock::new(),
+        catalogue: OnceLock::new(),
     },
     Release {
         version: "18.1",
         gzip: include_bytes!("../../data/attack/enterprise-attack-18.1.json.gz"),
         json: OnceLock::new(),
-        cell: OnceLock::new(),
+        catalogue: OnceLock::new(),
     },
 ];
 
@@ -57,7 +57,7 @@ pub fn catalogue(version: &str) -> Result<&'static Catalogue, AttackError> {
             available: VERSIONS.join(", "),
         })?;
     release
-        .cell
+        .catalogue
         .get_or_init(|| decode(release))
         .as_ref()
         .map_err(Clone::clone)
@@ -86,7 +86,7 @@ fn decode(release: &'static Release) -> Result<Catalogue, AttackError> {
     GzDecoder::new(release.gzip)
         .read_to_end(&mut json)
         .map_err(|err| corrupt(format!("gzip: {err}")))?;
-    // Only this function fills `json`, and it runs once per release (inside `cell`).
+    // Only this function fills `json`, and it runs once per release (inside `catalogue`).
     let json: &'static [u8] = release.json.get_or_init(|| json);
     let digest: Digest<'static> =
         serde_json::from_slice(json).map_err(|err| corrupt(format!("json: {err}")))?;
