@@ -4,6 +4,7 @@
 //! `load` -> `model` -> `check` -> `render` -> `package` / `docs`, with `spl` and `attack`
 //! as pure libraries the stages call, and `cli` as the only edge that prints or exits.
 
+pub mod attack;
 pub mod check;
 pub mod cli;
 pub mod config;
