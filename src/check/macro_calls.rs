@@ -27,6 +27,11 @@ pub fn macro_calls(search: &str) -> Vec<MacroCall> {
                 .map_or(bytes.len(), |end| i + 3 + end + 3);
             continue;
         }
+        if bytes[i] == b'\\' {
+            // An escaped character outside quotes (`*\"privileged\":true*`) is text.
+            i += 2;
+            continue;
+        }
         if bytes[i] == b'"' {
             // A backtick inside a quoted string is text (`split(process, "`")`).
             i = skip_quoted(bytes, i);

@@ -43,6 +43,9 @@ pub struct Context<'a> {
     pub config: &'a Config,
     pub options: &'a CheckOptions,
     pub index: Index<'a>,
+    /// The ATT&CK release of the configuration; `None` when it is not one splforge ships
+    /// (the CLI refuses such a configuration before checking).
+    pub attack: Option<&'static crate::attack::Catalogue>,
     /// Non-YAML files a rule read (lookup CSVs), so findings in them can show snippets.
     pub extra_sources: std::sync::Mutex<Vec<SourceFile>>,
 }
@@ -60,6 +63,7 @@ impl<'a> Context<'a> {
             config,
             options,
             index: Index::build(repository, content),
+            attack: crate::attack::catalogue(&config.attack_version).ok(),
             extra_sources: std::sync::Mutex::new(Vec::new()),
         }
     }

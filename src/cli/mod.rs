@@ -45,12 +45,29 @@ struct GlobalArgs {
     /// Print only findings: no summary line.
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// ATT&CK Enterprise release for checks and enrichment (overrides `attack_version`).
+    #[arg(long, global = true, value_name = "VERSION")]
+    attack_version: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Human,
     Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum ReportKind {
+    /// ATT&CK coverage of the production detections: a Navigator layer (format 4.5), or
+    /// with --markdown a coverage summary per tactic.
+    Attack {
+        /// Write to FILE (atomically) instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Print the markdown coverage summary instead of the layer.
+        #[arg(long)]
+        markdown: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -74,6 +91,11 @@ enum Command {
     },
     /// List every rule with its code, severity and summary.
     Rules,
+    /// Reports over the content.
+    Report {
+        #[command(subcommand)]
+        report: ReportKind,
+    },
     /// Explain one rule: why it matters, with a bad and a good example.
     Rule {
         /// A rule code (SF201) or name (unknown-story).
@@ -108,6 +130,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Lint { paths } => lint(global, paths),
         Command::Schema { kind, generation } => schema(kind.as_deref(), generation),
+        Command::Report {
+            report: ReportKind::Attack { out, markdown },
+        } => report_attack(global, out.as_deref(), *markdown),
         Command::Rules => {
             let mut out = String::new();
             for rule in RULES {
@@ -144,10 +169,21 @@ fn print_out(text: &str) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Loads the configuration, or fails with the position of the problem.
-fn load_config(root: &Path) -> anyhow::Result<Config> {
+/// Loads the configuration (with command-line overrides), or fails with the position of
+/// the problem.
+fn load_config(global: &GlobalArgs) -> anyhow::Result<Config> {
+    let root = &global.root;
+    if !root.is_dir() {
+        bail!("content root `{}` is not a directory", root.display());
+    }
     match Config::discover(root) {
-        Ok((config, _)) => Ok(config),
+        Ok((mut config, _)) => {
+            if let Some(version) = &global.attack_version {
+                config.attack_version = version.clone();
+            }
+            crate::attack::catalogue(&config.attack_version)?;
+            Ok(config)
+        }
         Err(ConfigError::Invalid {
             path,
             message,
@@ -170,10 +206,7 @@ fn load_config(root: &Path) -> anyhow::Result<Config> {
 fn lint(global: &GlobalArgs, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let root = &global.root;
-    if !root.is_dir() {
-        bail!("content root `{}` is not a directory", root.display());
-    }
-    let config = load_config(root)?;
+    let config = load_config(global)?;
     let only_files = if paths.is_empty() {
         None
     } else {
@@ -211,6 +244,58 @@ fn lint(global: &GlobalArgs, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn report_attack(
+    global: &GlobalArgs,
+    out: Option<&Path>,
+    markdown: bool,
+) -> anyhow::Result<ExitCode> {
+    let config = load_config(global)?;
+    let repository = load::load_repository(&global.root, config.limits);
+    let content = Content::build(&repository);
+    let catalogue = crate::attack::catalogue(&config.attack_version)?;
+    let coverage: Vec<(String, Vec<String>)> = content
+        .detections
+        .iter()
+        .filter(|d| d.is_production())
+        .flat_map(|d| {
+            d.mitre_attack_ids
+                .iter()
+                .map(|id| (id.value.clone(), vec![d.name().to_owned()]))
+        })
+        .collect();
+    let text = if markdown {
+        crate::attack::coverage_markdown(catalogue, &coverage)
+    } else {
+        let name = format!("{} ATT&CK coverage", config.app.title);
+        let layer = crate::attack::navigator_layer(catalogue, &coverage, &name);
+        serde_json::to_string_pretty(&layer)? + "\n"
+    };
+    match out {
+        Some(path) => {
+            write_atomically(path, text.as_bytes())?;
+            if !global.quiet {
+                eprintln!("Wrote {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        None => print_out(&text),
+    }
+}
+
+/// Writes a file through a temporary sibling and a rename: never a half-written file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    temp.write_all(bytes)?;
+    temp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
 }
 
 /// The content files named by the user's paths, relative to the root.

@@ -29,6 +29,10 @@ mod sf302_csv_row_width;
 mod sf303_orphan_lookup_file;
 mod sf401_invalid_date;
 mod sf402_attack_id_format;
+mod sf403_unknown_attack_technique;
+mod sf404_revoked_attack_technique;
+mod sf405_redundant_attack_technique;
+mod sf406_kill_chain_mismatch;
 
 /// Whether a rule looks at one file at a time or across the repository.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -99,6 +103,10 @@ pub static RULES: &[&Rule] = &[
     &sf303_orphan_lookup_file::RULE,
     &sf401_invalid_date::RULE,
     &sf402_attack_id_format::RULE,
+    &sf403_unknown_attack_technique::RULE,
+    &sf404_revoked_attack_technique::RULE,
+    &sf405_redundant_attack_technique::RULE,
+    &sf406_kill_chain_mismatch::RULE,
 ];
 
 pub fn rule_by_code(code: &str) -> Option<&'static Rule> {

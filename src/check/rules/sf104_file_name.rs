@@ -1,6 +1,7 @@
 //! ## What it does
 //! Reports a file whose name does not follow from the object's `name`: lower case, with
-//! spaces, `-`, `.` and `/` turned into `_` (the convention contentctl enforces).
+//! spaces, `-`, `.` and `/` turned into `_` (the convention contentctl enforces; 2022
+//! content predates it and is not checked).
 //!
 //! ## Why is this bad?
 //! People and tools find content by file name; filter macros are named after the file
@@ -22,6 +23,7 @@
 use super::{Rule, RuleScope, all_headers};
 use crate::check::{Context, Finding, Severity};
 use crate::load::ContentKind;
+use crate::model::Generation;
 
 pub(super) static RULE: Rule = Rule {
     code: "SF104",
@@ -39,8 +41,9 @@ pub fn expected_stem(name: &str) -> String {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for (kind, header) in all_headers(ctx.content) {
-        // Deployments are named for people ("ESCU Default Configuration TTP"), not files.
-        if kind == ContentKind::Deployment {
+        // Deployments are named for people ("ESCU Default Configuration TTP"), not files;
+        // 2022 content predates the convention.
+        if kind == ContentKind::Deployment || header.generation == Generation::Legacy2022 {
             continue;
         }
         let Some(name) = &header.name else { continue };

@@ -19,6 +19,7 @@
 //! ```
 
 use super::{Rule, RuleScope};
+use crate::attack::is_technique_id;
 use crate::check::{Context, Finding, Severity};
 
 pub(super) static RULE: Rule = Rule {
@@ -29,17 +30,6 @@ pub(super) static RULE: Rule = Rule {
     summary: "an ATT&CK id is not of the form T1234 or T1234.567",
     check,
 };
-
-/// `T1234` or `T1234.567`.
-pub fn is_technique_id(id: &str) -> bool {
-    let b = id.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    match b.len() {
-        5 => b[0] == b'T' && digits(1..5),
-        9 => b[0] == b'T' && digits(1..5) && b[5] == b'.' && digits(6..9),
-        _ => false,
-    }
-}
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for detection in &ctx.content.detections {
