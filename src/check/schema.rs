@@ -113,10 +113,9 @@ fn place(root: &Node, error: &jsonschema::ValidationError<'_>) -> SchemaViolatio
                 .map_or_else(|| first_line(node), |k| k.span);
             (at, format!("missing required field `{name}`"))
         }
-        ValidationErrorKind::Type { .. } => (
-            node.span,
-            format!("{} (found {})", error.to_string(), node.kind_name()),
-        ),
+        ValidationErrorKind::Type { .. } => {
+            (node.span, format!("{error} (found {})", node.kind_name()))
+        }
         _ => (node.span, error.to_string()),
     };
     let format = match error.kind() {
