@@ -48,6 +48,14 @@ pub struct Context<'a> {
     pub attack: Option<&'static crate::attack::Catalogue>,
     /// Non-YAML files a rule read (lookup CSVs), so findings in them can show snippets.
     pub extra_sources: std::sync::Mutex<Vec<SourceFile>>,
+    schema_results: std::sync::OnceLock<Vec<SchemaResult>>,
+}
+
+/// The schema check of one file, shared by the rules that report its parts.
+pub struct SchemaResult {
+    pub file: crate::model::FileId,
+    /// `Err` when the file's kind and generation have no usable schema.
+    pub violations: Result<Vec<schema::SchemaViolation>, String>,
 }
 
 impl<'a> Context<'a> {
@@ -65,7 +73,28 @@ impl<'a> Context<'a> {
             index: Index::build(repository, content),
             attack: crate::attack::catalogue(&config.attack_version).ok(),
             extra_sources: std::sync::Mutex::new(Vec::new()),
+            schema_results: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Every parsed file validated against its schema, once, in parallel.
+    pub fn schema_results(&self) -> &[SchemaResult] {
+        self.schema_results.get_or_init(|| {
+            self.repository
+                .files
+                .par_iter()
+                .enumerate()
+                .filter_map(|(file, loaded)| {
+                    let root = crate::model::root_mapping(loaded)?;
+                    let generation =
+                        crate::model::file_generation(loaded).unwrap_or(self.content.generation);
+                    Some(SchemaResult {
+                        file,
+                        violations: schema::validate(root, loaded.kind, generation),
+                    })
+                })
+                .collect()
+        })
     }
 
     /// The relative path of a file of the repository.

@@ -13,6 +13,7 @@ mod sf001_yaml_syntax;
 mod sf002_duplicate_key;
 mod sf003_not_a_mapping;
 mod sf010_schema;
+mod sf011_unknown_field;
 mod sf101_invalid_uuid;
 mod sf102_duplicate_id;
 mod sf103_duplicate_name;
@@ -87,6 +88,7 @@ pub static RULES: &[&Rule] = &[
     &sf002_duplicate_key::RULE,
     &sf003_not_a_mapping::RULE,
     &sf010_schema::RULE,
+    &sf011_unknown_field::RULE,
     &sf101_invalid_uuid::RULE,
     &sf102_duplicate_id::RULE,
     &sf103_duplicate_name::RULE,
