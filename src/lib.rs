@@ -3,3 +3,4 @@
 //! The pipeline, one module per stage (see `ARCHITECTURE.md`):
 //! `load` -> `model` -> `check` -> `render` -> `package` / `docs`, with `spl` and `attack`
 //! as pure libraries the stages call, and `cli` as the only edge that prints or exits.
+pub mod spl;
