@@ -386,7 +386,7 @@ impl<'a> Parser<'a> {
                     .is_some_and(|t| t.kind == TokenKind::LParen && t.span.start == span.end);
                 if adjacent_paren && !is_quoted(raw) {
                     self.pos += 1;
-                    let (args, end) = self.until_rparen(depth + 1, span.end);
+                    let (args, end) = self.until_rparen(depth + 1, span.end..span.end + 1);
                     return Node::Call {
                         name: raw.to_string(),
                         args,
@@ -410,7 +410,7 @@ impl<'a> Parser<'a> {
                 Node::Macro { name, args, span }
             }
             TokenKind::LParen => {
-                let (items, end) = self.until_rparen(depth + 1, span.end);
+                let (items, end) = self.until_rparen(depth + 1, span.clone());
                 Node::Group {
                     items,
                     span: span.start..end,
@@ -453,11 +453,12 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Nodes up to the matching `)`, which is consumed. Returns the nodes and the end offset.
-    fn until_rparen(&mut self, depth: usize, open_end: usize) -> (Vec<Node>, usize) {
+    /// Nodes up to the `)` matching the `(` at `open`, which is consumed. Returns the nodes and
+    /// the end offset.
+    fn until_rparen(&mut self, depth: usize, open: Range<usize>) -> (Vec<Node>, usize) {
         if depth > MAX_NESTING {
             let end = self.skip_nested(TokenKind::LParen, TokenKind::RParen);
-            self.problem(ProblemKind::NestingLimit, open_end.saturating_sub(1)..end);
+            self.problem(ProblemKind::NestingLimit, open.start..end);
             return (Vec::new(), end);
         }
         let mut items = Vec::new();
@@ -472,11 +473,8 @@ impl<'a> Parser<'a> {
                     kind: TokenKind::Pipe | TokenKind::RBracket,
                     ..
                 }) => {
-                    self.problem(
-                        ProblemKind::UnbalancedParen,
-                        open_end.saturating_sub(1)..open_end,
-                    );
-                    let end = items.last().map_or(open_end, |n: &Node| n.span().end);
+                    self.problem(ProblemKind::UnbalancedParen, open.clone());
+                    let end = items.last().map_or(open.end, |n: &Node| n.span().end);
                     return (items, end);
                 }
                 Some(_) => items.push(self.node(depth)),

@@ -3,7 +3,7 @@
 
 use crate::spl::fields::FieldSet;
 use crate::spl::lineage::{self, Context, Start};
-use crate::spl::parser::Stage;
+use crate::spl::parser::{Command, Node, Pipeline, Stage};
 
 /// `join`/`append`/`appendcols`: the current fields plus the subsearch's output.
 pub(super) fn join(stage: &Stage, input: FieldSet, ctx: &Context) -> FieldSet {
@@ -21,7 +21,8 @@ pub(super) fn appendpipe(stage: &Stage, input: FieldSet, ctx: &Context) -> Field
     let mut output = input.clone();
     let mut any = false;
     for sub in stage.subsearches() {
-        output = output.union(&lineage::output(sub, Start::Results(input.clone()), ctx));
+        let sub = leading_command(sub);
+        output = output.union(&lineage::output(&sub, Start::Results(input.clone()), ctx));
         any = true;
     }
     if any { output } else { FieldSet::Unknown }
@@ -31,4 +32,26 @@ pub(super) fn appendpipe(stage: &Stage, input: FieldSet, ctx: &Context) -> Field
 /// when not first).
 pub(super) fn union(stage: &Stage, input: FieldSet, ctx: &Context) -> FieldSet {
     join(stage, input, ctx)
+}
+
+/// The subpipeline of `appendpipe` starts with a command even without a leading pipe
+/// (`appendpipe [stats count]`); the parser took it for an implicit search.
+fn leading_command(sub: &Pipeline) -> Pipeline {
+    let mut sub = sub.clone();
+    if let Some(first) = sub.stages.first_mut()
+        && first.command.as_ref().is_some_and(|c| c.implicit)
+        && let Some(Node::Word {
+            text,
+            quoted: false,
+            span,
+        }) = first.args.first()
+    {
+        first.command = Some(Command {
+            name: text.to_ascii_lowercase(),
+            span: span.clone(),
+            implicit: false,
+        });
+        first.args.remove(0);
+    }
+    sub
 }

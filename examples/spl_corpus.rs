@@ -1,0 +1,173 @@
+//! Corpus experiment for the SPL analyser: analyses every detection search of a content dump and
+//! checks the `$field$` placeholders of production detections against the output field set.
+//!
+//! The dump is JSON made from the content YAML (see `docs/spl.md`):
+//! `{"detections": [{file, name, status, search, message, observable: [name], drilldowns:
+//! [{name, search}]}], "macros": [{name, arguments, definition}], "lookups": [{name, filename,
+//! columns}]}`.
+//!
+//! Usage: `cargo run --release --example spl_corpus -- /tmp/corpus.json [--verbose]`
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use serde::Deserialize;
+use splforge::spl::{FieldSet, Limits, MacroDef, MacroTable, analyze_with_lookups};
+
+#[derive(Deserialize)]
+struct Dump {
+    detections: Vec<Detection>,
+    macros: Vec<MacroDef>,
+    lookups: Vec<Lookup>,
+}
+
+#[derive(Deserialize)]
+struct Detection {
+    file: String,
+    status: Option<String>,
+    search: String,
+    message: Option<String>,
+    #[serde(default)]
+    observable: Vec<Option<String>>,
+    #[serde(default)]
+    drilldowns: Vec<Drilldown>,
+}
+
+#[derive(Deserialize)]
+struct Drilldown {
+    name: Option<String>,
+    search: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Lookup {
+    name: Option<String>,
+    filename: Option<String>,
+    columns: Option<Vec<String>>,
+}
+
+/// Tokens that Splunk fills in, not fields of the search.
+const RESERVED_TOKENS: &[&str] = &["info_min_time", "info_max_time"];
+
+/// The `$name$` tokens of a text.
+fn placeholders(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('$') {
+        let after = &rest[open + 1..];
+        match after.find('$') {
+            Some(close) => {
+                let token = &after[..close];
+                if !token.is_empty() && !token.contains(char::is_whitespace) {
+                    out.push(token.to_string());
+                    rest = &after[close + 1..];
+                } else {
+                    rest = after;
+                }
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let Some(path) = args.next() else {
+        eprintln!("usage: spl_corpus <dump.json> [--verbose]");
+        std::process::exit(2);
+    };
+    let verbose = args.any(|a| a == "--verbose");
+    let text = std::fs::read_to_string(&path).expect("read the dump");
+    let dump: Dump = serde_json::from_str(&text).expect("parse the dump");
+
+    let mut macros = MacroTable::with_external_macros();
+    for def in dump.macros {
+        macros.insert(def);
+    }
+    let mut lookups: HashMap<String, Vec<String>> = HashMap::new();
+    for lookup in dump.lookups {
+        if let Some(columns) = lookup.columns {
+            for key in [lookup.name, lookup.filename].into_iter().flatten() {
+                lookups.insert(key, columns.clone());
+            }
+        }
+    }
+    let limits = Limits::default();
+
+    let started = Instant::now();
+    let analyses: Vec<_> = dump
+        .detections
+        .iter()
+        .map(|d| analyze_with_lookups(&d.search, &macros, &limits, &lookups))
+        .collect();
+    let elapsed = started.elapsed();
+    println!(
+        "analysed {} searches in {:.1} ms",
+        analyses.len(),
+        elapsed.as_secs_f64() * 1000.0
+    );
+
+    let (mut production, mut known, mut open, mut checked, mut missing) = (0, 0, 0, 0, 0);
+    let mut problems = 0;
+    for (detection, analysis) in dump.detections.iter().zip(&analyses) {
+        if detection.status.as_deref() != Some("production") {
+            continue;
+        }
+        production += 1;
+        match &analysis.output {
+            FieldSet::Unknown => {}
+            set if set.is_open() => open += 1,
+            _ => known += 1,
+        }
+        for p in &analysis.problems {
+            problems += 1;
+            println!("PROBLEM {} {:?} {}", detection.file, p.span, p.message());
+        }
+        let mut tokens: Vec<(&str, String)> = Vec::new();
+        if let Some(message) = &detection.message {
+            tokens.extend(placeholders(message).into_iter().map(|t| ("message", t)));
+        }
+        for name in detection.observable.iter().flatten() {
+            tokens.push(("observable", name.clone()));
+        }
+        for drilldown in &detection.drilldowns {
+            for text in [&drilldown.name, &drilldown.search].into_iter().flatten() {
+                tokens.extend(placeholders(text).into_iter().map(|t| ("drilldown", t)));
+            }
+        }
+        tokens.sort();
+        tokens.dedup();
+        for (place, token) in tokens {
+            if RESERVED_TOKENS.contains(&token.as_str()) {
+                continue;
+            }
+            checked += 1;
+            if analysis.output.contains(&token) == Some(false) {
+                missing += 1;
+                println!("MISSING {} {place} ${token}$", detection.file);
+                if verbose {
+                    for stage in &analysis.stages {
+                        println!("    {:<12} {}", stage.command, describe(&stage.fields));
+                    }
+                }
+            }
+        }
+    }
+    println!(
+        "production: {production}, output known: {known}, open: {open}, unknown: {}",
+        production - known - open
+    );
+    println!("placeholders checked: {checked}, not output: {missing}, problems: {problems}");
+}
+
+fn describe(set: &FieldSet) -> String {
+    match set {
+        FieldSet::Unknown => "?".into(),
+        FieldSet::Known { fields, patterns } => {
+            let mut names: Vec<_> = fields.iter().cloned().collect();
+            names.extend(patterns.iter().cloned());
+            names.join(" ")
+        }
+    }
+}
