@@ -406,3 +406,21 @@ fn filter_macro_must_be_last() {
     );
     assert!(ok.problems.is_empty());
 }
+
+#[test]
+fn wildcard_aggregates_follow_the_input_fields() {
+    assert_eq!(
+        names(&output(
+            "index=x | stats count by a b | stats values(*) as * by a"
+        )),
+        ["a", "b", "count"]
+    );
+    assert_eq!(
+        names(&output(
+            "index=x | stats count by r.x r.y u | stats latest(r.*) as * by u"
+        )),
+        ["u", "x", "y"]
+    );
+    assert!(output("index=x | stats values(*) as * by a").is_open());
+    assert!(output("index=x | stats values(r.*) as * by a").is_open());
+}

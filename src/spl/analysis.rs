@@ -80,15 +80,16 @@ pub fn analyze_with_lookups(
     let sets = lineage::run(&pipeline, Start::Events, &ctx);
     let to_original = |span: Range<usize>| expansion.map.to_original(span);
 
+    let output = sets.last().cloned().unwrap_or(FieldSet::Unknown);
     let stages: Vec<StageInfo> = pipeline
         .stages
         .iter()
-        .zip(&sets)
+        .zip(sets)
         .map(|(stage, fields)| StageInfo {
             command: command_label(stage),
             span: to_original(stage.span.clone()),
             expanded_span: stage.span.clone(),
-            fields: fields.clone(),
+            fields,
             references: commands::references(stage)
                 .into_iter()
                 .map(|r| FieldRef {
@@ -112,7 +113,7 @@ pub fn analyze_with_lookups(
     problems.dedup();
 
     Analysis {
-        output: sets.last().cloned().unwrap_or(FieldSet::Unknown),
+        output,
         expanded: expansion.text,
         stages,
         macro_calls: expansion.calls,

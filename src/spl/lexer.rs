@@ -221,6 +221,9 @@ pub fn unquote(raw: &str) -> String {
     if raw.len() >= 2 && raw.starts_with('\'') && raw.ends_with('\'') {
         return raw.get(1..raw.len() - 1).unwrap_or("").to_string();
     }
+    if !raw.contains(['"', '\\']) {
+        return raw.to_string();
+    }
     let mut value = String::with_capacity(raw.len());
     let mut chars = raw.chars().peekable();
     while let Some(c) = chars.next() {

@@ -79,7 +79,8 @@ impl Default for Limits {
 /// external macros whose bodies are unknown.
 #[derive(Debug, Clone)]
 pub struct MacroTable {
-    definitions: HashMap<(String, usize), MacroDef>,
+    /// Definitions by name, one per arity.
+    definitions: HashMap<String, Vec<MacroDef>>,
     opaque: BTreeSet<String>,
     generated_filters: bool,
 }
@@ -126,12 +127,24 @@ impl MacroTable {
 
     /// Adds a definition; returns the one it replaces.
     pub fn insert(&mut self, def: MacroDef) -> Option<MacroDef> {
-        self.definitions
-            .insert((def.name.clone(), def.arguments.len()), def)
+        let same_name = self.definitions.entry(def.name.clone()).or_default();
+        match same_name
+            .iter_mut()
+            .find(|d| d.arguments.len() == def.arguments.len())
+        {
+            Some(existing) => Some(std::mem::replace(existing, def)),
+            None => {
+                same_name.push(def);
+                None
+            }
+        }
     }
 
     pub fn get(&self, name: &str, arity: usize) -> Option<&MacroDef> {
-        self.definitions.get(&(name.to_string(), arity))
+        self.definitions
+            .get(name)?
+            .iter()
+            .find(|d| d.arguments.len() == arity)
     }
 
     /// Declares an external macro (ES, CIM, ...) whose body is unknown.
@@ -152,16 +165,16 @@ impl MacroTable {
     pub fn arities(&self, name: &str) -> Vec<usize> {
         let mut arities: Vec<usize> = self
             .definitions
-            .keys()
-            .filter(|(n, _)| n == name)
-            .map(|(_, a)| *a)
-            .collect();
+            .get(name)
+            .map(|defs| defs.iter().map(|d| d.arguments.len()).collect())
+            .unwrap_or_default();
         arities.sort_unstable();
         arities
     }
 
+    /// The number of definitions (a name defined with two arities counts twice).
     pub fn len(&self) -> usize {
-        self.definitions.len()
+        self.definitions.values().map(Vec::len).sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -323,6 +336,8 @@ impl Expander<'_> {
         let mut i = 0usize;
         while i < bytes.len() {
             match bytes[i] {
+                // An escaped quote or backtick outside a string is a literal character.
+                b'\\' => i += 2,
                 b'"' => i = skip_string(bytes, i),
                 b'`' if bytes[i..].starts_with(b"```") => {
                     i = find(bytes, i + 3, b"```").map_or(bytes.len(), |e| e + 3);
@@ -573,6 +588,16 @@ mod tests {
                 .iter()
                 .any(|p| matches!(p.kind, ProblemKind::ExpansionLimit { .. }))
         );
+    }
+
+    #[test]
+    fn escaped_quotes_outside_strings_do_not_hide_macros() {
+        let e = expand(
+            r#"a=*\"x\":true* | `cloudtrail`"#,
+            &table(),
+            &Limits::default(),
+        );
+        assert_eq!(e.text, r#"a=*\"x\":true* | sourcetype=aws:cloudtrail"#);
     }
 
     #[test]

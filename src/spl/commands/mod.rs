@@ -82,11 +82,11 @@ pub(crate) fn apply(command: &str, stage: &Stage, input: FieldSet, ctx: &Context
         return output;
     }
     match command {
-        "stats" => stats::stats(stage, ctx),
+        "stats" => stats::stats(stage, &input, ctx),
         "tstats" => stats::tstats(stage, input, ctx),
         "eventstats" | "streamstats" => stats::eventstats(stage, input, ctx),
-        "chart" => stats::chart(stage, ctx),
-        "timechart" => stats::timechart(stage, ctx),
+        "chart" => stats::chart(stage, &input, ctx),
+        "timechart" => stats::timechart(stage, &input, ctx),
         "top" | "rare" => stats::top(stage),
         "eval" => eval::eval(stage, input),
         "rename" => rename::rename(stage, input),

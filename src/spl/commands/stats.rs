@@ -8,7 +8,7 @@
 use std::ops::Range;
 
 use super::alias_at;
-use crate::spl::fields::FieldSet;
+use crate::spl::fields::{FieldSet, rename_capture_supported, wildcard_rename};
 use crate::spl::lineage::Context;
 use crate::spl::parser::{Node, Stage};
 
@@ -20,6 +20,9 @@ const BARE_AGGREGATES: &[&str] = &["count", "c"];
 struct Aggregation {
     /// Output names of the aggregates, after `AS`.
     aggregates: Vec<String>,
+    /// Wildcard aggregates such as `values(*) AS *` or `latest(X.*) AS *`: (argument, output
+    /// name); they produce one column per matching input field.
+    wildcards: Vec<(String, String)>,
     /// Fields after `BY` (and `OVER` for `chart`).
     by: Vec<(String, Range<usize>)>,
     over: Vec<(String, Range<usize>)>,
@@ -49,8 +52,17 @@ fn parse(args: &[Node], ctx: &Context) -> Aggregation {
         } else if let Some((alias, next)) =
             alias_at(args, i).filter(|_| clause == Clause::Aggregates)
         {
-            if let Some(last) = agg.aggregates.last_mut() {
-                *last = alias;
+            let previous = i.checked_sub(1).and_then(|p| args.get(p));
+            match previous.and_then(wildcard_argument) {
+                Some(argument) if alias.contains('*') => {
+                    agg.aggregates.pop();
+                    agg.wildcards.push((argument, alias));
+                }
+                _ => {
+                    if let Some(last) = agg.aggregates.last_mut() {
+                        *last = alias;
+                    }
+                }
             }
             i = next;
             continue;
@@ -83,6 +95,40 @@ fn parse(args: &[Node], ctx: &Context) -> Aggregation {
     agg
 }
 
+/// The argument of `f(pattern)` when it is a single wildcard field name.
+fn wildcard_argument(node: &Node) -> Option<String> {
+    match node {
+        Node::Call { args, .. } => match args.as_slice() {
+            [Node::Word { text, .. }] if text.contains('*') => Some(text.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The columns of `f(argument) AS output` over `input`: each matching input field, renamed
+/// through the wildcards. A pattern of the input the rename cannot follow keeps the output
+/// pattern (an upper bound).
+fn wildcard_columns(argument: &str, output: &str, input: &FieldSet) -> FieldSet {
+    let FieldSet::Known { fields, patterns } = input else {
+        return FieldSet::Unknown;
+    };
+    let mut columns = FieldSet::empty();
+    if !rename_capture_supported(argument, output) {
+        columns.insert(output.to_string());
+        return columns;
+    }
+    for field in fields {
+        if let Some(name) = wildcard_rename(argument, output, field) {
+            columns.insert(name);
+        }
+    }
+    for pattern in patterns {
+        columns.insert(wildcard_rename(argument, output, pattern).unwrap_or(output.to_string()));
+    }
+    columns
+}
+
 /// The by-fields (and over-fields) of an aggregation, with their spans.
 pub(super) fn by_fields(args: &[Node]) -> Vec<(String, Range<usize>)> {
     let ctx = Context {
@@ -93,17 +139,22 @@ pub(super) fn by_fields(args: &[Node]) -> Vec<(String, Range<usize>)> {
     agg.over.into_iter().chain(agg.by).collect()
 }
 
-fn closed(agg: Aggregation) -> FieldSet {
-    FieldSet::from_names(
+/// The output of a transforming aggregation: aggregates, wildcard columns and split fields.
+fn closed(agg: Aggregation, input: &FieldSet) -> FieldSet {
+    let mut output = FieldSet::from_names(
         agg.aggregates
             .into_iter()
             .chain(agg.over.into_iter().map(|(n, _)| n))
             .chain(agg.by.into_iter().map(|(n, _)| n)),
-    )
+    );
+    for (argument, name) in agg.wildcards {
+        output = output.union(&wildcard_columns(&argument, &name, input));
+    }
+    output
 }
 
-pub(super) fn stats(stage: &Stage, ctx: &Context) -> FieldSet {
-    closed(parse(&stage.args, ctx))
+pub(super) fn stats(stage: &Stage, input: &FieldSet, ctx: &Context) -> FieldSet {
+    closed(parse(&stage.args, ctx), input)
 }
 
 /// `tstats`: like `stats`; `prestats=t` output is internal, `append=t` keeps the input.
@@ -111,7 +162,7 @@ pub(super) fn tstats(stage: &Stage, input: FieldSet, ctx: &Context) -> FieldSet 
     if stage.option_word("prestats").is_some_and(is_true) {
         return FieldSet::Unknown;
     }
-    let output = closed(parse(&stage.args, ctx));
+    let output = closed(parse(&stage.args, ctx), &FieldSet::open());
     if stage.option_word("append").is_some_and(is_true) {
         return input.union(&output);
     }
@@ -121,7 +172,11 @@ pub(super) fn tstats(stage: &Stage, input: FieldSet, ctx: &Context) -> FieldSet 
 pub(super) fn eventstats(stage: &Stage, input: FieldSet, ctx: &Context) -> FieldSet {
     let agg = parse(&stage.args, ctx);
     let mut output = input;
-    for name in agg.aggregates {
+    for name in agg
+        .aggregates
+        .into_iter()
+        .chain(agg.wildcards.into_iter().map(|(_, name)| name))
+    {
         output.insert(name);
     }
     output
@@ -129,21 +184,21 @@ pub(super) fn eventstats(stage: &Stage, input: FieldSet, ctx: &Context) -> Field
 
 /// `chart`: one split field gives named columns; a second split makes the columns the values of
 /// a field, which the analyser cannot know.
-pub(super) fn chart(stage: &Stage, ctx: &Context) -> FieldSet {
+pub(super) fn chart(stage: &Stage, input: &FieldSet, ctx: &Context) -> FieldSet {
     let agg = parse(&stage.args, ctx);
     if agg.over.len() + agg.by.len() > 1 {
         return FieldSet::Unknown;
     }
-    closed(agg)
+    closed(agg, input)
 }
 
 /// `timechart`: `_time` plus the aggregates; with `by`, the columns are field values.
-pub(super) fn timechart(stage: &Stage, ctx: &Context) -> FieldSet {
+pub(super) fn timechart(stage: &Stage, input: &FieldSet, ctx: &Context) -> FieldSet {
     let agg = parse(&stage.args, ctx);
     if !agg.by.is_empty() {
         return FieldSet::Unknown;
     }
-    let mut output = closed(agg);
+    let mut output = closed(agg, input);
     output.insert("_time".into());
     output.insert("_span".into());
     output
