@@ -6,7 +6,7 @@
 //! [{name, search}]}], "macros": [{name, arguments, definition}], "lookups": [{name, filename,
 //! columns}]}`.
 //!
-//! Usage: `cargo run --release --example spl_corpus -- /tmp/corpus.json [--verbose]`
+//! Usage: `cargo run --release --example spl_corpus -- /tmp/corpus.json [--verbose] [--all]`
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -77,7 +77,10 @@ fn main() {
         eprintln!("usage: spl_corpus <dump.json> [--verbose]");
         std::process::exit(2);
     };
-    let verbose = args.any(|a| a == "--verbose");
+    let flags: Vec<String> = args.collect();
+    let verbose = flags.iter().any(|a| a == "--verbose");
+    // `--all` checks every status, not only production (a wider net for model errors).
+    let all_statuses = flags.iter().any(|a| a == "--all");
     let text = std::fs::read_to_string(&path).expect("read the dump");
     let dump: Dump = serde_json::from_str(&text).expect("parse the dump");
 
@@ -121,7 +124,7 @@ fn main() {
     let (mut production, mut known, mut open, mut checked, mut missing) = (0, 0, 0, 0, 0);
     let mut problems = 0;
     for (detection, analysis) in dump.detections.iter().zip(&analyses) {
-        if detection.status.as_deref() != Some("production") {
+        if !all_statuses && detection.status.as_deref() != Some("production") {
             continue;
         }
         production += 1;

@@ -153,6 +153,9 @@ fn word_end(bytes: &[u8], mut i: usize, problems: &mut Vec<SplProblem>) -> usize
     while i < bytes.len() {
         match bytes[i] {
             b'"' => i = quoted_end(bytes, i, problems),
+            // A single-quoted field glued to an operator (`)/'stdev_x'`); a lone apostrophe
+            // (`user's`) stays a character.
+            b'\'' => i = single_quoted_end(bytes, i).unwrap_or(i + 1),
             b'\\' => i = (i + 2).min(bytes.len()),
             b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c => break,
             b'|' | b'[' | b']' | b'(' | b')' | b',' | b'=' | b'<' | b'>' | b'`' => break,
@@ -331,6 +334,15 @@ mod tests {
         assert!(texts.contains(&"'Processes.dest'".to_string()));
         assert!(texts.contains(&"user's".to_string()));
         assert_eq!(unquote("'Processes.dest'"), "Processes.dest");
+    }
+
+    #[test]
+    fn single_quoted_fields_glue_to_operators() {
+        let src = "eval x=round((a - b)/'stdev_<<M>>' ,2)";
+        let lexed = tokenize(src);
+        let texts: Vec<_> = lexed.tokens.iter().map(|t| t.text(src)).collect();
+        assert!(texts.contains(&"/'stdev_<<M>>'"), "{texts:?}");
+        assert_eq!(texts.iter().filter(|t| **t == ")").count(), 2);
     }
 
     #[test]
