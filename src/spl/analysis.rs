@@ -8,7 +8,7 @@ use super::commands;
 use super::fields::FieldSet;
 use super::lineage::{self, Context, LookupColumns, NoLookupColumns, Start};
 use super::macros::{self, Limits, MacroCall, MacroTable};
-use super::parser::{self, Node, Pipeline, Stage};
+use super::parser::{self, Node, Stage};
 use super::problem::{ProblemKind, SplProblem};
 
 /// What the analyser learnt about one search.
@@ -24,8 +24,6 @@ pub struct Analysis {
     pub macro_calls: Vec<MacroCall>,
     /// Problems, sorted by position in the original search.
     pub problems: Vec<SplProblem>,
-    /// The parsed expanded search (spans index `expanded`).
-    pub pipeline: Pipeline,
 }
 
 /// One top-level stage after expansion.
@@ -118,7 +116,6 @@ pub fn analyze_with_lookups(
         stages,
         macro_calls: expansion.calls,
         problems,
-        pipeline,
     }
 }
 

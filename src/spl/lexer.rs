@@ -46,7 +46,10 @@ pub struct Lexed {
 /// Tokenizes `source`. Never panics; always terminates (every step consumes at least a byte).
 pub fn tokenize(source: &str) -> Lexed {
     let bytes = source.as_bytes();
-    let mut out = Lexed::default();
+    let mut out = Lexed {
+        tokens: Vec::with_capacity(source.len() / 4),
+        problems: Vec::new(),
+    };
     let mut i = 0usize;
     while i < bytes.len() {
         let c = bytes[i];

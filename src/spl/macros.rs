@@ -287,6 +287,7 @@ pub fn expand(search: &str, macros: &MacroTable, limits: &Limits) -> Expansion {
         size_exceeded: false,
     };
     expander.out.map.original_len = search.len();
+    expander.out.text.reserve(search.len() * 2);
     expander.copy(search, Origin::Verbatim(0), 0);
     expander.out
 }

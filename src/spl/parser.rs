@@ -341,15 +341,18 @@ impl<'a> Parser<'a> {
     /// One argument node, folding `word op value` into a pair.
     fn node(&mut self, depth: usize) -> Node {
         let primary = self.primary(depth);
+        if !matches!(primary, Node::Word { .. }) {
+            return primary;
+        }
+        let Some(op_token) = self.peek().filter(|t| t.kind == TokenKind::Op) else {
+            return primary;
+        };
         let Node::Word {
             text,
             span: key_span,
             ..
-        } = &primary
+        } = primary
         else {
-            return primary;
-        };
-        let Some(op_token) = self.peek().filter(|t| t.kind == TokenKind::Op) else {
             return primary;
         };
         let op = op_token.text(self.source).to_string();
@@ -362,10 +365,10 @@ impl<'a> Parser<'a> {
         };
         let end = value.as_ref().map_or(op_token.span.end, |v| v.span().end);
         Node::Pair {
-            key: text.clone(),
-            key_span: key_span.clone(),
-            op,
+            key: text,
             span: key_span.start..end,
+            key_span,
+            op,
             value,
         }
     }
