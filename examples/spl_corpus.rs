@@ -155,6 +155,14 @@ fn main() {
                 println!("{state} {} since `{culprit}`", detection.file);
             }
         }
+        for r in analysis.unproduced_references() {
+            println!(
+                "UNPRODUCED {} `{}` ({})",
+                detection.file,
+                r.name,
+                if r.in_by_clause { "by" } else { "table" }
+            );
+        }
         for p in &analysis.problems {
             problems += 1;
             println!("PROBLEM {} {:?} {}", detection.file, p.span, p.message());

@@ -424,3 +424,37 @@ fn wildcard_aggregates_follow_the_input_fields() {
     assert!(output("index=x | stats values(*) as * by a").is_open());
     assert!(output("index=x | stats values(r.*) as * by a").is_open());
 }
+
+#[test]
+fn field_origin_points_at_the_stage_that_introduced_the_field() {
+    let search = "| tstats count from datamodel=Endpoint.Processes by Processes.dest \
+                  | `drop_dm_object_name(Processes)` | eval risk=1 | where risk>0";
+    let analysis = analyze(search, &table(), &Limits::default());
+    assert_eq!(analysis.field_origin("dest"), Some(1));
+    assert_eq!(analysis.field_origin("risk"), Some(2));
+    assert_eq!(analysis.field_origin("count"), Some(0));
+    assert_eq!(analysis.field_origin("user"), None);
+    assert!(analysis.fields_before(0).is_open());
+}
+
+#[test]
+fn references_that_nothing_upstream_produces() {
+    let search = "index=x | stats count by a | table a b | stats count by c";
+    let analysis = analyze(search, &table(), &Limits::default());
+    let unproduced: Vec<(&str, bool)> = analysis
+        .unproduced_references()
+        .iter()
+        .map(|r| (r.name.as_str(), r.in_by_clause))
+        .collect();
+    assert_eq!(unproduced, [("b", false), ("c", true)]);
+    // nothing is flagged after a base search: it may hold any field
+    assert!(
+        analyze(
+            "index=x | stats count by anything",
+            &table(),
+            &Limits::default()
+        )
+        .unproduced_references()
+        .is_empty()
+    );
+}

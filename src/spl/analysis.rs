@@ -51,6 +51,47 @@ pub struct FieldRef {
     pub in_by_clause: bool,
 }
 
+impl Analysis {
+    /// The fields before stage `index` (an open set before the first stage: events).
+    pub fn fields_before(&self, index: usize) -> FieldSet {
+        match index.checked_sub(1).and_then(|i| self.stages.get(i)) {
+            Some(stage) => stage.fields.clone(),
+            None => FieldSet::open(),
+        }
+    }
+
+    /// The index of the stage from which `field` is output without interruption up to the end:
+    /// where a placeholder "comes from". `None` when the search does not (or may not) output it.
+    pub fn field_origin(&self, field: &str) -> Option<usize> {
+        if self.output.contains(field) != Some(true) {
+            return None;
+        }
+        let mut origin = self.stages.len().checked_sub(1)?;
+        while origin > 0 && self.stages[origin - 1].fields.contains(field) == Some(true) {
+            origin -= 1;
+        }
+        Some(origin)
+    }
+
+    /// Fields named in a `by` clause or a `table` that the stage before does not produce (it is
+    /// known and closed, and lacks them): "used but produced by nothing upstream".
+    pub fn unproduced_references(&self) -> Vec<&FieldRef> {
+        let mut unproduced = Vec::new();
+        for (index, stage) in self.stages.iter().enumerate() {
+            let Some(before) = index.checked_sub(1).and_then(|i| self.stages.get(i)) else {
+                continue;
+            };
+            unproduced.extend(
+                stage
+                    .references
+                    .iter()
+                    .filter(|r| before.fields.contains(&r.name) == Some(false)),
+            );
+        }
+        unproduced
+    }
+}
+
 impl LookupColumns for HashMap<String, Vec<String>> {
     fn columns(&self, lookup: &str) -> Option<Vec<String>> {
         self.get(lookup).cloned()
