@@ -458,3 +458,29 @@ fn references_that_nothing_upstream_produces() {
         .is_empty()
     );
 }
+
+#[test]
+fn fields_sign_may_be_glued_and_tstats_accepts_groupby() {
+    assert_eq!(
+        names(&output("index=x | stats count by a b | fields -a")),
+        ["b", "count"]
+    );
+    assert_eq!(
+        names(&output("index=x | stats count by a b | fields +a")),
+        ["a"]
+    );
+    assert_eq!(
+        names(&output(
+            "| tstats count from datamodel=Web groupby Web.dest"
+        )),
+        ["Web.dest", "count"]
+    );
+}
+
+#[test]
+fn keywords_inside_a_by_clause_are_fields() {
+    assert_eq!(
+        names(&output("index=x | stats count by from, over, where")),
+        ["count", "from", "over", "where"]
+    );
+}

@@ -46,9 +46,20 @@ pub(super) fn table(stage: &Stage, input: &FieldSet) -> FieldSet {
 }
 
 /// `fields a b` keeps the listed fields that exist (and `_time`/`_raw`); `fields - a b` removes.
+/// The sign may also be glued to the first field (`fields -_raw`).
 pub(super) fn fields(stage: &Stage, input: FieldSet) -> FieldSet {
-    let removing = stage.args.first().is_some_and(|n| n.word() == Some("-"));
-    let names = listed(&stage.args);
+    let mut names = listed(&stage.args);
+    let first = stage.args.first().and_then(Node::word).unwrap_or("");
+    let mut removing = first == "-";
+    if let Some((name, _)) = names.first_mut()
+        && !first.is_empty()
+        && first != "-"
+        && first != "+"
+        && let Some(sign) = name.chars().next().filter(|c| *c == '-' || *c == '+')
+    {
+        removing = sign == '-';
+        name.remove(0);
+    }
     if removing {
         let mut output = input;
         for (name, _) in names {

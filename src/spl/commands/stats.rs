@@ -43,11 +43,14 @@ fn parse(args: &[Node], ctx: &Context) -> Aggregation {
     let mut i = 0;
     while i < args.len() {
         let node = &args[i];
-        if node.is_keyword("by") {
+        // The by-clause comes last: once in it, every word is a field (even `from`, `over`).
+        let keywords_allowed = clause != Clause::By;
+        // `groupby` is `tstats`'s spelling of `by`.
+        if keywords_allowed && (node.is_keyword("by") || node.is_keyword("groupby")) {
             clause = Clause::By;
-        } else if node.is_keyword("over") {
+        } else if clause == Clause::Aggregates && node.is_keyword("over") {
             clause = Clause::Over;
-        } else if node.is_keyword("from") || node.is_keyword("where") {
+        } else if keywords_allowed && (node.is_keyword("from") || node.is_keyword("where")) {
             clause = Clause::Skipped;
         } else if let Some((alias, next)) =
             alias_at(args, i).filter(|_| clause == Clause::Aggregates)
