@@ -64,6 +64,9 @@ pub struct Limits {
     pub max_depth: usize,
     /// Size of the expanded search, in bytes.
     pub max_expanded_len: usize,
+    /// Macro expansions in one search, nested ones included (macros with empty bodies can fan
+    /// out without growing the text).
+    pub max_expansions: usize,
 }
 
 impl Default for Limits {
@@ -71,6 +74,7 @@ impl Default for Limits {
         Limits {
             max_depth: 20,
             max_expanded_len: 1 << 20,
+            max_expansions: 10_000,
         }
     }
 }
@@ -284,7 +288,8 @@ pub fn expand(search: &str, macros: &MacroTable, limits: &Limits) -> Expansion {
         limits,
         out: Expansion::default(),
         stack: Vec::new(),
-        size_exceeded: false,
+        limit_reached: false,
+        expansions: 0,
     };
     expander.out.map.original_len = search.len();
     expander.out.text.reserve(search.len() * 2);
@@ -314,7 +319,8 @@ struct Expander<'a> {
     limits: &'a Limits,
     out: Expansion,
     stack: Vec<(String, usize)>,
-    size_exceeded: bool,
+    limit_reached: bool,
+    expansions: usize,
 }
 
 impl Expander<'_> {
@@ -431,13 +437,15 @@ impl Expander<'_> {
             Some(Some(ProblemKind::ExpansionLimit {
                 reason: format!("macros nested deeper than {}", self.limits.max_depth),
             }))
-        } else if self.out.text.len() + body.len() > self.limits.max_expanded_len {
+        } else if self.out.text.len() + body.len() > self.limits.max_expanded_len
+            || self.expansions >= self.limits.max_expansions
+        {
             // Reported once; later calls are silently left unexpanded.
-            let first = !std::mem::replace(&mut self.size_exceeded, true);
+            let first = !std::mem::replace(&mut self.limit_reached, true);
             Some(first.then(|| ProblemKind::ExpansionLimit {
                 reason: format!(
-                    "expanded search longer than {} bytes",
-                    self.limits.max_expanded_len
+                    "more than {} bytes or {} macro expansions",
+                    self.limits.max_expanded_len, self.limits.max_expansions
                 ),
             }))
         } else {
@@ -449,6 +457,7 @@ impl Expander<'_> {
             }
             return self.emit(raw, origin, local);
         }
+        self.expansions += 1;
         self.stack.push(key);
         let call_origin = Origin::Call(span.clone());
         self.copy(&body, call_origin, depth + 1);
@@ -599,6 +608,22 @@ mod tests {
             &Limits::default(),
         );
         assert_eq!(e.text, r#"a=*\"x\":true* | sourcetype=aws:cloudtrail"#);
+    }
+
+    #[test]
+    fn empty_macros_that_fan_out_hit_the_expansion_limit() {
+        let mut t = MacroTable::new();
+        t.insert(def("e0", &[], ""));
+        for i in 1..20 {
+            let prev = format!("`e{}`", i - 1);
+            t.insert(def(&format!("e{i}"), &[], &prev.repeat(10)));
+        }
+        let e = expand("`e19`", &t, &Limits::default());
+        assert!(
+            e.problems
+                .iter()
+                .any(|p| matches!(p.kind, ProblemKind::ExpansionLimit { .. }))
+        );
     }
 
     #[test]
