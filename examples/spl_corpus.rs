@@ -6,7 +6,14 @@
 //! [{name, search}]}], "macros": [{name, arguments, definition}], "lookups": [{name, filename,
 //! columns}]}`.
 //!
-//! Usage: `cargo run --release --example spl_corpus -- /tmp/corpus.json [--verbose] [--all]`
+//! A dump can be made with PyYAML, e.g. for each `detections/**/*.yml`: `dict(file=..., status=
+//! d["status"], search=d["search"], message=d["tags"].get("message"), observable=[o["name"] for o
+//! in d["tags"].get("observable", [])], drilldowns=d.get("drilldown_searches", []))`; for each
+//! `macros/*.yml` its `name`, `arguments`, `definition`; for each `lookups/*.yml` its `name`,
+//! `filename` and the CSV header as `columns`. `tests/spl_corpus.rs` does the same from the YAML.
+//!
+//! Usage: `cargo run --release --example spl_corpus -- /tmp/corpus.json [--verbose] [--all]
+//! [--bench N]`
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -98,6 +105,22 @@ fn main() {
     }
     let limits = Limits::default();
 
+    // `--bench N`: only analyse the corpus N times (for `perf stat`, which counts cycles of this
+    // process alone, whatever else the machine is running).
+    if let Some(runs) = flags
+        .iter()
+        .position(|a| a == "--bench")
+        .and_then(|i| flags.get(i + 1))
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        for _ in 0..runs {
+            for d in &dump.detections {
+                std::hint::black_box(analyze_with_lookups(&d.search, &macros, &limits, &lookups));
+            }
+        }
+        return;
+    }
+
     // Timed as a lint uses it: each analysis is consumed and dropped, not kept.
     let started = Instant::now();
     let cpu_started = thread_cpu_ns();
@@ -132,11 +155,16 @@ fn main() {
 
     let (mut production, mut known, mut open, mut checked, mut missing) = (0, 0, 0, 0, 0);
     let mut problems = 0;
+    // Commands after which a production search's field set first became unknown.
+    let mut unknown_after: std::collections::BTreeMap<String, usize> = Default::default();
     for (detection, analysis) in dump.detections.iter().zip(&analyses) {
         if !all_statuses && detection.status.as_deref() != Some("production") {
             continue;
         }
         production += 1;
+        if let Some(stage) = analysis.stages.iter().find(|s| s.fields.is_unknown()) {
+            *unknown_after.entry(stage.command.clone()).or_default() += 1;
+        }
         match &analysis.output {
             FieldSet::Known { .. } if !analysis.output.is_open() => known += 1,
             set => {
@@ -202,6 +230,7 @@ fn main() {
         production - known - open
     );
     println!("placeholders checked: {checked}, not output: {missing}, problems: {problems}");
+    println!("field set first unknown after: {unknown_after:?}");
 }
 
 /// Nanoseconds this thread has run on a CPU (Linux `schedstat`): unlike wall time, it does not

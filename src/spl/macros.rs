@@ -388,7 +388,12 @@ impl Expander<'_> {
         let (name, args) = split_macro_call(inner);
         let arity = args.len();
         let definition = self.macros.get(&name, arity);
-        let known_arities = self.macros.arities(&name);
+        // Only needed (and only allocated) when the call does not resolve as written.
+        let known_arities = if definition.is_some() {
+            vec![arity]
+        } else {
+            self.macros.arities(&name)
+        };
         let source = match definition {
             Some(_) => MacroSource::Defined,
             None if !known_arities.is_empty() => MacroSource::Missing,
