@@ -8,9 +8,9 @@
 
 mod finding;
 mod index;
-pub mod macro_calls;
 pub mod rules;
 pub mod schema;
+pub mod searches;
 pub mod suggest;
 
 use std::collections::HashMap;
@@ -49,6 +49,7 @@ pub struct Context<'a> {
     /// Non-YAML files a rule read (lookup CSVs), so findings in them can show snippets.
     pub extra_sources: std::sync::Mutex<Vec<SourceFile>>,
     schema_results: std::sync::OnceLock<Vec<SchemaResult>>,
+    search_analyses: std::sync::OnceLock<Vec<searches::SearchAnalysis<'a>>>,
 }
 
 /// The schema check of one file, shared by the rules that report its parts.
@@ -74,7 +75,17 @@ impl<'a> Context<'a> {
             attack: crate::attack::catalogue(&config.attack_version).ok(),
             extra_sources: std::sync::Mutex::new(Vec::new()),
             schema_results: std::sync::OnceLock::new(),
+            search_analyses: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The SPL analysis of every search, once, in parallel.
+    pub fn search_analyses(&self) -> &[searches::SearchAnalysis<'a>] {
+        self.search_analyses.get_or_init(|| {
+            let macros = searches::macro_table(self.content, &self.config.spl.external_macros);
+            let lookups = searches::lookup_columns(self.content, &self.repository.root);
+            searches::analyse_all(self.content, &macros, &lookups)
+        })
     }
 
     /// Every parsed file validated against its schema, once, in parallel.

@@ -34,6 +34,10 @@ mod sf403_unknown_attack_technique;
 mod sf404_revoked_attack_technique;
 mod sf405_redundant_attack_technique;
 mod sf406_kill_chain_mismatch;
+mod sf501_placeholder_not_output;
+mod sf502_filter_macro_not_last;
+mod sf503_unproduced_field;
+mod sf504_spl_syntax;
 
 /// Whether a rule looks at one file at a time or across the repository.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -109,7 +113,13 @@ pub static RULES: &[&Rule] = &[
     &sf404_revoked_attack_technique::RULE,
     &sf405_redundant_attack_technique::RULE,
     &sf406_kill_chain_mismatch::RULE,
+    &sf501_placeholder_not_output::RULE,
+    &sf502_filter_macro_not_last::RULE,
+    &sf503_unproduced_field::RULE,
+    &sf504_spl_syntax::RULE,
 ];
+
+pub(crate) use sf301_lookup_file_missing::lookup_file_path;
 
 pub fn rule_by_code(code: &str) -> Option<&'static Rule> {
     RULES
