@@ -10,7 +10,7 @@
 //! d["status"], search=d["search"], message=d["tags"].get("message"), observable=[o["name"] for o
 //! in d["tags"].get("observable", [])], drilldowns=d.get("drilldown_searches", []))`; for each
 //! `macros/*.yml` its `name`, `arguments`, `definition`; for each `lookups/*.yml` its `name`,
-//! `filename` and the CSV header as `columns`. `tests/spl_corpus.rs` does the same from the YAML.
+//! `filename` and the CSV header as `columns`. `tests/lint_corpus.rs` checks the same through `splforge lint`.
 //!
 //! Usage: `cargo run --release --example spl_corpus -- /tmp/corpus.json [--verbose] [--all]
 //! [--bench N]`
