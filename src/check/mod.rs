@@ -6,6 +6,7 @@
 //! Each rule lives in its own file under `rules/` with a stable code and a doc comment
 //! that `splforge rule CODE` and `docs/rules.md` are generated from.
 
+pub mod explain;
 mod finding;
 mod index;
 pub mod rules;

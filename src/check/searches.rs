@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::model::{Content, FileId, Text};
+use crate::model::{Content, Detection, FileId, RiskSource, Text};
 use crate::spl::{self, Analysis, MacroDef, MacroTable};
 
 /// What kind of object a search belongs to, and its index in [`Content`].
@@ -132,6 +132,92 @@ pub fn analyse_all<'a>(
             analysis: spl::analyze_with_lookups(&search.value, macros, &limits, lookups),
         })
         .collect()
+}
+
+/// A field a detection names outside its search: in a `$field$` placeholder of a text, or
+/// directly (an observable, a risk object).
+#[derive(Debug, Clone)]
+pub struct FieldUse<'a> {
+    /// Where it is used, as a message says it: "the message", "an observable", ...
+    pub place: &'static str,
+    pub field: String,
+    pub text: &'a Text,
+    /// The `$field$` bytes within `text`; `None` when the whole text is the field name.
+    pub range: Option<std::ops::Range<usize>>,
+}
+
+impl FieldUse<'_> {
+    pub fn span(&self, source: &str) -> crate::load::Span {
+        match &self.range {
+            Some(range) => self.text.sub_span(source, range.clone()),
+            None => self.text.span,
+        }
+    }
+}
+
+/// Tokens drilldowns may use that are not search fields.
+const DRILLDOWN_TOKENS: [&str; 2] = ["info_min_time", "info_max_time"];
+
+/// Every field the detection's message, drilldowns, risk/threat objects or observables and
+/// throttling name, which its search must therefore output.
+pub fn field_uses(detection: &Detection) -> Vec<FieldUse<'_>> {
+    let mut texts: Vec<(&'static str, &Text)> = Vec::new();
+    texts.extend(detection.message.as_ref().map(|m| ("the message", m)));
+    for drilldown in &detection.drilldowns {
+        texts.extend(drilldown.name.as_ref().map(|n| ("drilldown name", n)));
+        texts.extend(drilldown.search.as_ref().map(|s| ("drilldown search", s)));
+    }
+    let mut uses: Vec<FieldUse<'_>> = texts
+        .into_iter()
+        .flat_map(|(place, text)| {
+            placeholders(&text.value)
+                .into_iter()
+                .filter(move |(field, _)| {
+                    !(place.starts_with("drilldown") && DRILLDOWN_TOKENS.contains(&field.as_str()))
+                })
+                .map(move |(field, range)| FieldUse {
+                    place,
+                    field,
+                    text,
+                    range: Some(range),
+                })
+        })
+        .collect();
+    let mut named: Vec<(&'static str, &Text)> = Vec::new();
+    if detection.risk_source == RiskSource::Rba {
+        named.extend(
+            detection
+                .risk_objects
+                .iter()
+                .map(|r| ("a risk object", &r.field)),
+        );
+        named.extend(
+            detection
+                .threat_objects
+                .iter()
+                .map(|t| ("a threat object", &t.field)),
+        );
+    } else {
+        named.extend(
+            detection
+                .observables
+                .iter()
+                .filter_map(|o| Some(("an observable", o.name.as_ref()?))),
+        );
+    }
+    named.extend(
+        detection
+            .throttling_fields
+            .iter()
+            .map(|f| ("throttling", f)),
+    );
+    uses.extend(named.into_iter().map(|(place, text)| FieldUse {
+        place,
+        field: text.value.clone(),
+        text,
+        range: None,
+    }));
+    uses
 }
 
 /// The `$token$` placeholders of a text, with their byte ranges (dollars included).

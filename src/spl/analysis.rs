@@ -66,8 +66,14 @@ impl Analysis {
         if self.output.contains(field) != Some(true) {
             return None;
         }
+        // Only a stage that names the field counts: an open set ("any event field") after a
+        // base search holds it only implicitly, and the field then comes from the events.
+        let names = |index: usize| matches!(&self.stages[index].fields, FieldSet::Known { fields, .. } if fields.contains(field));
         let mut origin = self.stages.len().checked_sub(1)?;
-        while origin > 0 && self.stages[origin - 1].fields.contains(field) == Some(true) {
+        if !names(origin) {
+            return Some(0);
+        }
+        while origin > 0 && names(origin - 1) {
             origin -= 1;
         }
         Some(origin)

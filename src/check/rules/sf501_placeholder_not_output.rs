@@ -26,9 +26,8 @@
 //! ```
 
 use super::{Rule, RuleScope};
-use crate::check::searches::{SearchOwner, placeholders};
+use crate::check::searches::{SearchOwner, field_uses};
 use crate::check::{Context, Finding, Severity};
-use crate::model::{Detection, RiskSource, Text};
 use crate::spl::FieldSet;
 
 pub(super) static RULE: Rule = Rule {
@@ -39,9 +38,6 @@ pub(super) static RULE: Rule = Rule {
     summary: "a message, risk object, observable or drilldown names a field the search does not output",
     check,
 };
-
-/// Tokens drilldowns may use that are not search fields.
-const DRILLDOWN_TOKENS: [&str; 2] = ["info_min_time", "info_max_time"];
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for searched in ctx.search_analyses() {
@@ -54,78 +50,24 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         }
         let output = &searched.analysis.output;
         let source = ctx.source(searched.file);
-        let mut report = |field: &str, span, place: &str| {
-            if output.contains(field) == Some(false) {
+        for used in field_uses(detection) {
+            if output.contains(&used.field) == Some(false) {
                 out.push(
                     RULE.at(
                         ctx,
                         searched.file,
-                        span,
-                        format!("{place} uses `{field}`, which the search does not output"),
+                        used.span(source),
+                        format!(
+                            "{} uses `{}`, which the search does not output",
+                            used.place, used.field
+                        ),
                     )
                     .with_label("not among the search's output fields")
                     .with_help(help(output)),
                 );
             }
-        };
-        for (place, text) in texts_with_placeholders(detection) {
-            for (field, range) in placeholders(&text.value) {
-                if place.starts_with("drilldown") && DRILLDOWN_TOKENS.contains(&field.as_str()) {
-                    continue;
-                }
-                report(&field, text.sub_span(source, range), place);
-            }
-        }
-        for (place, field) in named_fields(detection) {
-            report(&field.value, field.span, place);
         }
     }
-}
-
-/// Texts whose `$field$` tokens must be output fields.
-fn texts_with_placeholders(detection: &Detection) -> Vec<(&'static str, &Text)> {
-    let mut texts = Vec::new();
-    if let Some(message) = &detection.message {
-        texts.push(("the message", message));
-    }
-    for drilldown in &detection.drilldowns {
-        texts.extend(drilldown.name.as_ref().map(|n| ("drilldown name", n)));
-        texts.extend(drilldown.search.as_ref().map(|s| ("drilldown search", s)));
-    }
-    texts
-}
-
-/// Fields named directly (not as `$field$`).
-fn named_fields(detection: &Detection) -> Vec<(&'static str, &Text)> {
-    let mut fields = Vec::new();
-    if detection.risk_source == RiskSource::Rba {
-        fields.extend(
-            detection
-                .risk_objects
-                .iter()
-                .map(|r| ("a risk object", &r.field)),
-        );
-        fields.extend(
-            detection
-                .threat_objects
-                .iter()
-                .map(|t| ("a threat object", &t.field)),
-        );
-    } else {
-        fields.extend(
-            detection
-                .observables
-                .iter()
-                .filter_map(|o| Some(("an observable", o.name.as_ref()?))),
-        );
-    }
-    fields.extend(
-        detection
-            .throttling_fields
-            .iter()
-            .map(|f| ("throttling", f)),
-    );
-    fields
 }
 
 fn help(output: &FieldSet) -> String {
