@@ -28,7 +28,7 @@ pub fn explain<'a>(ctx: &'a Context<'a>, target: &str) -> Option<Explanation<'a>
         let matches = detection.name().eq_ignore_ascii_case(target)
             || path == target_path
             || target_path.ends_with(&format!("/{path}"));
-        matches.then(|| Explanation {
+        matches.then_some(Explanation {
             detection,
             path,
             analysis: &searched.analysis,
