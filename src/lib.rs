@@ -4,5 +4,6 @@
 //! `load` -> `model` -> `check` -> `render` -> `package` / `docs`, with `spl` and `attack`
 //! as pure libraries the stages call, and `cli` as the only edge that prints or exits.
 
+pub mod docs;
 pub mod load;
 pub mod model;
