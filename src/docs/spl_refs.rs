@@ -37,11 +37,12 @@ fn macro_name(call: &str) -> Option<&str> {
 /// `text`, skipping options such as `update=true`; in order of appearance.
 pub fn lookup_candidates(text: &str) -> Vec<&str> {
     let mut names = Vec::new();
-    let mut rest = text;
-    while let Some(at) = rest.find("lookup") {
-        let after = &rest[at + "lookup".len()..];
-        rest = after;
-        if !after.starts_with(char::is_whitespace) {
+    let mut from = 0;
+    while let Some(found) = text[from..].find("lookup") {
+        let at = from + found;
+        from = at + "lookup".len();
+        let after = &text[from..];
+        if !after.starts_with(char::is_whitespace) || !is_command_start(&text[..at]) {
             continue;
         }
         let name = after
@@ -53,6 +54,20 @@ pub fn lookup_candidates(text: &str) -> Vec<&str> {
         }
     }
     names
+}
+
+/// Whether `lookup` after `before` is a command word: at a word start, or the end of
+/// `inputlookup` / `outputlookup`.
+fn is_command_start(before: &str) -> bool {
+    let word_start = |text: &str| {
+        text.chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+    };
+    word_start(before)
+        || ["input", "output"]
+            .iter()
+            .any(|prefix| before.strip_suffix(prefix).is_some_and(word_start))
 }
 
 #[cfg(test)]
