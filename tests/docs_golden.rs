@@ -4,36 +4,12 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use splforge::docs::{self, DocsFormat, DocsOptions, TechniqueInfo};
+use splforge::docs::{self, DocsFormat, DocsOptions, TechniqueTable};
 use splforge::load::{LoadLimits, load_repository};
 use splforge::model::Content;
 
 fn shared() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
-}
-
-/// ATT&CK v10.1 techniques as the 2022 pages print them: tactics from the STIX
-/// kill-chain phases, in STIX order, title-cased.
-fn attack_v10_1(path: &Path) -> HashMap<String, TechniqueInfo> {
-    let text = std::fs::read_to_string(path).expect("read techniques");
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|line| {
-            let value: serde_json::Value = serde_json::from_str(line).expect("jsonl line");
-            let id = value["id"].as_str().unwrap_or_default().to_owned();
-            let info = TechniqueInfo {
-                name: value["name"].as_str().unwrap_or_default().to_owned(),
-                tactics: value["kill_chain_phases"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|p| p.as_str())
-                    .map(docs::tactic_from_phase_name)
-                    .collect(),
-            };
-            (id, info)
-        })
-        .collect()
 }
 
 fn expected_pages(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -80,8 +56,9 @@ fn golden_2022_pages_are_byte_identical() {
         );
         return;
     }
-    let catalogue = attack_v10_1(&attack);
-    let lookup = |id: &str| catalogue.get(id).cloned();
+    // ATT&CK v10.1 as the 2022 pages print it: tactics from the STIX kill-chain phases,
+    // in STIX order, title-cased.
+    let lookup = TechniqueTable::from_jsonl(&std::fs::read_to_string(&attack).unwrap());
     let repository = load_repository(&golden.join("inputs"), LoadLimits::default());
     let content = Content::build(&repository);
     let options = DocsOptions::new(DocsFormat::Markdown, &lookup);

@@ -28,7 +28,9 @@ use crate::load::Repository;
 use crate::model::Content;
 
 pub use output::MARKER;
-pub use techniques::{NoTechniques, TechniqueInfo, TechniqueLookup, tactic_from_phase_name};
+pub use techniques::{
+    NoTechniques, TechniqueInfo, TechniqueLookup, TechniqueTable, tactic_from_phase_name,
+};
 pub use views::python_float;
 
 /// The two kinds of site `docs` writes.
@@ -124,6 +126,13 @@ pub struct RenderedDocs {
 
 pub use output::OutputFile;
 
+impl RenderedDocs {
+    /// Writes the rendered site to `out` atomically, replacing a site written there before.
+    pub fn write_to(&self, out: &Path) -> Result<(), DocsError> {
+        output::write_site(out, &self.files)
+    }
+}
+
 /// Renders the site and writes it to `out`, replacing a site written there before.
 pub fn write_docs(
     content: &Content,
@@ -132,7 +141,7 @@ pub fn write_docs(
     out: &Path,
 ) -> Result<DocsReport, DocsError> {
     let rendered = render_docs(content, repository, options)?;
-    output::write_site(out, &rendered.files)?;
+    rendered.write_to(out)?;
     Ok(rendered.report)
 }
 
@@ -284,6 +293,13 @@ fn site_files(
     Ok(files)
 }
 
+/// A template context with `view` bound to `name`.
+fn bind(name: &str, view: &impl Serialize) -> tera::Context {
+    let mut context = tera::Context::new();
+    context.insert(name, view);
+    context
+}
+
 struct PageRenderer<'r, 'a> {
     tera: &'r tera::Tera,
     site: &'r site::SiteMap<'a>,
@@ -293,9 +309,8 @@ struct PageRenderer<'r, 'a> {
 /// A page's view, template and file stem, before rendering.
 struct PagePlan {
     template: &'static str,
-    /// The template variable the view is bound to.
-    binding: &'static str,
-    view: serde_json::Value,
+    /// The page view, bound to `binding` (and `site`) in the template context.
+    context: tera::Context,
     /// Output directory (Markdown, HTML) and file stem (per format).
     markdown_path: String,
     html_path: String,
@@ -311,8 +326,7 @@ impl PageRenderer<'_, '_> {
         } else {
             "../"
         };
-        let mut context = tera::Context::new();
-        context.insert(plan.binding, &plan.view);
+        let mut context = plan.context;
         context.insert(
             "site",
             &SiteView {
@@ -359,12 +373,6 @@ impl PageRenderer<'_, '_> {
     }
 
     fn plan(&self, job: PageJob, views: &views::Views) -> Result<PagePlan, DocsError> {
-        let to_json = |value: Result<serde_json::Value, serde_json::Error>| {
-            value.map_err(|e| DocsError::Render {
-                page: job.kind().to_owned(),
-                message: e.to_string(),
-            })
-        };
         let site = self.site;
         Ok(match job {
             PageJob::Detection(i) => {
@@ -374,7 +382,6 @@ impl PageRenderer<'_, '_> {
                     view.techniques.iter().map(|t| t.name.as_str()).collect();
                 PagePlan {
                     template: "detection.md",
-                    binding: "d",
                     markdown_path: format!("_posts/{}.md", stems.markdown),
                     html_path: format!("detections/{}.html", stems.html),
                     title: view.name.clone(),
@@ -385,7 +392,7 @@ impl PageRenderer<'_, '_> {
                         techniques.join(" "),
                         view.description
                     ),
-                    view: to_json(serde_json::to_value(&view))?,
+                    context: bind("d", &view),
                 }
             }
             PageJob::Story(i) => {
@@ -393,12 +400,11 @@ impl PageRenderer<'_, '_> {
                 let stems = &site.stories[i];
                 PagePlan {
                     template: "story.md",
-                    binding: "s",
                     markdown_path: format!("_stories/{}.md", stems.markdown),
                     html_path: format!("stories/{}.html", stems.html),
                     title: view.name.clone(),
                     search_text: format!("{} {}", view.id, view.description),
-                    view: to_json(serde_json::to_value(&view))?,
+                    context: bind("s", &view),
                 }
             }
             PageJob::Macro(i) => {
@@ -406,12 +412,11 @@ impl PageRenderer<'_, '_> {
                 let stems = &site.macros[i];
                 PagePlan {
                     template: "macro.md",
-                    binding: "m",
                     markdown_path: format!("_macros/{}.md", stems.markdown),
                     html_path: format!("macros/{}.html", stems.html),
                     title: view.name.clone(),
                     search_text: view.description.clone(),
-                    view: to_json(serde_json::to_value(&view))?,
+                    context: bind("m", &view),
                 }
             }
             PageJob::DataSource(i) => {
@@ -419,7 +424,6 @@ impl PageRenderer<'_, '_> {
                 let stems = &site.data_sources[i];
                 PagePlan {
                     template: "data_source.md",
-                    binding: "ds",
                     markdown_path: format!("_data_sources/{}.md", stems.markdown),
                     html_path: format!("data_sources/{}.html", stems.html),
                     title: view.name.clone(),
@@ -427,7 +431,7 @@ impl PageRenderer<'_, '_> {
                         "{} {} {}",
                         view.sourcetype, view.source, view.description
                     ),
-                    view: to_json(serde_json::to_value(&view))?,
+                    context: bind("ds", &view),
                 }
             }
             PageJob::Technique(id) => {
@@ -438,24 +442,22 @@ impl PageRenderer<'_, '_> {
                 let slug = links::site_slug(id);
                 PagePlan {
                     template: "technique.md",
-                    binding: "t",
                     markdown_path: format!("_techniques/{slug}.md"),
                     html_path: format!("techniques/{slug}.html"),
                     title: format!("{} {}", view.id, view.name),
                     search_text: view.tactics.join(" "),
-                    view: to_json(serde_json::to_value(&view))?,
+                    context: bind("t", &view),
                 }
             }
             PageJob::Index => {
                 let view = views.index();
                 PagePlan {
                     template: "index.md",
-                    binding: "index",
                     markdown_path: "index.md".to_owned(),
                     html_path: "index.html".to_owned(),
                     title: "Security content".to_owned(),
                     search_text: String::new(),
-                    view: to_json(serde_json::to_value(&view))?,
+                    context: bind("index", &view),
                 }
             }
         })

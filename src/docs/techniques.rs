@@ -70,3 +70,49 @@ mod tests {
         assert_eq!(tactic_from_phase_name("defense-evasion"), "Defense Evasion");
     }
 }
+
+/// A technique table read from an ATT&CK `.techniques.jsonl` extract (one JSON object a
+/// line with `id`, `name` and `kill_chain_phases`), tactics worded as the 2022 pages
+/// print them. A stand-in for the `attack` catalogue, for tests and tools.
+#[derive(Debug, Clone, Default)]
+pub struct TechniqueTable {
+    techniques: std::collections::HashMap<String, TechniqueInfo>,
+}
+
+impl TechniqueTable {
+    /// Parses the extract; lines that are not technique objects are skipped.
+    pub fn from_jsonl(text: &str) -> TechniqueTable {
+        let techniques = text
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .filter_map(|value| {
+                let id = value.get("id")?.as_str()?.to_owned();
+                let name = value.get("name")?.as_str()?.to_owned();
+                let tactics = value
+                    .get("kill_chain_phases")
+                    .and_then(|p| p.as_array())
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|p| p.as_str())
+                    .map(tactic_from_phase_name)
+                    .collect();
+                Some((id, TechniqueInfo { name, tactics }))
+            })
+            .collect();
+        TechniqueTable { techniques }
+    }
+
+    pub fn len(&self) -> usize {
+        self.techniques.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.techniques.is_empty()
+    }
+}
+
+impl TechniqueLookup for TechniqueTable {
+    fn technique(&self, id: &str) -> Option<TechniqueInfo> {
+        self.techniques.get(id).cloned()
+    }
+}

@@ -49,6 +49,9 @@
   }
 
   input.addEventListener("input", function () { show(search(input.value)); });
+  // `?q=words` opens the page with a search typed in (links, screenshots).
+  var query = new URLSearchParams(window.location.search).get("q");
+  if (query) { input.value = query; show(search(query)); }
   input.addEventListener("keydown", function (event) {
     if (event.key === "Escape") { input.value = ""; show([]); }
   });
