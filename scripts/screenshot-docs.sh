@@ -34,7 +34,10 @@ attack_args=()
 target/release/examples/docs_site "$ROOT" "$SITE" "${attack_args[@]}" html
 
 SITE_ABS=$(cd "$SITE/html" && pwd)
-DETECTION=$(ls "$SITE_ABS/detections" | head -n 1)
+DETECTION=${DOCS_SCREENSHOT_DETECTION:-anomalous_usage_of_7zip.html}
+if [ ! -f "$SITE_ABS/detections/$DETECTION" ]; then
+    for page in "$SITE_ABS"/detections/*.html; do DETECTION=$(basename "$page"); break; done
+fi
 PROFILE=$(mktemp -d)
 trap 'rm -rf "$PROFILE"' EXIT
 

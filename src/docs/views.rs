@@ -256,6 +256,11 @@ fn text(t: &Option<Text>) -> String {
     t.as_ref().map(|t| t.value.clone()).unwrap_or_default()
 }
 
+/// Code as a fenced block shows it: without the trailing line breaks of a `|` scalar.
+fn code(t: &Option<Text>) -> String {
+    text(t).trim_end_matches(['\n', '\r']).to_owned()
+}
+
 fn texts(ts: &[Text]) -> Vec<String> {
     ts.iter().map(|t| t.value.clone()).collect()
 }
@@ -552,7 +557,7 @@ impl Views<'_, '_> {
         MacroView {
             name: name.to_owned(),
             description: text(&macro_def.header.description),
-            definition: text(&macro_def.definition),
+            definition: code(&macro_def.definition),
             arguments: texts(&macro_def.arguments),
             detections: detections.iter().map(|&i| self.summary(i)).collect(),
             source_url: self.links.source(&self.site_path(macro_def.header.file)),
@@ -587,7 +592,7 @@ impl Views<'_, '_> {
                 })
                 .collect(),
             fields: texts(&source.fields),
-            example_log: text(&source.example_log),
+            example_log: code(&source.example_log),
             event_information: texts(&source.event_information),
             examples: source
                 .examples
@@ -612,7 +617,7 @@ impl Views<'_, '_> {
                     .map(|c| CliView {
                         title: text(&c.title),
                         description: text(&c.description),
-                        commands: texts(&c.commands),
+                        commands: c.commands.iter().map(|t| code(&Some(t.clone()))).collect(),
                     })
                     .collect(),
                 code: group_code(
@@ -624,7 +629,7 @@ impl Views<'_, '_> {
                             let view = CodeView {
                                 title: text(&c.title),
                                 language: super::escape::code_language(&language),
-                                code: text(&c.code),
+                                code: code(&c.code),
                             };
                             (language, view)
                         })
