@@ -9,6 +9,9 @@
 
 /// MarkupSafe-compatible escaping of a value printed into a page.
 pub fn page_text(text: &str) -> String {
+    if !text.contains(['&', '<', '>', '"', '\'']) {
+        return text.to_owned();
+    }
     let mut escaped = String::with_capacity(text.len() + text.len() / 8);
     for c in text.chars() {
         match c {
