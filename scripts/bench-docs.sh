@@ -21,14 +21,15 @@ attack_args=()
 [ -f "$ATTACK" ] && attack_args=(--attack "$ATTACK")
 
 best=""
+TIMEFORMAT='%R %U %S'
 for run in 1 2 3; do
-    start=$(date +%s.%N)
-    target/release/examples/docs_site "$ROOT" "$OUT/site" "${attack_args[@]}" markdown html 2>"$OUT/log"
-    end=$(date +%s.%N)
-    took=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
-    echo "bench-docs: run $run: ${took}s"
+    { time target/release/examples/docs_site "$ROOT" "$OUT/site" "${attack_args[@]}" markdown html 2>"$OUT/log"; } 2>"$OUT/time"
+    read -r took user sys <"$OUT/time"
+    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }')
+    echo "bench-docs: run $run: ${took}s wall, ${cpu}s cpu (user+sys)"
     if [ -z "$best" ] || awk -v t="$took" -v b="$best" 'BEGIN { exit !(t < b) }'; then best=$took; fi
 done
+echo "bench-docs: load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 cat "$OUT/log"
 echo "bench-docs: best of 3: ${best}s (budget ${BUDGET}s)"
 if awk -v b="$best" -v limit="$BUDGET" 'BEGIN { exit !(b > limit) }'; then
