@@ -35,6 +35,8 @@ pub struct Detection {
     pub security_domain: Option<Text>,
     pub required_fields: Vec<Text>,
     pub cves: Vec<Text>,
+    /// Test data URLs (2022 `tags.dataset`; 4.x/5.x carry them in `tests[].attack_data`).
+    pub datasets: Vec<Text>,
     pub confidence: Option<Spanned<i64>>,
     pub impact: Option<Spanned<i64>>,
     /// The risk score written in the file (4.x/2022 `tags.risk_score`).
@@ -167,6 +169,7 @@ impl Detection {
             security_domain: tags.text("security_domain", src),
             required_fields: tags.texts("required_fields", src),
             cves: tags.texts("cve", src),
+            datasets: tags.texts("dataset", src),
             confidence,
             impact,
             risk_score,
