@@ -8,22 +8,19 @@ cd "$(dirname "$0")/.."
 
 ROOT=${1:-../shared/corpus/security_content-2024-10}
 BUDGET=${DOCS_BUDGET_SECONDS:-2}
-ATTACK=../shared/data/attack/enterprise-attack-v10.1.techniques.jsonl
 if [ ! -d "$ROOT" ]; then
     echo "bench-docs: skipped: $ROOT is absent"
     exit 0
 fi
 
-cargo build --quiet --release --example docs_site
+cargo build --quiet --release
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
-attack_args=()
-[ -f "$ATTACK" ] && attack_args=(--attack "$ATTACK")
 
 best=""
 TIMEFORMAT='%R %U %S'
 for run in 1 2 3; do
-    { time target/release/examples/docs_site "$ROOT" "$OUT/site" "${attack_args[@]}" markdown html 2>"$OUT/log"; } 2>"$OUT/time"
+    { time target/release/splforge docs --root "$ROOT" --out "$OUT/site" 2>"$OUT/log"; } 2>"$OUT/time"
     read -r took user sys <"$OUT/time"
     cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }')
     echo "bench-docs: run $run: ${took}s wall, ${cpu}s cpu (user+sys)"

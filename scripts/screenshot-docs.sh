@@ -13,7 +13,6 @@ cd "$(dirname "$0")/.."
 
 ROOT=${1:-../shared/corpus/security_content-2024-10}
 OUT=${2:-target/docs-screenshots}
-ATTACK=../shared/data/attack/enterprise-attack-v10.1.techniques.jsonl
 
 BROWSER=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$BROWSER" ]; then
@@ -26,12 +25,10 @@ if [ ! -d "$ROOT" ]; then
     exit 0
 fi
 
-cargo build --quiet --release --example docs_site
+cargo build --quiet --release
 mkdir -p "$OUT"
 SITE="$OUT/site"
-attack_args=()
-[ -f "$ATTACK" ] && attack_args=(--attack "$ATTACK")
-target/release/examples/docs_site "$ROOT" "$SITE" "${attack_args[@]}" html
+target/release/splforge docs --quiet --root "$ROOT" --format html --out "$SITE/html"
 
 SITE_ABS=$(cd "$SITE/html" && pwd)
 DETECTION=${DOCS_SCREENSHOT_DETECTION:-anomalous_usage_of_7zip.html}

@@ -293,11 +293,14 @@ remediation:
     - <script>alert(30)</script>
   cli:
   - title: x
-    commands:
-    - '```</code><script>alert(31)</script>'
+    steps:
+    - description: <script>alert(36)</script>
+      command: '```</code><script>alert(31)</script>'
   code:
   - title: x
     language: 'python"><script>alert(32)</script>'
+    steps:
+    - <script>alert(37)</script>
     code: '</code></pre><script>alert(33)</script>'
 "#;
 

@@ -39,7 +39,8 @@ struct GlobalArgs {
     /// Content root (the directory holding detections/, macros/, ...).
     #[arg(long, global = true, value_name = "DIR", default_value = ".")]
     root: PathBuf,
-    /// Output format for findings.
+    /// Output format: for findings `human` (default) or `json`; for `docs`, `markdown` or
+    /// `html` (default: both).
     #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// Print only findings: no summary line.
@@ -54,6 +55,8 @@ struct GlobalArgs {
 enum Format {
     Human,
     Json,
+    Markdown,
+    Html,
 }
 
 #[derive(Debug, Subcommand)]
@@ -88,6 +91,15 @@ enum Command {
         /// Format generation: 2022, 4 or 5 (default: 4).
         #[arg(long, default_value = "4")]
         generation: String,
+    },
+    /// Write documentation pages: Jekyll markdown and/or a static HTML site.
+    ///
+    /// Without --format, writes both, to OUT/markdown and OUT/html. The output directory is
+    /// replaced atomically: a failed run leaves the previous site as it was.
+    Docs {
+        /// Output directory (default: `[docs] out` of splforge.toml, `docs_site`, under the root).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
     /// Show how splforge reads a detection's search: the expanded search, the fields after
     /// each stage, and where each field the detection names comes from.
@@ -137,6 +149,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Lint { paths } => lint(global, paths),
         Command::Schema { kind, generation } => schema(kind.as_deref(), generation),
         Command::Explain { detection } => explain(global, detection),
+        Command::Docs { out } => docs(global, out.as_deref()),
         Command::Report {
             report: ReportKind::Attack { out, markdown },
         } => report_attack(global, out.as_deref(), *markdown),
@@ -229,6 +242,12 @@ fn lint(global: &GlobalArgs, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let sources = output::Sources::new(&repository, &report);
     match global.format {
         Format::Json => println!("{}", output::json(&report.findings, &sources)),
+        Format::Markdown | Format::Html => {
+            bail!(
+                "`lint` prints findings as human or json, not {:?}",
+                global.format
+            )
+        }
         Format::Human => {
             let palette = output::Palette::new(use_colour());
             let mut stdout = std::io::stdout().lock();
@@ -251,6 +270,49 @@ fn lint(global: &GlobalArgs, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn docs(global: &GlobalArgs, out: Option<&Path>) -> anyhow::Result<ExitCode> {
+    use crate::docs::{DocsFormat, DocsOptions};
+    let started = Instant::now();
+    let config = load_config(global)?;
+    let out = out.map_or_else(|| global.root.join(&config.docs.out), Path::to_path_buf);
+    let formats: &[(DocsFormat, &str)] = match global.format {
+        Format::Markdown => &[(DocsFormat::Markdown, "")],
+        Format::Html => &[(DocsFormat::Html, "")],
+        Format::Human => &[
+            (DocsFormat::Markdown, "markdown"),
+            (DocsFormat::Html, "html"),
+        ],
+        Format::Json => bail!("`docs` writes markdown or html: use --format markdown|html"),
+    };
+    let repository = load::load_repository(&global.root, config.limits);
+    let content = Content::build(&repository);
+    let catalogue = crate::attack::catalogue(&config.attack_version)?;
+    for (format, subdir) in formats {
+        let target = if subdir.is_empty() {
+            out.clone()
+        } else {
+            out.join(subdir)
+        };
+        let options = DocsOptions::new(*format, catalogue);
+        let report = crate::docs::write_docs(&content, &repository, &options, &target)
+            .with_context(|| format!("cannot write docs to {}", target.display()))?;
+        if !global.quiet {
+            eprintln!("Wrote {} files to {}", report.files, target.display());
+            for note in &report.notes {
+                eprintln!("  note: {note}");
+            }
+        }
+    }
+    if !global.quiet {
+        eprintln!(
+            "Docs of {} detections in {:.0?}",
+            content.detections.len(),
+            started.elapsed()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn explain(global: &GlobalArgs, target: &str) -> anyhow::Result<ExitCode> {

@@ -26,6 +26,23 @@ where
     }
 }
 
+/// The embedded ATT&CK catalogue of the configured release: names and tactics exactly as
+/// that release words them (v10.1 for 2022-era pages). Revoked and deprecated techniques
+/// still get their last name, so a page never loses a row the content lists.
+impl TechniqueLookup for crate::attack::Catalogue {
+    fn technique(&self, id: &str) -> Option<TechniqueInfo> {
+        let technique = self.get(id)?;
+        Some(TechniqueInfo {
+            name: technique.name.to_owned(),
+            tactics: technique
+                .kill_chain_phases
+                .iter()
+                .map(|phase| tactic_from_phase_name(phase))
+                .collect(),
+        })
+    }
+}
+
 /// A lookup that knows no technique: pages show no ATT&CK section.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoTechniques;

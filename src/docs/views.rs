@@ -158,14 +158,21 @@ pub struct ConsoleStepsView {
 #[derive(Debug, Clone, Serialize)]
 pub struct CliView {
     pub title: String,
+    pub steps: Vec<CliStepView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CliStepView {
     pub description: String,
-    pub commands: Vec<String>,
+    /// Code-fence-safe command text; empty when the step has none.
+    pub command: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CodeView {
     pub title: String,
     pub language: String,
+    pub steps: Vec<String>,
     pub code: String,
 }
 
@@ -616,8 +623,14 @@ impl Views<'_, '_> {
                     .iter()
                     .map(|c| CliView {
                         title: text(&c.title),
-                        description: text(&c.description),
-                        commands: c.commands.iter().map(|t| code(&Some(t.clone()))).collect(),
+                        steps: c
+                            .steps
+                            .iter()
+                            .map(|step| CliStepView {
+                                description: text(&step.description),
+                                command: code(&step.command),
+                            })
+                            .collect(),
                     })
                     .collect(),
                 code: group_code(
@@ -629,6 +642,7 @@ impl Views<'_, '_> {
                             let view = CodeView {
                                 title: text(&c.title),
                                 language: super::escape::code_language(&language),
+                                steps: texts(&c.steps),
                                 code: code(&c.code),
                             };
                             (language, view)

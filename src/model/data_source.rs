@@ -43,17 +43,25 @@ pub struct ConsoleRemediation {
     pub steps: Vec<Text>,
 }
 
+/// A remediation done with a command-line tool: explained steps, each with its command.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CliRemediation {
     pub title: Option<Text>,
-    pub description: Option<Text>,
-    pub commands: Vec<Text>,
+    pub steps: Vec<CliStep>,
 }
 
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CliStep {
+    pub description: Option<Text>,
+    pub command: Option<Text>,
+}
+
+/// A remediation done with code: steps to follow, then the code.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CodeRemediation {
     pub title: Option<Text>,
     pub language: Option<Text>,
+    pub steps: Vec<Text>,
     pub code: Option<Text>,
 }
 
@@ -73,8 +81,14 @@ impl Remediation {
                 .iter()
                 .map(|c| CliRemediation {
                     title: c.text("title", src),
-                    description: c.text("description", src),
-                    commands: c.texts("commands", src),
+                    steps: c
+                        .list("steps")
+                        .iter()
+                        .map(|step| CliStep {
+                            description: step.text("description", src),
+                            command: step.text("command", src),
+                        })
+                        .collect(),
                 })
                 .collect(),
             code: f
@@ -83,6 +97,7 @@ impl Remediation {
                 .map(|c| CodeRemediation {
                     title: c.text("title", src),
                     language: c.text("language", src),
+                    steps: c.texts("steps", src),
                     code: c.text("code", src),
                 })
                 .collect(),

@@ -19,7 +19,7 @@ use crate::load::{ContentKind, LoadedFile, Repository, Span};
 
 pub use baseline::{Baseline, Investigation};
 pub use data_source::{
-    CliRemediation, CodeRemediation, ConsoleRemediation, DataSource, DataSourceExample,
+    CliRemediation, CliStep, CodeRemediation, ConsoleRemediation, DataSource, DataSourceExample,
     Remediation, SupportedAddOn,
 };
 pub use deployment::Deployment;
