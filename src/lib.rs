@@ -4,6 +4,8 @@
 //! `load` -> `model` -> `check` -> `render` -> `package` / `docs`, with `spl` and `attack`
 //! as pure libraries the stages call, and `cli` as the only edge that prints or exits.
 
+pub mod config;
 pub mod load;
 pub mod model;
-pub mod config;
+pub mod package;
+pub mod render;

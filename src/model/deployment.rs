@@ -16,6 +16,26 @@ pub struct Deployment {
     pub rba_enabled: Option<Spanned<bool>>,
 }
 
+/// When a search runs (`scheduling:` of a deployment).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Scheduling {
+    pub cron_schedule: Option<Text>,
+    pub earliest_time: Option<Text>,
+    pub latest_time: Option<Text>,
+    pub schedule_window: Option<Text>,
+}
+
+impl Scheduling {
+    pub(super) fn read(f: &Fields<'_>, src: &str) -> Scheduling {
+        Scheduling {
+            cron_schedule: f.text("cron_schedule", src),
+            earliest_time: f.text("earliest_time", src),
+            latest_time: f.text("latest_time", src),
+            schedule_window: f.text("schedule_window", src),
+        }
+    }
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Notable {
     pub rule_title: Option<Text>,

@@ -35,6 +35,8 @@ pub struct Detection {
     pub security_domain: Option<Text>,
     pub required_fields: Vec<Text>,
     pub cves: Vec<Text>,
+    /// Atomic Red Team test GUIDs (`tags.atomic_guid`).
+    pub atomic_guids: Vec<Text>,
     pub confidence: Option<Spanned<i64>>,
     pub impact: Option<Spanned<i64>>,
     /// The risk score written in the file (4.x/2022 `tags.risk_score`).
@@ -163,6 +165,7 @@ impl Detection {
             security_domain: tags.text("security_domain", src),
             required_fields: tags.texts("required_fields", src),
             cves: tags.texts("cve", src),
+            atomic_guids: tags.texts("atomic_guid", src),
             confidence,
             impact,
             risk_score,

@@ -19,7 +19,7 @@ use crate::load::{ContentKind, LoadedFile, Repository, Span};
 
 pub use baseline::{Baseline, Investigation};
 pub use data_source::{DataSource, SupportedAddOn};
-pub use deployment::Deployment;
+pub use deployment::{Deployment, Scheduling};
 pub use detection::{Detection, Drilldown, Observable, RiskObject, RiskSource, ThreatObject};
 pub use fields::{Fields, Spanned, Text};
 pub use lookup::Lookup;
