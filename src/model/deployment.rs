@@ -69,7 +69,23 @@ impl Deployment {
             latest_time: scheduling.text("latest_time", src),
             schedule_window: scheduling.text("schedule_window", src),
             notable,
-            rba_enabled: actions.sub("rba").bool("enabled"),
+            rba_enabled: rba_enabled(&actions.sub("rba"), src),
         }
     }
+}
+
+/// `rba.enabled`: a boolean, or (5.x init repositories) the string `'true'` / `'false'`.
+fn rba_enabled(rba: &Fields<'_>, src: &str) -> Option<Spanned<bool>> {
+    rba.bool("enabled").or_else(|| {
+        let text = rba.text("enabled", src)?;
+        let value = match text.value.to_ascii_lowercase().as_str() {
+            "true" => true,
+            "false" => false,
+            _ => return None,
+        };
+        Some(Spanned {
+            value,
+            span: text.span,
+        })
+    })
 }

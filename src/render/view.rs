@@ -435,11 +435,16 @@ fn annotations(
         "analytic_story".into(),
         json!(story_names(&d.analytic_stories)),
     );
-    m.insert("confidence".into(), json!(confidence));
+    // 5.x detections have no confidence or impact; their annotations omit both.
+    if let Some(confidence) = confidence {
+        m.insert("confidence".into(), json!(confidence));
+    }
     if !d.cves.is_empty() {
         m.insert("cve".into(), json!(texts(&d.cves)));
     }
-    m.insert("impact".into(), json!(impact));
+    if let Some(impact) = impact {
+        m.insert("impact".into(), json!(impact));
+    }
     m.insert("type".into(), json!(detection_type));
     m.insert("type_list".into(), json!([detection_type]));
     m.insert("data_source".into(), json!(texts(&d.data_sources)));
@@ -454,14 +459,19 @@ fn annotations(
 fn risk(d: &Detection, score: i64) -> Value {
     let mut out = Vec::new();
     if d.risk_source == RiskSource::Rba || d.generation == Generation::Contentctl5 {
-        for r in &d.risk_objects {
+        // contentctl 5 lists risk objects, then threat objects, each sorted by field.
+        let mut risk_objects: Vec<_> = d.risk_objects.iter().collect();
+        risk_objects.sort_by(|a, b| a.field.value.cmp(&b.field.value));
+        let mut threat_objects: Vec<_> = d.threat_objects.iter().collect();
+        threat_objects.sort_by(|a, b| a.field.value.cmp(&b.field.value));
+        for r in risk_objects {
             out.push(json!({
                 "risk_object_field": r.field.value,
                 "risk_object_type": r.object_type.value,
                 "risk_score": r.score.map_or(score, |s| s.value),
             }));
         }
-        for t in &d.threat_objects {
+        for t in threat_objects {
             out.push(json!({
                 "threat_object_field": t.field.value,
                 "threat_object_type": t.object_type.value,
