@@ -21,7 +21,15 @@ use crate::config::AppConfig;
 pub use view::{AppView, AttackEnrichment, ViewError, ViewInput};
 
 /// The embedded default templates, by name (the output path inside the app).
-const DEFAULT_TEMPLATES: [(&str, &str); 11] = [
+const DEFAULT_TEMPLATES: [(&str, &str); 13] = [
+    (
+        "default/es_investigations.conf",
+        include_str!("../../templates/app/default/es_investigations.conf"),
+    ),
+    (
+        "default/workflow_actions.conf",
+        include_str!("../../templates/app/default/workflow_actions.conf"),
+    ),
     (
         "header.conf",
         include_str!("../../templates/app/header.conf"),

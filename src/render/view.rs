@@ -106,6 +106,11 @@ pub struct BaselineView {
 #[derive(Debug, Serialize)]
 pub struct InvestigationView {
     pub stanza_name: String,
+    pub name: String,
+    /// The name as contentctl lowercases it for panel names (` -./` as `_`).
+    pub lowercase_name: String,
+    /// `$token$` inputs of the search, in order (contentctl's `\$([^\s.]*)\$`).
+    pub inputs: Vec<String>,
     pub description: String,
     pub date: String,
     pub analytic_stories: Vec<String>,
@@ -591,15 +596,49 @@ fn investigation_view(
     let stanza_name = response_task_name(input.app, i.header.name());
     check_stanza_name(&stanza_name, Some(MAX_STANZA_NAME_CHARS))
         .map_err(named("investigation", i.header.name()))?;
+    let search = text(&i.search);
     Ok(InvestigationView {
         stanza_name,
+        name: i.header.name().to_owned(),
+        lowercase_name: i
+            .header
+            .name()
+            .replace([' ', '-', '.', '/'], "_")
+            .to_lowercase(),
+        inputs: search_inputs(&search),
         description: text(&i.header.description),
         date: text(&i.header.date),
         analytic_stories: story_names(&i.analytic_stories),
         datamodel: texts(&i.datamodels),
         how_to_implement: text(&i.how_to_implement),
-        search: text(&i.search),
+        search,
     })
+}
+
+/// The `$token$`s of a search as Python's `re.findall(r"\$([^\s.]*)\$", search)` finds
+/// them: from a `$`, the longest run of characters other than whitespace and `.` that ends
+/// in a `$`.
+fn search_inputs(search: &str) -> Vec<String> {
+    let chars: Vec<char> = search.chars().collect();
+    let mut inputs = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != '$' {
+            i += 1;
+            continue;
+        }
+        let run_end = (i + 1..chars.len())
+            .find(|&j| chars[j].is_whitespace() || chars[j] == '.')
+            .unwrap_or(chars.len());
+        match (i + 1..run_end).rev().find(|&j| chars[j] == '$') {
+            Some(close) => {
+                inputs.push(chars[i + 1..close].iter().collect());
+                i = close + 1;
+            }
+            None => i += 1,
+        }
+    }
+    inputs
 }
 
 fn story_view(
@@ -752,6 +791,12 @@ mod tests {
         assert_eq!(publish_time("2024-09-30"), json!(1727654400.0));
         assert_eq!(publish_time("1970-01-01"), json!(0.0));
         assert_eq!(publish_time("nope"), Value::Null);
+    }
+
+    #[test]
+    fn search_inputs_follow_the_python_regex() {
+        assert_eq!(search_inputs("a=$src$ b=$dest$"), ["src", "dest"]);
+        assert_eq!(search_inputs("$a$$b$ $c.d$ $"), ["a$$b"]);
     }
 
     #[test]
