@@ -21,7 +21,11 @@ use crate::config::AppConfig;
 pub use view::{AppView, AttackEnrichment, ViewError, ViewInput};
 
 /// The embedded default templates, by name (the output path inside the app).
-const DEFAULT_TEMPLATES: [(&str, &str); 13] = [
+const DEFAULT_TEMPLATES: [(&str, &str); 14] = [
+    (
+        PANEL_TEMPLATE,
+        include_str!("../../templates/app/default/data/ui/panels/workbench_panel.xml"),
+    ),
     (
         "default/es_investigations.conf",
         include_str!("../../templates/app/default/es_investigations.conf"),
@@ -76,8 +80,12 @@ const DEFAULT_TEMPLATES: [(&str, &str); 13] = [
     ),
 ];
 
-/// Templates that are partials, not output files.
-const PARTIALS: [&str; 1] = ["header.conf"];
+/// The response-task panel, rendered once per investigation whose search has `$token$`
+/// inputs, as `default/data/ui/panels/workbench_panel_<lowercase name>___response_task.xml`.
+const PANEL_TEMPLATE: &str = "default/data/ui/panels/workbench_panel.xml";
+
+/// Templates that are partials or per-object templates, not output files of their own name.
+const PARTIALS: [&str; 2] = ["header.conf", PANEL_TEMPLATE];
 
 /// Stock Splunk `.conf` names: any other `default/*.conf` gets `reload.<stem> = simple` in
 /// app.conf and a replication line in server.conf (as contentctl does).
@@ -96,6 +104,7 @@ pub enum RenderError {
 /// The loaded template set: defaults, with a repository's overrides applied.
 pub struct Templates {
     conf: tera::Tera,
+    xml: tera::Tera,
     manifest: tera::Tera,
     /// Output templates by name, sorted.
     outputs: Vec<String>,
@@ -146,6 +155,24 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
         m,
         d,
     )
+}
+
+/// Text for XML character data and `'`-quoted attributes: `&`, `<`, `>` and `'` escaped,
+/// control characters other than line breaks and tabs dropped. `"` is kept, as contentctl
+/// writes panel queries, so templates quote attribute values with `'`.
+pub fn xml_escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\'' => out.push_str("&apos;"),
+            c if c.is_control() && !matches!(c, '\n' | '\t' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The inside of a JSON string literal (for values placed between quotes in app.manifest).
@@ -212,10 +239,18 @@ impl Templates {
         manifest.autoescape_on(vec![".manifest"]);
         manifest.set_escape_fn(json_string_content);
         manifest.register_filter("tojson", tojson_filter);
-        let (json_sources, conf_sources): (Vec<_>, Vec<_>) = sources
+        let mut xml = tera::Tera::default();
+        xml.autoescape_on(vec![".xml"]);
+        xml.set_escape_fn(xml_escape);
+        let (xml_sources, other): (Vec<_>, Vec<_>) = sources
             .iter()
             .map(|(n, t)| (n.as_str(), t.as_str()))
+            .partition(|(name, _)| name.ends_with(".xml"));
+        let (json_sources, conf_sources): (Vec<_>, Vec<_>) = other
+            .into_iter()
             .partition(|(name, _)| name.ends_with(".manifest"));
+        xml.add_raw_templates(xml_sources)
+            .map_err(|e| template_error("xml templates", e))?;
         conf.add_raw_templates(conf_sources)
             .map_err(|e| template_error("conf templates", e))?;
         manifest
@@ -228,6 +263,7 @@ impl Templates {
             .collect();
         Ok(Templates {
             conf,
+            xml,
             manifest,
             outputs,
         })
@@ -267,6 +303,21 @@ impl Templates {
                     message: error_chain(&e),
                 })?;
             out.insert(name.clone(), text);
+        }
+        for task in view.investigations.iter().filter(|t| !t.inputs.is_empty()) {
+            context.insert("task", task);
+            let name = format!(
+                "default/data/ui/panels/workbench_panel_{}___response_task.xml",
+                task.lowercase_name
+            );
+            let text =
+                self.xml
+                    .render(PANEL_TEMPLATE, &context)
+                    .map_err(|e| RenderError::Template {
+                        name: PANEL_TEMPLATE.to_owned(),
+                        message: error_chain(&e),
+                    })?;
+            out.insert(name, text);
         }
         Ok(out)
     }
