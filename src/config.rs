@@ -29,13 +29,15 @@ pub struct Config {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AppConfig {
-    /// App id: the app's directory name and the package name.
+    /// App id: the app's directory name and the package name (contentctl's `appid`).
+    #[serde(rename = "appid")]
     pub id: String,
     pub title: String,
     pub version: String,
     pub description: String,
-    /// Prefix of every saved-search name, e.g. "ESCU" gives "ESCU - <name> - Rule".
+    /// Short identifier of the content set (kept for contentctl compatibility).
     pub prefix: String,
+    /// Heads every saved-search name: "ESCU" gives "ESCU - <name> - Rule".
     pub label: String,
     pub author_name: String,
     pub author_email: String,
@@ -213,13 +215,14 @@ mod tests {
 
     #[test]
     fn reads_toml_and_rejects_unknown_keys_with_a_position() {
-        let config = Config::from_toml("attack_version = \"10.1\"\n[app]\nid = \"X\"\n").unwrap();
+        let config =
+            Config::from_toml("attack_version = \"10.1\"\n[app]\nappid = \"X\"\n").unwrap();
         assert_eq!(config.attack_version, "10.1");
         assert_eq!(config.app.id, "X");
-        let text = "[app]\nidd = \"X\"\n";
+        let text = "[app]\nappidd = \"X\"\n";
         let err = Config::from_toml(text).unwrap_err();
-        assert!(err.message().contains("unknown field `idd`"), "{err}");
-        assert_eq!(&text[err.span().unwrap()], "idd");
+        assert!(err.message().contains("unknown field `appidd`"), "{err}");
+        assert_eq!(&text[err.span().unwrap()], "appidd");
     }
 
     #[test]

@@ -4,8 +4,12 @@
 //! `load` -> `model` -> `check` -> `render` -> `package` / `docs`, with `spl` and `attack`
 //! as pure libraries the stages call, and `cli` as the only edge that prints or exits.
 
+pub mod attack;
+pub mod check;
+pub mod cli;
 pub mod config;
 pub mod load;
 pub mod model;
 pub mod package;
 pub mod render;
+pub mod spl;

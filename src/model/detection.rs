@@ -14,8 +14,10 @@ pub struct Detection {
     pub how_to_implement: Option<Text>,
     pub known_false_positives: Option<Text>,
     pub references: Vec<Text>,
-    /// Data source names (4.x/5.x `data_source`).
+    /// Data source names (4.x/5.x `data_source`), `A AND B` split into two.
     pub data_sources: Vec<Text>,
+    /// `data_source` entries as written (`A AND B` kept whole), for build output.
+    pub data_source_entries: Vec<Text>,
     /// Data models (2022 `datamodel`).
     pub datamodels: Vec<Text>,
     pub drilldowns: Vec<Drilldown>,
@@ -138,7 +140,12 @@ impl Detection {
             how_to_implement: f.text("how_to_implement", src),
             known_false_positives: f.text("known_false_positives", src),
             references: f.texts("references", src),
-            data_sources: f.texts("data_source", src),
+            data_source_entries: f.texts("data_source", src),
+            data_sources: f
+                .texts("data_source", src)
+                .iter()
+                .flat_map(|t| split_data_sources(t, src))
+                .collect(),
             datamodels: f.texts("datamodel", src),
             drilldowns: f
                 .list("drilldown_searches")
@@ -220,6 +227,32 @@ impl Detection {
                     .max()
             })
     }
+}
+
+/// contentctl's convention for a detection that needs several data sources at once (a
+/// join): `Sysmon EventID 1 AND Sysmon EventID 3` names two data sources.
+fn split_data_sources(text: &Text, src: &str) -> Vec<Text> {
+    let value = text.value.as_str();
+    if !value.contains(" AND ") {
+        return vec![text.clone()];
+    }
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (at, separator) in value.match_indices(" AND ").chain([(value.len(), "")]) {
+        let part = &value[start..at];
+        let trimmed = part.trim();
+        if !trimmed.is_empty() {
+            let offset = start + (part.len() - part.trim_start().len());
+            parts.push(Text {
+                value: trimmed.to_owned(),
+                span: text.sub_span(src, offset..offset + trimmed.len()),
+                // A part is no longer the whole scalar: positions inside it are not mapped.
+                style: super::fields::TextStyle(None),
+            });
+        }
+        start = at + separator.len();
+    }
+    parts
 }
 
 fn derived_score(

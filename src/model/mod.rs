@@ -70,6 +70,8 @@ pub type FileId = usize;
 pub struct Header {
     #[serde(skip)]
     pub file: FileId,
+    /// The format generation of the file.
+    pub generation: Generation,
     pub name: Option<Text>,
     pub id: Option<Text>,
     pub version: Option<Text>,
@@ -82,9 +84,10 @@ pub struct Header {
 }
 
 impl Header {
-    fn read(file: FileId, fields: &Fields<'_>, source: &str) -> Header {
+    fn read(file: FileId, generation: Generation, fields: &Fields<'_>, source: &str) -> Header {
         Header {
             file,
+            generation,
             name: fields.text("name", source),
             id: fields.text("id", source),
             version: fields.text("version", source),
@@ -135,8 +138,8 @@ impl Content {
         };
         let fields = Fields::of(Some(root));
         let source = loaded.source.text.as_str();
-        let header = Header::read(file, &fields, source);
         let generation = file_generation(loaded).unwrap_or(default);
+        let header = Header::read(file, generation, &fields, source);
         match loaded.kind {
             ContentKind::Detection => self
                 .detections

@@ -328,6 +328,8 @@ impl Templates {
 struct AppContext<'a> {
     #[serde(flatten)]
     config: &'a AppConfig,
+    /// The app id (the config serialises it as `appid`).
+    id: &'a str,
     build: &'a str,
     /// contentctl turns update checks on for ESCU (Splunkbase uid 3449) only.
     check_for_updates: bool,
@@ -337,6 +339,7 @@ impl<'a> AppContext<'a> {
     fn new(config: &'a AppConfig, stamp: &'a BuildStamp) -> AppContext<'a> {
         AppContext {
             config,
+            id: &config.id,
             build: &stamp.build,
             check_for_updates: config.uid == Some(3449),
         }

@@ -452,7 +452,7 @@ fn annotations(
     }
     m.insert("type".into(), json!(detection_type));
     m.insert("type_list".into(), json!([detection_type]));
-    m.insert("data_source".into(), json!(texts(&d.data_sources)));
+    m.insert("data_source".into(), json!(texts(&d.data_source_entries)));
     if let Value::Object(extra) = mappings {
         m.extend(extra.clone());
     }

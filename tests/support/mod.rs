@@ -1,87 +1,154 @@
-//! Shared helpers for the build tests: a `.conf` reader and corpus lookup.
+//! Shared test helpers: a copy of the bundled content to mutate, and lint runs on it.
 #![allow(dead_code)]
 
+mod build;
+#[allow(unused_imports)]
+pub use build::*;
+
+use std::fs;
 use std::path::{Path, PathBuf};
 
-use indexmap::IndexMap;
+use assert_cmd::Command;
 
-/// stanza -> key -> value, in file order. Keys before any stanza go under `""`.
-pub type Conf = IndexMap<String, IndexMap<String, String>>;
-
-/// Reads `.conf` text as Splunk does: `#` comments, `[stanza]` headers, `key = value` lines,
-/// a line ending in `\` continuing on the next line (the newline is kept), and values
-/// trimmed at both ends. Returns the lines it could not read as errors.
-pub fn parse_conf(text: &str) -> Result<Conf, Vec<String>> {
-    let mut conf = Conf::new();
-    let mut errors = Vec::new();
-    let mut stanza = String::new();
-    let mut lines = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
-    while let Some(line) = lines.next() {
-        let mut logical = line.to_owned();
-        while logical.ends_with('\\') {
-            logical.pop();
-            logical.push('\n');
-            match lines.next() {
-                Some(next) => logical.push_str(next),
-                None => break,
-            }
-        }
-        let trimmed = logical.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        if trimmed.starts_with('[') {
-            match trimmed.trim_end().strip_suffix(']') {
-                Some(name) => {
-                    stanza = name[1..].to_owned();
-                    conf.entry(stanza.clone()).or_default();
-                }
-                None => errors.push(format!("bad stanza header: {logical:?}")),
-            }
-            continue;
-        }
-        match logical.split_once('=') {
-            Some((key, value)) => {
-                conf.entry(stanza.clone())
-                    .or_default()
-                    .insert(key.trim().to_owned(), value.trim().to_owned());
-            }
-            None => errors.push(format!("line without '=' in [{stanza}]: {logical:?}")),
-        }
-    }
-    if errors.is_empty() {
-        Ok(conf)
-    } else {
-        Err(errors)
-    }
+/// The directory of the crate, where the bundled content lives.
+pub fn crate_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The corpus: `$SPLFORGE_CORPUS`, else `../shared/corpus/security_content-2024-10`.
-pub fn corpus() -> Option<PathBuf> {
-    let path = std::env::var_os("SPLFORGE_CORPUS")
+/// `../shared/<relative>` (or `$SPLFORGE_SHARED/<relative>`), when present.
+pub fn shared(relative: &str) -> Option<PathBuf> {
+    let base = std::env::var_os("SPLFORGE_SHARED")
         .map(PathBuf::from)
-        .unwrap_or_else(|| crate_root().join("../shared/corpus/security_content-2024-10"));
-    path.join("detections").is_dir().then_some(path)
+        .unwrap_or_else(|| crate_root().join("../shared"));
+    let path = base.join(relative);
+    path.exists().then_some(path)
 }
 
-/// The contentctl 4.4.7 reference build.
-pub fn reference_app() -> Option<PathBuf> {
-    let path = crate_root().join("../shared/reference/contentctl-4.4.7/DA-ESS-ContentUpdate");
-    path.is_dir().then_some(path)
+/// The real corpus: `$SPLFORGE_CORPUS` or `../shared/corpus/security_content-2024-10`.
+pub fn corpus() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("SPLFORGE_CORPUS") {
+        return Some(PathBuf::from(dir));
+    }
+    shared("corpus/security_content-2024-10")
 }
 
-pub fn crate_root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+/// A temporary content repository, starting as a copy of the bundled content.
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
 }
 
-/// Builds `root` into `out` with a fixed build time.
-pub fn build_into(root: &Path, out: &Path) -> splforge::package::BuildReport {
-    let repository = splforge::load::load_repository(root, Default::default());
-    let content = splforge::model::Content::build(&repository);
-    let (config, _) = splforge::config::Config::discover(root).expect("config");
-    let options = splforge::package::BuildOptions {
-        build_time: 1_700_000_000,
-        attack: None,
-    };
-    splforge::package::build(&content, &repository, &config, out, &options).expect("build")
+const CONTENT_DIRS: [&str; 7] = [
+    "detections",
+    "macros",
+    "stories",
+    "lookups",
+    "data_sources",
+    "deployments",
+    "baselines",
+];
+
+impl Fixture {
+    pub fn bundled() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        for name in CONTENT_DIRS {
+            let from = crate_root().join(name);
+            if from.is_dir() {
+                copy_dir(&from, &dir.path().join(name));
+            }
+        }
+        fs::copy(
+            crate_root().join("splforge.toml"),
+            dir.path().join("splforge.toml"),
+        )
+        .unwrap();
+        Fixture { dir }
+    }
+
+    pub fn empty() -> Fixture {
+        Fixture {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn read(&self, relative: &str) -> String {
+        fs::read_to_string(self.root().join(relative)).unwrap()
+    }
+
+    pub fn write(&self, relative: &str, text: impl AsRef<[u8]>) {
+        let path = self.root().join(relative);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    pub fn remove(&self, relative: &str) {
+        fs::remove_file(self.root().join(relative)).unwrap();
+    }
+
+    /// Replaces the first occurrence of `from` (which must exist) in a file.
+    pub fn replace(&self, relative: &str, from: &str, to: &str) {
+        let text = self.read(relative);
+        assert!(text.contains(from), "{relative} lacks {from:?}");
+        self.write(relative, text.replacen(from, to, 1));
+    }
+
+    /// `lint --format json` on the fixture: (exit code, findings).
+    pub fn lint(&self, args: &[&str]) -> (i32, Vec<serde_json::Value>) {
+        lint_root(self.root(), args)
+    }
+
+    /// The 1-based line and column of the `nth` (0-based) occurrence of `needle` in a file.
+    pub fn position_of(&self, relative: &str, needle: &str, nth: usize) -> (u64, u64) {
+        let text = self.read(relative);
+        let offset = text
+            .match_indices(needle)
+            .nth(nth)
+            .unwrap_or_else(|| panic!("{needle:?} not in {relative}"))
+            .0;
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().unwrap().chars().count() + 1;
+        (line as u64, column as u64)
+    }
+}
+
+/// `splforge lint --format json --root ROOT ARGS...`: (exit code, findings).
+pub fn lint_root(root: &Path, args: &[&str]) -> (i32, Vec<serde_json::Value>) {
+    let output = Command::cargo_bin("splforge")
+        .unwrap()
+        .args(["lint", "--format", "json", "--root"])
+        .arg(root)
+        .args(args)
+        .output()
+        .unwrap();
+    let code = output.status.code().unwrap_or(-1);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (code, findings)
+}
+
+/// The findings of one rule.
+pub fn with_code<'a>(findings: &'a [serde_json::Value], code: &str) -> Vec<&'a serde_json::Value> {
+    findings.iter().filter(|f| f["code"] == code).collect()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }

@@ -1,0 +1,83 @@
+//! Generates two tables at build time, so that data files and rule docs cannot drift:
+//! - `schemas.rs`: every `schemas/<generation>/<type>.schema.json`, embedded with include_str!;
+//! - `rule_docs.rs`: the `//!` doc comment of every `src/check/rules/sfNNN_*.rs`, by code.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo"));
+    write_schemas(&manifest, &out);
+    write_rule_docs(&manifest, &out);
+}
+
+fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    entries.sort();
+    entries
+}
+
+fn write_schemas(manifest: &Path, out: &Path) {
+    let dir = manifest.join("schemas");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut table = String::from("&[\n");
+    for generation_dir in sorted_entries(&dir).into_iter().filter(|p| p.is_dir()) {
+        println!("cargo:rerun-if-changed={}", generation_dir.display());
+        let generation = generation_dir
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        for file in sorted_entries(&generation_dir) {
+            let name = file.file_name().unwrap().to_string_lossy().into_owned();
+            let Some(kind) = name.strip_suffix(".schema.json") else {
+                continue;
+            };
+            writeln!(
+                table,
+                "    ({generation:?}, {kind:?}, include_str!({:?})),",
+                file.display().to_string()
+            )
+            .unwrap();
+        }
+    }
+    table.push(']');
+    fs::write(out.join("schemas.rs"), table).unwrap();
+}
+
+fn write_rule_docs(manifest: &Path, out: &Path) {
+    let dir = manifest.join("src/check/rules");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut table = String::from("&[\n");
+    for file in sorted_entries(&dir) {
+        let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
+        let Some((code, _)) = stem.split_once('_') else {
+            continue;
+        };
+        if !code.starts_with("sf") {
+            continue;
+        }
+        let text = fs::read_to_string(&file).unwrap_or_default();
+        let doc: Vec<&str> = text
+            .lines()
+            .take_while(|l| l.starts_with("//!"))
+            .map(|l| {
+                l.strip_prefix("//! ")
+                    .unwrap_or(l.trim_start_matches("//!"))
+            })
+            .collect();
+        writeln!(
+            table,
+            "    ({:?}, {:?}),",
+            code.to_uppercase(),
+            doc.join("\n")
+        )
+        .unwrap();
+    }
+    table.push(']');
+    fs::write(out.join("rule_docs.rs"), table).unwrap();
+}

@@ -1,0 +1,98 @@
+//! The cross-file index: names and ids of every object, built once per run.
+
+use std::collections::HashMap;
+
+use crate::load::{ContentKind, Repository};
+use crate::model::{Content, FileId, Header, Text};
+
+/// Where one named object is defined.
+#[derive(Debug, Clone, Copy)]
+pub struct Definition<'a> {
+    pub file: FileId,
+    pub name: &'a Text,
+}
+
+#[derive(Debug, Default)]
+pub struct Index<'a> {
+    names: HashMap<ContentKind, HashMap<&'a str, Definition<'a>>>,
+    /// Lower-cased names, for suggestions and case-insensitive matches.
+    sorted_names: HashMap<ContentKind, Vec<&'a str>>,
+}
+
+impl<'a> Index<'a> {
+    pub fn build(_repository: &Repository, content: &'a Content) -> Index<'a> {
+        let mut index = Index::default();
+        let headers: [(ContentKind, Vec<&'a Header>); 8] = [
+            (
+                ContentKind::Detection,
+                content.detections.iter().map(|d| &d.header).collect(),
+            ),
+            (
+                ContentKind::Baseline,
+                content.baselines.iter().map(|d| &d.header).collect(),
+            ),
+            (
+                ContentKind::Investigation,
+                content.investigations.iter().map(|d| &d.header).collect(),
+            ),
+            (
+                ContentKind::Story,
+                content.stories.iter().map(|d| &d.header).collect(),
+            ),
+            (
+                ContentKind::Macro,
+                content.macros.iter().map(|d| &d.header).collect(),
+            ),
+            (
+                ContentKind::Lookup,
+                content.lookups.iter().map(|d| &d.header).collect(),
+            ),
+            (
+                ContentKind::DataSource,
+                content.data_sources.iter().map(|d| &d.header).collect(),
+            ),
+            (
+                ContentKind::Deployment,
+                content.deployments.iter().map(|d| &d.header).collect(),
+            ),
+        ];
+        for (kind, headers) in headers {
+            let names = index.names.entry(kind).or_default();
+            for header in headers {
+                if let Some(name) = &header.name {
+                    names.entry(name.as_str()).or_insert(Definition {
+                        file: header.file,
+                        name,
+                    });
+                }
+            }
+            let mut sorted: Vec<&str> = names.keys().copied().collect();
+            sorted.sort_unstable();
+            index.sorted_names.insert(kind, sorted);
+        }
+        index
+    }
+
+    pub fn find(&self, kind: ContentKind, name: &str) -> Option<Definition<'a>> {
+        self.names.get(&kind)?.get(name).copied()
+    }
+
+    pub fn names(&self, kind: ContentKind) -> &[&'a str] {
+        self.sorted_names.get(&kind).map_or(&[], Vec::as_slice)
+    }
+
+    /// A "did you mean" help line for an unresolved reference to a `kind` named `wanted`.
+    pub fn suggestion(
+        &self,
+        kind: ContentKind,
+        wanted: &str,
+        paths: &dyn Fn(FileId) -> String,
+    ) -> Option<String> {
+        let best = super::suggest::did_you_mean(wanted, self.names(kind).iter().copied())?;
+        let definition = self.find(kind, best)?;
+        Some(format!(
+            "did you mean \"{best}\"? ({})",
+            paths(definition.file)
+        ))
+    }
+}

@@ -1,0 +1,175 @@
+//! Stage 3: schema validation and semantic rules. Produces [`Finding`]s, never prints.
+//!
+//! Two phases (DESIGN-NOTES.md point 2): per-file facts (parse, schema, the shape of one
+//! object) depend only on that file's bytes and run in parallel; cross-file rules
+//! (uniqueness, references, orphans) run over an [`Index`] of names and ids built once.
+//! Each rule lives in its own file under `rules/` with a stable code and a doc comment
+//! that `splforge rule CODE` and `docs/rules.md` are generated from.
+
+pub mod explain;
+mod finding;
+mod index;
+pub mod rules;
+pub mod schema;
+pub mod searches;
+pub mod suggest;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::load::{Repository, SourceFile};
+use crate::model::Content;
+
+pub use finding::{Finding, Related, Severity, sort_and_dedup};
+pub use index::Index;
+pub use rules::{RULES, Rule, RuleScope, rule_by_code};
+
+/// What a check run needs besides the content: nothing below the CLI reads the clock.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// Today, `YYYY-MM-DD`, for "date in the future".
+    pub today: String,
+    /// When set, only findings in these files (relative paths) are reported; everything
+    /// else is still loaded so references resolve.
+    pub only_files: Option<Vec<PathBuf>>,
+}
+
+/// Everything a rule may look at.
+pub struct Context<'a> {
+    pub repository: &'a Repository,
+    pub content: &'a Content,
+    pub config: &'a Config,
+    pub options: &'a CheckOptions,
+    pub index: Index<'a>,
+    /// The ATT&CK release of the configuration; `None` when it is not one splforge ships
+    /// (the CLI refuses such a configuration before checking).
+    pub attack: Option<&'static crate::attack::Catalogue>,
+    /// Non-YAML files a rule read (lookup CSVs), so findings in them can show snippets.
+    pub extra_sources: std::sync::Mutex<Vec<SourceFile>>,
+    schema_results: std::sync::OnceLock<Vec<SchemaResult>>,
+    search_analyses: std::sync::OnceLock<Vec<searches::SearchAnalysis<'a>>>,
+}
+
+/// The schema check of one file, shared by the rules that report its parts.
+pub struct SchemaResult {
+    pub file: crate::model::FileId,
+    /// `Err` when the file's kind and generation have no usable schema.
+    pub violations: Result<Vec<schema::SchemaViolation>, String>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        repository: &'a Repository,
+        content: &'a Content,
+        config: &'a Config,
+        options: &'a CheckOptions,
+    ) -> Context<'a> {
+        Context {
+            repository,
+            content,
+            config,
+            options,
+            index: Index::build(repository, content),
+            attack: crate::attack::catalogue(&config.attack_version).ok(),
+            extra_sources: std::sync::Mutex::new(Vec::new()),
+            schema_results: std::sync::OnceLock::new(),
+            search_analyses: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The SPL analysis of every search, once, in parallel.
+    pub fn search_analyses(&self) -> &[searches::SearchAnalysis<'a>] {
+        self.search_analyses.get_or_init(|| {
+            let macros = searches::macro_table(self.content, &self.config.spl.external_macros);
+            let lookups = searches::lookup_columns(self.content, &self.repository.root);
+            searches::analyse_all(self.content, &macros, &lookups)
+        })
+    }
+
+    /// Every parsed file validated against its schema, once, in parallel.
+    pub fn schema_results(&self) -> &[SchemaResult] {
+        self.schema_results.get_or_init(|| {
+            self.repository
+                .files
+                .par_iter()
+                .enumerate()
+                .filter_map(|(file, loaded)| {
+                    let root = crate::model::root_mapping(loaded)?;
+                    let generation =
+                        crate::model::file_generation(loaded).unwrap_or(self.content.generation);
+                    Some(SchemaResult {
+                        file,
+                        violations: schema::validate(root, loaded.kind, generation),
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// The relative path of a file of the repository.
+    pub fn path(&self, file: crate::model::FileId) -> &Path {
+        &self.repository.files[file].source.path
+    }
+
+    pub fn source(&self, file: crate::model::FileId) -> &str {
+        &self.repository.files[file].source.text
+    }
+}
+
+/// The result of checking a repository.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub files_checked: usize,
+    /// Sources of findings that are not content YAML (CSV files), by path.
+    pub extra_sources: HashMap<PathBuf, SourceFile>,
+}
+
+impl Report {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// Runs every rule over the repository and returns the sorted findings.
+pub fn check(
+    repository: &Repository,
+    content: &Content,
+    config: &Config,
+    options: &CheckOptions,
+) -> Report {
+    let context = Context::new(repository, content, config, options);
+    let mut findings: Vec<Finding> = RULES
+        .par_iter()
+        .flat_map_iter(|rule| {
+            let mut out = Vec::new();
+            (rule.check)(&context, &mut out);
+            out
+        })
+        .collect();
+    if let Some(only) = &options.only_files {
+        findings.retain(|f| only.iter().any(|p| p == &f.path));
+    }
+    sort_and_dedup(&mut findings);
+    let extra_sources = context
+        .extra_sources
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| (s.path.clone(), s))
+        .collect();
+    Report {
+        findings,
+        files_checked: options
+            .only_files
+            .as_ref()
+            .map_or(repository.files.len(), Vec::len),
+        extra_sources,
+    }
+}

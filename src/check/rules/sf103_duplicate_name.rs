@@ -1,0 +1,61 @@
+//! ## What it does
+//! Reports two objects of the same kind with the same `name`.
+//!
+//! ## Why is this bad?
+//! Names are what references use (a detection's `analytic_story`, `data_source`) and what
+//! saved-search stanzas are named after: a duplicate makes one object shadow the other.
+//!
+//! ## Example
+//! ```yaml
+//! # detections/cloud/a.yml and detections/cloud/b.yml
+//! name: AWS IAM Failure Group Deletion
+//! ```
+//!
+//! ## Use instead
+//! ```yaml
+//! name: AWS IAM Failure Group Deletion Burst   # one distinct name each
+//! ```
+
+use std::collections::HashMap;
+
+use super::{Rule, RuleScope, all_headers};
+use crate::check::{Context, Finding, Severity};
+use crate::load::ContentKind;
+use crate::model::Text;
+
+pub(super) static RULE: Rule = Rule {
+    code: "SF103",
+    name: "duplicate-name",
+    severity: Severity::Error,
+    scope: RuleScope::Repository,
+    summary: "two objects of one kind share a name",
+    check,
+};
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let mut first_seen: HashMap<(ContentKind, String), (usize, &Text)> = HashMap::new();
+    let mut headers: Vec<_> = all_headers(ctx.content).collect();
+    headers.sort_by_key(|(_, h)| ctx.path(h.file));
+    for (kind, header) in headers {
+        let Some(name) = &header.name else { continue };
+        let key = (kind, name.value.to_lowercase());
+        match first_seen.get(&key) {
+            Some(&(first_file, first_name)) => out.push(
+                RULE.at(
+                    ctx,
+                    header.file,
+                    name.span,
+                    format!("{} name \"{}\" is already used", kind.name(), name.value),
+                )
+                .with_related(
+                    ctx.path(first_file),
+                    first_name.span,
+                    "first used here",
+                ),
+            ),
+            None => {
+                first_seen.insert(key, (header.file, name));
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! ## What it does
+//! Reports a production TTP, Anomaly or Correlation detection (contentctl 4.x or 5.x)
+//! that declares no alert/risk message or no risk object.
+//!
+//! ## Why is this bad?
+//! Risk-based alerting needs both: a detection without a risk object writes no risk
+//! event, and one without a message writes risk events nobody can read. The search runs,
+//! costs, and produces nothing an analyst sees.
+//!
+//! ## Example
+//! ```yaml
+//! status: production
+//! type: TTP
+//! tags:
+//!   observable: []
+//! ```
+//!
+//! ## Use instead
+//! ```yaml
+//! status: production
+//! type: TTP
+//! rba:
+//!   message: Suspicious group deletion by $user$
+//!   risk_objects:
+//!   - field: user
+//!     type: user
+//!     score: 40
+//! ```
+
+use super::{Rule, RuleScope};
+use crate::check::{Context, Finding, Severity};
+use crate::model::Generation;
+
+pub(super) static RULE: Rule = Rule {
+    code: "SF105",
+    name: "missing-risk",
+    severity: Severity::Error,
+    scope: RuleScope::File,
+    summary: "a production alerting detection has no message or no risk object",
+    check,
+};
+
+const ALERTING_TYPES: [&str; 3] = ["TTP", "Anomaly", "Correlation"];
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for detection in &ctx.content.detections {
+        let alerting = detection
+            .detection_type
+            .as_ref()
+            .is_some_and(|t| ALERTING_TYPES.contains(&t.as_str()));
+        if !alerting
+            || detection.generation == Generation::Legacy2022
+            || detection.status() != Some("production")
+        {
+            continue;
+        }
+        let header = &detection.header;
+        let at = header.name.as_ref().map_or(header.span, |n| n.span);
+        if detection.message.is_none() {
+            out.push(RULE.at(
+                ctx,
+                header.file,
+                at,
+                format!(
+                    "production {} detection has no alert/risk message",
+                    type_of(detection)
+                ),
+            ));
+        }
+        if detection.risk_objects.is_empty() {
+            out.push(RULE.at(
+                ctx,
+                header.file,
+                at,
+                format!(
+                    "production {} detection has no risk object",
+                    type_of(detection)
+                ),
+            ));
+        }
+    }
+}
+
+fn type_of(detection: &crate::model::Detection) -> &str {
+    detection.detection_type.as_ref().map_or("", |t| t.as_str())
+}

@@ -1,0 +1,61 @@
+//! ## What it does
+//! Reports a backtick macro call in a search that names no macro in `macros/`, no
+//! generated `<detection>_filter` macro, none of splforge's known ES/CIM macros
+//! (`data/spl/external_macros.toml`) and none of `[spl] external_macros` in
+//! splforge.toml. A call with the wrong number of arguments is reported too.
+//!
+//! ## Why is this bad?
+//! Splunk fails the whole search at run time: "Error in 'SearchParser': The search
+//! specifies a macro 'x' that cannot be found". Nothing catches it before deployment.
+//!
+//! ## Example
+//! ```yaml
+//! search: '`cloudtrial` eventName=DeleteGroup | `security_content_ctime(firstTime, x)`'
+//! ```
+//!
+//! ## Use instead
+//! ```yaml
+//! search: '`cloudtrail` eventName=DeleteGroup | `security_content_ctime(firstTime)`'
+//! ```
+
+use super::{Rule, RuleScope};
+use crate::check::{Context, Finding, Severity};
+use crate::spl::ProblemKind;
+
+pub(super) static RULE: Rule = Rule {
+    code: "SF205",
+    name: "unknown-macro",
+    severity: Severity::Error,
+    scope: RuleScope::Repository,
+    summary: "a search calls a macro that does not exist, or with the wrong arguments",
+    check,
+};
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let names: Vec<&str> = ctx.content.macros.iter().map(|m| m.header.name()).collect();
+    for searched in ctx.search_analyses() {
+        let source = ctx.source(searched.file);
+        for problem in &searched.analysis.problems {
+            let span = searched.search.sub_span(source, problem.span.clone());
+            let finding = match &problem.kind {
+                ProblemKind::UnknownMacro { name } => RULE
+                    .at(
+                        ctx,
+                        searched.file,
+                        span,
+                        format!("macro `{name}` does not exist"),
+                    )
+                    .with_label("not in macros/ nor [spl] external_macros")
+                    .with_help_opt(
+                        crate::check::suggest::did_you_mean(name, names.iter().copied())
+                            .map(|s| format!("did you mean `{s}`?")),
+                    ),
+                ProblemKind::WrongArity { .. } => {
+                    RULE.at(ctx, searched.file, span, problem.message())
+                }
+                _ => continue,
+            };
+            out.push(finding);
+        }
+    }
+}

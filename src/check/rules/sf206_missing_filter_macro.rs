@@ -1,0 +1,72 @@
+//! ## What it does
+//! Reports a detection whose search does not call its filter macro,
+//! `` `<file stem>_filter` ``.
+//!
+//! ## Why is this bad?
+//! The filter macro is where each customer tunes out false positives without editing the
+//! search. A detection without it (or calling another detection's, after a copy) cannot
+//! be tuned, so it gets disabled.
+//!
+//! ## Example
+//! ```yaml
+//! # detections/cloud/aws_iam_failure_group_deletion.yml
+//! search: '`cloudtrail` eventName=DeleteGroup | stats count by user'
+//! ```
+//!
+//! ## Use instead
+//! ```yaml
+//! search: '`cloudtrail` eventName=DeleteGroup | stats count by user | `aws_iam_failure_group_deletion_filter`'
+//! ```
+
+use super::{Rule, RuleScope};
+use crate::check::searches::SearchOwner;
+use crate::check::{Context, Finding, Severity};
+
+pub(super) static RULE: Rule = Rule {
+    code: "SF206",
+    name: "missing-filter-macro",
+    severity: Severity::Error,
+    scope: RuleScope::File,
+    summary: "a detection's search does not call its `<file stem>_filter` macro",
+    check,
+};
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for searched in ctx.search_analyses() {
+        let SearchOwner::Detection(index) = searched.owner else {
+            continue;
+        };
+        if ctx.content.detections[index].status() == Some("deprecated") {
+            continue;
+        }
+        let file = searched.file;
+        let Some(stem) = ctx.path(file).file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        let expected = format!("{stem}_filter");
+        let calls = &searched.analysis.macro_calls;
+        if calls.iter().any(|c| c.name == expected) {
+            continue;
+        }
+        let search = searched.search;
+        let finding = match calls.iter().find(|c| c.is_filter()) {
+            Some(call) => RULE
+                .at(
+                    ctx,
+                    file,
+                    search.sub_span(ctx.source(file), call.span.clone()),
+                    format!("search calls `{}` instead of `{expected}`", call.name),
+                )
+                .with_help(format!("rename the call to `{expected}`")),
+            None => RULE
+                .at(
+                    ctx,
+                    file,
+                    search.span,
+                    format!("search does not call `{expected}`"),
+                )
+                .with_help(format!("end the search with `| `{expected}``")),
+        };
+        out.push(finding);
+    }
+}

@@ -1,0 +1,130 @@
+//! ## What it does
+//! Reports a row of a lookup CSV that has more or fewer columns than the header.
+//!
+//! ## Why is this bad?
+//! Splunk silently drops or shifts the extra values: lookups then match the wrong column
+//! or nothing at all, and the detection that relies on them misses what it should catch.
+//!
+//! ## Example
+//! ```text
+//! domain,description
+//! evil.example,known C2,extra
+//! ```
+//!
+//! ## Use instead
+//! ```text
+//! domain,description
+//! evil.example,"known C2, extra"
+//! ```
+
+use rayon::prelude::*;
+
+use super::sf301_lookup_file_missing::lookup_file_path;
+use super::{Rule, RuleScope};
+use crate::check::{Context, Finding, Severity};
+use crate::load::{SourceFile, Span};
+
+pub(super) static RULE: Rule = Rule {
+    code: "SF302",
+    name: "csv-row-width",
+    severity: Severity::Error,
+    scope: RuleScope::File,
+    summary: "a lookup CSV row has a different number of columns than its header",
+    check,
+};
+
+/// Most findings reported for one CSV: a wholly broken file needs only a few examples.
+const MAX_PER_FILE: usize = 5;
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let csv_paths: Vec<_> = ctx
+        .content
+        .lookups
+        .iter()
+        .filter_map(|l| lookup_file_path(&l.filename.as_ref()?.value))
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .filter(|p| ctx.repository.lookup_data_files.contains(p))
+        .collect();
+    let results: Vec<(SourceFile, Vec<Finding>)> = csv_paths
+        .par_iter()
+        .filter_map(|path| {
+            let bytes = std::fs::read(ctx.repository.root.join(path)).ok()?;
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let findings = ragged_rows(&text)
+                .into_iter()
+                .take(MAX_PER_FILE)
+                .map(|(span, width, expected)| {
+                    Finding::new(
+                        RULE.code,
+                        RULE.severity,
+                        path.clone(),
+                        span,
+                        format!("row has {width} columns, the header has {expected}"),
+                    )
+                })
+                .collect::<Vec<_>>();
+            (!findings.is_empty()).then(|| (SourceFile::new(path.clone(), text), findings))
+        })
+        .collect();
+    let mut sources = ctx.extra_sources.lock().unwrap_or_else(|e| e.into_inner());
+    for (source, findings) in results {
+        sources.push(source);
+        out.extend(findings);
+    }
+}
+
+/// Rows (as spans) whose width differs from the header's: `(span, width, header width)`.
+pub fn ragged_rows(text: &str) -> Vec<(Span, usize, usize)> {
+    let rows = split_rows(text);
+    let Some((_, header_width)) = rows.first().copied() else {
+        return Vec::new();
+    };
+    rows.into_iter()
+        .skip(1)
+        .filter(|&(span, width)| width != header_width && !text[span.range()].trim().is_empty())
+        .map(|(span, width)| (span, width, header_width))
+        .collect()
+}
+
+/// RFC 4180 rows: quoted fields may hold commas, doubled quotes and line breaks.
+fn split_rows(text: &str) -> Vec<(Span, usize)> {
+    let mut rows = Vec::new();
+    let mut start = 0;
+    let mut width = 1;
+    let mut in_quotes = false;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' if in_quotes && chars.peek().is_some_and(|&(_, n)| n == '"') => {
+                chars.next();
+            }
+            '"' => in_quotes = !in_quotes,
+            ',' if !in_quotes => width += 1,
+            '\n' if !in_quotes => {
+                let end = if text[..i].ends_with('\r') { i - 1 } else { i };
+                rows.push((Span::new(start, end), width));
+                start = i + 1;
+                width = 1;
+            }
+            _ => {}
+        }
+    }
+    if start < text.len() {
+        rows.push((Span::new(start, text.len()), width));
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_commas_and_line_breaks_are_one_field() {
+        let text = "a,b\n\"x,y\",\"multi\nline\"\n1,2,3\n";
+        let ragged = ragged_rows(text);
+        assert_eq!(ragged.len(), 1);
+        assert_eq!(&text[ragged[0].0.range()], "1,2,3");
+        assert_eq!((ragged[0].1, ragged[0].2), (3, 2));
+    }
+}

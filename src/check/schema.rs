@@ -1,0 +1,208 @@
+//! JSON Schema validation of each file against the schema of its kind and generation.
+//!
+//! The schemas are data (`schemas/<generation>/<kind>.schema.json`), embedded at build
+//! time and compiled once per process. Each error's JSON Pointer is mapped back to the
+//! YAML node (or key) it names, so the finding has a file:line:column.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use jsonschema::error::ValidationErrorKind;
+
+use crate::load::{ContentKind, Node, Span};
+use crate::model::Generation;
+
+/// `(generation, kind, schema text)` for every embedded schema.
+pub static SCHEMAS: &[(&str, &str, &str)] = include!(concat!(env!("OUT_DIR"), "/schemas.rs"));
+
+/// The schema text for a kind and generation.
+pub fn schema_text(kind: ContentKind, generation: Generation) -> Option<&'static str> {
+    SCHEMAS
+        .iter()
+        .find(|(g, k, _)| *g == generation.schema_dir() && *k == kind.name())
+        .map(|(_, _, text)| *text)
+}
+
+/// A compiled schema and every property name it declares anywhere (for typo suggestions).
+struct Compiled {
+    validator: jsonschema::Validator,
+    property_names: Vec<String>,
+}
+
+type Validators = HashMap<(&'static str, &'static str), Result<Compiled, String>>;
+
+fn validators() -> &'static Validators {
+    static VALIDATORS: OnceLock<Validators> = OnceLock::new();
+    VALIDATORS.get_or_init(|| {
+        SCHEMAS
+            .iter()
+            .map(|&(generation, kind, text)| {
+                let compiled = serde_json::from_str::<serde_json::Value>(text)
+                    .map_err(|e| e.to_string())
+                    .and_then(|schema| {
+                        let validator = jsonschema::options()
+                            .with_draft(jsonschema::Draft::Draft202012)
+                            .should_validate_formats(true)
+                            .build(&schema)
+                            .map_err(|e| e.to_string())?;
+                        let mut property_names = Vec::new();
+                        collect_property_names(&schema, &mut property_names);
+                        property_names.sort();
+                        property_names.dedup();
+                        Ok(Compiled {
+                            validator,
+                            property_names,
+                        })
+                    });
+                ((generation, kind), compiled)
+            })
+            .collect()
+    })
+}
+
+/// One schema violation, already placed in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaViolation {
+    pub span: Span,
+    pub message: String,
+    /// JSON Pointer of the offending value, e.g. `/tags/confidence`.
+    pub pointer: String,
+    /// Set for format errors (`uuid`, `date`): dedicated rules report those.
+    pub format: Option<String>,
+    /// Set for a key the schema does not allow.
+    pub unknown_field: Option<UnknownField>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownField {
+    pub key: String,
+    /// A declared key one edit (or only letter case) away: the key is then a typo and the
+    /// value it holds is lost.
+    pub suggestion: Option<String>,
+}
+
+/// Validates a document; `Err` when no schema exists or it does not compile.
+pub fn validate(
+    root: &Node,
+    kind: ContentKind,
+    generation: Generation,
+) -> Result<Vec<SchemaViolation>, String> {
+    let compiled = match validators().get(&(generation.schema_dir(), kind.name())) {
+        Some(Ok(v)) => v,
+        Some(Err(e)) => return Err(format!("schema for {} does not compile: {e}", kind.name())),
+        None => {
+            return Err(format!(
+                "no schema for {} in generation {}",
+                kind.name(),
+                generation.schema_dir()
+            ));
+        }
+    };
+    let instance = root.to_json();
+    let mut violations: Vec<SchemaViolation> = compiled
+        .validator
+        .iter_errors(&instance)
+        .flat_map(|error| place(root, &error, &compiled.property_names))
+        .collect();
+    violations.sort_by(|a, b| (a.span, &a.message).cmp(&(b.span, &b.message)));
+    violations.dedup();
+    Ok(violations)
+}
+
+fn place(
+    root: &Node,
+    error: &jsonschema::ValidationError<'_>,
+    property_names: &[String],
+) -> Vec<SchemaViolation> {
+    let pointer = error.instance_path().as_str().to_owned();
+    let node = root.pointer(&pointer).unwrap_or(root);
+    let location = if pointer.is_empty() {
+        String::new()
+    } else {
+        format!("`{pointer}`: ")
+    };
+    if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
+        // One violation per unknown key, at the key itself.
+        return unexpected
+            .iter()
+            .map(|key| {
+                let span = node
+                    .as_map()
+                    .and_then(|m| m.entries.iter().find(|(k, _)| k.key_text() == key.as_str()))
+                    .map_or(node.span, |(k, _)| k.span);
+                let suggestion = typo_of(key, property_names);
+                SchemaViolation {
+                    span,
+                    message: format!("{location}unknown field `{key}`"),
+                    pointer: pointer.clone(),
+                    format: None,
+                    unknown_field: Some(UnknownField {
+                        key: key.clone(),
+                        suggestion,
+                    }),
+                }
+            })
+            .collect();
+    }
+    let (span, message) = match error.kind() {
+        ValidationErrorKind::Required { property } => {
+            let name = property
+                .as_str()
+                .map_or_else(|| property.to_string(), str::to_owned);
+            let at = root
+                .pointer_key(&pointer)
+                .map_or_else(|| first_line(node), |k| k.span);
+            (at, format!("missing required field `{name}`"))
+        }
+        ValidationErrorKind::Type { .. } => {
+            (node.span, format!("{error} (found {})", node.kind_name()))
+        }
+        _ => (node.span, error.to_string()),
+    };
+    let format = match error.kind() {
+        ValidationErrorKind::Format { format } => Some(format.clone()),
+        _ => None,
+    };
+    vec![SchemaViolation {
+        span,
+        message: format!("{location}{message}"),
+        pointer,
+        format,
+        unknown_field: None,
+    }]
+}
+
+/// The declared name `key` is most likely a typo of: equal but for letter case, or one
+/// edit away (`data_sources` for `data_source`, `CVE` for `cve`).
+fn typo_of(key: &str, property_names: &[String]) -> Option<String> {
+    property_names
+        .iter()
+        .filter(|name| name.as_str() != key)
+        .find(|name| {
+            name.eq_ignore_ascii_case(key) || super::suggest::edit_distance_at_most(key, name, 1)
+        })
+        .cloned()
+}
+
+fn collect_property_names(schema: &serde_json::Value, out: &mut Vec<String>) {
+    match schema {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::Object(properties)) = map.get("properties") {
+                out.extend(properties.keys().cloned());
+            }
+            map.values().for_each(|v| collect_property_names(v, out));
+        }
+        serde_json::Value::Array(items) => {
+            items.iter().for_each(|v| collect_property_names(v, out))
+        }
+        _ => {}
+    }
+}
+
+/// The first line of a node: a whole mapping is too much to underline.
+fn first_line(node: &Node) -> Span {
+    Span {
+        start: node.span.start,
+        end: node.span.start,
+    }
+}

@@ -1,0 +1,430 @@
+//! The command line: argument parsing, configuration, output formats. The only module that
+//! prints, reads the clock or the environment, or decides the exit code.
+//!
+//! Exit codes: 0 no error-level findings, 1 error-level findings, 2 usage or I/O failure.
+
+mod output;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context as _, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::check::{self, CheckOptions, RULES, Severity};
+use crate::config::{Config, ConfigError};
+use crate::load::{self, ContentKind};
+use crate::model::{Content, Generation};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "splforge",
+    version,
+    about = "Lint, build and document Splunk security content (detection as code)",
+    long_about = "Lint, build and document Splunk security content kept as YAML in the \
+                  layout of splunk/security_content (detections/, macros/, stories/, ...).\n\n\
+                  Exit codes: 0 clean, 1 error-level findings, 2 usage or I/O failure."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    #[command(flatten)]
+    global: GlobalArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct GlobalArgs {
+    /// Content root (the directory holding detections/, macros/, ...).
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// Output format for findings.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Print only findings: no summary line.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    /// ATT&CK Enterprise release for checks and enrichment (overrides `attack_version`).
+    #[arg(long, global = true, value_name = "VERSION")]
+    attack_version: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum ReportKind {
+    /// ATT&CK coverage of the production detections: a Navigator layer (format 4.5), or
+    /// with --markdown a coverage summary per tactic.
+    Attack {
+        /// Write to FILE (atomically) instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Print the markdown coverage summary instead of the layer.
+        #[arg(long)]
+        markdown: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check content against the schemas and rules.
+    ///
+    /// With PATHs (files or directories), only findings in those files are reported;
+    /// the rest of the repository is still read so that references resolve.
+    Lint {
+        /// Files or directories to report on (default: the whole root).
+        paths: Vec<PathBuf>,
+    },
+    /// Print the JSON Schema of a content type (all types' names without TYPE).
+    Schema {
+        /// detection, baseline, story, macro, lookup, data_source, deployment, investigation.
+        #[arg(value_name = "TYPE")]
+        kind: Option<String>,
+        /// Format generation: 2022, 4 or 5 (default: 4).
+        #[arg(long, default_value = "4")]
+        generation: String,
+    },
+    /// Show how splforge reads a detection's search: the expanded search, the fields after
+    /// each stage, and where each field the detection names comes from.
+    Explain {
+        /// The detection's file (path) or its name.
+        detection: String,
+    },
+    /// List every rule with its code, severity and summary.
+    Rules,
+    /// Reports over the content.
+    Report {
+        #[command(subcommand)]
+        report: ReportKind,
+    },
+    /// Explain one rule: why it matters, with a bad and a good example.
+    Rule {
+        /// A rule code (SF201) or name (unknown-story).
+        code: String,
+    },
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let global = &cli.global;
+    match &cli.command {
+        Command::Lint { paths } => lint(global, paths),
+        Command::Schema { kind, generation } => schema(kind.as_deref(), generation),
+        Command::Explain { detection } => explain(global, detection),
+        Command::Report {
+            report: ReportKind::Attack { out, markdown },
+        } => report_attack(global, out.as_deref(), *markdown),
+        Command::Rules => {
+            let mut out = String::new();
+            for rule in RULES {
+                out.push_str(&format!(
+                    "{}  {:<8} {:<22} {}\n",
+                    rule.code,
+                    rule.severity.as_str(),
+                    rule.name,
+                    rule.summary
+                ));
+            }
+            print_out(&out)
+        }
+        Command::Rule { code } => {
+            let Some(rule) = check::rule_by_code(code) else {
+                bail!("no rule `{code}`; `splforge rules` lists them");
+            };
+            print_out(&format!(
+                "# {} ({}): {}\n\nSeverity: {}\n\n{}\n",
+                rule.code,
+                rule.name,
+                rule.summary,
+                rule.severity.as_str(),
+                rule.doc()
+            ))
+        }
+    }
+}
+
+fn print_out(text: &str) -> anyhow::Result<ExitCode> {
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`splforge rules | head`) is not an error worth a message.
+    let _ = stdout.write_all(text.as_bytes());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Loads the configuration (with command-line overrides), or fails with the position of
+/// the problem.
+fn load_config(global: &GlobalArgs) -> anyhow::Result<Config> {
+    let root = &global.root;
+    if !root.is_dir() {
+        bail!("content root `{}` is not a directory", root.display());
+    }
+    match Config::discover(root) {
+        Ok((mut config, _)) => {
+            if let Some(version) = &global.attack_version {
+                config.attack_version = version.clone();
+            }
+            crate::attack::catalogue(&config.attack_version)?;
+            Ok(config)
+        }
+        Err(ConfigError::Invalid {
+            path,
+            message,
+            span: Some(span),
+            text,
+        }) => {
+            let at =
+                crate::load::source::LineIndex::new(&text).line_col(&text, span.start as usize);
+            bail!(
+                "invalid configuration at {}:{}:{}: {message}",
+                path.display(),
+                at.line,
+                at.column
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn lint(global: &GlobalArgs, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let root = &global.root;
+    let config = load_config(global)?;
+    let only_files = if paths.is_empty() {
+        None
+    } else {
+        Some(selected_files(root, paths)?)
+    };
+    let repository = load::load_repository(root, config.limits);
+    let content = Content::build(&repository);
+    let options = CheckOptions {
+        today: today(),
+        only_files,
+    };
+    let report = check::check(&repository, &content, &config, &options);
+    let sources = output::Sources::new(&repository, &report);
+    match global.format {
+        Format::Json => println!("{}", output::json(&report.findings, &sources)),
+        Format::Human => {
+            let palette = output::Palette::new(use_colour());
+            let mut stdout = std::io::stdout().lock();
+            for finding in &report.findings {
+                let _ = writeln!(stdout, "{}", output::human(finding, &sources, palette));
+            }
+            if !global.quiet {
+                eprintln!(
+                    "Checked {} files in {:.0?}: {} errors, {} warnings",
+                    report.files_checked,
+                    started.elapsed(),
+                    report.count(Severity::Error),
+                    report.count(Severity::Warning)
+                );
+            }
+        }
+    }
+    Ok(if report.count(Severity::Error) > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn explain(global: &GlobalArgs, target: &str) -> anyhow::Result<ExitCode> {
+    let config = load_config(global)?;
+    let repository = load::load_repository(&global.root, config.limits);
+    let content = Content::build(&repository);
+    let options = CheckOptions {
+        today: today(),
+        only_files: None,
+    };
+    let context = check::Context::new(&repository, &content, &config, &options);
+    // A path given relative to the working directory is made relative to the root.
+    let relative = output::relative_to(Path::new(target), &global.root)
+        .map(|p| crate::load::source::display_path(&p));
+    let found = check::explain::explain(&context, relative.as_deref().unwrap_or(target));
+    let Some(explanation) = found else {
+        bail!(
+            "no detection named or at `{target}` under {}",
+            global.root.display()
+        );
+    };
+    print_out(&explanation.to_string())
+}
+
+fn report_attack(
+    global: &GlobalArgs,
+    out: Option<&Path>,
+    markdown: bool,
+) -> anyhow::Result<ExitCode> {
+    let config = load_config(global)?;
+    let repository = load::load_repository(&global.root, config.limits);
+    let content = Content::build(&repository);
+    let catalogue = crate::attack::catalogue(&config.attack_version)?;
+    let coverage: Vec<(String, Vec<String>)> = content
+        .detections
+        .iter()
+        .filter(|d| d.is_production())
+        .flat_map(|d| {
+            d.mitre_attack_ids
+                .iter()
+                .map(|id| (id.value.clone(), vec![d.name().to_owned()]))
+        })
+        .collect();
+    let text = if markdown {
+        crate::attack::coverage_markdown(catalogue, &coverage)
+    } else {
+        let name = format!("{} ATT&CK coverage", config.app.title);
+        let layer = crate::attack::navigator_layer(catalogue, &coverage, &name);
+        serde_json::to_string_pretty(&layer)? + "\n"
+    };
+    match out {
+        Some(path) => {
+            write_atomically(path, text.as_bytes())?;
+            if !global.quiet {
+                eprintln!("Wrote {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        None => print_out(&text),
+    }
+}
+
+/// Writes a file through a temporary sibling and a rename: never a half-written file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    temp.write_all(bytes)?;
+    temp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// The content files named by the user's paths, relative to the root.
+fn selected_files(root: &Path, paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        let candidate = if path.exists() {
+            path.clone()
+        } else {
+            root.join(path)
+        };
+        if !candidate.exists() {
+            bail!("`{}` does not exist", path.display());
+        }
+        let relative = output::relative_to(&candidate, root).with_context(|| {
+            format!(
+                "`{}` is not inside the content root `{}`",
+                path.display(),
+                root.display()
+            )
+        })?;
+        if candidate.is_dir() {
+            for entry in walkdir::WalkDir::new(&candidate)
+                .into_iter()
+                .filter_map(Result::ok)
+            {
+                if entry.file_type().is_file()
+                    && let Some(r) = output::relative_to(entry.path(), root)
+                {
+                    files.push(r);
+                }
+            }
+        } else {
+            if ContentKind::of_path(&relative).is_none() {
+                bail!(
+                    "`{}` is not in a content directory (detections/, macros/, stories/, ...)",
+                    path.display()
+                );
+            }
+            files.push(relative);
+        }
+    }
+    Ok(files)
+}
+
+fn use_colour() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+fn schema(kind: Option<&str>, generation: &str) -> anyhow::Result<ExitCode> {
+    let Some(generation) = Generation::from_name(generation) else {
+        bail!("unknown generation `{generation}`: use 2022, 4 or 5");
+    };
+    let Some(kind) = kind else {
+        let names: Vec<&str> = ContentKind::ALL.iter().map(|k| k.name()).collect();
+        return print_out(&format!("{}\n", names.join("\n")));
+    };
+    let Some(kind) = ContentKind::from_name(kind) else {
+        bail!("unknown type `{kind}`; `splforge schema` lists them");
+    };
+    let Some(text) = check::schema::schema_text(kind, generation) else {
+        bail!(
+            "no schema for {} in generation {}",
+            kind.name(),
+            generation.schema_dir()
+        );
+    };
+    print_out(text)
+}
+
+/// Today's date, `YYYY-MM-DD` (UTC), from the system clock.
+fn today() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civil_date(seconds / 86_400)
+}
+
+/// Days since 1970-01-01 to a `YYYY-MM-DD` date (Howard Hinnant's algorithm).
+fn civil_date(days: u64) -> String {
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::civil_date;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(19_723), "2024-01-01");
+        assert_eq!(civil_date(20_781), "2026-11-24");
+    }
+}

@@ -1,0 +1,404 @@
+//! Every rule fires on a fixture made to trigger it, at the exact file, line and column,
+//! and stays silent on the clean bundled content (the fixture every case starts from).
+
+mod support;
+
+use support::{Fixture, with_code};
+
+const D: &str = "detections/cloud/aws_iam_failure_group_deletion.yml";
+
+/// Asserts that `code` is reported in `file` at the `nth` occurrence of `needle`.
+fn assert_at(fixture: &Fixture, code: &str, file: &str, needle: &str, nth: usize) {
+    let (exit, findings) = fixture.lint(&[]);
+    let (line, column) = fixture.position_of(file, needle, nth);
+    let hits = with_code(&findings, code);
+    assert!(
+        hits.iter()
+            .any(|f| f["file"] == file && f["line"] == line && f["column"] == column),
+        "no {code} at {file}:{line}:{column}; got {findings:#?}"
+    );
+    let severity = hits[0]["severity"].as_str().unwrap();
+    assert_eq!(
+        exit,
+        if severity == "error" {
+            1
+        } else {
+            i32::from(findings.iter().any(|f| f["severity"] == "error"))
+        }
+    );
+}
+
+#[test]
+fn the_bundled_content_is_clean() {
+    let (exit, findings) = Fixture::bundled().lint(&[]);
+    assert_eq!(findings, Vec::<serde_json::Value>::new());
+    assert_eq!(exit, 0);
+}
+
+#[test]
+fn sf001_yaml_syntax() {
+    let f = Fixture::bundled();
+    f.write(
+        "macros/broken.yml",
+        "name: broken\ndefinition: [unclosed\nx: 1\n",
+    );
+    let (_, findings) = f.lint(&[]);
+    let hit = with_code(&findings, "SF001");
+    assert_eq!(hit.len(), 1, "{findings:#?}");
+    assert_eq!(hit[0]["file"], "macros/broken.yml");
+    assert!(hit[0]["line"].as_u64().unwrap() >= 2);
+    // The rest of the repository is still checked: a second defect elsewhere is found too.
+    f.replace(D, "  - T1098", "  - T1098-1");
+    assert_eq!(with_code(&f.lint(&[]).1, "SF402").len(), 1);
+}
+
+#[test]
+fn sf002_duplicate_key() {
+    let f = Fixture::bundled();
+    f.replace(
+        D,
+        "  confidence: 50\n",
+        "  confidence: 50\n  confidence: 60\n",
+    );
+    assert_at(&f, "SF002", D, "confidence", 1);
+}
+
+#[test]
+fn sf003_not_a_mapping() {
+    let f = Fixture::bundled();
+    f.write("macros/empty.yml", "");
+    f.write("macros/list.yml", "- name: x\n");
+    let (_, findings) = f.lint(&[]);
+    let files: Vec<_> = with_code(&findings, "SF003")
+        .iter()
+        .map(|h| (h["file"].clone(), h["line"].clone(), h["column"].clone()))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("macros/empty.yml".into(), 1.into(), 1.into()),
+            ("macros/list.yml".into(), 1.into(), 1.into())
+        ]
+    );
+}
+
+#[test]
+fn sf010_schema() {
+    let f = Fixture::bundled();
+    f.replace(D, "  confidence: 50", "  confidence: high");
+    assert_at(&f, "SF010", D, "high", 0);
+    let f = Fixture::bundled();
+    f.replace(D, "how_to_implement:", "how_to_implment:");
+    assert_at(&f, "SF010", D, "how_to_implment", 0);
+}
+
+#[test]
+fn sf010_typo_of_a_known_key_names_it() {
+    let f = Fixture::bundled();
+    f.replace(D, "data_source:", "data_sources:");
+    let (_, findings) = f.lint(&[]);
+    let hit = with_code(&findings, "SF010");
+    assert_eq!(hit[0]["help"], "did you mean `data_source`?");
+}
+
+#[test]
+fn sf011_unknown_field() {
+    let f = Fixture::bundled();
+    let story = "stories/suspicious_dns_activity.yml";
+    f.write(story, format!("{}type: batch\n", f.read(story)));
+    assert_at(&f, "SF011", story, "type", 0);
+    let (exit, _) = f.lint(&[]);
+    assert_eq!(exit, 0, "an unknown key alone is a warning");
+}
+
+#[test]
+fn sf101_invalid_uuid() {
+    let f = Fixture::bundled();
+    f.replace(
+        D,
+        "id: 5be28d82-4305-4b5f-aeec-9dbc93f84dd1",
+        "id: 5be28d82-4305-4b5f-aeec",
+    );
+    assert_at(&f, "SF101", D, "5be28d82-4305-4b5f-aeec", 0);
+}
+
+#[test]
+fn sf102_duplicate_id() {
+    let f = Fixture::bundled();
+    let other = "detections/cloud/aws_iam_successful_group_deletion.yml";
+    let other_id = f
+        .read(other)
+        .lines()
+        .find(|l| l.starts_with("id: "))
+        .unwrap()
+        .to_owned();
+    f.replace(D, "id: 5be28d82-4305-4b5f-aeec-9dbc93f84dd1", &other_id);
+    // The later path of the two carries the finding; the earlier is the related location.
+    assert_at(&f, "SF102", other, &other_id[4..], 0);
+}
+
+#[test]
+fn sf103_duplicate_name() {
+    let f = Fixture::bundled();
+    let other = "stories/suspicious_dns_activity.yml";
+    f.replace(
+        other,
+        "name: Suspicious DNS Activity",
+        "name: AWS IAM Privilege Escalation",
+    );
+    assert_at(&f, "SF103", other, "AWS IAM Privilege Escalation", 0);
+}
+
+#[test]
+fn sf104_file_name() {
+    let f = Fixture::bundled();
+    let renamed = "detections/cloud/aws_group_delete.yml";
+    f.write(renamed, f.read(D));
+    f.remove(D);
+    assert_at(&f, "SF104", renamed, "AWS IAM Failure Group Deletion", 0);
+}
+
+#[test]
+fn sf105_missing_risk() {
+    let f = Fixture::bundled();
+    let text = f.read(D);
+    let start = text.find("  observable:").unwrap();
+    let end = text[start..].find("  product:").unwrap() + start;
+    f.write(
+        D,
+        format!("{}  observable: []\n{}", &text[..start], &text[end..]),
+    );
+    assert_at(&f, "SF105", D, "AWS IAM Failure Group Deletion", 0);
+}
+
+#[test]
+fn sf201_unknown_story() {
+    let f = Fixture::bundled();
+    f.replace(
+        D,
+        "    - AWS IAM Privilege Escalation",
+        "    - AWS IAM Privilege Escalations",
+    );
+    assert_at(&f, "SF201", D, "AWS IAM Privilege Escalations", 0);
+    let (_, findings) = f.lint(&[]);
+    let help = with_code(&findings, "SF201")[0]["help"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(help.contains("did you mean \"AWS IAM Privilege Escalation\"? (stories/aws_iam_privilege_escalation.yml)"), "{help}");
+}
+
+#[test]
+fn sf202_unknown_data_source() {
+    let f = Fixture::bundled();
+    f.replace(
+        D,
+        "  - AWS CloudTrail DeleteGroup",
+        "  - AWS CloudTrail Delete Group",
+    );
+    assert_at(&f, "SF202", D, "AWS CloudTrail Delete Group", 0);
+}
+
+#[test]
+fn sf203_unknown_detection() {
+    let f = Fixture::bundled();
+    let baseline = "baselines/baseline_of_iam_group_deletions.yml";
+    f.write(
+        baseline,
+        "name: Baseline of IAM Group Deletions\nid: 2f1b7c34-7d7e-4a55-9d0c-0d7c8e2b9a01\nversion: 1\ndate: '2026-11-01'\n\
+         author: splforge Project\ntype: Baseline\ndescription: Counts group deletions per user.\n\
+         search: '`cloudtrail` eventName=DeleteGroup | stats count by user_arn | outputlookup iam_group_deletions'\n\
+         how_to_implement: Run daily.\nknown_false_positives: none\nreferences: []\ntags:\n  analytic_story:\n  - AWS IAM Privilege Escalation\n\
+         \x20 detections:\n  - AWS IAM Failure Group Deletions\n  product:\n  - Splunk Enterprise\n  required_fields:\n  - _time\n  security_domain: cloud\n",
+    );
+    assert_at(&f, "SF203", baseline, "AWS IAM Failure Group Deletions", 0);
+}
+
+#[test]
+fn sf204_missing_deployment() {
+    let f = Fixture::bundled();
+    f.remove("deployments/escu_default_configuration_anomaly.yml");
+    assert_at(&f, "SF204", D, "Anomaly", 0);
+}
+
+#[test]
+fn sf205_unknown_macro() {
+    let f = Fixture::bundled();
+    f.replace(D, "'`cloudtrail`", "'`cloudtrial`");
+    assert_at(&f, "SF205", D, "`cloudtrial`", 0);
+    let f = Fixture::bundled();
+    f.replace(
+        D,
+        "`security_content_ctime(firstTime)`",
+        "`security_content_ctime(firstTime, x)`",
+    );
+    assert_at(&f, "SF205", D, "`security_content_ctime(firstTime, x)`", 0);
+}
+
+#[test]
+fn sf206_missing_filter_macro() {
+    let f = Fixture::bundled();
+    f.replace(
+        D,
+        "`aws_iam_failure_group_deletion_filter`",
+        "`aws_iam_successful_group_deletion_filter`",
+    );
+    assert_at(
+        &f,
+        "SF206",
+        D,
+        "`aws_iam_successful_group_deletion_filter`",
+        0,
+    );
+}
+
+#[test]
+fn sf301_lookup_file_missing() {
+    let f = Fixture::bundled();
+    let lookup = "lookups/splf_dynamic_dns_providers.yml";
+    f.replace(
+        lookup,
+        "filename: splf_dynamic_dns_providers.csv",
+        "filename: ../../etc/passwd",
+    );
+    assert_at(&f, "SF301", lookup, "../../etc/passwd", 0);
+}
+
+#[test]
+fn sf302_csv_row_width() {
+    let f = Fixture::bundled();
+    let csv = "lookups/splf_dynamic_dns_providers.csv";
+    let text = f.read(csv);
+    f.write(csv, format!("{text}*.evil.example,Evil,extra\n"));
+    assert_at(&f, "SF302", csv, "*.evil.example", 0);
+}
+
+#[test]
+fn sf303_orphan_lookup_file() {
+    let f = Fixture::bundled();
+    f.write("lookups/forgotten.csv", "a,b\n1,2\n");
+    let (exit, findings) = f.lint(&[]);
+    let hit = with_code(&findings, "SF303");
+    assert_eq!(hit.len(), 1);
+    assert_eq!(
+        (
+            hit[0]["file"].as_str(),
+            hit[0]["line"].as_u64(),
+            hit[0]["column"].as_u64()
+        ),
+        (Some("lookups/forgotten.csv"), Some(1), Some(1))
+    );
+    assert_eq!(exit, 0, "a warning alone does not fail the run");
+}
+
+#[test]
+fn sf401_invalid_date() {
+    let f = Fixture::bundled();
+    f.replace(D, "date: '2026-11-23'", "date: '2999-01-01'");
+    assert_at(&f, "SF401", D, "'2999-01-01'", 0);
+    let f = Fixture::bundled();
+    f.replace(D, "date: '2026-11-23'", "date: '2024-02-30'");
+    assert_at(&f, "SF401", D, "'2024-02-30'", 0);
+}
+
+#[test]
+fn sf402_attack_id_format() {
+    let f = Fixture::bundled();
+    f.replace(D, "    - T1098", "    - T1098-001");
+    assert_at(&f, "SF402", D, "T1098-001", 0);
+}
+
+#[test]
+fn sf403_unknown_attack_technique() {
+    let f = Fixture::bundled();
+    f.replace(D, "    - T1098", "    - T9999");
+    assert_at(&f, "SF403", D, "T9999", 0);
+}
+
+#[test]
+fn sf404_revoked_attack_technique() {
+    let f = Fixture::bundled();
+    f.replace(D, "    - T1098", "    - T1086");
+    assert_at(&f, "SF404", D, "T1086", 0);
+    let (_, findings) = f.lint(&[]);
+    assert_eq!(
+        with_code(&findings, "SF404")[0]["help"],
+        "use T1059.001 (PowerShell) instead"
+    );
+}
+
+#[test]
+fn sf405_redundant_attack_technique() {
+    let f = Fixture::bundled();
+    f.replace(D, "    - T1098\n", "    - T1098\n    - T1098.001\n");
+    assert_at(&f, "SF405", D, "T1098", 0);
+}
+
+#[test]
+fn sf406_kill_chain_mismatch() {
+    let f = Fixture::bundled();
+    f.replace(
+        D,
+        "  mitre_attack_id:",
+        "  kill_chain_phases:\n    - Delivery\n  mitre_attack_id:",
+    );
+    assert_at(&f, "SF406", D, "Delivery", 0);
+}
+
+#[test]
+fn sf501_placeholder_not_output() {
+    let f = Fixture::bundled();
+    f.replace(D, "with error $errorCode$", "with error $errorCodes$");
+    assert_at(&f, "SF501", D, "$errorCodes$", 0);
+    // An observable naming a field the stats drops.
+    let f = Fixture::bundled();
+    f.replace(D, "    - name: src\n", "    - name: source_ip\n");
+    assert_at(&f, "SF501", D, "source_ip", 0);
+}
+
+#[test]
+fn sf502_filter_macro_not_last() {
+    let f = Fixture::bundled();
+    f.replace(
+        D,
+        "| `aws_iam_failure_group_deletion_filter`'",
+        "| `aws_iam_failure_group_deletion_filter` | search count > 1'",
+    );
+    assert_at(&f, "SF502", D, "`aws_iam_failure_group_deletion_filter`", 0);
+}
+
+#[test]
+fn sf503_unproduced_field() {
+    let f = Fixture::bundled();
+    f.replace(
+        D,
+        "| `aws_iam_failure_group_deletion_filter`'",
+        "| table src user_arn group_name errorCode count firstTime lastTime arn | `aws_iam_failure_group_deletion_filter`'",
+    );
+    assert_at(&f, "SF503", D, "arn |", 0);
+}
+
+#[test]
+fn sf504_spl_syntax() {
+    let f = Fixture::bundled();
+    f.replace(D, "eventName=DeleteGroup", "eventName=\"DeleteGroup");
+    let (exit, findings) = f.lint(&[]);
+    let hit = with_code(&findings, "SF504");
+    assert_eq!(hit.len(), 1, "{findings:#?}");
+    assert_eq!(hit[0]["file"], D);
+    let (line, column) = f.position_of(D, "\"DeleteGroup", 0);
+    assert_eq!(
+        (hit[0]["line"].as_u64(), hit[0]["column"].as_u64()),
+        (Some(line), Some(column))
+    );
+    assert_eq!(exit, 1);
+}
+
+#[test]
+fn every_rule_has_a_case_here() {
+    let source = include_str!("lint_rules.rs");
+    for rule in splforge::check::RULES {
+        let name = format!("fn {}_", rule.code.to_lowercase());
+        assert!(source.contains(&name), "no test for {}", rule.code);
+    }
+}
