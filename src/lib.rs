@@ -8,6 +8,7 @@ pub mod attack;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod docs;
 pub mod load;
 pub mod model;
 pub mod package;

@@ -39,6 +39,8 @@ pub struct Detection {
     pub cves: Vec<Text>,
     /// Atomic Red Team test GUIDs (`tags.atomic_guid`).
     pub atomic_guids: Vec<Text>,
+    /// Test data URLs (2022 `tags.dataset`; 4.x/5.x carry them in `tests[].attack_data`).
+    pub datasets: Vec<Text>,
     pub confidence: Option<Spanned<i64>>,
     pub impact: Option<Spanned<i64>>,
     /// The risk score written in the file (4.x/2022 `tags.risk_score`).
@@ -173,6 +175,7 @@ impl Detection {
             required_fields: tags.texts("required_fields", src),
             cves: tags.texts("cve", src),
             atomic_guids: tags.texts("atomic_guid", src),
+            datasets: tags.texts("dataset", src),
             confidence,
             impact,
             risk_score,
