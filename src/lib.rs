@@ -11,4 +11,6 @@ pub mod config;
 pub mod docs;
 pub mod load;
 pub mod model;
+pub mod package;
+pub mod render;
 pub mod spl;

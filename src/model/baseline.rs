@@ -1,3 +1,4 @@
+use super::deployment::Scheduling;
 use super::{Fields, Generation, Header, Text};
 
 /// A baseline: a scheduled search that fills a lookup other detections read.
@@ -8,6 +9,8 @@ pub struct Baseline {
     pub generation: Generation,
     pub baseline_type: Option<Text>,
     pub search: Option<Text>,
+    /// Data models (`datamodel`), as written.
+    pub datamodels: Vec<Text>,
     pub how_to_implement: Option<Text>,
     pub known_false_positives: Option<Text>,
     pub references: Vec<Text>,
@@ -19,6 +22,8 @@ pub struct Baseline {
     pub required_fields: Vec<Text>,
     pub security_domain: Option<Text>,
     pub deployment: Option<Text>,
+    /// The scheduling of an inline `deployment:` block, which replaces the default one.
+    pub inline_scheduling: Option<Scheduling>,
 }
 
 impl Baseline {
@@ -34,6 +39,7 @@ impl Baseline {
             generation,
             baseline_type: f.text("type", src),
             search: f.text("search", src),
+            datamodels: f.texts("datamodel", src),
             how_to_implement: f.text("how_to_implement", src),
             known_false_positives: f.text("known_false_positives", src),
             references: f.texts("references", src),
@@ -44,6 +50,9 @@ impl Baseline {
             required_fields: tags.texts("required_fields", src),
             security_domain: tags.text("security_domain", src),
             deployment: f.text("deployment", src),
+            inline_scheduling: f
+                .node("deployment")
+                .map(|_| Scheduling::read(&f.sub("deployment").sub("scheduling"), src)),
         }
     }
 }
@@ -55,6 +64,8 @@ pub struct Investigation {
     pub header: Header,
     pub generation: Generation,
     pub search: Option<Text>,
+    /// Data models (`datamodel`), as written.
+    pub datamodels: Vec<Text>,
     pub how_to_implement: Option<Text>,
     pub known_false_positives: Option<Text>,
     pub references: Vec<Text>,
@@ -76,6 +87,7 @@ impl Investigation {
             header,
             generation,
             search: f.text("search", src),
+            datamodels: f.texts("datamodel", src),
             how_to_implement: f.text("how_to_implement", src),
             known_false_positives: f.text("known_false_positives", src),
             references: f.texts("references", src),

@@ -16,6 +16,26 @@ pub struct Deployment {
     pub rba_enabled: Option<Spanned<bool>>,
 }
 
+/// When a search runs (`scheduling:` of a deployment).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Scheduling {
+    pub cron_schedule: Option<Text>,
+    pub earliest_time: Option<Text>,
+    pub latest_time: Option<Text>,
+    pub schedule_window: Option<Text>,
+}
+
+impl Scheduling {
+    pub(super) fn read(f: &Fields<'_>, src: &str) -> Scheduling {
+        Scheduling {
+            cron_schedule: f.text("cron_schedule", src),
+            earliest_time: f.text("earliest_time", src),
+            latest_time: f.text("latest_time", src),
+            schedule_window: f.text("schedule_window", src),
+        }
+    }
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Notable {
     pub rule_title: Option<Text>,
@@ -49,7 +69,23 @@ impl Deployment {
             latest_time: scheduling.text("latest_time", src),
             schedule_window: scheduling.text("schedule_window", src),
             notable,
-            rba_enabled: actions.sub("rba").bool("enabled"),
+            rba_enabled: rba_enabled(&actions.sub("rba"), src),
         }
     }
+}
+
+/// `rba.enabled`: a boolean, or (5.x init repositories) the string `'true'` / `'false'`.
+fn rba_enabled(rba: &Fields<'_>, src: &str) -> Option<Spanned<bool>> {
+    rba.bool("enabled").or_else(|| {
+        let text = rba.text("enabled", src)?;
+        let value = match text.value.to_ascii_lowercase().as_str() {
+            "true" => true,
+            "false" => false,
+            _ => return None,
+        };
+        Some(Spanned {
+            value,
+            span: text.span,
+        })
+    })
 }

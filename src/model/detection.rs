@@ -16,6 +16,8 @@ pub struct Detection {
     pub references: Vec<Text>,
     /// Data source names (4.x/5.x `data_source`), `A AND B` split into two.
     pub data_sources: Vec<Text>,
+    /// `data_source` entries as written (`A AND B` kept whole), for build output.
+    pub data_source_entries: Vec<Text>,
     /// Data models (2022 `datamodel`).
     pub datamodels: Vec<Text>,
     pub drilldowns: Vec<Drilldown>,
@@ -35,6 +37,8 @@ pub struct Detection {
     pub security_domain: Option<Text>,
     pub required_fields: Vec<Text>,
     pub cves: Vec<Text>,
+    /// Atomic Red Team test GUIDs (`tags.atomic_guid`).
+    pub atomic_guids: Vec<Text>,
     /// Test data URLs (2022 `tags.dataset`; 4.x/5.x carry them in `tests[].attack_data`).
     pub datasets: Vec<Text>,
     pub confidence: Option<Spanned<i64>>,
@@ -138,6 +142,7 @@ impl Detection {
             how_to_implement: f.text("how_to_implement", src),
             known_false_positives: f.text("known_false_positives", src),
             references: f.texts("references", src),
+            data_source_entries: f.texts("data_source", src),
             data_sources: f
                 .texts("data_source", src)
                 .iter()
@@ -169,6 +174,7 @@ impl Detection {
             security_domain: tags.text("security_domain", src),
             required_fields: tags.texts("required_fields", src),
             cves: tags.texts("cve", src),
+            atomic_guids: tags.texts("atomic_guid", src),
             datasets: tags.texts("dataset", src),
             confidence,
             impact,

@@ -22,7 +22,7 @@ pub use data_source::{
     CliRemediation, CliStep, CodeRemediation, ConsoleRemediation, DataSource, DataSourceExample,
     Remediation, SupportedAddOn,
 };
-pub use deployment::Deployment;
+pub use deployment::{Deployment, Scheduling};
 pub use detection::{
     AttackData, Detection, DetectionTest, Drilldown, Observable, RiskObject, RiskSource,
     ThreatObject,

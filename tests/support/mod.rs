@@ -1,6 +1,10 @@
 //! Shared test helpers: a copy of the bundled content to mutate, and lint runs on it.
 #![allow(dead_code)]
 
+mod build;
+#[allow(unused_imports)]
+pub use build::*;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,222 @@
+//! Stage 5: the app directory and its `.tar.gz`, written atomically.
+//!
+//! The app's files are assembled in memory (a repository's `app_template/` files, the rendered
+//! files, the lookup data files), then written to a temporary directory inside the output
+//! directory and renamed into place. A failed build leaves the previous output intact.
+//!
+//! **Architecture invariant:** nothing here reads the clock or the environment: the build
+//! time (`SOURCE_DATE_EPOCH`) comes in through [`BuildOptions`].
+
+mod data_sources;
+mod tarball;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::load::Repository;
+use crate::model::Content;
+use crate::render::view::DATA_SOURCES_CSV;
+use crate::render::{AppView, AttackEnrichment, BuildStamp, RenderError, Templates, ViewInput};
+
+pub use tarball::tar_gz;
+
+/// The directory of files copied into the app as they are.
+pub const APP_TEMPLATE_DIR: &str = "app_template";
+
+/// How to build; the CLI fills it from the environment and flags.
+#[derive(Clone, Default)]
+pub struct BuildOptions {
+    /// Seconds since the epoch: the build time in headers, `build =` and the archive's mtimes
+    /// (the CLI takes it from `SOURCE_DATE_EPOCH`, else a fixed value or the clock).
+    pub build_time: i64,
+    /// ATT&CK enrichment for annotations; `None` gives technique ids only (contentctl's
+    /// `enrichments: false`).
+    pub attack: Option<Arc<dyn AttackEnrichment>>,
+}
+
+/// What a build wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildReport {
+    /// `<out>/<app id>`.
+    pub app_dir: PathBuf,
+    /// `<out>/<app id>-<version>.tar.gz`.
+    pub package: PathBuf,
+    /// Number of files in the app.
+    pub files: usize,
+    /// Size of the package in bytes.
+    pub package_bytes: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error("app id {0:?} cannot be a directory name")]
+    BadAppId(String),
+    #[error("cannot read {path}: {message}")]
+    Read { path: PathBuf, message: String },
+    #[error("cannot write {path}: {message}")]
+    Write { path: PathBuf, message: String },
+}
+
+/// Renders the app and writes `<out>/<app id>/` and `<out>/<app id>-<version>.tar.gz`.
+pub fn build(
+    content: &Content,
+    repository: &Repository,
+    config: &Config,
+    out: &Path,
+    options: &BuildOptions,
+) -> Result<BuildReport, BuildError> {
+    let app = &config.app;
+    check_path_part(&app.id)?;
+    check_path_part(&app.version)?;
+    let files = app_files(content, repository, config, options)?;
+    let package_name = format!("{}-{}.tar.gz", app.id, app.version);
+    let mtime = u64::try_from(options.build_time).unwrap_or(0);
+    let archive = tar_gz(&app.id, &files, mtime).map_err(|e| BuildError::Write {
+        path: out.join(&package_name),
+        message: e.to_string(),
+    })?;
+    write_atomically(out, &app.id, &package_name, &files, &archive)?;
+    Ok(BuildReport {
+        app_dir: out.join(&app.id),
+        package: out.join(&package_name),
+        files: files.len(),
+        package_bytes: archive.len() as u64,
+    })
+}
+
+/// Every file of the app, by path relative to the app directory.
+pub fn app_files(
+    content: &Content,
+    repository: &Repository,
+    config: &Config,
+    options: &BuildOptions,
+) -> Result<BTreeMap<String, Vec<u8>>, BuildError> {
+    let root = &repository.root;
+    let mut files = read_tree(&root.join(APP_TEMPLATE_DIR))?;
+    let templates = Templates::load(root)?;
+    let view = AppView::build(&ViewInput {
+        content,
+        app: &config.app,
+        attack: options.attack.as_deref(),
+    })
+    .map_err(RenderError::from)?;
+    let conf_names: Vec<String> = files
+        .keys()
+        .chain(templates.outputs())
+        .filter(|n| n.ends_with(".conf"))
+        .cloned()
+        .collect();
+    let stamp = BuildStamp::at(options.build_time);
+    for (name, text) in templates.render(&view, &config.app, &stamp, &conf_names)? {
+        // A repository's own metadata/default.meta wins over the default one.
+        if name == "metadata/default.meta" && files.contains_key(&name) {
+            continue;
+        }
+        files.insert(name, text.into_bytes());
+    }
+    for relative in &repository.lookup_data_files {
+        let is_top_level = relative.components().count() == 2;
+        let extension = relative.extension().and_then(|e| e.to_str());
+        let Some(file_name) = relative.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if is_top_level && matches!(extension, Some("csv" | "mlmodel")) {
+            let path = root.join(relative);
+            let bytes = fs::read(&path).map_err(|e| BuildError::Read {
+                path,
+                message: e.to_string(),
+            })?;
+            files.insert(format!("lookups/{file_name}"), bytes);
+        }
+    }
+    files.insert(
+        format!("lookups/{DATA_SOURCES_CSV}"),
+        data_sources::csv(content).into_bytes(),
+    );
+    Ok(files)
+}
+
+fn check_path_part(part: &str) -> Result<(), BuildError> {
+    let bad = part.is_empty()
+        || part == "."
+        || part == ".."
+        || part.contains(['/', '\\'])
+        || part.chars().any(char::is_control);
+    if bad {
+        Err(BuildError::BadAppId(part.to_owned()))
+    } else {
+        Ok(())
+    }
+}
+
+/// Files under `dir` by relative path with `/` separators, sorted; empty when `dir` is absent.
+fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, BuildError> {
+    let mut files = BTreeMap::new();
+    if !dir.is_dir() {
+        return Ok(files);
+    }
+    let read_error = |path: &Path, e: &dyn std::fmt::Display| BuildError::Read {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| read_error(dir, &e))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let name: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let bytes = fs::read(entry.path()).map_err(|e| read_error(entry.path(), &e))?;
+        files.insert(name.join("/"), bytes);
+    }
+    Ok(files)
+}
+
+/// Writes the app directory and the package into a temporary directory in `out`, then renames
+/// both into place.
+fn write_atomically(
+    out: &Path,
+    app_id: &str,
+    package_name: &str,
+    files: &BTreeMap<String, Vec<u8>>,
+    archive: &[u8],
+) -> Result<(), BuildError> {
+    let write_error = |path: &Path, e: std::io::Error| BuildError::Write {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    fs::create_dir_all(out).map_err(|e| write_error(out, e))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".splforge-build-")
+        .tempdir_in(out)
+        .map_err(|e| write_error(out, e))?;
+    let new_app = staging.path().join(app_id);
+    for (name, bytes) in files {
+        let path = new_app.join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| write_error(parent, e))?;
+        }
+        fs::write(&path, bytes).map_err(|e| write_error(&path, e))?;
+    }
+    let new_package = staging.path().join(package_name);
+    fs::write(&new_package, archive).map_err(|e| write_error(&new_package, e))?;
+
+    let app_dir = out.join(app_id);
+    if app_dir.exists() {
+        let old = staging.path().join(".previous");
+        fs::rename(&app_dir, &old).map_err(|e| write_error(&app_dir, e))?;
+    }
+    fs::rename(&new_app, &app_dir).map_err(|e| write_error(&app_dir, e))?;
+    let package = out.join(package_name);
+    fs::rename(&new_package, &package).map_err(|e| write_error(&package, e))?;
+    // Dropping `staging` removes the previous app directory.
+    Ok(())
+}

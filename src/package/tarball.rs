@@ -1,0 +1,90 @@
+//! Reproducible `.tar.gz`: sorted entries, fixed owner, group and modes, one mtime for every
+//! entry, a gzip header without a timestamp, and a pinned compressor (zlib-rs, level 6).
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use flate2::{Compression, GzBuilder};
+
+/// The archive of `files` (paths relative to the app directory) under `top/`.
+pub fn tar_gz(
+    top: &str,
+    files: &BTreeMap<String, Vec<u8>>,
+    mtime: u64,
+) -> std::io::Result<Vec<u8>> {
+    let gz = GzBuilder::new()
+        .mtime(0)
+        .operating_system(255)
+        .write(Vec::new(), Compression::new(6));
+    let mut builder = tar::Builder::new(gz);
+    builder.mode(tar::HeaderMode::Deterministic);
+    for dir in directories(top, files) {
+        let mut header = header(tar::EntryType::Directory, 0o755, 0, mtime);
+        builder.append_data(&mut header, format!("{dir}/"), std::io::empty())?;
+    }
+    for (path, bytes) in files {
+        let mut header = header(tar::EntryType::Regular, 0o644, bytes.len() as u64, mtime);
+        builder.append_data(&mut header, format!("{top}/{path}"), bytes.as_slice())?;
+    }
+    let mut gz = builder.into_inner()?;
+    gz.flush()?;
+    gz.finish()
+}
+
+fn header(kind: tar::EntryType, mode: u32, size: u64, mtime: u64) -> tar::Header {
+    let mut header = tar::Header::new_gnu();
+    header.set_entry_type(kind);
+    header.set_mode(mode);
+    header.set_size(size);
+    header.set_mtime(mtime);
+    header.set_uid(0);
+    header.set_gid(0);
+    let _ = header.set_username("");
+    let _ = header.set_groupname("");
+    header
+}
+
+/// Every directory that holds a file, `top` first, sorted (so parents precede children).
+fn directories(top: &str, files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let mut dirs = std::collections::BTreeSet::new();
+    dirs.insert(top.to_owned());
+    for path in files.keys() {
+        let mut prefix = top.to_owned();
+        let parts: Vec<&str> = path.split('/').collect();
+        for part in &parts[..parts.len().saturating_sub(1)] {
+            prefix.push('/');
+            prefix.push_str(part);
+            dirs.insert(prefix.clone());
+        }
+    }
+    dirs.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn archives_are_byte_identical_and_list_directories() {
+        let mut files = BTreeMap::new();
+        files.insert("default/app.conf".to_owned(), b"[ui]\n".to_vec());
+        files.insert("README.md".to_owned(), b"hi\n".to_vec());
+        let a = tar_gz("App", &files, 1).unwrap();
+        assert_eq!(a, tar_gz("App", &files, 1).unwrap());
+        let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(a.as_slice()));
+        let names: Vec<String> = archive
+            .entries()
+            .unwrap()
+            .map(|e| e.unwrap().path().unwrap().display().to_string())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "App/",
+                "App/default/",
+                "App/README.md",
+                "App/default/app.conf"
+            ]
+        );
+    }
+}

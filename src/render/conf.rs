@@ -1,0 +1,105 @@
+//! Splunk `.conf` writing rules: the one place where content text becomes `.conf` text.
+//!
+//! A `.conf` file is line-based: `[stanza]` opens a stanza, `key = value` sets a key, and a
+//! line ending in `\` continues on the next line. So content text is made safe by:
+//! - values: leading and trailing whitespace trimmed (as contentctl's `escapeNewlines`), every
+//!   line break turned into ` \` + newline, so that each following line is a continuation and
+//!   can never start a stanza or a key; a value that would end in `\` gets a trailing space,
+//!   so it cannot swallow the next line;
+//! - stanza names: checked, not escaped: there is no way to write a line break or `]` inside a
+//!   stanza header, so such names are refused, as are names over the length contentctl allows.
+//!
+//! **Architecture invariant:** every `{{ }}` in a `.conf` template goes through
+//! [`escape_value`] (Tera's autoescape is on for `.conf` templates with this function).
+
+/// Longest saved-search stanza name contentctl 4.4.7 accepts: ES clones a search as
+/// `<security domain> - <name> - Rule`, and that name may have at most 99 characters.
+pub const MAX_STANZA_NAME_CHARS: usize = 99 - "identity -  - Rule".len();
+
+/// Why a stanza name cannot be written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StanzaNameError {
+    #[error("stanza name {name:?} contains a line break or control character")]
+    ControlCharacter { name: String },
+    #[error("stanza name {name:?} contains ']', which ends a stanza header")]
+    ClosingBracket { name: String },
+    #[error("stanza name {name:?} is empty")]
+    Empty { name: String },
+    #[error("stanza name {name:?} has {chars} characters; at most {max} are allowed")]
+    TooLong {
+        name: String,
+        chars: usize,
+        max: usize,
+    },
+}
+
+/// A value as it may follow `key = ` in a `.conf` file.
+pub fn escape_value(value: &str) -> String {
+    let normalised;
+    let value = if value.contains('\r') {
+        normalised = value.replace("\r\n", "\n").replace('\r', "\n");
+        normalised.as_str()
+    } else {
+        value
+    };
+    let trimmed = value.trim();
+    let mut out = String::with_capacity(trimmed.len() + 8);
+    for (i, line) in trimmed.split('\n').enumerate() {
+        if i > 0 {
+            out.push_str(" \\\n");
+        }
+        out.push_str(line);
+    }
+    if out.ends_with('\\') {
+        out.push(' ');
+    }
+    out
+}
+
+/// Checks a stanza name that comes from content (a detection, macro or lookup name).
+pub fn check_stanza_name(name: &str, max_chars: Option<usize>) -> Result<(), StanzaNameError> {
+    let owned = || name.to_owned();
+    if name.trim().is_empty() {
+        return Err(StanzaNameError::Empty { name: owned() });
+    }
+    if name.chars().any(char::is_control) {
+        return Err(StanzaNameError::ControlCharacter { name: owned() });
+    }
+    if name.contains(']') {
+        return Err(StanzaNameError::ClosingBracket { name: owned() });
+    }
+    let chars = name.chars().count();
+    match max_chars {
+        Some(max) if chars > max => Err(StanzaNameError::TooLong {
+            name: owned(),
+            chars,
+            max,
+        }),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_breaks_become_continuations() {
+        assert_eq!(escape_value("  a\nb\n\nc \n"), "a \\\nb \\\n \\\nc");
+        assert_eq!(escape_value("a\r\n[x]\rk = v"), "a \\\n[x] \\\nk = v");
+    }
+
+    #[test]
+    fn a_trailing_backslash_cannot_continue_into_the_next_key() {
+        assert_eq!(escape_value("C:\\"), "C:\\ ");
+    }
+
+    #[test]
+    fn stanza_names_are_checked() {
+        assert!(check_stanza_name("ESCU - A - Rule", Some(81)).is_ok());
+        assert!(check_stanza_name("a\n[b]", None).is_err());
+        assert!(check_stanza_name("a]b", None).is_err());
+        assert!(check_stanza_name(&"x".repeat(82), Some(81)).is_err());
+        assert_eq!(MAX_STANZA_NAME_CHARS, 81);
+    }
+}

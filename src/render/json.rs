@@ -1,0 +1,111 @@
+//! JSON as Jinja2's `tojson` writes it, so that `.conf` values match contentctl's byte for byte.
+//!
+//! Jinja2's `tojson` is `json.dumps(value, sort_keys=True)` (separators `", "` and `": "`,
+//! `ensure_ascii`), followed by HTML-safe replacement of `<`, `>`, `&` and `'` with `\uXXXX`.
+
+use std::fmt::Write;
+
+use serde_json::Value;
+
+/// `value` as Jinja2's `tojson` filter renders it.
+pub fn to_jinja_json(value: &Value) -> String {
+    let mut out = String::new();
+    write_value(&mut out, value);
+    out
+}
+
+fn write_value(out: &mut String, value: &Value) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Number(n) => write_number(out, n),
+        Value::String(s) => write_string(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_value(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (i, (key, item)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_string(out, key);
+                out.push_str(": ");
+                write_value(out, item);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// Integers as written; floats as Python's `repr` (`1727654400.0`).
+fn write_number(out: &mut String, n: &serde_json::Number) {
+    if let Some(f) = n.as_f64().filter(|_| n.is_f64()) {
+        if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e16 {
+            let _ = write!(out, "{f:.1}");
+        } else {
+            let _ = write!(out, "{f:?}");
+        }
+    } else {
+        let _ = write!(out, "{n}");
+    }
+}
+
+fn write_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '<' | '>' | '&' | '\'' => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c if (c as u32) < 0x20 || (c as u32) > 0x7e && (c as u32) != 0x7f => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn matches_python_json_dumps_with_sorted_keys() {
+        let value = json!({"b": [1, "x<y>&'z"], "a": 1727654400.0, "c": null, "é": "ü😀"});
+        assert_eq!(
+            to_jinja_json(&value),
+            r#"{"a": 1727654400.0, "b": [1, "x\u003cy\u003e\u0026\u0027z"], "c": null, "\u00e9": "\u00fc\ud83d\ude00"}"#
+        );
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(
+            to_jinja_json(&json!("a\nb\"\\\u{1}")),
+            r#""a\nb\"\\\u0001""#
+        );
+    }
+}

@@ -1,0 +1,385 @@
+//! Stage 4: content to app files through Tera templates. Knows nothing of the CLI.
+//!
+//! The default templates under `templates/app/` are embedded in the binary; a repository's own
+//! `templates/app/<name>` replaces the default of the same name. Templates see [`view`]
+//! values (typed content plus what contentctl computes from it), never raw YAML.
+//!
+//! **Architecture invariant:** escaping happens in one place per output language: `.conf`
+//! and `.meta` templates autoescape every `{{ }}` with [`conf::escape_value`]; `app.manifest`
+//! escapes with [`json_string_content`]. Stanza names from content are checked in [`view`].
+
+pub mod conf;
+pub mod json;
+pub mod view;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::config::AppConfig;
+pub use view::{AppView, AttackEnrichment, ViewError, ViewInput};
+
+/// The embedded default templates, by name (the output path inside the app).
+const DEFAULT_TEMPLATES: [(&str, &str); 14] = [
+    (
+        PANEL_TEMPLATE,
+        include_str!("../../templates/app/default/data/ui/panels/workbench_panel.xml"),
+    ),
+    (
+        "default/es_investigations.conf",
+        include_str!("../../templates/app/default/es_investigations.conf"),
+    ),
+    (
+        "default/workflow_actions.conf",
+        include_str!("../../templates/app/default/workflow_actions.conf"),
+    ),
+    (
+        "header.conf",
+        include_str!("../../templates/app/header.conf"),
+    ),
+    (
+        "default/savedsearches.conf",
+        include_str!("../../templates/app/default/savedsearches.conf"),
+    ),
+    (
+        "default/analyticstories.conf",
+        include_str!("../../templates/app/default/analyticstories.conf"),
+    ),
+    (
+        "default/macros.conf",
+        include_str!("../../templates/app/default/macros.conf"),
+    ),
+    (
+        "default/transforms.conf",
+        include_str!("../../templates/app/default/transforms.conf"),
+    ),
+    (
+        "default/collections.conf",
+        include_str!("../../templates/app/default/collections.conf"),
+    ),
+    (
+        "default/app.conf",
+        include_str!("../../templates/app/default/app.conf"),
+    ),
+    (
+        "default/content-version.conf",
+        include_str!("../../templates/app/default/content-version.conf"),
+    ),
+    (
+        "default/server.conf",
+        include_str!("../../templates/app/default/server.conf"),
+    ),
+    (
+        "metadata/default.meta",
+        include_str!("../../templates/app/metadata/default.meta"),
+    ),
+    (
+        "app.manifest",
+        include_str!("../../templates/app/app.manifest"),
+    ),
+];
+
+/// The response-task panel, rendered once per investigation whose search has `$token$`
+/// inputs, as `default/data/ui/panels/workbench_panel_<lowercase name>___response_task.xml`.
+const PANEL_TEMPLATE: &str = "default/data/ui/panels/workbench_panel.xml";
+
+/// Templates that are partials or per-object templates, not output files of their own name.
+const PARTIALS: [&str; 2] = ["header.conf", PANEL_TEMPLATE];
+
+/// Stock Splunk `.conf` names: any other `default/*.conf` gets `reload.<stem> = simple` in
+/// app.conf and a replication line in server.conf (as contentctl does).
+const SPLUNK_CONF_FILES: &str = include_str!("../../templates/data/splunk_conf_files.txt");
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("cannot read template override {path}: {message}")]
+    ReadOverride { path: String, message: String },
+    #[error("template error in {name}: {message}")]
+    Template { name: String, message: String },
+    #[error(transparent)]
+    View(#[from] ViewError),
+}
+
+/// The loaded template set: defaults, with a repository's overrides applied.
+pub struct Templates {
+    conf: tera::Tera,
+    xml: tera::Tera,
+    manifest: tera::Tera,
+    /// Output templates by name, sorted.
+    outputs: Vec<String>,
+}
+
+/// Values every template sees besides the content.
+#[derive(Debug, Clone, Serialize)]
+pub struct BuildStamp {
+    /// `YYYY-MM-DDTHH:MM:SS` (UTC), for the generated-file headers.
+    pub time: String,
+    /// `YYYYMMDDHHMMSS`, app.conf's `build`.
+    pub build: String,
+    /// `YYYY-MM-DD`, app.manifest's `releaseDate`.
+    pub date: String,
+}
+
+impl BuildStamp {
+    /// The stamp of a build at `epoch_seconds` (UTC); never reads the clock.
+    pub fn at(epoch_seconds: i64) -> BuildStamp {
+        let days = epoch_seconds.div_euclid(86_400);
+        let secs = epoch_seconds.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        let (hh, mm, ss) = (secs / 3600, secs % 3600 / 60, secs % 60);
+        BuildStamp {
+            time: format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}"),
+            build: format!("{y:04}{m:02}{d:02}{hh:02}{mm:02}{ss:02}"),
+            date: format!("{y:04}-{m:02}-{d:02}"),
+        }
+    }
+}
+
+/// Howard Hinnant's civil_from_days.
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
+}
+
+/// Text for XML character data and `'`-quoted attributes: `&`, `<`, `>` and `'` escaped,
+/// control characters other than line breaks and tabs dropped. `"` is kept, as contentctl
+/// writes panel queries, so templates quote attribute values with `'`.
+pub fn xml_escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\'' => out.push_str("&apos;"),
+            c if c.is_control() && !matches!(c, '\n' | '\t' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The inside of a JSON string literal (for values placed between quotes in app.manifest).
+pub fn json_string_content(value: &str) -> String {
+    let quoted = json::to_jinja_json(&serde_json::Value::String(value.to_owned()));
+    quoted[1..quoted.len() - 1].to_owned()
+}
+
+fn tojson_filter(
+    value: &tera::Value,
+    _: &HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    Ok(tera::Value::String(json::to_jinja_json(value)))
+}
+
+/// Text for a comment line: control characters (line breaks) become spaces.
+fn one_line_filter(
+    value: &tera::Value,
+    _: &HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let text = match value {
+        tera::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    Ok(tera::Value::String(
+        text.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect(),
+    ))
+}
+
+impl Templates {
+    /// The defaults, each replaced by `<root>/templates/app/<name>` when that file exists.
+    pub fn load(root: &Path) -> Result<Templates, RenderError> {
+        let mut sources: BTreeMap<String, String> = DEFAULT_TEMPLATES
+            .iter()
+            .map(|(name, text)| ((*name).to_owned(), (*text).to_owned()))
+            .collect();
+        for name in DEFAULT_TEMPLATES.map(|(name, _)| name) {
+            let path = root.join("templates").join("app").join(name);
+            if path.is_file() {
+                let text =
+                    std::fs::read_to_string(&path).map_err(|e| RenderError::ReadOverride {
+                        path: path.display().to_string(),
+                        message: e.to_string(),
+                    })?;
+                sources.insert(name.to_owned(), text);
+            }
+        }
+        Templates::from_sources(&sources)
+    }
+
+    fn from_sources(sources: &BTreeMap<String, String>) -> Result<Templates, RenderError> {
+        let template_error = |name: &str, e: tera::Error| RenderError::Template {
+            name: name.to_owned(),
+            message: error_chain(&e),
+        };
+        let mut conf = tera::Tera::default();
+        conf.autoescape_on(vec![".conf", ".meta"]);
+        conf.set_escape_fn(conf::escape_value);
+        conf.register_filter("tojson", tojson_filter);
+        conf.register_filter("one_line", one_line_filter);
+        let mut manifest = tera::Tera::default();
+        manifest.autoescape_on(vec![".manifest"]);
+        manifest.set_escape_fn(json_string_content);
+        manifest.register_filter("tojson", tojson_filter);
+        let mut xml = tera::Tera::default();
+        xml.autoescape_on(vec![".xml"]);
+        xml.set_escape_fn(xml_escape);
+        let (xml_sources, other): (Vec<_>, Vec<_>) = sources
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .partition(|(name, _)| name.ends_with(".xml"));
+        let (json_sources, conf_sources): (Vec<_>, Vec<_>) = other
+            .into_iter()
+            .partition(|(name, _)| name.ends_with(".manifest"));
+        xml.add_raw_templates(xml_sources)
+            .map_err(|e| template_error("xml templates", e))?;
+        conf.add_raw_templates(conf_sources)
+            .map_err(|e| template_error("conf templates", e))?;
+        manifest
+            .add_raw_templates(json_sources)
+            .map_err(|e| template_error("app.manifest", e))?;
+        let outputs = sources
+            .keys()
+            .filter(|n| !PARTIALS.contains(&n.as_str()))
+            .cloned()
+            .collect();
+        Ok(Templates {
+            conf,
+            xml,
+            manifest,
+            outputs,
+        })
+    }
+
+    /// The names of the output files the templates make.
+    pub fn outputs(&self) -> &[String] {
+        &self.outputs
+    }
+
+    /// Renders every output template. `conf_names` are all `default/*.conf` file names the
+    /// app will hold (rendered or copied), for app.conf's reload triggers.
+    pub fn render(
+        &self,
+        view: &AppView,
+        app: &AppConfig,
+        stamp: &BuildStamp,
+        conf_names: &[String],
+    ) -> Result<BTreeMap<String, String>, RenderError> {
+        let custom_conf_files = custom_conf_stems(conf_names);
+        let mut context = tera::Context::new();
+        context.insert("app", &AppContext::new(app, stamp));
+        context.insert("stamp", stamp);
+        context.insert("content", view);
+        context.insert("custom_conf_files", &custom_conf_files);
+        let mut out = BTreeMap::new();
+        for name in &self.outputs {
+            let engine = if name.ends_with(".manifest") {
+                &self.manifest
+            } else {
+                &self.conf
+            };
+            let text = engine
+                .render(name, &context)
+                .map_err(|e| RenderError::Template {
+                    name: name.clone(),
+                    message: error_chain(&e),
+                })?;
+            out.insert(name.clone(), text);
+        }
+        for task in view.investigations.iter().filter(|t| !t.inputs.is_empty()) {
+            context.insert("task", task);
+            let name = format!(
+                "default/data/ui/panels/workbench_panel_{}___response_task.xml",
+                task.lowercase_name
+            );
+            let text =
+                self.xml
+                    .render(PANEL_TEMPLATE, &context)
+                    .map_err(|e| RenderError::Template {
+                        name: PANEL_TEMPLATE.to_owned(),
+                        message: error_chain(&e),
+                    })?;
+            out.insert(name, text);
+        }
+        Ok(out)
+    }
+}
+
+/// The app as templates see it: the config plus the build number.
+#[derive(Debug, Serialize)]
+struct AppContext<'a> {
+    #[serde(flatten)]
+    config: &'a AppConfig,
+    /// The app id (the config serialises it as `appid`).
+    id: &'a str,
+    build: &'a str,
+    /// contentctl turns update checks on for ESCU (Splunkbase uid 3449) only.
+    check_for_updates: bool,
+}
+
+impl<'a> AppContext<'a> {
+    fn new(config: &'a AppConfig, stamp: &'a BuildStamp) -> AppContext<'a> {
+        AppContext {
+            config,
+            id: &config.id,
+            build: &stamp.build,
+            check_for_updates: config.uid == Some(3449),
+        }
+    }
+}
+
+fn custom_conf_stems(conf_names: &[String]) -> Vec<String> {
+    let stock: Vec<&str> = SPLUNK_CONF_FILES.lines().map(str::trim).collect();
+    let mut stems: Vec<String> = conf_names
+        .iter()
+        .filter_map(|n| n.strip_prefix("default/"))
+        .filter(|n| !n.contains('/') && !stock.contains(n))
+        .filter_map(|n| n.strip_suffix(".conf"))
+        .map(str::to_owned)
+        .collect();
+    stems.sort();
+    stems.dedup();
+    stems
+}
+
+fn error_chain(e: &tera::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_come_from_the_epoch() {
+        let stamp = BuildStamp::at(1_732_406_400 + 3_723);
+        assert_eq!(stamp.time, "2024-11-24T01:02:03");
+        assert_eq!(stamp.build, "20241124010203");
+        assert_eq!(stamp.date, "2024-11-24");
+    }
+}
