@@ -92,6 +92,20 @@ enum Command {
         #[arg(long, default_value = "4")]
         generation: String,
     },
+    /// Build the Splunk app: lint, then render every .conf and pack a reproducible .tar.gz.
+    ///
+    /// Refuses to build while lint reports error-level findings. Writes OUT/<appid>/ and
+    /// OUT/<appid>-<version>.tar.gz through a temporary directory: a failed build leaves the
+    /// previous output intact. The archive's timestamps come from SOURCE_DATE_EPOCH (0 when
+    /// unset), so two builds of the same input are byte-identical.
+    Build {
+        /// Output directory (default: `[build] out` of splforge.toml, `dist`, under the root).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Build even when lint finds errors (they are still counted and reported).
+        #[arg(long)]
+        force: bool,
+    },
     /// Write documentation pages: Jekyll markdown and/or a static HTML site.
     ///
     /// Without --format, writes both, to OUT/markdown and OUT/html. The output directory is
@@ -150,6 +164,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Schema { kind, generation } => schema(kind.as_deref(), generation),
         Command::Explain { detection } => explain(global, detection),
         Command::Docs { out } => docs(global, out.as_deref()),
+        Command::Build { out, force } => build(global, out.as_deref(), *force),
         Command::Report {
             report: ReportKind::Attack { out, markdown },
         } => report_attack(global, out.as_deref(), *markdown),
@@ -270,6 +285,60 @@ fn lint(global: &GlobalArgs, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let config = load_config(global)?;
+    let out = out.map_or_else(|| global.root.join(&config.build.out), Path::to_path_buf);
+    let repository = load::load_repository(&global.root, config.limits);
+    let content = Content::build(&repository);
+    let options = CheckOptions {
+        today: today(),
+        only_files: None,
+    };
+    let report = check::check(&repository, &content, &config, &options);
+    let errors = report.count(Severity::Error);
+    if errors > 0 && force {
+        eprintln!("warning: building despite {errors} lint error(s) (--force)");
+    } else if errors > 0 {
+        let sources = output::Sources::new(&repository, &report);
+        let palette = output::Palette::new(use_colour());
+        let mut stdout = std::io::stdout().lock();
+        for finding in report
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+        {
+            let _ = writeln!(stdout, "{}", output::human(finding, &sources, palette));
+        }
+        eprintln!("error: not building: lint found {errors} error(s); fix them and build again");
+        return Ok(ExitCode::from(1));
+    }
+    let build_time = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(value) => value
+            .trim()
+            .parse()
+            .with_context(|| format!("SOURCE_DATE_EPOCH `{value}` is not a number of seconds"))?,
+        Err(_) => 0,
+    };
+    let options = crate::package::BuildOptions {
+        build_time,
+        attack: None,
+    };
+    let built = crate::package::build(&content, &repository, &config, &out, &options)
+        .with_context(|| format!("cannot build into {}", out.display()))?;
+    if !global.quiet {
+        eprintln!(
+            "Built {} ({} files, {} bytes) from {} detections in {:.0?}",
+            built.package.display(),
+            built.files,
+            built.package_bytes,
+            content.detections.len(),
+            started.elapsed()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn docs(global: &GlobalArgs, out: Option<&Path>) -> anyhow::Result<ExitCode> {
