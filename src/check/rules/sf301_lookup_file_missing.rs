@@ -1,6 +1,8 @@
 //! ## What it does
-//! Reports a lookup whose `filename` names a file that is not in `lookups/`, or a
-//! `filename` that tries to leave the directory (`../`, an absolute path).
+//! Reports a lookup whose `filename` names a file that is not in `lookups/`, a
+//! `filename` that tries to leave the directory (`../`, an absolute path), and a file in
+//! `lookups/` that splforge refuses to read or ship: a symbolic link that resolves outside
+//! the content root, or something that is not a regular file (a FIFO).
 //!
 //! ## Why is this bad?
 //! The app ships a transforms.conf stanza for a CSV that is not there: every search that
@@ -22,6 +24,7 @@ use std::path::{Component, Path};
 
 use super::{Rule, RuleScope};
 use crate::check::{Context, Finding, Severity};
+use crate::load::Span;
 
 pub(super) static RULE: Rule = Rule {
     code: "SF301",
@@ -42,6 +45,21 @@ pub(super) fn lookup_file_path(filename: &str) -> Option<std::path::PathBuf> {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for (path, error) in &ctx.repository.rejected_data_files {
+        out.push(Finding::new(
+            RULE.code,
+            RULE.severity,
+            path.clone(),
+            Span::default(),
+            format!("lookup file `{}` cannot be used: {error}", path.display()),
+        ));
+    }
+    let rejected = |path: &Path| {
+        ctx.repository
+            .rejected_data_files
+            .iter()
+            .any(|(p, _)| p == path)
+    };
     for lookup in &ctx.content.lookups {
         let Some(filename) = &lookup.filename else {
             continue;
@@ -57,6 +75,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     filename.value
                 ),
             )),
+            // Reported above, at the file itself.
+            Some(path) if rejected(&path) => {}
             Some(path) if !ctx.repository.lookup_data_files.contains(&path) => out.push(
                 RULE.at(
                     ctx,
