@@ -296,6 +296,11 @@ impl OpenEntries {
     /// Adds an entry; returns the key node of the entry it replaced, if any.
     fn insert(&mut self, key: Node, value: Node) -> Option<Node> {
         let position = self.entries.len();
+        if matches!(key.value, Value::Seq(_) | Value::Map(_)) {
+            // All complex keys share one text; they are not duplicates of one another.
+            self.entries.push(Some((key, value)));
+            return None;
+        }
         let replaced = match self.by_key.entry(key.key_text().into_owned()) {
             std::collections::hash_map::Entry::Occupied(mut slot) => {
                 let old = std::mem::replace(slot.get_mut(), position);
