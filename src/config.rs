@@ -215,7 +215,8 @@ mod tests {
 
     #[test]
     fn reads_toml_and_rejects_unknown_keys_with_a_position() {
-        let config = Config::from_toml("attack_version = \"10.1\"\n[app]\nappid = \"X\"\n").unwrap();
+        let config =
+            Config::from_toml("attack_version = \"10.1\"\n[app]\nappid = \"X\"\n").unwrap();
         assert_eq!(config.attack_version, "10.1");
         assert_eq!(config.app.id, "X");
         let text = "[app]\nappidd = \"X\"\n";
