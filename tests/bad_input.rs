@@ -376,6 +376,37 @@ fn depth_limit_is_configurable() {
     out.at("SF001", "macros/m.yml", "nesting deeper than 4", 4, 7);
 }
 
+/// The configuration is the pull request's too: raising `max_depth` past the ceiling must
+/// not let a file nest deep enough to overflow a stack.
+#[test]
+fn depth_limit_has_a_ceiling() {
+    let mut text = String::from("a0: &a0 x\n");
+    for i in 1..400 {
+        let (open, close) = ("[".repeat(20), "]".repeat(20));
+        text.push_str(&format!("a{i}: &a{i} {open}*a{}{close}\n", i - 1));
+    }
+    let f = one_macro(text);
+    f.write(
+        "splforge.toml",
+        "[limits]\nmax_depth = 100000000\nmax_nodes = 100000000\n",
+    );
+    // Just under the ceiling: built, validated and checked without running out of stack.
+    let mut text = String::from("a0: &a0 x\n");
+    for i in 1..13 {
+        let (open, close) = ("[".repeat(20), "]".repeat(20));
+        text.push_str(&format!("a{i}: &a{i} {open}*a{}{close}\n", i - 1));
+    }
+    f.write("macros/deep.yml", text);
+    let out = lint(f.root(), &[]);
+    out.expect_message("SF001", "macros/m.yml", "nesting deeper than 256");
+    assert!(
+        out.codes_in("macros/deep.yml")
+            .iter()
+            .all(|&c| c != "SF001")
+    );
+    out.expect("SF010", "macros/deep.yml");
+}
+
 #[test]
 fn node_limit_is_configurable() {
     let f = one_macro(format!("{MACRO}x: [1, 2, 3, 4, 5, 6, 7, 8, 9]\n"));

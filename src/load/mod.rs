@@ -111,13 +111,19 @@ impl Default for LoadLimits {
 }
 
 impl LoadLimits {
+    /// The YAML limits, with the depth capped at [`MAX_DEPTH_CEILING`]: the configuration
+    /// comes from the repository, so a pull request can raise it, and a tree deep enough
+    /// overflows the stack of the code that walks it (an abort, not a finding).
     pub fn yaml(&self) -> YamlLimits {
         YamlLimits {
-            max_depth: self.max_depth,
+            max_depth: self.max_depth.min(MAX_DEPTH_CEILING),
             max_nodes: self.max_nodes,
         }
     }
 }
+
+/// The deepest nesting any configuration can allow.
+pub const MAX_DEPTH_CEILING: usize = 256;
 
 /// Why a file could not be turned into a document.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
