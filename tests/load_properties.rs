@@ -287,3 +287,24 @@ proptest! {
         }
     }
 }
+
+/// The fuzz seeds (fuzz/corpus/yaml_parse) hold the fuzz target's invariants in every
+/// `cargo test`, so the corpus keeps working as a regression suite without a nightly.
+#[test]
+fn fuzz_seed_corpus_holds_the_invariants() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/yaml_parse");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            continue;
+        };
+        seen += 1;
+        if let Ok(doc) = parse(text, limits())
+            && let Some(root) = &doc.root
+        {
+            assert_spans_slice(text, root);
+        }
+    }
+    assert!(seen >= 20, "only {seen} seeds in {}", dir.display());
+}
