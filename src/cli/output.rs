@@ -1,5 +1,6 @@
 //! Printing findings: rustc-style for people, one JSON array for machines.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -80,7 +81,31 @@ pub fn json(findings: &[Finding], sources: &Sources<'_>) -> String {
 }
 
 fn display(path: &Path) -> String {
-    crate::load::source::display_path(path)
+    printable(&crate::load::source::display_path(path)).into_owned()
+}
+
+/// Text from a content file made safe for a terminal, one character for one: a tab becomes
+/// a space (so carets stay aligned), and control characters (an escape sequence could
+/// retitle or rewrite the terminal, a carriage return hide the line) and bidirectional
+/// overrides (which reorder what a reviewer sees) become U+FFFD.
+fn printable(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    };
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| match c {
+                '\t' => ' ',
+                c if unsafe_char(c) => '\u{fffd}',
+                c => c,
+            })
+            .collect(),
+    )
 }
 
 /// Colours for the human format; all empty when colour is off.
@@ -130,7 +155,7 @@ pub fn human(finding: &Finding, sources: &Sources<'_>, palette: Palette) -> Stri
         finding.code,
         p.reset,
         p.bold,
-        finding.message,
+        printable(&finding.message),
         p.reset
     );
     let (start, _) = sources.position(&finding.path, finding.span);
@@ -162,14 +187,20 @@ pub fn human(finding: &Finding, sources: &Sources<'_>, palette: Palette) -> Stri
             "{pad} {}={} note: {} at {}:{}:{}",
             p.accent,
             p.reset,
-            related.message,
+            printable(&related.message),
             display(&related.path),
             at.line,
             at.column
         );
     }
     if let Some(help) = &finding.help {
-        let _ = writeln!(out, "{pad} {}={} help: {help}", p.accent, p.reset);
+        let _ = writeln!(
+            out,
+            "{pad} {}={} help: {}",
+            p.accent,
+            p.reset,
+            printable(help)
+        );
     }
     out
 }
@@ -191,6 +222,7 @@ fn snippet(
     let pad = " ".repeat(gutter);
     // Long lines (a one-line search) are cut around the span so the caret stays visible.
     let (shown, first_col) = window(line_text, start.column as usize);
+    let shown = printable(&shown);
     let caret_start = start.column as usize - first_col;
     let caret_len = if end.line == start.line {
         (end.column.saturating_sub(start.column) as usize).max(1)
@@ -212,7 +244,10 @@ fn snippet(
         " ".repeat(caret_start),
         p.error,
         "^".repeat(caret_len),
-        label.map(|l| format!(" {l}")).unwrap_or_default() + p.reset
+        label
+            .map(|l| format!(" {}", printable(l)))
+            .unwrap_or_default()
+            + p.reset
     );
     let _ = writeln!(out, "{pad} {}|{}", p.accent, p.reset);
 }
@@ -236,4 +271,18 @@ pub fn relative_to(path: &Path, root: &Path) -> Option<PathBuf> {
     let path = std::fs::canonicalize(path).ok()?;
     let root = std::fs::canonicalize(root).ok()?;
     path.strip_prefix(&root).ok().map(Path::to_path_buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn control_characters_are_replaced_one_for_one() {
+        assert_eq!(printable("plain é"), "plain é");
+        assert_eq!(
+            printable("a\tb\u{1b}[2Jc\rd\0e\u{202e}f"),
+            "a b\u{fffd}[2Jc\u{fffd}d\u{fffd}e\u{fffd}f"
+        );
+    }
 }

@@ -94,6 +94,8 @@ pub struct LoadLimits {
     pub max_depth: usize,
     /// Most nodes one file may expand to, aliases counted at their expanded size.
     pub max_nodes: usize,
+    /// Largest lookup data file (CSV) read, in bytes.
+    pub max_lookup_bytes: u64,
 }
 
 impl Default for LoadLimits {
@@ -103,18 +105,25 @@ impl Default for LoadLimits {
             max_file_bytes: 4 * 1024 * 1024,
             max_depth: yaml.max_depth,
             max_nodes: yaml.max_nodes,
+            max_lookup_bytes: 64 * 1024 * 1024,
         }
     }
 }
 
 impl LoadLimits {
+    /// The YAML limits, with the depth capped at [`MAX_DEPTH_CEILING`]: the configuration
+    /// comes from the repository, so a pull request can raise it, and a tree deep enough
+    /// overflows the stack of the code that walks it (an abort, not a finding).
     pub fn yaml(&self) -> YamlLimits {
         YamlLimits {
-            max_depth: self.max_depth,
+            max_depth: self.max_depth.min(MAX_DEPTH_CEILING),
             max_nodes: self.max_nodes,
         }
     }
 }
+
+/// The deepest nesting any configuration can allow.
+pub const MAX_DEPTH_CEILING: usize = 256;
 
 /// Why a file could not be turned into a document.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -127,6 +136,8 @@ pub enum FileError {
     TooLarge { size: u64, limit: u64 },
     #[error("symbolic link points outside the content root")]
     LinkOutsideRoot,
+    #[error("not a regular file (a directory, FIFO, socket or device)")]
+    NotAFile,
     #[error(transparent)]
     Yaml(#[from] YamlError),
 }
@@ -158,20 +169,61 @@ pub struct Repository {
     pub files: Vec<LoadedFile>,
     /// Non-YAML files under `lookups/` (CSV, .mlmodel), relative paths, sorted.
     pub lookup_data_files: Vec<PathBuf>,
+    /// Files under `lookups/` that must not be read or shipped (a link out of the root, a
+    /// FIFO), with why; relative paths, sorted. They are not in `lookup_data_files`.
+    pub rejected_data_files: Vec<(PathBuf, FileError)>,
 }
 
 /// Walks `root` and loads every content file, parsing in parallel.
 pub fn load_repository(root: &Path, limits: LoadLimits) -> Repository {
-    let (yaml_paths, lookup_data_files) = discover(root);
+    let (yaml_paths, data_paths) = discover(root);
     let files = yaml_paths
         .into_par_iter()
         .map(|(kind, relative)| load_file(root, &relative, kind, limits))
         .collect();
+    let (lookup_data_files, rejected_data_files) = data_paths
+        .into_iter()
+        .map(|relative| match check_data_file(root, &relative) {
+            Ok(()) => Ok(relative),
+            Err(e) => Err((relative, e)),
+        })
+        .partition_result();
     Repository {
         root: root.to_path_buf(),
         files,
         lookup_data_files,
+        rejected_data_files,
     }
+}
+
+/// Splits an iterator of results into its successes and its failures.
+trait PartitionResult<T, E> {
+    fn partition_result(self) -> (Vec<T>, Vec<E>);
+}
+
+impl<T, E, I: Iterator<Item = Result<T, E>>> PartitionResult<T, E> for I {
+    fn partition_result(self) -> (Vec<T>, Vec<E>) {
+        let mut ok = Vec::new();
+        let mut err = Vec::new();
+        for item in self {
+            match item {
+                Ok(t) => ok.push(t),
+                Err(e) => err.push(e),
+            }
+        }
+        (ok, err)
+    }
+}
+
+/// Reads a lookup data file (a CSV) of the repository as text, within the size limit;
+/// invalid UTF-8 is replaced, as Splunk reads it.
+pub fn read_data_file(
+    root: &Path,
+    relative: &Path,
+    limits: LoadLimits,
+) -> Result<String, FileError> {
+    let bytes = read_bytes(root, relative, limits.max_lookup_bytes)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// Loads one file, given relative to `root`.
@@ -186,7 +238,9 @@ pub fn load_file(
             let document = yaml::parse(&text, limits.yaml()).map_err(FileError::from);
             (text, document)
         }
-        Err(e) => (String::new(), Err(e)),
+        // Keep the text, repaired, so the finding can show the line with the bad byte:
+        // everything before the first bad byte is unchanged, so its offset still holds.
+        Err(NotUtf8Text { text, error }) => (text, Err(error)),
     };
     LoadedFile {
         kind,
@@ -195,37 +249,87 @@ pub fn load_file(
     }
 }
 
-fn read_text(root: &Path, relative: &Path, limits: LoadLimits) -> Result<String, FileError> {
+/// A file that could not be read as text, with what text of it there is to show.
+struct NotUtf8Text {
+    text: String,
+    error: FileError,
+}
+
+impl From<FileError> for NotUtf8Text {
+    fn from(error: FileError) -> NotUtf8Text {
+        NotUtf8Text {
+            text: String::new(),
+            error,
+        }
+    }
+}
+
+/// Reads a YAML file as UTF-8. A byte-order mark stays: the parser skips it, so offsets
+/// are those of the file on disk.
+fn read_text(root: &Path, relative: &Path, limits: LoadLimits) -> Result<String, NotUtf8Text> {
+    let bytes = read_bytes(root, relative, limits.max_file_bytes)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        NotUtf8Text {
+            text: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            error: FileError::NotUtf8 { offset },
+        }
+    })
+}
+
+/// Reads a regular file under the root, at most `max_bytes` of it. Refuses a symbolic
+/// link that resolves outside the root (a hostile pull request could otherwise make a
+/// linter print, or a build ship, any file of the CI machine) and anything that is not a
+/// regular file: opening a FIFO would block forever, a device could be endless.
+fn read_bytes(root: &Path, relative: &Path, max_bytes: u64) -> Result<Vec<u8>, FileError> {
+    let path = root.join(relative);
+    let io = |e: std::io::Error| FileError::Io(e.to_string());
+    check_data_file(root, relative)?;
+    let file = fs::File::open(&path).map_err(io)?;
+    let metadata = file.metadata().map_err(io)?;
+    if !metadata.is_file() {
+        return Err(FileError::NotAFile);
+    }
+    let size = metadata.len();
+    if size > max_bytes {
+        return Err(FileError::TooLarge {
+            size,
+            limit: max_bytes,
+        });
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    // The file grew between the size check and the read.
+    if bytes.len() as u64 > max_bytes {
+        return Err(FileError::TooLarge {
+            size: bytes.len() as u64,
+            limit: max_bytes,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Whether a file under the root may be opened: a regular file, or a symbolic link that
+/// resolves to one inside the root.
+fn check_data_file(root: &Path, relative: &Path) -> Result<(), FileError> {
     let path = root.join(relative);
     let io = |e: std::io::Error| FileError::Io(e.to_string());
     let metadata = fs::symlink_metadata(&path).map_err(io)?;
     if metadata.file_type().is_symlink() {
-        let target = fs::canonicalize(&path).map_err(io)?;
+        let target = fs::canonicalize(&path)
+            .map_err(|e| FileError::Io(format!("cannot resolve symbolic link: {e}")))?;
         let root = fs::canonicalize(root).map_err(io)?;
         if !target.starts_with(root) {
             return Err(FileError::LinkOutsideRoot);
         }
     }
-    let file = fs::File::open(&path).map_err(io)?;
-    let size = file.metadata().map_err(io)?.len();
-    if size > limits.max_file_bytes {
-        return Err(FileError::TooLarge {
-            size,
-            limit: limits.max_file_bytes,
-        });
+    // Checked before opening: opening a FIFO for reading blocks until a writer comes.
+    if !fs::metadata(&path).map_err(io)?.is_file() {
+        return Err(FileError::NotAFile);
     }
-    let mut bytes = Vec::with_capacity(size as usize);
-    file.take(limits.max_file_bytes + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    let mut text = String::from_utf8(bytes).map_err(|e| FileError::NotUtf8 {
-        offset: e.utf8_error().valid_up_to(),
-    })?;
-    if text.starts_with('\u{feff}') {
-        // A byte-order mark is legal YAML; keep offsets stable by blanking, not removing, it.
-        text.replace_range(..3, "   ");
-    }
-    Ok(text)
+    Ok(())
 }
 
 /// Finds content YAML files and lookup data files, sorted by relative path.
@@ -239,9 +343,10 @@ fn discover(root: &Path) -> (Vec<(ContentKind, PathBuf)>, Vec<PathBuf>) {
             .sort_by_file_name()
             .max_depth(16);
         for entry in walker.into_iter().filter_map(Result::ok) {
-            let is_file =
-                entry.file_type().is_file() || (entry.path_is_symlink() && entry.path().is_file());
-            if !is_file {
+            // Everything but a directory is kept, symbolic links (even broken or looping
+            // ones) and FIFOs included: reading reports what is wrong with them, where
+            // skipping them would leave a content file silently unchecked.
+            if entry.file_type().is_dir() {
                 continue;
             }
             let Ok(relative) = entry.path().strip_prefix(root) else {

@@ -7,7 +7,7 @@
 //! that decoding removed are skipped. It is exact for the text users write (no escapes that
 //! decode to characters absent from the source) and always lands inside the scalar.
 
-use super::source::Span;
+use super::source::{Span, floor_char_boundary};
 use super::yaml::Style;
 
 /// The source byte offset of byte `offset` of the decoded value of a scalar at `span`.
@@ -15,7 +15,7 @@ pub fn source_offset(source: &str, span: Span, style: Style, value: &str, offset
     let Some(raw) = source.get(span.range()) else {
         return span.start as usize;
     };
-    let mut raw_pos = body_start(raw, style);
+    let mut raw_pos = body_start(source, span, raw, style);
     let raw = raw.as_bytes();
     let quote = match style {
         Style::SingleQuoted => Some(b'\''),
@@ -43,7 +43,8 @@ pub fn source_offset(source: &str, span: Span, style: Style, value: &str, offset
     {
         raw_pos = skip_decoration(raw, raw_pos, next, quote);
     }
-    span.start as usize + raw_pos.min(raw.len())
+    // Escapes the walk cannot see can leave it inside a multi-byte character.
+    floor_char_boundary(source, span.start as usize + raw_pos.min(raw.len()))
 }
 
 /// Skips what decoding removed (white space, quotes, escape backslashes) until `c`.
@@ -62,12 +63,21 @@ fn skip_decoration(raw: &[u8], mut pos: usize, c: char, quote: Option<u8>) -> us
 }
 
 /// Where the value's text begins: after an opening quote or a block scalar's header.
-fn body_start(raw: &str, style: Style) -> usize {
+fn body_start(source: &str, span: Span, raw: &str, style: Style) -> usize {
     match style {
         Style::SingleQuoted | Style::DoubleQuoted => 1.min(raw.len()),
-        // The parser's span of a block scalar may or may not include its `|`/`>` header.
+        // The parser's span of a block scalar starts at its content; should a span start
+        // at the `|`/`>` header, the header follows a key or dash on its line, where
+        // content that starts with `|` has only indentation before it.
         Style::Literal | Style::Folded if raw.starts_with(['|', '>']) => {
-            raw.find('\n').map_or(raw.len(), |i| i + 1)
+            let line_start = source[..span.start as usize]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            let after_key = !source[line_start..span.start as usize].trim().is_empty();
+            match raw.find('\n') {
+                Some(i) if after_key => i + 1,
+                _ => 0,
+            }
         }
         Style::Literal | Style::Folded => 0,
         Style::Plain => 0,

@@ -67,6 +67,12 @@ impl LineIndex {
             .partition_point(|&start| start as usize <= offset)
             .saturating_sub(1);
         let line_start = self.line_starts[line] as usize;
+        // A byte-order mark is not a column anyone sees.
+        let line_start = if line == 0 && text.starts_with(BOM) && offset >= BOM.len_utf8() {
+            BOM.len_utf8()
+        } else {
+            line_start
+        };
         let column = text[line_start..offset].chars().count() + 1;
         LineCol {
             line: u32::try_from(line + 1).unwrap_or(u32::MAX),
@@ -85,9 +91,13 @@ impl LineIndex {
             .map_or(text.len(), |&next| next as usize);
         text.get(start as usize..end)
             .unwrap_or("")
+            .trim_start_matches(BOM)
             .trim_end_matches(['\n', '\r'])
     }
 }
+
+/// U+FEFF, which a file may start with.
+const BOM: char = '\u{feff}';
 
 /// The largest char boundary at or below `offset`.
 pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -143,6 +153,15 @@ mod tests {
         // 'x' sits after "bé: ", four characters but five bytes.
         assert_eq!(index.line_col(text, 10), LineCol { line: 2, column: 5 });
         assert_eq!(index.line_text(text, 2), "bé: x");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let text = "\u{feff}a: 1\nb: 2\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_col(text, 3), LineCol { line: 1, column: 1 });
+        assert_eq!(index.line_col(text, 6), LineCol { line: 1, column: 4 });
+        assert_eq!(index.line_text(text, 1), "a: 1");
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! ## What it does
-//! Reports a lookup whose `filename` names a file that is not in `lookups/`, or a
-//! `filename` that tries to leave the directory (`../`, an absolute path).
+//! Reports a lookup whose `filename` names a file that is not in `lookups/`, a
+//! `filename` that is not a plain path inside it (`../`, an absolute path, a backslash, a
+//! control character), and a file in
+//! `lookups/` that splforge refuses to read or ship: a symbolic link that resolves outside
+//! the content root, or something that is not a regular file (a FIFO).
 //!
 //! ## Why is this bad?
 //! The app ships a transforms.conf stanza for a CSV that is not there: every search that
@@ -22,6 +25,7 @@ use std::path::{Component, Path};
 
 use super::{Rule, RuleScope};
 use crate::check::{Context, Finding, Severity};
+use crate::load::Span;
 
 pub(super) static RULE: Rule = Rule {
     code: "SF301",
@@ -33,30 +37,56 @@ pub(super) static RULE: Rule = Rule {
 };
 
 /// The path under `lookups/` a lookup file name denotes, if it stays inside the directory.
+/// A backslash (a separator on Windows, an escape in a .conf value) or a control character
+/// (a line break would start a new .conf line) is refused too.
 pub(crate) fn lookup_file_path(filename: &str) -> Option<std::path::PathBuf> {
     let relative = Path::new(filename);
     let plain = relative
         .components()
-        .all(|c| matches!(c, Component::Normal(_)));
+        .all(|c| matches!(c, Component::Normal(_)))
+        && !filename.contains(|c: char| c == '\\' || c.is_control());
     (plain && !filename.is_empty()).then(|| Path::new("lookups").join(relative))
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for (path, error) in &ctx.repository.rejected_data_files {
+        out.push(Finding::new(
+            RULE.code,
+            RULE.severity,
+            path.clone(),
+            Span::default(),
+            format!("lookup file `{}` cannot be used: {error}", path.display()),
+        ));
+    }
+    let rejected = |path: &Path| {
+        ctx.repository
+            .rejected_data_files
+            .iter()
+            .any(|(p, _)| p == path)
+    };
     for lookup in &ctx.content.lookups {
         let Some(filename) = &lookup.filename else {
             continue;
         };
         let file = lookup.header.file;
         match lookup_file_path(&filename.value) {
-            None => out.push(RULE.at(
-                ctx,
-                file,
-                filename.span,
-                format!(
-                    "lookup file name `{}` leaves the lookups/ directory",
-                    filename.value
+            None => out.push(
+                RULE.at(
+                    ctx,
+                    file,
+                    filename.span,
+                    format!(
+                        "lookup file name `{}` is not a plain path inside lookups/",
+                        filename.value.escape_debug()
+                    ),
+                )
+                .with_help(
+                    "use a file name relative to lookups/, without `..`, a leading `/`, \
+                 backslashes or control characters",
                 ),
-            )),
+            ),
+            // Reported above, at the file itself.
+            Some(path) if rejected(&path) => {}
             Some(path) if !ctx.repository.lookup_data_files.contains(&path) => out.push(
                 RULE.at(
                     ctx,

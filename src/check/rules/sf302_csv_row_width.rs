@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use super::sf301_lookup_file_missing::lookup_file_path;
 use super::{Rule, RuleScope};
 use crate::check::{Context, Finding, Severity};
-use crate::load::{SourceFile, Span};
+use crate::load::{SourceFile, Span, read_data_file};
 
 pub(super) static RULE: Rule = Rule {
     code: "SF302",
@@ -48,8 +48,19 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let results: Vec<(SourceFile, Vec<Finding>)> = csv_paths
         .par_iter()
         .filter_map(|path| {
-            let bytes = std::fs::read(ctx.repository.root.join(path)).ok()?;
-            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let text = match read_data_file(&ctx.repository.root, path, ctx.config.limits) {
+                Ok(text) => text,
+                Err(error) => {
+                    let finding = Finding::new(
+                        RULE.code,
+                        RULE.severity,
+                        path.clone(),
+                        Span::default(),
+                        format!("cannot check the rows of `{}`: {error}", path.display()),
+                    );
+                    return Some((SourceFile::new(path.clone(), String::new()), vec![finding]));
+                }
+            };
             let findings = ragged_rows(&text)
                 .into_iter()
                 .take(MAX_PER_FILE)
