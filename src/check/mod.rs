@@ -84,7 +84,7 @@ impl<'a> Context<'a> {
     pub fn search_analyses(&self) -> &[searches::SearchAnalysis<'a>] {
         self.search_analyses.get_or_init(|| {
             let macros = searches::macro_table(self.content, &self.config.spl.external_macros);
-            let lookups = searches::lookup_columns(self.content, &self.repository.root);
+            let lookups = searches::lookup_columns(self.content, self.repository);
             searches::analyse_all(self.content, &macros, &lookups)
         })
     }
@@ -145,6 +145,11 @@ pub fn check(
     options: &CheckOptions,
 ) -> Report {
     let context = Context::new(repository, content, config, options);
+    // Compute the shared per-file facts here, outside the rule tasks: a rule task that first
+    // touched a OnceLock whose initialiser is itself parallel could, while waiting, steal
+    // another rule task that waits on the same OnceLock, and deadlock the pool.
+    context.schema_results();
+    context.search_analyses();
     let mut findings: Vec<Finding> = RULES
         .par_iter()
         .flat_map_iter(|rule| {

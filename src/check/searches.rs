@@ -44,7 +44,11 @@ pub fn macro_table(content: &Content, external: &[String]) -> MacroTable {
 }
 
 /// Lookup name (and file name) to its columns: the CSV header, or a KV store's fields.
-pub fn lookup_columns(content: &Content, root: &std::path::Path) -> HashMap<String, Vec<String>> {
+pub fn lookup_columns(
+    content: &Content,
+    repository: &crate::load::Repository,
+) -> HashMap<String, Vec<String>> {
+    let root = &repository.root;
     let mut columns = HashMap::new();
     for lookup in &content.lookups {
         let found: Option<(Vec<String>, Option<&str>)> =
