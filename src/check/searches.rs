@@ -57,6 +57,10 @@ pub fn lookup_columns(
                     let Some(path) = super::rules::lookup_file_path(&filename.value) else {
                         continue;
                     };
+                    // Only files the loader accepted: no FIFO, no link out of the root.
+                    if !repository.lookup_data_files.contains(&path) {
+                        continue;
+                    }
                     let Some(header) = read_first_line(&root.join(path)) else {
                         continue;
                     };
