@@ -44,7 +44,8 @@ fn malformed_yaml() {
 
 #[test]
 fn wrong_types() {
-    let (findings, rest) = lint_with_broken_file(b"name: broken\ndefinition: [a, b]\ndescription: 42\n");
+    let (findings, rest) =
+        lint_with_broken_file(b"name: broken\ndefinition: [a, b]\ndescription: 42\n");
     assert_one(&findings, "SF010", 2, 13);
     assert!(rest);
 }
@@ -74,7 +75,11 @@ fn invalid_utf8() {
 #[test]
 fn human_output_is_rustc_style() {
     let f = Fixture::bundled();
-    f.replace(D, "    - AWS IAM Privilege Escalation", "    - AWS IAM Privilege Escalations");
+    f.replace(
+        D,
+        "    - AWS IAM Privilege Escalation",
+        "    - AWS IAM Privilege Escalations",
+    );
     let output = assert_cmd::Command::cargo_bin("splforge")
         .unwrap()
         .args(["lint", "--root"])
@@ -120,7 +125,10 @@ fn usage_and_io_failures_exit_2() {
     assert_eq!(status(&["lint", "--root", "/definitely/not/here"]), Some(2));
     assert_eq!(status(&["lint", "--format", "xml"]), Some(2));
     assert_eq!(status(&["frobnicate"]), Some(2));
-    assert_eq!(status(&["--attack-version", "9.9", "lint", "--root", "."]), Some(2));
+    assert_eq!(
+        status(&["--attack-version", "9.9", "lint", "--root", "."]),
+        Some(2)
+    );
     let f = Fixture::bundled();
     f.write("splforge.toml", "[app]\nappid = \"X\"\ncolour = \"red\"\n");
     let output = assert_cmd::Command::cargo_bin("splforge")
@@ -131,5 +139,8 @@ fn usage_and_io_failures_exit_2() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("splforge.toml:3:1: unknown field `colour`"), "{stderr}");
+    assert!(
+        stderr.contains("splforge.toml:3:1: unknown field `colour`"),
+        "{stderr}"
+    );
 }

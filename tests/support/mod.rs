@@ -52,7 +52,11 @@ impl Fixture {
                 copy_dir(&from, &dir.path().join(name));
             }
         }
-        fs::copy(crate_root().join("splforge.toml"), dir.path().join("splforge.toml")).unwrap();
+        fs::copy(
+            crate_root().join("splforge.toml"),
+            dir.path().join("splforge.toml"),
+        )
+        .unwrap();
         Fixture { dir }
     }
 
