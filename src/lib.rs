@@ -9,4 +9,6 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod load;
+pub mod migrate;
 pub mod model;
+pub mod scaffold;

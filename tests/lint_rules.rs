@@ -13,11 +13,19 @@ fn assert_at(fixture: &Fixture, code: &str, file: &str, needle: &str, nth: usize
     let (line, column) = fixture.position_of(file, needle, nth);
     let hits = with_code(&findings, code);
     assert!(
-        hits.iter().any(|f| f["file"] == file && f["line"] == line && f["column"] == column),
+        hits.iter()
+            .any(|f| f["file"] == file && f["line"] == line && f["column"] == column),
         "no {code} at {file}:{line}:{column}; got {findings:#?}"
     );
     let severity = hits[0]["severity"].as_str().unwrap();
-    assert_eq!(exit, if severity == "error" { 1 } else { i32::from(findings.iter().any(|f| f["severity"] == "error")) });
+    assert_eq!(
+        exit,
+        if severity == "error" {
+            1
+        } else {
+            i32::from(findings.iter().any(|f| f["severity"] == "error"))
+        }
+    );
 }
 
 #[test]
@@ -30,7 +38,10 @@ fn the_bundled_content_is_clean() {
 #[test]
 fn sf001_yaml_syntax() {
     let f = Fixture::bundled();
-    f.write("macros/broken.yml", "name: broken\ndefinition: [unclosed\nx: 1\n");
+    f.write(
+        "macros/broken.yml",
+        "name: broken\ndefinition: [unclosed\nx: 1\n",
+    );
     let (_, findings) = f.lint(&[]);
     let hit = with_code(&findings, "SF001");
     assert_eq!(hit.len(), 1, "{findings:#?}");
@@ -44,7 +55,11 @@ fn sf001_yaml_syntax() {
 #[test]
 fn sf002_duplicate_key() {
     let f = Fixture::bundled();
-    f.replace(D, "  confidence: 50\n", "  confidence: 50\n  confidence: 60\n");
+    f.replace(
+        D,
+        "  confidence: 50\n",
+        "  confidence: 50\n  confidence: 60\n",
+    );
     assert_at(&f, "SF002", D, "confidence", 1);
 }
 
@@ -54,11 +69,46 @@ fn sf003_not_a_mapping() {
     f.write("macros/empty.yml", "");
     f.write("macros/list.yml", "- name: x\n");
     let (_, findings) = f.lint(&[]);
-    let files: Vec<_> = with_code(&findings, "SF003").iter().map(|h| (h["file"].clone(), h["line"].clone(), h["column"].clone())).collect();
+    let files: Vec<_> = with_code(&findings, "SF003")
+        .iter()
+        .map(|h| (h["file"].clone(), h["line"].clone(), h["column"].clone()))
+        .collect();
     assert_eq!(
         files,
-        [("macros/empty.yml".into(), 1.into(), 1.into()), ("macros/list.yml".into(), 1.into(), 1.into())]
+        [
+            ("macros/empty.yml".into(), 1.into(), 1.into()),
+            ("macros/list.yml".into(), 1.into(), 1.into())
+        ]
     );
+}
+
+#[test]
+fn sf004_unused_suppression() {
+    let f = Fixture::bundled();
+    // A suppression that suppresses a real finding is used and silent...
+    f.replace(
+        D,
+        "    - T1098",
+        "    - T9999 # splforge: ignore SF403 -- pending ATT&CK update",
+    );
+    let (_, findings) = f.lint(&[]);
+    assert!(with_code(&findings, "SF403").is_empty(), "{findings:#?}");
+    assert!(with_code(&findings, "SF004").is_empty(), "{findings:#?}");
+    // ...one with nothing to suppress is reported at the comment.
+    let f = Fixture::bundled();
+    f.replace(
+        D,
+        "  confidence: 50",
+        "  # splforge: ignore SF201\n  confidence: 50",
+    );
+    assert_at(&f, "SF004", D, "# splforge: ignore SF201", 0);
+    let f = Fixture::bundled();
+    f.replace(
+        D,
+        "  confidence: 50",
+        "  confidence: 50 # splforge: ignore SF999",
+    );
+    assert_at(&f, "SF004", D, "# splforge: ignore SF999", 0);
 }
 
 #[test]
@@ -74,7 +124,11 @@ fn sf010_schema() {
 #[test]
 fn sf101_invalid_uuid() {
     let f = Fixture::bundled();
-    f.replace(D, "id: 5be28d82-4305-4b5f-aeec-9dbc93f84dd1", "id: 5be28d82-4305-4b5f-aeec");
+    f.replace(
+        D,
+        "id: 5be28d82-4305-4b5f-aeec-9dbc93f84dd1",
+        "id: 5be28d82-4305-4b5f-aeec",
+    );
     assert_at(&f, "SF101", D, "5be28d82-4305-4b5f-aeec", 0);
 }
 
@@ -82,7 +136,12 @@ fn sf101_invalid_uuid() {
 fn sf102_duplicate_id() {
     let f = Fixture::bundled();
     let other = "detections/cloud/aws_iam_successful_group_deletion.yml";
-    let other_id = f.read(other).lines().find(|l| l.starts_with("id: ")).unwrap().to_owned();
+    let other_id = f
+        .read(other)
+        .lines()
+        .find(|l| l.starts_with("id: "))
+        .unwrap()
+        .to_owned();
     f.replace(D, "id: 5be28d82-4305-4b5f-aeec-9dbc93f84dd1", &other_id);
     // The later path of the two carries the finding; the earlier is the related location.
     assert_at(&f, "SF102", other, &other_id[4..], 0);
@@ -92,7 +151,11 @@ fn sf102_duplicate_id() {
 fn sf103_duplicate_name() {
     let f = Fixture::bundled();
     let other = "stories/suspicious_dns_activity.yml";
-    f.replace(other, "name: Suspicious DNS Activity", "name: AWS IAM Privilege Escalation");
+    f.replace(
+        other,
+        "name: Suspicious DNS Activity",
+        "name: AWS IAM Privilege Escalation",
+    );
     assert_at(&f, "SF103", other, "AWS IAM Privilege Escalation", 0);
 }
 
@@ -111,24 +174,38 @@ fn sf105_missing_risk() {
     let text = f.read(D);
     let start = text.find("  observable:").unwrap();
     let end = text[start..].find("  product:").unwrap() + start;
-    f.write(D, format!("{}  observable: []\n{}", &text[..start], &text[end..]));
+    f.write(
+        D,
+        format!("{}  observable: []\n{}", &text[..start], &text[end..]),
+    );
     assert_at(&f, "SF105", D, "AWS IAM Failure Group Deletion", 0);
 }
 
 #[test]
 fn sf201_unknown_story() {
     let f = Fixture::bundled();
-    f.replace(D, "    - AWS IAM Privilege Escalation", "    - AWS IAM Privilege Escalations");
+    f.replace(
+        D,
+        "    - AWS IAM Privilege Escalation",
+        "    - AWS IAM Privilege Escalations",
+    );
     assert_at(&f, "SF201", D, "AWS IAM Privilege Escalations", 0);
     let (_, findings) = f.lint(&[]);
-    let help = with_code(&findings, "SF201")[0]["help"].as_str().unwrap().to_owned();
+    let help = with_code(&findings, "SF201")[0]["help"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert!(help.contains("did you mean \"AWS IAM Privilege Escalation\"? (stories/aws_iam_privilege_escalation.yml)"), "{help}");
 }
 
 #[test]
 fn sf202_unknown_data_source() {
     let f = Fixture::bundled();
-    f.replace(D, "  - AWS CloudTrail DeleteGroup", "  - AWS CloudTrail Delete Group");
+    f.replace(
+        D,
+        "  - AWS CloudTrail DeleteGroup",
+        "  - AWS CloudTrail Delete Group",
+    );
     assert_at(&f, "SF202", D, "AWS CloudTrail Delete Group", 0);
 }
 
@@ -160,22 +237,40 @@ fn sf205_unknown_macro() {
     f.replace(D, "'`cloudtrail`", "'`cloudtrial`");
     assert_at(&f, "SF205", D, "cloudtrial", 0);
     let f = Fixture::bundled();
-    f.replace(D, "`security_content_ctime(firstTime)`", "`security_content_ctime(firstTime, x)`");
+    f.replace(
+        D,
+        "`security_content_ctime(firstTime)`",
+        "`security_content_ctime(firstTime, x)`",
+    );
     assert_at(&f, "SF205", D, "security_content_ctime(firstTime, x)", 0);
 }
 
 #[test]
 fn sf206_missing_filter_macro() {
     let f = Fixture::bundled();
-    f.replace(D, "`aws_iam_failure_group_deletion_filter`", "`aws_iam_successful_group_deletion_filter`");
-    assert_at(&f, "SF206", D, "aws_iam_successful_group_deletion_filter", 0);
+    f.replace(
+        D,
+        "`aws_iam_failure_group_deletion_filter`",
+        "`aws_iam_successful_group_deletion_filter`",
+    );
+    assert_at(
+        &f,
+        "SF206",
+        D,
+        "aws_iam_successful_group_deletion_filter",
+        0,
+    );
 }
 
 #[test]
 fn sf301_lookup_file_missing() {
     let f = Fixture::bundled();
     let lookup = "lookups/splf_dynamic_dns_providers.yml";
-    f.replace(lookup, "filename: splf_dynamic_dns_providers.csv", "filename: ../../etc/passwd");
+    f.replace(
+        lookup,
+        "filename: splf_dynamic_dns_providers.csv",
+        "filename: ../../etc/passwd",
+    );
     assert_at(&f, "SF301", lookup, "../../etc/passwd", 0);
 }
 
@@ -195,7 +290,14 @@ fn sf303_orphan_lookup_file() {
     let (exit, findings) = f.lint(&[]);
     let hit = with_code(&findings, "SF303");
     assert_eq!(hit.len(), 1);
-    assert_eq!((hit[0]["file"].as_str(), hit[0]["line"].as_u64(), hit[0]["column"].as_u64()), (Some("lookups/forgotten.csv"), Some(1), Some(1)));
+    assert_eq!(
+        (
+            hit[0]["file"].as_str(),
+            hit[0]["line"].as_u64(),
+            hit[0]["column"].as_u64()
+        ),
+        (Some("lookups/forgotten.csv"), Some(1), Some(1))
+    );
     assert_eq!(exit, 0, "a warning alone does not fail the run");
 }
 
@@ -229,7 +331,10 @@ fn sf404_revoked_attack_technique() {
     f.replace(D, "    - T1098", "    - T1086");
     assert_at(&f, "SF404", D, "T1086", 0);
     let (_, findings) = f.lint(&[]);
-    assert_eq!(with_code(&findings, "SF404")[0]["help"], "use T1059.001 (PowerShell) instead");
+    assert_eq!(
+        with_code(&findings, "SF404")[0]["help"],
+        "use T1059.001 (PowerShell) instead"
+    );
 }
 
 #[test]
@@ -242,7 +347,11 @@ fn sf405_redundant_attack_technique() {
 #[test]
 fn sf406_kill_chain_mismatch() {
     let f = Fixture::bundled();
-    f.replace(D, "  mitre_attack_id:", "  kill_chain_phases:\n    - Delivery\n  mitre_attack_id:");
+    f.replace(
+        D,
+        "  mitre_attack_id:",
+        "  kill_chain_phases:\n    - Delivery\n  mitre_attack_id:",
+    );
     assert_at(&f, "SF406", D, "Delivery", 0);
 }
 

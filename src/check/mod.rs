@@ -11,20 +11,23 @@ mod index;
 pub mod macro_calls;
 pub mod rules;
 pub mod schema;
+mod selection;
 pub mod suggest;
+pub mod suppression;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::load::{Repository, SourceFile};
-use crate::model::Content;
+use crate::model::{Content, FileId};
 
 pub use finding::{Finding, Related, Severity, sort_and_dedup};
 pub use index::Index;
 pub use rules::{RULES, Rule, RuleScope, rule_by_code};
+pub use selection::{RuleSelection, SelectionError};
 
 /// What a check run needs besides the content: nothing below the CLI reads the clock.
 #[derive(Debug, Clone)]
@@ -76,6 +79,15 @@ impl<'a> Context<'a> {
     pub fn source(&self, file: crate::model::FileId) -> &str {
         &self.repository.files[file].source.text
     }
+
+    /// Whether findings in `file` are reported (all files, unless `only_files` is set).
+    /// Rules that walk `repository.files` themselves use it to skip work nobody sees.
+    pub fn reports_on(&self, file: crate::model::FileId) -> bool {
+        self.options
+            .only_files
+            .as_ref()
+            .is_none_or(|only| only.iter().any(|p| p == self.path(file)))
+    }
 }
 
 /// The result of checking a repository.
@@ -96,33 +108,75 @@ impl Report {
     }
 }
 
-/// Runs every rule over the repository and returns the sorted findings.
+/// Runs every selected rule (`[lint]` of the configuration) over the repository, applies
+/// severities, per-file ignores and inline suppressions, and returns the sorted findings.
+///
+/// With `only_files`, file-scope rules see only the objects of those files (the others'
+/// findings would be dropped anyway), while repository-scope rules see everything, so
+/// references still resolve.
 pub fn check(
     repository: &Repository,
     content: &Content,
     config: &Config,
     options: &CheckOptions,
 ) -> Report {
+    // The CLI validates `[lint]` before checking; a library caller with a bad selector
+    // gets every rule rather than none.
+    let selection = RuleSelection::from_config(&config.lint).unwrap_or_default();
     let context = Context::new(repository, content, config, options);
+    let narrow_content = options.only_files.as_ref().map(|only| {
+        let selected: HashSet<FileId> = repository
+            .files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| only.iter().any(|p| p == &f.source.path))
+            .map(|(id, _)| id)
+            .collect();
+        content.restricted_to(&selected)
+    });
+    let file_context = narrow_content.as_ref().map(|narrow| Context {
+        repository,
+        content: narrow,
+        config,
+        options,
+        index: Index::build(repository, content),
+        attack: context.attack,
+        extra_sources: std::sync::Mutex::new(Vec::new()),
+    });
     let mut findings: Vec<Finding> = RULES
         .par_iter()
+        .filter(|rule| selection.is_enabled(rule.code))
         .flat_map_iter(|rule| {
+            let ctx = match (&file_context, rule.scope) {
+                (Some(narrow), RuleScope::File) => narrow,
+                _ => &context,
+            };
             let mut out = Vec::new();
-            (rule.check)(&context, &mut out);
+            (rule.check)(ctx, &mut out);
+            let severity = selection.severity(rule);
+            for finding in &mut out {
+                finding.severity = selection.severity_of(finding.code, severity);
+            }
             out
         })
         .collect();
-    if let Some(only) = &options.only_files {
-        findings.retain(|f| only.iter().any(|p| p == &f.path));
-    }
+    findings.retain(|f| !selection.ignored_in(f.code, &f.path));
+    let in_scope = |path: &Path| {
+        options
+            .only_files
+            .as_ref()
+            .is_none_or(|only| only.iter().any(|p| p == path))
+    };
+    findings.retain(|f| in_scope(&f.path));
+    let unused = suppression::apply(repository, &mut findings, &selection, &in_scope);
+    findings.extend(unused);
     sort_and_dedup(&mut findings);
-    let extra_sources = context
-        .extra_sources
-        .into_inner()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|s| (s.path.clone(), s))
-        .collect();
+    let mut extra_sources: HashMap<PathBuf, SourceFile> = HashMap::new();
+    for ctx in std::iter::once(context).chain(file_context) {
+        for source in ctx.extra_sources.into_inner().unwrap_or_default() {
+            extra_sources.insert(source.path.clone(), source);
+        }
+    }
     Report {
         findings,
         files_checked: options

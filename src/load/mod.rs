@@ -4,6 +4,7 @@
 //! file (and notes the data files lookups point at), and parses each once, in parallel.
 //! Every failure is a value ([`FileError`], [`YamlError`]) with a position, never a panic.
 
+pub mod narrow;
 pub mod scalar_position;
 pub mod source;
 pub mod yaml;
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+pub use narrow::load_for_files;
 pub use source::{LineCol, SourceFile, Span};
 pub use yaml::{Document, Node, Value, YamlError, YamlLimits};
 

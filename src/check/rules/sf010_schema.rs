@@ -45,6 +45,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         .files
         .par_iter()
         .enumerate()
+        .filter(|(file, _)| ctx.reports_on(*file))
         .flat_map_iter(|(file, loaded)| {
             let mut found = Vec::new();
             let Some(root) = root_mapping(loaded) else {
