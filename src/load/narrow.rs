@@ -10,6 +10,7 @@
 //! Macros and deployments are always parsed in full: their arguments and types take part
 //! in the checks of a search.
 
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -27,7 +28,9 @@ pub fn load_for_files(root: &Path, selected: &[PathBuf], limits: LoadLimits) -> 
     let files = yaml_paths
         .into_par_iter()
         .map(|(kind, relative)| {
-            let in_full = selected.contains(&relative)
+            let in_full = selected
+                .iter()
+                .any(|p| p.as_os_str() == relative.as_os_str())
                 || matches!(kind, ContentKind::Macro | ContentKind::Deployment)
                 || (lookups_in_full && kind == ContentKind::Lookup);
             if in_full {
@@ -44,27 +47,60 @@ pub fn load_for_files(root: &Path, selected: &[PathBuf], limits: LoadLimits) -> 
     }
 }
 
+/// Reads a file for the index: one stat, one open, one read. Anything unusual (a symbolic
+/// link, an oversized or non-UTF-8 file, a byte-order mark) takes the general path, which
+/// checks and reports it. Only the text up to the last line the index needs is kept.
 fn load_index_only(
     root: &Path,
     relative: &Path,
     kind: ContentKind,
     limits: LoadLimits,
 ) -> LoadedFile {
-    let (text, document) = match super::read_text(root, relative, limits) {
-        Ok(text) => {
-            let document = match index_document(&text) {
-                Some(document) => Ok(document),
-                None => super::yaml::parse(&text, limits.yaml()).map_err(FileError::from),
-            };
-            (text, document)
-        }
-        Err(e) => (String::new(), Err(e)),
+    let general = || super::load_file(root, relative, kind, limits);
+    let path = root.join(relative);
+    let Ok(metadata) = std::fs::symlink_metadata(&path) else {
+        return general();
     };
-    LoadedFile {
-        kind,
-        source: SourceFile::new(relative, text),
-        document,
+    if !metadata.is_file() || metadata.len() > limits.max_file_bytes {
+        return general();
     }
+    BUFFER.with(|buffer| {
+        let mut buffer = buffer.borrow_mut();
+        buffer.clear();
+        let Ok(file) = std::fs::File::open(&path) else {
+            return general();
+        };
+        if file
+            .take(limits.max_file_bytes)
+            .read_to_end(&mut buffer)
+            .is_err()
+        {
+            return general();
+        }
+        let Ok(text) = std::str::from_utf8(&buffer) else {
+            return general();
+        };
+        if text.starts_with('\u{feff}') {
+            return general();
+        }
+        let (text, document) = match index_document(text) {
+            Some((document, needed)) => (text[..needed].to_owned(), Ok(document)),
+            None => (
+                text.to_owned(),
+                super::yaml::parse(text, limits.yaml()).map_err(FileError::from),
+            ),
+        };
+        LoadedFile {
+            kind,
+            source: SourceFile::new(relative, text),
+            document,
+        }
+    })
+}
+
+thread_local! {
+    /// One read buffer per loader thread.
+    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Keys read as values.
@@ -72,14 +108,16 @@ const VALUE_KEYS: [&str; 2] = ["name", "id"];
 /// Keys whose presence alone is recorded (as a null value).
 const PRESENCE_KEYS: [&str; 3] = ["rba", "status", "tests"];
 
-/// A document of the top-level `name`, `id` and presence keys of `text`, with their source
-/// spans; `None` when a value is not a simple one-line scalar (then parse in full).
-pub fn index_document(text: &str) -> Option<Document> {
+/// A document of the top-level `name`, `id` and presence keys of `text`, with the source
+/// spans of `name` and `id` (presence keys have empty spans), and the length of the text
+/// those spans need; `None` when a value is not a simple one-line scalar (parse in full).
+pub fn index_document(text: &str) -> Option<(Document, usize)> {
     if text.starts_with(' ') {
         return None;
     }
     let mut entries: Vec<(Node, Node)> = Vec::new();
     let mut open_quote: Option<u8> = None;
+    let mut needed = 0;
     let mut lines = line_starts(text).peekable();
     while let Some((start, line)) = lines.next() {
         if let Some(quote) = open_quote {
@@ -118,32 +156,59 @@ pub fn index_document(text: &str) -> Option<Document> {
             }),
         };
         if PRESENCE_KEYS.contains(&key) {
-            let span = Span::empty_at(value_start);
             entries.retain(|(k, _)| k.as_str() != Some(key));
-            entries.push((
-                key_node,
-                Node {
-                    span,
-                    value: Value::Null,
-                },
-            ));
+            entries.push((presence_key(key), presence_value()));
         } else if VALUE_KEYS.contains(&key) {
             let continues = lines
                 .peek()
                 .is_some_and(|(_, next)| next.starts_with([' ', '\t']) && !next.trim().is_empty());
             let value_node = one_line_scalar(value, value_start, continues)?;
+            needed = needed.max(start + line.len());
             entries.retain(|(k, _)| k.as_str() != Some(key));
             entries.push((key_node, value_node));
         }
+        // Name, id and status come first in every generation's layout; once they are
+        // read, the keys whose presence alone counts are found by a substring search.
+        let has = |entries: &[(Node, Node)], key: &str| {
+            entries.iter().any(|(k, _)| k.as_str() == Some(key))
+        };
+        if ["name", "id", "status"].iter().all(|k| has(&entries, k)) {
+            let remainder = &text[start + line.len()..];
+            for key in ["rba", "tests"] {
+                if !has(&entries, key) && remainder.contains(&format!("\n{key}:")) {
+                    entries.push((presence_key(key), presence_value()));
+                }
+            }
+            break;
+        }
     }
-    let end = text.trim_end().len();
-    Some(Document {
+    let document = Document {
         root: Some(Node {
-            span: Span::new(0, end),
+            span: Span::new(0, needed),
             value: Value::Map(Mapping { entries }),
         }),
         problems: Vec::new(),
-    })
+    };
+    Some((document, needed))
+}
+
+/// The key of a presence-only entry (no span: it is never shown).
+fn presence_key(key: &str) -> Node {
+    Node {
+        span: Span::default(),
+        value: Value::Str(Scalar {
+            text: key.to_owned(),
+            style: Style::Plain,
+            is_timestamp: false,
+        }),
+    }
+}
+
+fn presence_value() -> Node {
+    Node {
+        span: Span::default(),
+        value: Value::Null,
+    }
 }
 
 /// Each line of `text` with its byte offset, without the line break.
@@ -260,7 +325,7 @@ mod tests {
     #[test]
     fn reads_top_level_names_and_ids_with_spans() {
         let text = "name: AWS IAM Thing # note\nid: 5be28d82-4305-4b5f-aeec-9dbc93f84dd1\nstatus: production\ntags:\n  name: inner\n";
-        let doc = index_document(text).unwrap();
+        let (doc, _) = index_document(text).unwrap();
         let name = get(&doc, "name").unwrap();
         assert_eq!(name.as_str(), Some("AWS IAM Thing"));
         assert_eq!(&text[name.span.range()], "AWS IAM Thing");
@@ -275,9 +340,9 @@ mod tests {
 
     #[test]
     fn quoted_values_and_fallbacks() {
-        let doc = index_document("name: 'It''s: here'\n").unwrap();
+        let (doc, _) = index_document("name: 'It''s: here'\n").unwrap();
         assert_eq!(get(&doc, "name").unwrap().as_str(), Some("It's: here"));
-        let doc = index_document("name: \"Quoted\"\n").unwrap();
+        let (doc, _) = index_document("name: \"Quoted\"\n").unwrap();
         assert_eq!(get(&doc, "name").unwrap().as_str(), Some("Quoted"));
         assert!(index_document("name: a long\n  continued name\n").is_none());
         assert!(index_document("name: >\n  folded\n").is_none());
@@ -289,7 +354,7 @@ mod tests {
     #[test]
     fn column_zero_lines_inside_a_quoted_value_are_not_keys() {
         let text = "definition: 'a\nname: fake\nb'\nname: real\n";
-        let doc = index_document(text).unwrap();
+        let (doc, _) = index_document(text).unwrap();
         assert_eq!(get(&doc, "name").unwrap().as_str(), Some("real"));
     }
 
@@ -298,7 +363,7 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let repository = super::super::load_repository(root, LoadLimits::default());
         for file in &repository.files {
-            let Some(index) = index_document(&file.source.text) else {
+            let Some((index, _)) = index_document(&file.source.text) else {
                 continue;
             };
             let full = file.document.as_ref().unwrap().root.as_ref().unwrap();

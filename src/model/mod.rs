@@ -132,7 +132,8 @@ impl Content {
         content
     }
 
-    /// The objects of the files in `files` only (same file ids, same dominant generation).
+    /// The objects of the files in `files` only (same file ids, same dominant generation),
+    /// and every deployment: deployments are configuration that per-file checks consult.
     pub fn restricted_to(&self, files: &std::collections::HashSet<FileId>) -> Content {
         fn keep<T: Clone>(
             items: &[T],
@@ -153,7 +154,7 @@ impl Content {
             macros: keep(&self.macros, |o| &o.header, files),
             lookups: keep(&self.lookups, |o| &o.header, files),
             data_sources: keep(&self.data_sources, |o| &o.header, files),
-            deployments: keep(&self.deployments, |o| &o.header, files),
+            deployments: self.deployments.clone(),
             generation: self.generation,
         }
     }
