@@ -389,10 +389,12 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 fn selected_files(root: &Path, paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in paths {
-        let candidate = if path.exists() {
-            path.clone()
-        } else {
+        // Relative to the root first (`lint detections/x.yml --root content`), else to
+        // the working directory (pre-commit passes `content/detections/x.yml`).
+        let candidate = if root.join(path).exists() {
             root.join(path)
+        } else {
+            path.clone()
         };
         if !candidate.exists() {
             bail!("`{}` does not exist", path.display());
