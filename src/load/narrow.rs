@@ -47,9 +47,10 @@ pub fn load_for_files(root: &Path, selected: &[PathBuf], limits: LoadLimits) -> 
     }
 }
 
-/// Reads a file for the index: one stat, one open, one read. Anything unusual (a symbolic
-/// link, an oversized or non-UTF-8 file, a byte-order mark) takes the general path, which
-/// checks and reports it. Only the text up to the last line the index needs is kept.
+/// Reads a file for the index: one open (not following symbolic links), one `fstat`, one
+/// read. Anything unusual (a symbolic link, an oversized or non-UTF-8 file, a byte-order
+/// mark) takes the general path, which checks and reports it. Only the text up to the last
+/// line the index needs is kept.
 fn load_index_only(
     root: &Path,
     relative: &Path,
@@ -57,27 +58,28 @@ fn load_index_only(
     limits: LoadLimits,
 ) -> LoadedFile {
     let general = || super::load_file(root, relative, kind, limits);
-    let path = root.join(relative);
-    let Ok(metadata) = std::fs::symlink_metadata(&path) else {
+    let Some(file) = open_no_follow(&root.join(relative)) else {
         return general();
     };
-    if !metadata.is_file() || metadata.len() > limits.max_file_bytes {
-        return general();
-    }
+    let size = match file.metadata() {
+        Ok(m) if m.is_file() && m.len() <= limits.max_file_bytes => m.len() as usize,
+        _ => return general(),
+    };
     BUFFER.with(|buffer| {
         let mut buffer = buffer.borrow_mut();
         buffer.clear();
-        let Ok(file) = std::fs::File::open(&path) else {
-            return general();
-        };
-        if file
-            .take(limits.max_file_bytes)
-            .read_to_end(&mut buffer)
-            .is_err()
-        {
-            return general();
+        buffer.resize(size, 0);
+        let mut filled = 0;
+        let mut file = file;
+        while filled < size {
+            match file.read(&mut buffer[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return general(),
+            }
         }
-        let Ok(text) = std::str::from_utf8(&buffer) else {
+        let Ok(text) = std::str::from_utf8(&buffer[..filled]) else {
             return general();
         };
         if text.starts_with('\u{feff}') {
@@ -96,6 +98,37 @@ fn load_index_only(
             document,
         }
     })
+}
+
+/// Opens a file for reading unless it is a symbolic link (those take the general path,
+/// which checks that they stay inside the root).
+fn open_no_follow(path: &Path) -> Option<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        /// `O_NOFOLLOW` of asm-generic (x86, x86_64, riscv64); ARM and others define it
+        /// differently, so there a `symlink_metadata` check stands in (0: no flag).
+        const O_NOFOLLOW: i32 = if cfg!(any(
+            target_arch = "x86_64",
+            target_arch = "x86",
+            target_arch = "riscv64"
+        )) {
+            0o400_000
+        } else {
+            0
+        };
+        options.custom_flags(O_NOFOLLOW);
+        if O_NOFOLLOW == 0 && std::fs::symlink_metadata(path).ok()?.is_symlink() {
+            return None;
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    if std::fs::symlink_metadata(path).ok()?.is_symlink() {
+        return None;
+    }
+    options.open(path).ok()
 }
 
 thread_local! {
