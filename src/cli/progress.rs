@@ -68,3 +68,21 @@ impl Drop for Progress {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Progress;
+
+    #[test]
+    fn a_quick_run_draws_nothing_and_finishes_cleanly() {
+        // Under `cargo test` stderr is captured (not a terminal): the bar stays hidden.
+        let progress = Progress::new("Testing", 3);
+        for _ in 0..3 {
+            progress.inc();
+        }
+        progress.set_message("done");
+        progress.finish();
+        assert!(progress.bar.is_finished());
+        assert!(progress.bar.is_hidden());
+    }
+}
