@@ -122,6 +122,25 @@ fn sf010_schema() {
 }
 
 #[test]
+fn sf010_typo_of_a_known_key_names_it() {
+    let f = Fixture::bundled();
+    f.replace(D, "data_source:", "data_sources:");
+    let (_, findings) = f.lint(&[]);
+    let hit = with_code(&findings, "SF010");
+    assert_eq!(hit[0]["help"], "did you mean `data_source`?");
+}
+
+#[test]
+fn sf011_unknown_field() {
+    let f = Fixture::bundled();
+    let story = "stories/suspicious_dns_activity.yml";
+    f.write(story, format!("{}type: batch\n", f.read(story)));
+    assert_at(&f, "SF011", story, "type", 0);
+    let (exit, _) = f.lint(&[]);
+    assert_eq!(exit, 0, "an unknown key alone is a warning");
+}
+
+#[test]
 fn sf101_invalid_uuid() {
     let f = Fixture::bundled();
     f.replace(
@@ -235,14 +254,14 @@ fn sf204_missing_deployment() {
 fn sf205_unknown_macro() {
     let f = Fixture::bundled();
     f.replace(D, "'`cloudtrail`", "'`cloudtrial`");
-    assert_at(&f, "SF205", D, "cloudtrial", 0);
+    assert_at(&f, "SF205", D, "`cloudtrial`", 0);
     let f = Fixture::bundled();
     f.replace(
         D,
         "`security_content_ctime(firstTime)`",
         "`security_content_ctime(firstTime, x)`",
     );
-    assert_at(&f, "SF205", D, "security_content_ctime(firstTime, x)", 0);
+    assert_at(&f, "SF205", D, "`security_content_ctime(firstTime, x)`", 0);
 }
 
 #[test]
@@ -257,7 +276,7 @@ fn sf206_missing_filter_macro() {
         &f,
         "SF206",
         D,
-        "aws_iam_successful_group_deletion_filter",
+        "`aws_iam_successful_group_deletion_filter`",
         0,
     );
 }
@@ -353,6 +372,55 @@ fn sf406_kill_chain_mismatch() {
         "  kill_chain_phases:\n    - Delivery\n  mitre_attack_id:",
     );
     assert_at(&f, "SF406", D, "Delivery", 0);
+}
+
+#[test]
+fn sf501_placeholder_not_output() {
+    let f = Fixture::bundled();
+    f.replace(D, "with error $errorCode$", "with error $errorCodes$");
+    assert_at(&f, "SF501", D, "$errorCodes$", 0);
+    // An observable naming a field the stats drops.
+    let f = Fixture::bundled();
+    f.replace(D, "    - name: src\n", "    - name: source_ip\n");
+    assert_at(&f, "SF501", D, "source_ip", 0);
+}
+
+#[test]
+fn sf502_filter_macro_not_last() {
+    let f = Fixture::bundled();
+    f.replace(
+        D,
+        "| `aws_iam_failure_group_deletion_filter`'",
+        "| `aws_iam_failure_group_deletion_filter` | search count > 1'",
+    );
+    assert_at(&f, "SF502", D, "`aws_iam_failure_group_deletion_filter`", 0);
+}
+
+#[test]
+fn sf503_unproduced_field() {
+    let f = Fixture::bundled();
+    f.replace(
+        D,
+        "| `aws_iam_failure_group_deletion_filter`'",
+        "| table src user_arn group_name errorCode count firstTime lastTime arn | `aws_iam_failure_group_deletion_filter`'",
+    );
+    assert_at(&f, "SF503", D, "arn |", 0);
+}
+
+#[test]
+fn sf504_spl_syntax() {
+    let f = Fixture::bundled();
+    f.replace(D, "eventName=DeleteGroup", "eventName=\"DeleteGroup");
+    let (exit, findings) = f.lint(&[]);
+    let hit = with_code(&findings, "SF504");
+    assert_eq!(hit.len(), 1, "{findings:#?}");
+    assert_eq!(hit[0]["file"], D);
+    let (line, column) = f.position_of(D, "\"DeleteGroup", 0);
+    assert_eq!(
+        (hit[0]["line"].as_u64(), hit[0]["column"].as_u64()),
+        (Some(line), Some(column))
+    );
+    assert_eq!(exit, 1);
 }
 
 #[test]

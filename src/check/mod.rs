@@ -6,11 +6,12 @@
 //! Each rule lives in its own file under `rules/` with a stable code and a doc comment
 //! that `splforge rule CODE` and `docs/rules.md` are generated from.
 
+pub mod explain;
 mod finding;
 mod index;
-pub mod macro_calls;
 pub mod rules;
 pub mod schema;
+pub mod searches;
 mod selection;
 pub mod suggest;
 pub mod suppression;
@@ -51,6 +52,15 @@ pub struct Context<'a> {
     pub attack: Option<&'static crate::attack::Catalogue>,
     /// Non-YAML files a rule read (lookup CSVs), so findings in them can show snippets.
     pub extra_sources: std::sync::Mutex<Vec<SourceFile>>,
+    schema_results: std::sync::OnceLock<Vec<SchemaResult>>,
+    search_analyses: std::sync::OnceLock<Vec<searches::SearchAnalysis<'a>>>,
+}
+
+/// The schema check of one file, shared by the rules that report its parts.
+pub struct SchemaResult {
+    pub file: crate::model::FileId,
+    /// `Err` when the file's kind and generation have no usable schema.
+    pub violations: Result<Vec<schema::SchemaViolation>, String>,
 }
 
 impl<'a> Context<'a> {
@@ -68,7 +78,39 @@ impl<'a> Context<'a> {
             index: Index::build(repository, content),
             attack: crate::attack::catalogue(&config.attack_version).ok(),
             extra_sources: std::sync::Mutex::new(Vec::new()),
+            schema_results: std::sync::OnceLock::new(),
+            search_analyses: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The SPL analysis of every search, once, in parallel.
+    pub fn search_analyses(&self) -> &[searches::SearchAnalysis<'a>] {
+        self.search_analyses.get_or_init(|| {
+            let macros = searches::macro_table(self.content, &self.config.spl.external_macros);
+            let lookups = searches::lookup_columns(self.content, &self.repository.root);
+            searches::analyse_all(self.content, &macros, &lookups)
+        })
+    }
+
+    /// Every parsed file validated against its schema, once, in parallel.
+    pub fn schema_results(&self) -> &[SchemaResult] {
+        self.schema_results.get_or_init(|| {
+            self.repository
+                .files
+                .par_iter()
+                .enumerate()
+                .filter(|(file, _)| self.reports_on(*file))
+                .filter_map(|(file, loaded)| {
+                    let root = crate::model::root_mapping(loaded)?;
+                    let generation =
+                        crate::model::file_generation(loaded).unwrap_or(self.content.generation);
+                    Some(SchemaResult {
+                        file,
+                        violations: schema::validate(root, loaded.kind, generation),
+                    })
+                })
+                .collect()
+        })
     }
 
     /// The relative path of a file of the repository.
@@ -142,6 +184,8 @@ pub fn check(
         index: Index::build(repository, content),
         attack: context.attack,
         extra_sources: std::sync::Mutex::new(Vec::new()),
+        schema_results: std::sync::OnceLock::new(),
+        search_analyses: std::sync::OnceLock::new(),
     });
     let mut findings: Vec<Finding> = RULES
         .par_iter()

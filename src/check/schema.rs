@@ -23,7 +23,13 @@ pub fn schema_text(kind: ContentKind, generation: Generation) -> Option<&'static
         .map(|(_, _, text)| *text)
 }
 
-type Validators = HashMap<(&'static str, &'static str), Result<jsonschema::Validator, String>>;
+/// A compiled schema and every property name it declares anywhere (for typo suggestions).
+struct Compiled {
+    validator: jsonschema::Validator,
+    property_names: Vec<String>,
+}
+
+type Validators = HashMap<(&'static str, &'static str), Result<Compiled, String>>;
 
 fn validators() -> &'static Validators {
     static VALIDATORS: OnceLock<Validators> = OnceLock::new();
@@ -34,11 +40,19 @@ fn validators() -> &'static Validators {
                 let compiled = serde_json::from_str::<serde_json::Value>(text)
                     .map_err(|e| e.to_string())
                     .and_then(|schema| {
-                        jsonschema::options()
+                        let validator = jsonschema::options()
                             .with_draft(jsonschema::Draft::Draft202012)
                             .should_validate_formats(true)
                             .build(&schema)
-                            .map_err(|e| e.to_string())
+                            .map_err(|e| e.to_string())?;
+                        let mut property_names = Vec::new();
+                        collect_property_names(&schema, &mut property_names);
+                        property_names.sort();
+                        property_names.dedup();
+                        Ok(Compiled {
+                            validator,
+                            property_names,
+                        })
                     });
                 ((generation, kind), compiled)
             })
@@ -55,6 +69,16 @@ pub struct SchemaViolation {
     pub pointer: String,
     /// Set for format errors (`uuid`, `date`): dedicated rules report those.
     pub format: Option<String>,
+    /// Set for a key the schema does not allow.
+    pub unknown_field: Option<UnknownField>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownField {
+    pub key: String,
+    /// A declared key one edit (or only letter case) away: the key is then a typo and the
+    /// value it holds is lost.
+    pub suggestion: Option<String>,
 }
 
 /// Validates a document; `Err` when no schema exists or it does not compile.
@@ -63,7 +87,7 @@ pub fn validate(
     kind: ContentKind,
     generation: Generation,
 ) -> Result<Vec<SchemaViolation>, String> {
-    let validator = match validators().get(&(generation.schema_dir(), kind.name())) {
+    let compiled = match validators().get(&(generation.schema_dir(), kind.name())) {
         Some(Ok(v)) => v,
         Some(Err(e)) => return Err(format!("schema for {} does not compile: {e}", kind.name())),
         None => {
@@ -75,35 +99,52 @@ pub fn validate(
         }
     };
     let instance = root.to_json();
-    let mut violations: Vec<SchemaViolation> = validator
+    let mut violations: Vec<SchemaViolation> = compiled
+        .validator
         .iter_errors(&instance)
-        .map(|error| place(root, &error))
+        .flat_map(|error| place(root, &error, &compiled.property_names))
         .collect();
     violations.sort_by(|a, b| (a.span, &a.message).cmp(&(b.span, &b.message)));
     violations.dedup();
     Ok(violations)
 }
 
-fn place(root: &Node, error: &jsonschema::ValidationError<'_>) -> SchemaViolation {
+fn place(
+    root: &Node,
+    error: &jsonschema::ValidationError<'_>,
+    property_names: &[String],
+) -> Vec<SchemaViolation> {
     let pointer = error.instance_path().as_str().to_owned();
     let node = root.pointer(&pointer).unwrap_or(root);
+    let location = if pointer.is_empty() {
+        String::new()
+    } else {
+        format!("`{pointer}`: ")
+    };
+    if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
+        // One violation per unknown key, at the key itself.
+        return unexpected
+            .iter()
+            .map(|key| {
+                let span = node
+                    .as_map()
+                    .and_then(|m| m.entries.iter().find(|(k, _)| k.key_text() == key.as_str()))
+                    .map_or(node.span, |(k, _)| k.span);
+                let suggestion = typo_of(key, property_names);
+                SchemaViolation {
+                    span,
+                    message: format!("{location}unknown field `{key}`"),
+                    pointer: pointer.clone(),
+                    format: None,
+                    unknown_field: Some(UnknownField {
+                        key: key.clone(),
+                        suggestion,
+                    }),
+                }
+            })
+            .collect();
+    }
     let (span, message) = match error.kind() {
-        ValidationErrorKind::AdditionalProperties { unexpected } => {
-            // Point at the first unexpected key, not the whole mapping.
-            let key = unexpected.first().and_then(|k| {
-                node.as_map()?
-                    .entries
-                    .iter()
-                    .find(|(key, _)| key.key_text() == k.as_str())
-                    .map(|(key, _)| key.span)
-            });
-            let names = unexpected
-                .iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            (key.unwrap_or(node.span), format!("unknown field {names}"))
-        }
         ValidationErrorKind::Required { property } => {
             let name = property
                 .as_str()
@@ -122,16 +163,39 @@ fn place(root: &Node, error: &jsonschema::ValidationError<'_>) -> SchemaViolatio
         ValidationErrorKind::Format { format } => Some(format.clone()),
         _ => None,
     };
-    let location = if pointer.is_empty() {
-        String::new()
-    } else {
-        format!("`{pointer}`: ")
-    };
-    SchemaViolation {
+    vec![SchemaViolation {
         span,
         message: format!("{location}{message}"),
         pointer,
         format,
+        unknown_field: None,
+    }]
+}
+
+/// The declared name `key` is most likely a typo of: equal but for letter case, or one
+/// edit away (`data_sources` for `data_source`, `CVE` for `cve`).
+fn typo_of(key: &str, property_names: &[String]) -> Option<String> {
+    property_names
+        .iter()
+        .filter(|name| name.as_str() != key)
+        .find(|name| {
+            name.eq_ignore_ascii_case(key) || super::suggest::edit_distance_at_most(key, name, 1)
+        })
+        .cloned()
+}
+
+fn collect_property_names(schema: &serde_json::Value, out: &mut Vec<String>) {
+    match schema {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::Object(properties)) = map.get("properties") {
+                out.extend(properties.keys().cloned());
+            }
+            map.values().for_each(|v| collect_property_names(v, out));
+        }
+        serde_json::Value::Array(items) => {
+            items.iter().for_each(|v| collect_property_names(v, out))
+        }
+        _ => {}
     }
 }
 

@@ -26,6 +26,12 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// Whether two strings are at most `limit` edits apart.
+pub fn edit_distance_at_most(a: &str, b: &str, limit: usize) -> bool {
+    a.chars().count().abs_diff(b.chars().count()) <= limit
+        && bounded_levenshtein(a, b, limit).is_some()
+}
+
 /// Levenshtein distance, or `None` as soon as it must exceed `limit`.
 fn bounded_levenshtein(a: &str, b: &str, limit: usize) -> Option<usize> {
     let a: Vec<char> = a.chars().collect();

@@ -100,6 +100,12 @@ enum Command {
         #[arg(long, default_value = "4")]
         generation: String,
     },
+    /// Show how splforge reads a detection's search: the expanded search, the fields after
+    /// each stage, and where each field the detection names comes from.
+    Explain {
+        /// The detection's file (path) or its name.
+        detection: String,
+    },
     /// List every rule with its code, severity and summary.
     Rules {
         /// Print the rule reference as markdown (docs/rules.md is this output).
@@ -179,6 +185,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Lint { paths } => lint(global, paths),
         Command::Schema { kind, generation } => schema(kind.as_deref(), generation),
+        Command::Explain { detection } => explain(global, detection),
         Command::Report {
             report: ReportKind::Attack { out, markdown },
         } => report_attack(global, out.as_deref(), *markdown),
@@ -331,6 +338,28 @@ fn lint(global: &GlobalArgs, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn explain(global: &GlobalArgs, target: &str) -> anyhow::Result<ExitCode> {
+    let config = load_config(global)?;
+    let repository = load::load_repository(&global.root, config.limits);
+    let content = Content::build(&repository);
+    let options = CheckOptions {
+        today: today(),
+        only_files: None,
+    };
+    let context = check::Context::new(&repository, &content, &config, &options);
+    // A path given relative to the working directory is made relative to the root.
+    let relative = output::relative_to(Path::new(target), &global.root)
+        .map(|p| crate::load::source::display_path(&p));
+    let found = check::explain::explain(&context, relative.as_deref().unwrap_or(target));
+    let Some(explanation) = found else {
+        bail!(
+            "no detection named or at `{target}` under {}",
+            global.root.display()
+        );
+    };
+    print_out(&explanation.to_string())
 }
 
 fn report_attack(

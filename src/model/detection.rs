@@ -14,7 +14,7 @@ pub struct Detection {
     pub how_to_implement: Option<Text>,
     pub known_false_positives: Option<Text>,
     pub references: Vec<Text>,
-    /// Data source names (4.x/5.x `data_source`).
+    /// Data source names (4.x/5.x `data_source`), `A AND B` split into two.
     pub data_sources: Vec<Text>,
     /// Data models (2022 `datamodel`).
     pub datamodels: Vec<Text>,
@@ -35,6 +35,8 @@ pub struct Detection {
     pub security_domain: Option<Text>,
     pub required_fields: Vec<Text>,
     pub cves: Vec<Text>,
+    /// Test data URLs (2022 `tags.dataset`; 4.x/5.x carry them in `tests[].attack_data`).
+    pub datasets: Vec<Text>,
     pub confidence: Option<Spanned<i64>>,
     pub impact: Option<Spanned<i64>>,
     /// The risk score written in the file (4.x/2022 `tags.risk_score`).
@@ -136,7 +138,11 @@ impl Detection {
             how_to_implement: f.text("how_to_implement", src),
             known_false_positives: f.text("known_false_positives", src),
             references: f.texts("references", src),
-            data_sources: f.texts("data_source", src),
+            data_sources: f
+                .texts("data_source", src)
+                .iter()
+                .flat_map(|t| split_data_sources(t, src))
+                .collect(),
             datamodels: f.texts("datamodel", src),
             drilldowns: f
                 .list("drilldown_searches")
@@ -163,6 +169,7 @@ impl Detection {
             security_domain: tags.text("security_domain", src),
             required_fields: tags.texts("required_fields", src),
             cves: tags.texts("cve", src),
+            datasets: tags.texts("dataset", src),
             confidence,
             impact,
             risk_score,
@@ -217,6 +224,32 @@ impl Detection {
                     .max()
             })
     }
+}
+
+/// contentctl's convention for a detection that needs several data sources at once (a
+/// join): `Sysmon EventID 1 AND Sysmon EventID 3` names two data sources.
+fn split_data_sources(text: &Text, src: &str) -> Vec<Text> {
+    let value = text.value.as_str();
+    if !value.contains(" AND ") {
+        return vec![text.clone()];
+    }
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (at, separator) in value.match_indices(" AND ").chain([(value.len(), "")]) {
+        let part = &value[start..at];
+        let trimmed = part.trim();
+        if !trimmed.is_empty() {
+            let offset = start + (part.len() - part.trim_start().len());
+            parts.push(Text {
+                value: trimmed.to_owned(),
+                span: text.sub_span(src, offset..offset + trimmed.len()),
+                // A part is no longer the whole scalar: positions inside it are not mapped.
+                style: super::fields::TextStyle(None),
+            });
+        }
+        start = at + separator.len();
+    }
+    parts
 }
 
 fn derived_score(

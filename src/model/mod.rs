@@ -18,9 +18,15 @@ mod story;
 use crate::load::{ContentKind, LoadedFile, Repository, Span};
 
 pub use baseline::{Baseline, Investigation};
-pub use data_source::{DataSource, SupportedAddOn};
+pub use data_source::{
+    CliRemediation, CodeRemediation, ConsoleRemediation, DataSource, DataSourceExample,
+    Remediation, SupportedAddOn,
+};
 pub use deployment::Deployment;
-pub use detection::{Detection, Drilldown, Observable, RiskObject, RiskSource, ThreatObject};
+pub use detection::{
+    AttackData, Detection, DetectionTest, Drilldown, Observable, RiskObject, RiskSource,
+    ThreatObject,
+};
 pub use fields::{Fields, Spanned, Text};
 pub use lookup::Lookup;
 pub use macro_def::Macro;

@@ -14,6 +14,7 @@ mod sf002_duplicate_key;
 mod sf003_not_a_mapping;
 mod sf004_unused_suppression;
 mod sf010_schema;
+mod sf011_unknown_field;
 mod sf101_invalid_uuid;
 mod sf102_duplicate_id;
 mod sf103_duplicate_name;
@@ -35,6 +36,10 @@ mod sf403_unknown_attack_technique;
 mod sf404_revoked_attack_technique;
 mod sf405_redundant_attack_technique;
 mod sf406_kill_chain_mismatch;
+mod sf501_placeholder_not_output;
+mod sf502_filter_macro_not_last;
+mod sf503_unproduced_field;
+mod sf504_spl_syntax;
 
 /// Whether a rule looks at one file at a time or across the repository.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -90,6 +95,7 @@ pub static RULES: &[&Rule] = &[
     &sf003_not_a_mapping::RULE,
     &sf004_unused_suppression::RULE,
     &sf010_schema::RULE,
+    &sf011_unknown_field::RULE,
     &sf101_invalid_uuid::RULE,
     &sf102_duplicate_id::RULE,
     &sf103_duplicate_name::RULE,
@@ -110,7 +116,13 @@ pub static RULES: &[&Rule] = &[
     &sf404_revoked_attack_technique::RULE,
     &sf405_redundant_attack_technique::RULE,
     &sf406_kill_chain_mismatch::RULE,
+    &sf501_placeholder_not_output::RULE,
+    &sf502_filter_macro_not_last::RULE,
+    &sf503_unproduced_field::RULE,
+    &sf504_spl_syntax::RULE,
 ];
+
+pub(crate) use sf301_lookup_file_missing::lookup_file_path;
 
 pub fn rule_by_code(code: &str) -> Option<&'static Rule> {
     RULES

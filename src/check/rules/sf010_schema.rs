@@ -1,6 +1,8 @@
 //! ## What it does
 //! Validates every file against the JSON Schema of its kind and format generation
-//! (`splforge schema KIND` prints it): required fields, types, allowed values, unknown keys.
+//! (`splforge schema KIND` prints it): required fields, types, allowed values, and keys
+//! that are a typo of a known key (`data_sources` for `data_source`). Other unknown keys
+//! are SF011's.
 //!
 //! ## Why is this bad?
 //! A misspelled key is ignored, a string where a list belongs is split into characters, a
@@ -21,11 +23,8 @@
 //!   analytic_story: [Ransomware]
 //! ```
 
-use rayon::prelude::*;
-
 use super::{Rule, RuleScope};
-use crate::check::{Context, Finding, Severity, schema};
-use crate::model::{file_generation, root_mapping};
+use crate::check::{Context, Finding, Severity};
 
 pub(super) static RULE: Rule = Rule {
     code: "SF010",
@@ -40,33 +39,44 @@ pub(super) static RULE: Rule = Rule {
 const FORMATS_WITH_OWN_RULE: [&str; 2] = ["uuid", "date"];
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    let findings: Vec<Finding> = ctx
-        .repository
-        .files
-        .par_iter()
-        .enumerate()
-        .filter(|(file, _)| ctx.reports_on(*file))
-        .flat_map_iter(|(file, loaded)| {
-            let mut found = Vec::new();
-            let Some(root) = root_mapping(loaded) else {
-                return found;
-            };
-            let generation = file_generation(loaded).unwrap_or(ctx.content.generation);
-            match schema::validate(root, loaded.kind, generation) {
-                Ok(violations) => found.extend(
-                    violations
-                        .into_iter()
-                        .filter(|v| {
-                            v.format
-                                .as_deref()
-                                .is_none_or(|f| !FORMATS_WITH_OWN_RULE.contains(&f))
-                        })
-                        .map(|v| RULE.at(ctx, file, v.span, v.message)),
-                ),
-                Err(message) => found.push(RULE.at(ctx, file, root.span, message)),
+    for result in ctx.schema_results() {
+        let root_span = ctx.repository.files[result.file]
+            .document
+            .as_ref()
+            .ok()
+            .and_then(|d| d.root.as_ref())
+            .map(|r| r.span)
+            .unwrap_or_default();
+        let violations = match &result.violations {
+            Ok(violations) => violations,
+            Err(message) => {
+                out.push(RULE.at(ctx, result.file, root_span, message.clone()));
+                continue;
             }
-            found
-        })
-        .collect();
-    out.extend(findings);
+        };
+        for violation in violations {
+            let own_rule = violation
+                .format
+                .as_deref()
+                .is_some_and(|f| FORMATS_WITH_OWN_RULE.contains(&f));
+            // An unknown key that is no typo of a known one is SF011's (a warning).
+            let suggestion = match &violation.unknown_field {
+                Some(unknown) => match &unknown.suggestion {
+                    Some(suggestion) => Some(suggestion),
+                    None => continue,
+                },
+                None => None,
+            };
+            if own_rule {
+                continue;
+            }
+            let finding = RULE.at(ctx, result.file, violation.span, violation.message.clone());
+            out.push(match suggestion {
+                Some(s) => finding
+                    .with_label("this key is ignored, and its value lost")
+                    .with_help(format!("did you mean `{s}`?")),
+                None => finding,
+            });
+        }
+    }
 }

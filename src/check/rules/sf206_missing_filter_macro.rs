@@ -19,7 +19,7 @@
 //! ```
 
 use super::{Rule, RuleScope};
-use crate::check::macro_calls::macro_calls;
+use crate::check::searches::SearchOwner;
 use crate::check::{Context, Finding, Severity};
 
 pub(super) static RULE: Rule = Rule {
@@ -32,29 +32,29 @@ pub(super) static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    for detection in &ctx.content.detections {
-        let file = detection.header.file;
-        let Some(search) = &detection.search else {
+    for searched in ctx.search_analyses() {
+        let SearchOwner::Detection(index) = searched.owner else {
             continue;
         };
-        if detection.status() == Some("deprecated") {
+        if ctx.content.detections[index].status() == Some("deprecated") {
             continue;
         }
+        let file = searched.file;
         let Some(stem) = ctx.path(file).file_stem().and_then(|s| s.to_str()) else {
             continue;
         };
         let expected = format!("{stem}_filter");
-        let calls = macro_calls(&search.value);
+        let calls = &searched.analysis.macro_calls;
         if calls.iter().any(|c| c.name == expected) {
             continue;
         }
-        let other_filter = calls.iter().find(|c| c.name.ends_with("_filter"));
-        let finding = match other_filter {
+        let search = searched.search;
+        let finding = match calls.iter().find(|c| c.is_filter()) {
             Some(call) => RULE
                 .at(
                     ctx,
                     file,
-                    search.sub_span(ctx.source(file), call.name_range.clone()),
+                    search.sub_span(ctx.source(file), call.span.clone()),
                     format!("search calls `{}` instead of `{expected}`", call.name),
                 )
                 .with_help(format!("rename the call to `{expected}`")),

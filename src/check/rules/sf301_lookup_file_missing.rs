@@ -33,7 +33,7 @@ pub(super) static RULE: Rule = Rule {
 };
 
 /// The path under `lookups/` a lookup file name denotes, if it stays inside the directory.
-pub(super) fn lookup_file_path(filename: &str) -> Option<std::path::PathBuf> {
+pub(crate) fn lookup_file_path(filename: &str) -> Option<std::path::PathBuf> {
     let relative = Path::new(filename);
     let plain = relative
         .components()

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Renders the HTML docs site of a content repository, opens it in headless Chromium,
+# saves screenshots of the index (with a search typed in) and of one detection page, and
+# fails when the browser reports a console error (script error, refused or missing file).
+#
+#   scripts/screenshot-docs.sh [CONTENT_ROOT] [OUT_DIR]
+#
+# Needs the Debian package `chromium`. Without it the script says so and exits 0, unless
+# REQUIRE_CHROMIUM=1 (then it exits 1). Nothing is fetched from the network: the site is
+# opened from file:// and the browser runs with its background networking switched off.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROOT=${1:-../shared/corpus/security_content-2024-10}
+OUT=${2:-target/docs-screenshots}
+ATTACK=../shared/data/attack/enterprise-attack-v10.1.techniques.jsonl
+
+BROWSER=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$BROWSER" ]; then
+    echo "screenshot-docs: skipped: chromium is not installed (apt-get install chromium)"
+    [ "${REQUIRE_CHROMIUM:-0}" = 1 ] && exit 1
+    exit 0
+fi
+if [ ! -d "$ROOT" ]; then
+    echo "screenshot-docs: skipped: $ROOT is absent"
+    exit 0
+fi
+
+cargo build --quiet --release --example docs_site
+mkdir -p "$OUT"
+SITE="$OUT/site"
+attack_args=()
+[ -f "$ATTACK" ] && attack_args=(--attack "$ATTACK")
+target/release/examples/docs_site "$ROOT" "$SITE" "${attack_args[@]}" html
+
+SITE_ABS=$(cd "$SITE/html" && pwd)
+DETECTION=${DOCS_SCREENSHOT_DETECTION:-anomalous_usage_of_7zip.html}
+if [ ! -f "$SITE_ABS/detections/$DETECTION" ]; then
+    for page in "$SITE_ABS"/detections/*.html; do DETECTION=$(basename "$page"); break; done
+fi
+PROFILE=$(mktemp -d)
+trap 'rm -rf "$PROFILE"' EXIT
+
+failed=0
+shoot() { # name url
+    local name=$1 url=$2 log="$OUT/$1.console.log"
+    "$BROWSER" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --disable-default-apps --disable-extensions --user-data-dir="$PROFILE/$name" \
+        --enable-logging=stderr --v=0 --hide-scrollbars --window-size=1280,1400 \
+        --virtual-time-budget=3000 --screenshot="$OUT/$name.png" "$url" \
+        >"$log" 2>&1 || { echo "screenshot-docs: chromium failed on $url"; failed=1; }
+    if grep -E 'CONSOLE|Uncaught|Refused to|Failed to load resource' "$log"; then
+        echo "screenshot-docs: console errors on $url (see $log)"
+        failed=1
+    fi
+    if [ ! -s "$OUT/$name.png" ]; then
+        echo "screenshot-docs: no screenshot for $url"
+        failed=1
+    else
+        echo "screenshot-docs: $OUT/$name.png"
+    fi
+}
+
+shoot index "file://$SITE_ABS/index.html?q=powershell%20encoded"
+shoot detection "file://$SITE_ABS/detections/$DETECTION"
+exit $failed

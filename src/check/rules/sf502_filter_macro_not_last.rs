@@ -1,0 +1,50 @@
+//! ## What it does
+//! Reports a search in which the detection's filter macro is not the last stage (or is
+//! called more than once).
+//!
+//! ## Why is this bad?
+//! The filter macro is the customer's last word on what becomes an alert. Stages after it
+//! (`| search count > 10`, another `stats`) change or drop fields the filter was written
+//! against, so a tuning that looks right silently stops matching.
+//!
+//! ## Example
+//! ```yaml
+//! search: '... | `x_filter` | search num_obfuscation > 10'
+//! ```
+//!
+//! ## Use instead
+//! ```yaml
+//! search: '... | search num_obfuscation > 10 | `x_filter`'
+//! ```
+
+use super::{Rule, RuleScope};
+use crate::check::{Context, Finding, Severity};
+use crate::spl::ProblemKind;
+
+pub(super) static RULE: Rule = Rule {
+    code: "SF502",
+    name: "filter-macro-not-last",
+    severity: Severity::Error,
+    scope: RuleScope::File,
+    summary: "the filter macro is not the last stage of the search",
+    check,
+};
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for searched in ctx.search_analyses() {
+        let source = ctx.source(searched.file);
+        for problem in &searched.analysis.problems {
+            if let ProblemKind::FilterMacroNotLast { name } = &problem.kind {
+                out.push(
+                    RULE.at(
+                        ctx,
+                        searched.file,
+                        searched.search.sub_span(source, problem.span.clone()),
+                        format!("filter macro `{name}` is not the last stage"),
+                    )
+                    .with_help("move the stages after it before it, and call it once"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! The SPL analysis of every search in the repository, computed once per run, in parallel,
+//! and shared by the rules that report on it (unknown macros, placeholders, filter macros).
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::model::{Content, Detection, FileId, RiskSource, Text};
+use crate::spl::{self, Analysis, MacroDef, MacroTable};
+
+/// What kind of object a search belongs to, and its index in [`Content`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchOwner {
+    Detection(usize),
+    Baseline(usize),
+    Investigation(usize),
+}
+
+pub struct SearchAnalysis<'a> {
+    pub owner: SearchOwner,
+    pub file: FileId,
+    pub search: &'a Text,
+    pub analysis: Analysis,
+}
+
+/// The macro table searches expand against: splforge's known external macros, the
+/// repository's macros, and `[spl] external_macros` from the configuration.
+pub fn macro_table(content: &Content, external: &[String]) -> MacroTable {
+    let mut table = MacroTable::with_external_macros();
+    for m in &content.macros {
+        let (Some(name), Some(definition)) = (&m.header.name, &m.definition) else {
+            continue;
+        };
+        table.insert(MacroDef {
+            name: name.value.clone(),
+            arguments: m.arguments.iter().map(|a| a.value.clone()).collect(),
+            definition: definition.value.clone(),
+        });
+    }
+    for name in external {
+        table.add_known_external(name.clone());
+    }
+    table
+}
+
+/// Lookup name (and file name) to its columns: the CSV header, or a KV store's fields.
+pub fn lookup_columns(content: &Content, root: &std::path::Path) -> HashMap<String, Vec<String>> {
+    let mut columns = HashMap::new();
+    for lookup in &content.lookups {
+        let found: Option<(Vec<String>, Option<&str>)> =
+            match (&lookup.filename, &lookup.fields_list) {
+                (Some(filename), _) if filename.value.ends_with(".csv") => {
+                    let Some(path) = super::rules::lookup_file_path(&filename.value) else {
+                        continue;
+                    };
+                    let Some(header) = read_first_line(&root.join(path)) else {
+                        continue;
+                    };
+                    let names = header
+                        .split(',')
+                        .map(|c| c.trim().trim_matches('"').trim().to_owned())
+                        .collect();
+                    Some((names, Some(filename.value.as_str())))
+                }
+                (_, Some(fields)) => Some((
+                    fields
+                        .value
+                        .split(',')
+                        .map(|c| c.trim().to_owned())
+                        .collect(),
+                    None,
+                )),
+                _ => None,
+            };
+        let Some((names, filename)) = found else {
+            continue;
+        };
+        for key in [Some(lookup.header.name()), filename].into_iter().flatten() {
+            columns.insert(key.to_owned(), names.clone());
+        }
+    }
+    columns
+}
+
+fn read_first_line(path: &std::path::Path) -> Option<String> {
+    use std::io::BufRead;
+    let file = std::fs::File::open(path).ok()?;
+    let mut line = String::new();
+    std::io::BufReader::new(file).read_line(&mut line).ok()?;
+    Some(
+        line.trim_end_matches(['\r', '\n'])
+            .trim_start_matches('\u{feff}')
+            .to_owned(),
+    )
+}
+
+/// Analyses every detection, baseline and investigation search.
+pub fn analyse_all<'a>(
+    content: &'a Content,
+    macros: &MacroTable,
+    lookups: &HashMap<String, Vec<String>>,
+) -> Vec<SearchAnalysis<'a>> {
+    let searches: Vec<(SearchOwner, FileId, &'a Text)> = content
+        .detections
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| Some((SearchOwner::Detection(i), d.header.file, d.search.as_ref()?)))
+        .chain(content.baselines.iter().enumerate().filter_map(|(i, b)| {
+            Some((SearchOwner::Baseline(i), b.header.file, b.search.as_ref()?))
+        }))
+        .chain(
+            content
+                .investigations
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| {
+                    Some((
+                        SearchOwner::Investigation(i),
+                        v.header.file,
+                        v.search.as_ref()?,
+                    ))
+                }),
+        )
+        .collect();
+    let limits = spl::Limits::default();
+    searches
+        .into_par_iter()
+        .map(|(owner, file, search)| SearchAnalysis {
+            owner,
+            file,
+            search,
+            analysis: spl::analyze_with_lookups(&search.value, macros, &limits, lookups),
+        })
+        .collect()
+}
+
+/// A field a detection names outside its search: in a `$field$` placeholder of a text, or
+/// directly (an observable, a risk object).
+#[derive(Debug, Clone)]
+pub struct FieldUse<'a> {
+    /// Where it is used, as a message says it: "the message", "an observable", ...
+    pub place: &'static str,
+    pub field: String,
+    pub text: &'a Text,
+    /// The `$field$` bytes within `text`; `None` when the whole text is the field name.
+    pub range: Option<std::ops::Range<usize>>,
+}
+
+impl FieldUse<'_> {
+    pub fn span(&self, source: &str) -> crate::load::Span {
+        match &self.range {
+            Some(range) => self.text.sub_span(source, range.clone()),
+            None => self.text.span,
+        }
+    }
+}
+
+/// Tokens drilldowns may use that are not search fields.
+const DRILLDOWN_TOKENS: [&str; 2] = ["info_min_time", "info_max_time"];
+
+/// Every field the detection's message, drilldowns, risk/threat objects or observables and
+/// throttling name, which its search must therefore output.
+pub fn field_uses(detection: &Detection) -> Vec<FieldUse<'_>> {
+    let mut texts: Vec<(&'static str, &Text)> = Vec::new();
+    texts.extend(detection.message.as_ref().map(|m| ("the message", m)));
+    for drilldown in &detection.drilldowns {
+        texts.extend(drilldown.name.as_ref().map(|n| ("drilldown name", n)));
+        texts.extend(drilldown.search.as_ref().map(|s| ("drilldown search", s)));
+    }
+    let mut uses: Vec<FieldUse<'_>> = texts
+        .into_iter()
+        .flat_map(|(place, text)| {
+            placeholders(&text.value)
+                .into_iter()
+                .filter(move |(field, _)| {
+                    !(place.starts_with("drilldown") && DRILLDOWN_TOKENS.contains(&field.as_str()))
+                })
+                .map(move |(field, range)| FieldUse {
+                    place,
+                    field,
+                    text,
+                    range: Some(range),
+                })
+        })
+        .collect();
+    let mut named: Vec<(&'static str, &Text)> = Vec::new();
+    if detection.risk_source == RiskSource::Rba {
+        named.extend(
+            detection
+                .risk_objects
+                .iter()
+                .map(|r| ("a risk object", &r.field)),
+        );
+        named.extend(
+            detection
+                .threat_objects
+                .iter()
+                .map(|t| ("a threat object", &t.field)),
+        );
+    } else {
+        named.extend(
+            detection
+                .observables
+                .iter()
+                .filter_map(|o| Some(("an observable", o.name.as_ref()?))),
+        );
+    }
+    named.extend(
+        detection
+            .throttling_fields
+            .iter()
+            .map(|f| ("throttling", f)),
+    );
+    uses.extend(named.into_iter().map(|(place, text)| FieldUse {
+        place,
+        field: text.value.clone(),
+        text,
+        range: None,
+    }));
+    uses
+}
+
+/// The `$token$` placeholders of a text, with their byte ranges (dollars included).
+pub fn placeholders(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(open) = text[from..].find('$').map(|i| from + i) {
+        let after = open + 1;
+        let Some(close) = text[after..].find('$').map(|i| after + i) else {
+            break;
+        };
+        let token = &text[after..close];
+        if !token.is_empty() && !token.contains(char::is_whitespace) {
+            out.push((token.to_owned(), open..close + 1));
+            from = close + 1;
+        } else {
+            from = after;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholders;
+
+    #[test]
+    fn finds_placeholders_and_skips_lone_dollars() {
+        let found = placeholders("User $user$ paid $ 5 on $dest$; $info_min_time$");
+        let names: Vec<&str> = found.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["user", "dest", "info_min_time"]);
+        assert_eq!(found[0].1, 5..11);
+    }
+}

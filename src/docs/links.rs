@@ -1,0 +1,185 @@
+//! Where every page lives and how pages link to each other, per output format.
+//!
+//! Markdown pages keep the Jekyll layout of the 2022 site (`_posts/`, `_stories/`, absolute
+//! permalinks such as `/stories/<name>`); the HTML site is a tree of files linked by
+//! relative paths, so it works from `file://` and any sub-path of a web server.
+
+use std::collections::HashSet;
+
+use super::DocsFormat;
+
+/// The 2022 file-name form of a name: lower-cased, spaces to `_`. Characters that would
+/// leave the directory or confuse a path (`/`, `\`, control characters) also become `_`.
+pub fn jekyll_slug(name: &str) -> String {
+    name.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            ' ' | '/' | '\\' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect()
+}
+
+/// A file-name form that needs no URL encoding: `[a-z0-9._-]`, everything else `_`.
+pub fn site_slug(name: &str) -> String {
+    let slug: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'a'..='z' | '0'..='9' | '.' | '-' | '_' => c,
+            _ => '_',
+        })
+        .collect();
+    if slug.is_empty() || slug.starts_with('.') {
+        format!("_{slug}")
+    } else {
+        slug
+    }
+}
+
+/// Hands out file names, adding `-2`, `-3`, ... when two pages would share one.
+#[derive(Debug, Default)]
+pub struct FileNames {
+    taken: HashSet<String>,
+}
+
+impl FileNames {
+    /// A unique name built from `stem` and `extension`; the second value tells whether
+    /// `stem` had to change.
+    pub fn claim(&mut self, stem: &str, extension: &str) -> (String, bool) {
+        let mut candidate = format!("{stem}{extension}");
+        let mut n = 1;
+        while !self.taken.insert(candidate.to_lowercase()) {
+            n += 1;
+            candidate = format!("{stem}-{n}{extension}");
+        }
+        (candidate, n > 1)
+    }
+}
+
+/// Link targets of one page, for one output format.
+#[derive(Debug, Clone, Copy)]
+pub struct Links<'a> {
+    pub format: DocsFormat,
+    /// The web address of the content repository, for source links.
+    pub repository_url: &'a str,
+    pub branch: &'a str,
+    /// From the linking page to the site root (HTML only): `""` or `"../"`.
+    pub root: &'a str,
+}
+
+impl Links<'_> {
+    fn html(&self, directory: &str, slug: &str) -> String {
+        format!("{}{directory}/{slug}.html", self.root)
+    }
+
+    /// `slug` is the page's file stem in this format.
+    pub fn story(&self, slug: &str) -> String {
+        match self.format {
+            DocsFormat::Markdown => format!("/stories/{slug}"),
+            DocsFormat::Html => self.html("stories", slug),
+        }
+    }
+
+    /// A detection page; `category` is the lower-case directory (`cloud`, `endpoint`).
+    pub fn detection(&self, category: &str, jekyll_slug: &str, site_slug: &str) -> String {
+        match self.format {
+            DocsFormat::Markdown => format!("/{category}/{jekyll_slug}/"),
+            DocsFormat::Html => self.html("detections", site_slug),
+        }
+    }
+
+    pub fn technique(&self, id: &str, name: &str) -> String {
+        match self.format {
+            DocsFormat::Markdown => format!("/tags/#{}", name.to_lowercase().replace(' ', "-")),
+            DocsFormat::Html => self.html("techniques", &site_slug(id)),
+        }
+    }
+
+    pub fn macro_page(&self, name: &str, slug: &str) -> String {
+        match self.format {
+            DocsFormat::Markdown => self.repository_file(&format!("macros/{name}.yml")),
+            DocsFormat::Html => self.html("macros", slug),
+        }
+    }
+
+    pub fn data_source(&self, slug: &str) -> String {
+        match self.format {
+            DocsFormat::Markdown => format!("/data_sources/{slug}"),
+            DocsFormat::Html => self.html("data_sources", slug),
+        }
+    }
+
+    pub fn index(&self) -> String {
+        match self.format {
+            DocsFormat::Markdown => "/".to_owned(),
+            DocsFormat::Html => format!("{}index.html", self.root),
+        }
+    }
+
+    /// A file in the repository, as its web view shows it (`blob`).
+    pub fn repository_file(&self, path: &str) -> String {
+        format!(
+            "{}/blob/{}/{path}",
+            self.repository_url.trim_end_matches('/'),
+            self.branch
+        )
+    }
+
+    /// The page's own YAML, as the 2022 pages link it (`tree`).
+    pub fn source(&self, path: &str) -> String {
+        format!(
+            "{}/tree/{}/{path}",
+            self.repository_url.trim_end_matches('/'),
+            self.branch
+        )
+    }
+}
+
+/// The CIM documentation page of a data model.
+pub fn datamodel_url(datamodel: &str) -> String {
+    format!(
+        "https://docs.splunk.com/Documentation/CIM/latest/User/{}",
+        datamodel.replace('_', "")
+    )
+}
+
+/// The ATT&CK page of a technique: `T1036.005` -> `.../techniques/T1036/005/`.
+pub fn attack_url(id: &str) -> String {
+    format!(
+        "https://attack.mitre.org/techniques/{}/",
+        id.replace('.', "/")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_stay_in_their_directory() {
+        assert_eq!(
+            jekyll_slug("Malicious PowerShell - x"),
+            "malicious_powershell_-_x"
+        );
+        assert_eq!(jekyll_slug("a/../b"), "a_.._b");
+        assert_eq!(site_slug("A \"b\" <c>"), "a__b___c_");
+        assert_eq!(site_slug(".."), "_..");
+    }
+
+    #[test]
+    fn clashing_names_get_numbered() {
+        let mut names = FileNames::default();
+        assert_eq!(names.claim("x", ".md"), ("x.md".to_owned(), false));
+        assert_eq!(names.claim("X", ".md"), ("X-2.md".to_owned(), true));
+    }
+
+    #[test]
+    fn attack_urls_split_sub_techniques() {
+        assert_eq!(
+            attack_url("T1036.005"),
+            "https://attack.mitre.org/techniques/T1036/005/"
+        );
+    }
+}

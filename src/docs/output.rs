@@ -1,0 +1,177 @@
+//! Atomic output: the whole site is written to a temporary directory beside `out`, then
+//! renamed into place, so `out` is either the old site or the new one, never half of each.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::DocsError;
+
+/// The file that marks a directory as written by `splforge docs`, so that a second run
+/// may replace it (and nothing else).
+pub const MARKER: &str = ".splforge-docs";
+
+/// One output file: a path relative to the output directory, with `/` separators.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    pub path: String,
+    pub contents: String,
+}
+
+fn io_error(path: &Path) -> impl Fn(std::io::Error) -> DocsError + '_ {
+    move |e| DocsError::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// Whether `out` may be replaced: it does not exist, is an empty directory, or was
+/// written by `splforge docs` before.
+fn check_replaceable(out: &Path) -> Result<bool, DocsError> {
+    match fs::symlink_metadata(out) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(io_error(out)(e)),
+        Ok(meta) if !meta.is_dir() => Err(DocsError::OutputNotOurs(out.to_path_buf())),
+        Ok(_) => {
+            let ours = out.join(MARKER).is_file();
+            let empty = fs::read_dir(out).map_err(io_error(out))?.next().is_none();
+            if ours || empty {
+                Ok(true)
+            } else {
+                Err(DocsError::OutputNotOurs(out.to_path_buf()))
+            }
+        }
+    }
+}
+
+/// A relative output path that stays inside the output directory.
+fn checked_relative(path: &str) -> Option<PathBuf> {
+    let relative = Path::new(path);
+    let inside = relative
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)));
+    inside.then(|| relative.to_path_buf())
+}
+
+/// Writes `files` as the new contents of `out`.
+pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), DocsError> {
+    let exists = check_replaceable(out)?;
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(io_error(&parent))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".splforge-docs-new-")
+        .tempdir_in(&parent)
+        .map_err(io_error(&parent))?;
+
+    let mut relatives = Vec::with_capacity(files.len());
+    for file in files {
+        let relative = checked_relative(&file.path).ok_or_else(|| DocsError::Io {
+            path: PathBuf::from(&file.path),
+            message: "output path leaves the output directory".to_owned(),
+        })?;
+        relatives.push(relative);
+    }
+    let mut directories: Vec<PathBuf> = relatives
+        .iter()
+        .filter_map(|r| r.parent().map(Path::to_path_buf))
+        .collect();
+    directories.sort();
+    directories.dedup();
+    for directory in &directories {
+        let path = staging.path().join(directory);
+        fs::create_dir_all(&path).map_err(io_error(&path))?;
+    }
+    files
+        .par_iter()
+        .zip(relatives.par_iter())
+        .try_for_each(|(file, relative)| {
+            let path = staging.path().join(relative);
+            fs::write(&path, &file.contents).map_err(io_error(&path))
+        })?;
+    let marker = staging.path().join(MARKER);
+    fs::write(
+        &marker,
+        "written by splforge docs; the next run replaces this directory\n",
+    )
+    .map_err(io_error(&marker))?;
+
+    swap_into_place(staging, out, &parent, exists)
+}
+
+fn swap_into_place(
+    staging: tempfile::TempDir,
+    out: &Path,
+    parent: &Path,
+    exists: bool,
+) -> Result<(), DocsError> {
+    if !exists {
+        let staged = staging.keep();
+        return fs::rename(&staged, out).map_err(|e| {
+            let _ = fs::remove_dir_all(&staged);
+            io_error(out)(e)
+        });
+    }
+    // Move the old site aside (into a fresh temporary directory's place), put the new one
+    // in, and only then delete the old; on failure, put the old one back.
+    let old = tempfile::Builder::new()
+        .prefix(".splforge-docs-old-")
+        .tempdir_in(parent)
+        .map_err(io_error(parent))?;
+    let old_path = old.path().to_path_buf();
+    fs::remove_dir(&old_path).map_err(io_error(&old_path))?;
+    fs::rename(out, &old_path).map_err(io_error(out))?;
+    let staged = staging.keep();
+    if let Err(e) = fs::rename(&staged, out) {
+        let _ = fs::rename(&old_path, out);
+        let _ = fs::remove_dir_all(&staged);
+        return Err(io_error(out)(e));
+    }
+    // `old` owns old_path again and removes the previous site when dropped.
+    drop(old);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, contents: &str) -> OutputFile {
+        OutputFile {
+            path: path.to_owned(),
+            contents: contents.to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_second_run_replaces_the_site_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        write_site(&out, &[file("a/x.md", "1"), file("b.md", "2")]).unwrap();
+        write_site(&out, &[file("c.md", "3")]).unwrap();
+        assert!(!out.join("a/x.md").exists());
+        assert_eq!(fs::read_to_string(out.join("c.md")).unwrap(), "3");
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary directories are left");
+    }
+
+    #[test]
+    fn a_directory_not_written_by_docs_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("precious.txt"), "x").unwrap();
+        let err = write_site(dir.path(), &[file("a.md", "1")]).unwrap_err();
+        assert!(matches!(err, DocsError::OutputNotOurs(_)));
+        assert!(dir.path().join("precious.txt").exists());
+    }
+
+    #[test]
+    fn paths_cannot_leave_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        assert!(write_site(&out, &[file("../x.md", "1")]).is_err());
+        assert!(!out.exists());
+    }
+}

@@ -1,0 +1,273 @@
+//! The site map: which pages exist, their file names in each format, and the
+//! cross-references between content (stories to detections, techniques, data sources).
+//! Built once from the model; page views read it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path};
+
+use super::links::{FileNames, jekyll_slug, site_slug};
+use super::techniques::{TechniqueInfo, TechniqueLookup};
+use crate::load::Repository;
+use crate::model::{Content, Detection, Generation, Text};
+
+/// A page's file stem in each format.
+#[derive(Debug, Clone, Default)]
+pub struct Stems {
+    /// Markdown: the Jekyll stem (`2021-04-01-aws_iam_failure_group_deletion`, `xmrig`).
+    pub markdown: String,
+    /// HTML: a stem that needs no URL encoding.
+    pub html: String,
+}
+
+/// Where a detection sits and how the 2022 layout names it.
+#[derive(Debug, Clone)]
+pub struct DetectionPlace {
+    pub stems: Stems,
+    /// The directory the file is in, lower-case (`cloud`, `endpoint`, `application`).
+    pub category_dir: String,
+    /// Under `detections/experimental/` (2022) or `status: experimental` (4.x, 5.x).
+    pub experimental: bool,
+    /// The repository path shown as the page's source.
+    pub source_path: String,
+}
+
+/// Everything page views need to know about the rest of the site.
+pub struct SiteMap<'a> {
+    pub content: &'a Content,
+    pub detections: Vec<DetectionPlace>,
+    pub stories: Vec<Stems>,
+    pub macros: Vec<Stems>,
+    pub data_sources: Vec<Stems>,
+    /// Known techniques by id, with the detections that name them (sorted by id).
+    pub techniques: BTreeMap<String, TechniqueEntry>,
+    pub story_by_name: HashMap<&'a str, usize>,
+    pub macro_by_name: HashMap<&'a str, usize>,
+    pub lookup_by_name: HashMap<&'a str, usize>,
+    pub data_source_by_name: HashMap<&'a str, usize>,
+    /// Detections (indices sorted by name) naming each story name.
+    pub detections_by_story: HashMap<&'a str, Vec<usize>>,
+    /// Detections naming each data source name.
+    pub detections_by_data_source: HashMap<&'a str, Vec<usize>>,
+    /// Detections (sorted by name) whose Macros section lists each macro name.
+    pub detections_by_macro: HashMap<String, Vec<usize>>,
+    /// Display paths of the repository's files, by file id.
+    pub file_paths: Vec<String>,
+    /// Notes for the report: renamed pages and the like.
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TechniqueEntry {
+    pub info: TechniqueInfo,
+    pub detections: Vec<usize>,
+}
+
+impl<'a> SiteMap<'a> {
+    pub fn build(
+        content: &'a Content,
+        repository: &'a Repository,
+        techniques: &dyn TechniqueLookup,
+    ) -> SiteMap<'a> {
+        let mut notes = Vec::new();
+        let detections = place_detections(content, repository, &mut notes);
+        let stories = stems_of(content.stories.iter().map(|s| s.header.name()), &mut notes);
+        let macros = stems_of(content.macros.iter().map(|m| m.header.name()), &mut notes);
+        let data_sources = stems_of(
+            content.data_sources.iter().map(|d| d.header.name()),
+            &mut notes,
+        );
+
+        let mut by_name: Vec<usize> = (0..content.detections.len()).collect();
+        by_name.sort_by(|&a, &b| {
+            content.detections[a]
+                .name()
+                .cmp(content.detections[b].name())
+                .then(a.cmp(&b))
+        });
+        let mut detections_by_story: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut detections_by_data_source: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut technique_map: BTreeMap<String, TechniqueEntry> = BTreeMap::new();
+        let mut detections_by_macro: HashMap<String, Vec<usize>> = HashMap::new();
+        for &index in &by_name {
+            let detection = &content.detections[index];
+            let search = detection.search.as_ref().map_or("", Text::as_str);
+            for name in super::spl_refs::listed_macros(search) {
+                detections_by_macro.entry(name).or_default().push(index);
+            }
+            for story in unique(&detection.analytic_stories) {
+                detections_by_story.entry(story).or_default().push(index);
+            }
+            for source in unique(&detection.data_sources) {
+                detections_by_data_source
+                    .entry(source)
+                    .or_default()
+                    .push(index);
+            }
+            for id in unique(&detection.mitre_attack_ids) {
+                if let Some(entry) = technique_map.get_mut(id) {
+                    entry.detections.push(index);
+                } else if let Some(info) = techniques.technique(id) {
+                    technique_map.insert(
+                        id.to_owned(),
+                        TechniqueEntry {
+                            info,
+                            detections: vec![index],
+                        },
+                    );
+                }
+            }
+        }
+
+        SiteMap {
+            content,
+            detections,
+            stories,
+            macros,
+            data_sources,
+            techniques: technique_map,
+            story_by_name: first_by_name(content.stories.iter().map(|s| s.header.name())),
+            macro_by_name: first_by_name(content.macros.iter().map(|m| m.header.name())),
+            lookup_by_name: first_by_name(content.lookups.iter().map(|l| l.header.name())),
+            data_source_by_name: first_by_name(
+                content.data_sources.iter().map(|d| d.header.name()),
+            ),
+            detections_by_story,
+            detections_by_data_source,
+            detections_by_macro,
+            file_paths: repository
+                .files
+                .iter()
+                .map(|f| f.source.display_path())
+                .collect(),
+            notes,
+        }
+    }
+
+    /// The techniques of a detection the catalogue knows, in the order written.
+    pub fn techniques_of(&self, detection: &Detection) -> Vec<(&str, &TechniqueInfo)> {
+        unique(&detection.mitre_attack_ids)
+            .filter_map(|id| {
+                let (id, entry) = self.techniques.get_key_value(id)?;
+                Some((id.as_str(), &entry.info))
+            })
+            .collect()
+    }
+}
+
+/// The distinct values of a list of texts, in order.
+pub fn unique(texts: &[Text]) -> impl Iterator<Item = &str> {
+    texts
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| !texts[..*i].iter().any(|u| u.value == t.value))
+        .map(|(_, t)| t.as_str())
+}
+
+fn first_by_name<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+    let mut map = HashMap::new();
+    for (index, name) in names.enumerate() {
+        map.entry(name).or_insert(index);
+    }
+    map
+}
+
+fn stems_of<'a>(names: impl Iterator<Item = &'a str>, notes: &mut Vec<String>) -> Vec<Stems> {
+    let mut markdown = FileNames::default();
+    let mut html = FileNames::default();
+    names
+        .map(|name| {
+            let (md, renamed) = markdown.claim(&jekyll_slug(name), "");
+            let (html, _) = html.claim(&site_slug(name), "");
+            if renamed {
+                notes.push(format!("two pages are named {name:?}: the second is {md}"));
+            }
+            Stems { markdown: md, html }
+        })
+        .collect()
+}
+
+fn place_detections(
+    content: &Content,
+    repository: &Repository,
+    notes: &mut Vec<String>,
+) -> Vec<DetectionPlace> {
+    let mut markdown = FileNames::default();
+    let mut html = FileNames::default();
+    content
+        .detections
+        .iter()
+        .map(|detection| {
+            let path = repository
+                .files
+                .get(detection.header.file)
+                .map(|f| f.source.display_path())
+                .unwrap_or_default();
+            let (category_dir, experimental_dir) = category_of(Path::new(&path));
+            let experimental = experimental_dir || detection.status() == Some("experimental");
+            let name_slug = jekyll_slug(detection.name());
+            let date = detection.header.date.as_ref().map_or("", Text::as_str);
+            let (md, renamed) = markdown.claim(&jekyll_slug(&format!("{date}-{name_slug}")), "");
+            if renamed {
+                notes.push(format!(
+                    "two detections are named {:?} on {date}: the second page is {md}.md",
+                    detection.name()
+                ));
+            }
+            let (html_stem, _) = html.claim(&site_slug(detection.name()), "");
+            let source_path = if detection.generation == Generation::Legacy2022 {
+                let experimental = if experimental_dir {
+                    "experimental/"
+                } else {
+                    ""
+                };
+                format!("detections/{experimental}{category_dir}/{name_slug}.yml")
+            } else {
+                path.clone()
+            };
+            DetectionPlace {
+                stems: Stems {
+                    markdown: md,
+                    html: html_stem,
+                },
+                category_dir,
+                experimental,
+                source_path,
+            }
+        })
+        .collect()
+}
+
+/// The category directory of a detection file and whether it sits under `experimental/`.
+fn category_of(path: &Path) -> (String, bool) {
+    let dirs: Vec<String> = path
+        .parent()
+        .map(|p| {
+            p.components()
+                .filter_map(|c| match c {
+                    Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let experimental = dirs.get(1).is_some_and(|d| d == "experimental");
+    let category = dirs.last().cloned().unwrap_or_default().to_lowercase();
+    (category, experimental)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn category_is_the_parent_directory() {
+        assert_eq!(
+            category_of(Path::new("detections/experimental/application/x.yml")),
+            ("application".to_owned(), true)
+        );
+        assert_eq!(
+            category_of(Path::new("detections/cloud/x.yml")),
+            ("cloud".to_owned(), false)
+        );
+    }
+}

@@ -1,0 +1,118 @@
+//! The Tera set-up of `docs`: default templates embedded in the binary, each replaceable
+//! by a repository file of the same name under `templates/docs/`.
+//!
+//! Every template is autoescaped with [`escape::page_text`]; only pre-formatted code
+//! (the search, macro definitions, remediation code) is printed `| safe`, inside a fence
+//! from the `code_fence` filter that its content cannot close.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use tera::{Tera, Value};
+
+use super::DocsError;
+use super::escape;
+
+/// Page templates: (name, embedded default).
+const PAGE_TEMPLATES: [(&str, &str); 7] = [
+    (
+        "detection.md",
+        include_str!("../../templates/docs/detection.md"),
+    ),
+    ("story.md", include_str!("../../templates/docs/story.md")),
+    ("macro.md", include_str!("../../templates/docs/macro.md")),
+    (
+        "data_source.md",
+        include_str!("../../templates/docs/data_source.md"),
+    ),
+    (
+        "technique.md",
+        include_str!("../../templates/docs/technique.md"),
+    ),
+    ("index.md", include_str!("../../templates/docs/index.md")),
+    (
+        "layout.html",
+        include_str!("../../templates/docs/layout.html"),
+    ),
+];
+
+/// Static files of the HTML site: (name, embedded default).
+pub const SITE_ASSETS: [(&str, &str); 2] = [
+    ("style.css", include_str!("../../templates/docs/style.css")),
+    ("search.js", include_str!("../../templates/docs/search.js")),
+];
+
+/// The directory, relative to the repository root, whose files replace the defaults.
+pub const OVERRIDE_DIR: &str = "templates/docs";
+
+/// Reads `name` from the repository's override directory, else the embedded default.
+fn source_of(repository_root: &Path, name: &str, default: &str) -> Result<String, DocsError> {
+    let path = repository_root.join(OVERRIDE_DIR).join(name);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(default.to_owned()),
+        Err(e) => Err(DocsError::Io {
+            path,
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// The page templates, with the repository's overrides, parsed and ready.
+pub fn page_templates(repository_root: &Path) -> Result<Tera, DocsError> {
+    let mut sources = Vec::with_capacity(PAGE_TEMPLATES.len());
+    for (name, default) in PAGE_TEMPLATES {
+        sources.push((name, source_of(repository_root, name, default)?));
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".md", ".html"]);
+    tera.set_escape_fn(escape::page_text);
+    tera.register_filter("break_pipes", break_pipes);
+    tera.register_filter("code_fence", code_fence);
+    tera.add_raw_templates(sources)
+        .map_err(|e| DocsError::Template {
+            message: error_chain(&e),
+        })?;
+    Ok(tera)
+}
+
+/// The static site files, with the repository's overrides.
+pub fn site_assets(repository_root: &Path) -> Result<Vec<(&'static str, String)>, DocsError> {
+    SITE_ASSETS
+        .iter()
+        .map(|&(name, default)| Ok((name, source_of(repository_root, name, default)?)))
+        .collect()
+}
+
+/// Tera's error and all its causes on one line.
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+fn string_arg<'v>(value: &'v Value, filter: &str) -> tera::Result<&'v str> {
+    value
+        .as_str()
+        .ok_or_else(|| tera::Error::msg(format!("filter `{filter}` expects a string")))
+}
+
+/// `| break_pipes`: every `|` of an SPL search starts a new line, as 2022 pages show it.
+fn break_pipes(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    Ok(Value::String(
+        string_arg(value, "break_pipes")?.replace('|', "\n|"),
+    ))
+}
+
+/// `| code_fence`: the backtick fence for a code block holding this text.
+fn code_fence(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    Ok(Value::String(escape::code_fence(string_arg(
+        value,
+        "code_fence",
+    )?)))
+}

@@ -1,0 +1,194 @@
+//! `analyze`: macro expansion, parsing and field lineage of one search, with every span mapped
+//! back to the original search string.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::commands;
+use super::fields::FieldSet;
+use super::lineage::{self, Context, LookupColumns, NoLookupColumns, Start};
+use super::macros::{self, Limits, MacroCall, MacroTable};
+use super::parser::{self, Node, Stage};
+use super::problem::{ProblemKind, SplProblem};
+
+/// What the analyser learnt about one search.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// The macro-expanded search text.
+    pub expanded: String,
+    /// The top-level stages of the expanded search, in order.
+    pub stages: Vec<StageInfo>,
+    /// The fields the search outputs (those after the last stage).
+    pub output: FieldSet,
+    /// The macro calls written in the search (not those nested in macro bodies).
+    pub macro_calls: Vec<MacroCall>,
+    /// Problems, sorted by position in the original search.
+    pub problems: Vec<SplProblem>,
+}
+
+/// One top-level stage after expansion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageInfo {
+    /// The command name, lower-cased; a macro left unexpanded shows as `` `name` ``.
+    pub command: String,
+    /// The span in the ORIGINAL search; a stage that came from a macro maps to the call.
+    pub span: Range<usize>,
+    /// The span in [`Analysis::expanded`].
+    pub expanded_span: Range<usize>,
+    /// The fields after this stage.
+    pub fields: FieldSet,
+    /// Fields the stage names in a `by` clause or a `table` list.
+    pub references: Vec<FieldRef>,
+}
+
+/// A field named by a stage (`stats ... by dest`, `table dest`), for the check "used but
+/// produced by nothing upstream".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldRef {
+    pub name: String,
+    /// The span in the ORIGINAL search.
+    pub span: Range<usize>,
+    pub in_by_clause: bool,
+}
+
+impl Analysis {
+    /// The fields before stage `index` (an open set before the first stage: events).
+    pub fn fields_before(&self, index: usize) -> FieldSet {
+        match index.checked_sub(1).and_then(|i| self.stages.get(i)) {
+            Some(stage) => stage.fields.clone(),
+            None => FieldSet::open(),
+        }
+    }
+
+    /// The index of the stage from which `field` is output without interruption up to the end:
+    /// where a placeholder "comes from". `None` when the search does not (or may not) output it.
+    pub fn field_origin(&self, field: &str) -> Option<usize> {
+        if self.output.contains(field) != Some(true) {
+            return None;
+        }
+        // Only a stage that names the field counts: an open set ("any event field") after a
+        // base search holds it only implicitly, and the field then comes from the events.
+        let names = |index: usize| matches!(&self.stages[index].fields, FieldSet::Known { fields, .. } if fields.contains(field));
+        let mut origin = self.stages.len().checked_sub(1)?;
+        if !names(origin) {
+            return Some(0);
+        }
+        while origin > 0 && names(origin - 1) {
+            origin -= 1;
+        }
+        Some(origin)
+    }
+
+    /// Fields named in a `by` clause or a `table` that the stage before does not produce (it is
+    /// known and closed, and lacks them): "used but produced by nothing upstream".
+    pub fn unproduced_references(&self) -> Vec<&FieldRef> {
+        let mut unproduced = Vec::new();
+        for (index, stage) in self.stages.iter().enumerate() {
+            let Some(before) = index.checked_sub(1).and_then(|i| self.stages.get(i)) else {
+                continue;
+            };
+            unproduced.extend(
+                stage
+                    .references
+                    .iter()
+                    .filter(|r| before.fields.contains(&r.name) == Some(false)),
+            );
+        }
+        unproduced
+    }
+}
+
+impl LookupColumns for HashMap<String, Vec<String>> {
+    fn columns(&self, lookup: &str) -> Option<Vec<String>> {
+        self.get(lookup).cloned()
+    }
+}
+
+/// Analyses `search` without lookup columns (lookups without `OUTPUT` widen the field set).
+pub fn analyze(search: &str, macros: &MacroTable, limits: &Limits) -> Analysis {
+    analyze_with_lookups(search, macros, limits, &NoLookupColumns)
+}
+
+/// Analyses `search`; `lookups` gives the columns of the lookups it uses, where known.
+pub fn analyze_with_lookups(
+    search: &str,
+    macros: &MacroTable,
+    limits: &Limits,
+    lookups: &dyn LookupColumns,
+) -> Analysis {
+    let expansion = macros::expand(search, macros, limits);
+    let pipeline = parser::parse(&expansion.text);
+    let ctx = Context {
+        source: &expansion.text,
+        lookups,
+    };
+    let sets = lineage::run(&pipeline, Start::Events, &ctx);
+    let to_original = |span: Range<usize>| expansion.map.to_original(span);
+
+    let output = sets.last().cloned().unwrap_or(FieldSet::Unknown);
+    let stages: Vec<StageInfo> = pipeline
+        .stages
+        .iter()
+        .zip(sets)
+        .map(|(stage, fields)| StageInfo {
+            command: command_label(stage),
+            span: to_original(stage.span.clone()),
+            expanded_span: stage.span.clone(),
+            fields,
+            references: commands::references(stage)
+                .into_iter()
+                .map(|r| FieldRef {
+                    name: r.name,
+                    span: to_original(r.span),
+                    in_by_clause: r.in_by_clause,
+                })
+                .collect(),
+        })
+        .collect();
+
+    let mut problems = expansion.problems.clone();
+    problems.extend(
+        pipeline
+            .problems
+            .iter()
+            .map(|p| SplProblem::new(p.kind.clone(), to_original(p.span.clone()))),
+    );
+    problems.extend(filters_not_last(&expansion.calls, &stages));
+    problems.sort_by_key(|p| (p.span.start, p.span.end));
+    problems.dedup();
+
+    Analysis {
+        output,
+        expanded: expansion.text,
+        stages,
+        macro_calls: expansion.calls,
+        problems,
+    }
+}
+
+fn command_label(stage: &Stage) -> String {
+    match (&stage.command, stage.args.first()) {
+        (Some(command), _) => command.name.clone(),
+        (None, Some(Node::Macro { name, .. })) => format!("`{name}`"),
+        (None, _) => String::new(),
+    }
+}
+
+/// A `..._filter` macro call followed by a stage that did not come from it.
+fn filters_not_last(calls: &[MacroCall], stages: &[StageInfo]) -> Vec<SplProblem> {
+    let Some(last) = stages.last() else {
+        return Vec::new();
+    };
+    calls
+        .iter()
+        .filter(|call| call.is_filter() && last.span.start >= call.span.end)
+        .map(|call| {
+            SplProblem::new(
+                ProblemKind::FilterMacroNotLast {
+                    name: call.name.clone(),
+                },
+                call.span.clone(),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,54 @@
+//! Problems the SPL analysis finds in a search: values, never printed here.
+
+use std::ops::Range;
+
+/// What is wrong. The `Display` text names the thing and is meant to become a finding message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProblemKind {
+    #[error("macro `{name}` is not defined")]
+    UnknownMacro { name: String },
+    #[error("macro `{name}` takes {expected} argument(s), called with {found}")]
+    WrongArity {
+        name: String,
+        expected: String,
+        found: usize,
+    },
+    #[error("macro `{name}` expands to itself")]
+    RecursiveMacro { name: String },
+    #[error("macro expansion stopped: {reason}")]
+    ExpansionLimit { reason: String },
+    #[error("unterminated quoted string")]
+    UnterminatedQuote,
+    #[error("unterminated ``` comment")]
+    UnterminatedComment,
+    #[error("unterminated macro call (a lone backtick)")]
+    UnterminatedMacro,
+    #[error("unbalanced square bracket")]
+    UnbalancedBracket,
+    #[error("unbalanced parenthesis")]
+    UnbalancedParen,
+    #[error("empty pipeline stage")]
+    EmptyStage,
+    #[error("nesting deeper than the analyser follows")]
+    NestingLimit,
+    #[error("filter macro `{name}` is not the last stage of the search")]
+    FilterMacroNotLast { name: String },
+}
+
+/// A problem with its byte span in the ORIGINAL search string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplProblem {
+    pub kind: ProblemKind,
+    pub span: Range<usize>,
+}
+
+impl SplProblem {
+    pub fn new(kind: ProblemKind, span: Range<usize>) -> Self {
+        SplProblem { kind, span }
+    }
+
+    /// The message for a finding.
+    pub fn message(&self) -> String {
+        self.kind.to_string()
+    }
+}

@@ -1,0 +1,139 @@
+//! splforge on the real corpus: exactly the expected findings, each a genuine defect of the
+//! content (the reasons are in `tests/corpus/security_content-2024-10.findings`), and the
+//! other two generations' samples load with no schema error.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use splforge::check::{self, CheckOptions, Severity};
+use splforge::config::Config;
+use splforge::model::Content;
+
+fn lint(root: &Path, attack_version: Option<&str>) -> Vec<(String, String, Severity)> {
+    let (mut config, _) = Config::discover(root).unwrap();
+    if let Some(version) = attack_version {
+        config.attack_version = version.to_owned();
+    }
+    let repository = splforge::load::load_repository(root, config.limits);
+    let content = Content::build(&repository);
+    let options = CheckOptions {
+        today: "2026-11-24".to_owned(),
+        only_files: None,
+    };
+    check::check(&repository, &content, &config, &options)
+        .findings
+        .into_iter()
+        .map(|f| {
+            (
+                f.code.to_owned(),
+                splforge::load::source::display_path(&f.path),
+                f.severity,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn corpus_findings_are_exactly_the_known_defects() {
+    let Some(corpus) = support::corpus() else {
+        eprintln!(
+            "skipped: no corpus at ../shared/corpus/security_content-2024-10 (set SPLFORGE_CORPUS)"
+        );
+        return;
+    };
+    let expected: BTreeSet<(String, String)> =
+        include_str!("corpus/security_content-2024-10.findings")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(|l| {
+                let (key, reason) = l.split_once(" -- ").expect("CODE FILE -- reason");
+                assert!(!reason.trim().is_empty(), "no reason: {l}");
+                let (code, file) = key.split_once(' ').unwrap();
+                (code.to_owned(), file.to_owned())
+            })
+            .collect();
+    let found: BTreeSet<(String, String)> = lint(&corpus, None)
+        .into_iter()
+        .filter(|(code, _, severity)| *severity == Severity::Error || code == "SF503")
+        .map(|(code, file, _)| (code, file))
+        .collect();
+    let unexpected: Vec<_> = found.difference(&expected).collect();
+    let missing: Vec<_> = expected.difference(&found).collect();
+    assert!(
+        unexpected.is_empty() && missing.is_empty(),
+        "new findings (a false positive, or a defect to explain): {unexpected:#?}\nexpected but not found: {missing:#?}"
+    );
+}
+
+#[test]
+fn placeholder_findings_name_the_missing_field() {
+    let Some(corpus) = support::corpus() else {
+        eprintln!("skipped: no corpus");
+        return;
+    };
+    let (code, findings) = support::lint_root(&corpus, &[]);
+    assert_eq!(code, 1);
+    let placeholders: BTreeSet<String> = findings
+        .iter()
+        .filter(|f| f["code"] == "SF501")
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["file"].as_str().unwrap(),
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let expected: BTreeSet<String> = [
+        "detections/application/detect_distributed_password_spray_attempts.yml the message uses `src`, which the search does not output",
+        "detections/application/detect_distributed_password_spray_attempts.yml an observable uses `src`, which the search does not output",
+        "detections/cloud/azure_ad_multi_source_failed_authentications_spike.yml the message uses `_time`, which the search does not output",
+        "detections/cloud/detect_aws_console_login_by_user_from_new_city.yml the message uses `City`, which the search does not output",
+        "detections/cloud/detect_aws_console_login_by_user_from_new_country.yml the message uses `Country`, which the search does not output",
+        "detections/cloud/detect_aws_console_login_by_user_from_new_region.yml the message uses `Region`, which the search does not output",
+        "detections/endpoint/getlocaluser_with_powershell_script_block.yml the message uses `user`, which the search does not output",
+        "detections/endpoint/getnettcpconnection_with_powershell_script_block.yml the message uses `user`, which the search does not output",
+        "detections/endpoint/linux_auditd_possible_append_cronjob_entry_on_existing_cronjob_file.yml the message uses `type`, which the search does not output",
+        "detections/endpoint/network_share_discovery_via_dir_command.yml the message uses `user`, which the search does not output",
+        "detections/endpoint/powershell_4104_hunting.yml the message uses `host`, which the search does not output",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    assert_eq!(placeholders, expected);
+    // Each points inside the YAML scalar, at the `$field$` itself.
+    let city = findings
+        .iter()
+        .find(|f| f["code"] == "SF501" && f["message"].as_str().unwrap().contains("`City`"))
+        .unwrap();
+    let text = std::fs::read_to_string(corpus.join(city["file"].as_str().unwrap())).unwrap();
+    let line = text
+        .lines()
+        .nth(city["line"].as_u64().unwrap() as usize - 1)
+        .unwrap();
+    let column = city["column"].as_u64().unwrap() as usize - 1;
+    assert!(line[column..].starts_with("$City$"), "{line}");
+}
+
+#[test]
+fn other_generations_load_with_no_schema_error() {
+    for (dir, attack) in [
+        ("golden/2022/inputs", Some("10.1")),
+        ("corpus/contentctl-5-samples", None),
+        ("reference/contentctl-5.6.2-init/input", None),
+    ] {
+        let Some(root) = support::shared(dir) else {
+            eprintln!("skipped: ../shared/{dir} not found");
+            continue;
+        };
+        let schema: Vec<_> = lint(&root, attack)
+            .into_iter()
+            .filter(|(code, ..)| {
+                code == "SF001" || code == "SF003" || code == "SF010" || code == "SF011"
+            })
+            .collect();
+        assert_eq!(schema, Vec::new(), "in {dir}");
+    }
+}
