@@ -22,6 +22,7 @@ pub struct Config {
     pub build: BuildConfig,
     pub docs: DocsConfig,
     pub limits: LoadLimits,
+    pub lint: LintConfig,
     pub spl: SplConfig,
 }
 
@@ -67,6 +68,23 @@ pub struct SplConfig {
     pub external_macros: Vec<String>,
 }
 
+/// Which rules `lint` runs and how it reports them (ruff's `select` / `ignore` /
+/// `per-file-ignores`, plus a severity per rule). Rule selectors are codes (`SF201`), code
+/// prefixes (`SF2`), rule names (`unknown-story`) or `ALL`; `check::RuleSelection` reads them.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct LintConfig {
+    /// Rules to run; empty means all.
+    pub select: Vec<String>,
+    /// Rules not to run; wins over `select`.
+    pub ignore: Vec<String>,
+    /// Severity per rule selector: `"error"` or `"warning"`.
+    pub severity: std::collections::BTreeMap<String, crate::check::Severity>,
+    /// Glob of paths relative to the root (`detections/deprecated/**`) -> rules not reported
+    /// in those files.
+    pub per_file_ignores: std::collections::BTreeMap<String, Vec<String>>,
+}
+
 impl Default for Config {
     fn default() -> Config {
         Config {
@@ -75,6 +93,7 @@ impl Default for Config {
             build: BuildConfig::default(),
             docs: DocsConfig::default(),
             limits: LoadLimits::default(),
+            lint: LintConfig::default(),
             spl: SplConfig::default(),
         }
     }

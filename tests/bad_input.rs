@@ -503,7 +503,11 @@ fn tags_and_complex_keys_do_not_confuse_the_model() {
     let out = lint(one_macro(text).root(), &[]);
     let codes = out.codes_in("macros/m.yml");
     // Unknown keys, complex or tagged, are unknown-field warnings and nothing else.
-    assert!(!codes.is_empty() && codes.iter().all(|&c| c == "SF011"), "{:#?}", out.findings);
+    assert!(
+        !codes.is_empty() && codes.iter().all(|&c| c == "SF011"),
+        "{:#?}",
+        out.findings
+    );
     assert_eq!(out.exit, 0);
 }
 

@@ -83,6 +83,35 @@ fn sf003_not_a_mapping() {
 }
 
 #[test]
+fn sf004_unused_suppression() {
+    let f = Fixture::bundled();
+    // A suppression that suppresses a real finding is used and silent...
+    f.replace(
+        D,
+        "    - T1098",
+        "    - T9999 # splforge: ignore SF403 -- pending ATT&CK update",
+    );
+    let (_, findings) = f.lint(&[]);
+    assert!(with_code(&findings, "SF403").is_empty(), "{findings:#?}");
+    assert!(with_code(&findings, "SF004").is_empty(), "{findings:#?}");
+    // ...one with nothing to suppress is reported at the comment.
+    let f = Fixture::bundled();
+    f.replace(
+        D,
+        "  confidence: 50",
+        "  # splforge: ignore SF201\n  confidence: 50",
+    );
+    assert_at(&f, "SF004", D, "# splforge: ignore SF201", 0);
+    let f = Fixture::bundled();
+    f.replace(
+        D,
+        "  confidence: 50",
+        "  confidence: 50 # splforge: ignore SF999",
+    );
+    assert_at(&f, "SF004", D, "# splforge: ignore SF999", 0);
+}
+
+#[test]
 fn sf010_schema() {
     let f = Fixture::bundled();
     f.replace(D, "  confidence: 50", "  confidence: high");

@@ -12,20 +12,23 @@ mod index;
 pub mod rules;
 pub mod schema;
 pub mod searches;
+mod selection;
 pub mod suggest;
+pub mod suppression;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::load::{Repository, SourceFile};
-use crate::model::Content;
+use crate::model::{Content, FileId};
 
 pub use finding::{Finding, Related, Severity, sort_and_dedup};
 pub use index::Index;
 pub use rules::{RULES, Rule, RuleScope, rule_by_code};
+pub use selection::{RuleSelection, SelectionError};
 
 /// What a check run needs besides the content: nothing below the CLI reads the clock.
 #[derive(Debug, Clone)]
@@ -96,6 +99,7 @@ impl<'a> Context<'a> {
                 .files
                 .par_iter()
                 .enumerate()
+                .filter(|(file, _)| self.reports_on(*file))
                 .filter_map(|(file, loaded)| {
                     let root = crate::model::root_mapping(loaded)?;
                     let generation =
@@ -117,6 +121,15 @@ impl<'a> Context<'a> {
     pub fn source(&self, file: crate::model::FileId) -> &str {
         &self.repository.files[file].source.text
     }
+
+    /// Whether findings in `file` are reported (all files, unless `only_files` is set).
+    /// Rules that walk `repository.files` themselves use it to skip work nobody sees.
+    pub fn reports_on(&self, file: crate::model::FileId) -> bool {
+        self.options
+            .only_files
+            .as_ref()
+            .is_none_or(|only| is_one_of(self.path(file), only))
+    }
 }
 
 /// The result of checking a repository.
@@ -137,38 +150,84 @@ impl Report {
     }
 }
 
-/// Runs every rule over the repository and returns the sorted findings.
+/// Runs every selected rule (`[lint]` of the configuration) over the repository, applies
+/// severities, per-file ignores and inline suppressions, and returns the sorted findings.
+///
+/// With `only_files`, file-scope rules see only the objects of those files (the others'
+/// findings would be dropped anyway), while repository-scope rules see everything, so
+/// references still resolve.
 pub fn check(
     repository: &Repository,
     content: &Content,
     config: &Config,
     options: &CheckOptions,
 ) -> Report {
+    // The CLI validates `[lint]` before checking; a library caller with a bad selector
+    // gets every rule rather than none.
+    let selection = RuleSelection::from_config(&config.lint).unwrap_or_default();
     let context = Context::new(repository, content, config, options);
+    let narrow_content = options.only_files.as_ref().map(|only| {
+        let selected: HashSet<FileId> = repository
+            .files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| is_one_of(&f.source.path, only))
+            .map(|(id, _)| id)
+            .collect();
+        content.restricted_to(&selected)
+    });
+    let file_context = narrow_content.as_ref().map(|narrow| Context {
+        repository,
+        content: narrow,
+        config,
+        options,
+        index: Index::build(repository, content),
+        attack: context.attack,
+        extra_sources: std::sync::Mutex::new(Vec::new()),
+        schema_results: std::sync::OnceLock::new(),
+        search_analyses: std::sync::OnceLock::new(),
+    });
     // Compute the shared per-file facts here, outside the rule tasks: a rule task that first
     // touched a OnceLock whose initialiser is itself parallel could, while waiting, steal
     // another rule task that waits on the same OnceLock, and deadlock the pool.
-    context.schema_results();
-    context.search_analyses();
+    for ctx in std::iter::once(&context).chain(file_context.as_ref()) {
+        ctx.schema_results();
+        ctx.search_analyses();
+    }
     let mut findings: Vec<Finding> = RULES
         .par_iter()
+        .filter(|rule| selection.is_enabled(rule.code))
         .flat_map_iter(|rule| {
+            let ctx = match (&file_context, rule.scope) {
+                (Some(narrow), RuleScope::File) => narrow,
+                _ => &context,
+            };
             let mut out = Vec::new();
-            (rule.check)(&context, &mut out);
+            (rule.check)(ctx, &mut out);
+            let severity = selection.severity(rule);
+            for finding in &mut out {
+                finding.severity = selection.severity_of(finding.code, severity);
+            }
             out
         })
         .collect();
-    if let Some(only) = &options.only_files {
-        findings.retain(|f| only.iter().any(|p| p == &f.path));
-    }
+    findings.retain(|f| !selection.ignored_in(f.code, &f.path));
+    let in_scope = |path: &Path| {
+        options
+            .only_files
+            .as_ref()
+            .is_none_or(|only| is_one_of(path, only))
+    };
+    findings.retain(|f| in_scope(&f.path));
+    let unused = suppression::apply(repository, &mut findings, &selection, &in_scope);
+    findings.extend(unused);
     sort_and_dedup(&mut findings);
-    let extra_sources = context
-        .extra_sources
-        .into_inner()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|s| (s.path.clone(), s))
-        .collect();
+    let mut extra_sources: HashMap<PathBuf, SourceFile> = HashMap::new();
+    for ctx in std::iter::once(context).chain(file_context) {
+        for source in ctx.extra_sources.into_inner().unwrap_or_default() {
+            extra_sources.insert(source.path.clone(), source);
+        }
+    }
     Report {
         findings,
         files_checked: options
@@ -177,4 +236,11 @@ pub fn check(
             .map_or(repository.files.len(), Vec::len),
         extra_sources,
     }
+}
+
+/// Whether `path` is one of `paths`. Both come from relative paths built the same way, so
+/// their bytes compare (much cheaper than `Path`'s component-wise equality, which matters
+/// with thousands of files).
+fn is_one_of(path: &Path, paths: &[PathBuf]) -> bool {
+    paths.iter().any(|p| p.as_os_str() == path.as_os_str())
 }

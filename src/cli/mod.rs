@@ -3,7 +3,12 @@
 //!
 //! Exit codes: 0 no error-level findings, 1 error-level findings, 2 usage or I/O failure.
 
+mod authoring;
+mod github;
 mod output;
+pub mod progress;
+mod rule_docs;
+mod sarif;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -35,17 +40,17 @@ pub struct Cli {
 }
 
 #[derive(Debug, clap::Args)]
-struct GlobalArgs {
+pub(crate) struct GlobalArgs {
     /// Content root (the directory holding detections/, macros/, ...).
     #[arg(long, global = true, value_name = "DIR", default_value = ".")]
-    root: PathBuf,
-    /// Output format: for findings `human` (default) or `json`; for `docs`, `markdown` or
-    /// `html` (default: both).
+    pub(crate) root: PathBuf,
+    /// Output format: for findings `human` (default), `json`, `sarif` or `github`; for
+    /// `docs`, `markdown` or `html` (default: both).
     #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// Print only findings: no summary line.
     #[arg(long, short, global = true)]
-    quiet: bool,
+    pub(crate) quiet: bool,
     /// ATT&CK Enterprise release for checks and enrichment (overrides `attack_version`).
     #[arg(long, global = true, value_name = "VERSION")]
     attack_version: Option<String>,
@@ -53,10 +58,16 @@ struct GlobalArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
+    /// rustc-style, in colour on a terminal (`NO_COLOR` turns colour off).
     Human,
+    /// One JSON array of findings.
     Json,
     Markdown,
     Html,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
 }
 
 #[derive(Debug, Subcommand)]
@@ -122,7 +133,11 @@ enum Command {
         detection: String,
     },
     /// List every rule with its code, severity and summary.
-    Rules,
+    Rules {
+        /// Print the rule reference as markdown (docs/rules.md is this output).
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Reports over the content.
     Report {
         #[command(subcommand)]
@@ -132,6 +147,40 @@ enum Command {
     Rule {
         /// A rule code (SF201) or name (unknown-story).
         code: String,
+    },
+    /// Write a new detection, story, macro or data source from a template: a fresh UUID,
+    /// today's date and the conventional file name. Prompts for the name on a terminal.
+    New {
+        #[arg(value_enum)]
+        kind: authoring::NewKind,
+        /// The object's name (required when stdin is not a terminal).
+        #[arg(long)]
+        name: Option<String>,
+        /// Directory to write to, relative to the root (default: the kind's directory;
+        /// detections go to detections/endpoint/).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// Author, `Name, Organisation` (default: the app's author_name and author_company).
+        #[arg(long)]
+        author: Option<String>,
+    },
+    /// Convert content to another format generation, in place, keeping key order and
+    /// comments. `--to 5` turns 4.x detections' observables, impact and confidence into
+    /// an `rba:` block.
+    Migrate {
+        /// Target generation (only 5 for now).
+        #[arg(long, value_name = "GENERATION")]
+        to: String,
+        /// Files or directories to convert (default: every detection).
+        paths: Vec<PathBuf>,
+        /// Print what would change, write nothing; exit 1 when something would.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
 }
 
@@ -168,7 +217,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report {
             report: ReportKind::Attack { out, markdown },
         } => report_attack(global, out.as_deref(), *markdown),
-        Command::Rules => {
+        Command::Rules { markdown: true } => print_out(&rule_docs::markdown()),
+        Command::Rules { markdown: false } => {
             let mut out = String::new();
             for rule in RULES {
                 out.push_str(&format!(
@@ -194,6 +244,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 rule.doc()
             ))
         }
+        Command::New {
+            kind,
+            name,
+            dir,
+            author,
+        } => authoring::new(
+            global,
+            *kind,
+            name.as_deref(),
+            dir.as_deref(),
+            author.as_deref(),
+            &today(),
+        ),
+        Command::Migrate { to, paths, check } => authoring::migrate(global, to, paths, *check),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut command, "splforge", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -217,6 +286,8 @@ fn load_config(global: &GlobalArgs) -> anyhow::Result<Config> {
                 config.attack_version = version.clone();
             }
             crate::attack::catalogue(&config.attack_version)?;
+            check::RuleSelection::from_config(&config.lint)
+                .map_err(|e| anyhow::anyhow!("invalid configuration in splforge.toml: {e}"))?;
             Ok(config)
         }
         Err(ConfigError::Invalid {
@@ -247,7 +318,11 @@ fn lint(global: &GlobalArgs, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     } else {
         Some(selected_files(root, paths)?)
     };
-    let repository = load::load_repository(root, config.limits);
+    // Pre-commit mode reads only what the named files' references need (load::narrow).
+    let repository = match &only_files {
+        Some(files) => load::load_for_files(root, files, config.limits),
+        None => load::load_repository(root, config.limits),
+    };
     let content = Content::build(&repository);
     let options = CheckOptions {
         today: today(),
@@ -262,6 +337,18 @@ fn lint(global: &GlobalArgs, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
                 "`lint` prints findings as human or json, not {:?}",
                 global.format
             )
+        }
+        Format::Sarif => {
+            let selection = check::RuleSelection::from_config(&config.lint).unwrap_or_default();
+            let prefix = root_prefix(root);
+            print_out(&sarif::log(&report.findings, &sources, &prefix, &selection))?;
+        }
+        Format::Github => {
+            print_out(&github::annotations(
+                &report.findings,
+                &sources,
+                &root_prefix(root),
+            ))?;
         }
         Format::Human => {
             let palette = output::Palette::new(use_colour());
@@ -353,7 +440,9 @@ fn docs(global: &GlobalArgs, out: Option<&Path>) -> anyhow::Result<ExitCode> {
             (DocsFormat::Markdown, "markdown"),
             (DocsFormat::Html, "html"),
         ],
-        Format::Json => bail!("`docs` writes markdown or html: use --format markdown|html"),
+        Format::Json | Format::Sarif | Format::Github => {
+            bail!("`docs` writes markdown or html: use --format markdown|html")
+        }
     };
     let repository = load::load_repository(&global.root, config.limits);
     let content = Content::build(&repository);
@@ -462,10 +551,12 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 fn selected_files(root: &Path, paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in paths {
-        let candidate = if path.exists() {
-            path.clone()
-        } else {
+        // Relative to the root first (`lint detections/x.yml --root content`), else to
+        // the working directory (pre-commit passes `content/detections/x.yml`).
+        let candidate = if root.join(path).exists() {
             root.join(path)
+        } else {
+            path.clone()
         };
         if !candidate.exists() {
             bail!("`{}` does not exist", path.display());
@@ -499,6 +590,16 @@ fn selected_files(root: &Path, paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>
         }
     }
     Ok(files)
+}
+
+/// The content root as a path from the working directory (the repository root in CI),
+/// to prefix finding paths with in SARIF and GitHub output; empty for `.`.
+fn root_prefix(root: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    match output::relative_to(root, &cwd) {
+        Some(relative) => relative,
+        None => root.to_path_buf(),
+    }
 }
 
 fn use_colour() -> bool {

@@ -15,9 +15,23 @@ pub struct Sources<'a> {
 
 impl<'a> Sources<'a> {
     pub fn new(repository: &'a Repository, report: &'a Report) -> Sources<'a> {
+        // Only the files findings point into: with a few findings (pre-commit), comparing
+        // bytes beats hashing thousands of paths.
+        let mut wanted: Vec<&Path> = report
+            .findings
+            .iter()
+            .flat_map(|f| std::iter::once(&f.path).chain(f.related.iter().map(|r| &r.path)))
+            .map(PathBuf::as_path)
+            .collect();
+        wanted.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+        wanted.dedup();
         let mut by_path: HashMap<&Path, &SourceFile> = repository
             .files
             .iter()
+            .filter(|f| {
+                let path = f.source.path.as_os_str();
+                wanted.binary_search_by(|w| w.as_os_str().cmp(path)).is_ok()
+            })
             .map(|f| (f.source.path.as_path(), &f.source))
             .collect();
         for (path, source) in &report.extra_sources {

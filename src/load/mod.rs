@@ -4,6 +4,7 @@
 //! file (and notes the data files lookups point at), and parses each once, in parallel.
 //! Every failure is a value ([`FileError`], [`YamlError`]) with a position, never a panic.
 
+pub mod narrow;
 pub mod scalar_position;
 pub mod source;
 pub mod yaml;
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+pub use narrow::load_for_files;
 pub use source::{LineCol, SourceFile, Span};
 pub use yaml::{Document, Node, Value, YamlError, YamlLimits};
 
@@ -174,6 +176,21 @@ pub struct Repository {
     pub rejected_data_files: Vec<(PathBuf, FileError)>,
 }
 
+/// Splits lookup data files into those that may be read and those refused (a link out of
+/// the root, a FIFO), with why.
+fn vet_data_files(
+    root: &Path,
+    data_paths: Vec<PathBuf>,
+) -> (Vec<PathBuf>, Vec<(PathBuf, FileError)>) {
+    data_paths
+        .into_iter()
+        .map(|relative| match check_data_file(root, &relative) {
+            Ok(()) => Ok(relative),
+            Err(e) => Err((relative, e)),
+        })
+        .partition_result()
+}
+
 /// Walks `root` and loads every content file, parsing in parallel.
 pub fn load_repository(root: &Path, limits: LoadLimits) -> Repository {
     let (yaml_paths, data_paths) = discover(root);
@@ -181,13 +198,7 @@ pub fn load_repository(root: &Path, limits: LoadLimits) -> Repository {
         .into_par_iter()
         .map(|(kind, relative)| load_file(root, &relative, kind, limits))
         .collect();
-    let (lookup_data_files, rejected_data_files) = data_paths
-        .into_iter()
-        .map(|relative| match check_data_file(root, &relative) {
-            Ok(()) => Ok(relative),
-            Err(e) => Err((relative, e)),
-        })
-        .partition_result();
+    let (lookup_data_files, rejected_data_files) = vet_data_files(root, data_paths);
     Repository {
         root: root.to_path_buf(),
         files,

@@ -138,6 +138,33 @@ impl Content {
         content
     }
 
+    /// The objects of the files in `files` only (same file ids, same dominant generation),
+    /// and every deployment: deployments are configuration that per-file checks consult.
+    pub fn restricted_to(&self, files: &std::collections::HashSet<FileId>) -> Content {
+        fn keep<T: Clone>(
+            items: &[T],
+            header: impl Fn(&T) -> &Header,
+            files: &std::collections::HashSet<FileId>,
+        ) -> Vec<T> {
+            items
+                .iter()
+                .filter(|o| files.contains(&header(o).file))
+                .cloned()
+                .collect()
+        }
+        Content {
+            detections: keep(&self.detections, |o| &o.header, files),
+            baselines: keep(&self.baselines, |o| &o.header, files),
+            investigations: keep(&self.investigations, |o| &o.header, files),
+            stories: keep(&self.stories, |o| &o.header, files),
+            macros: keep(&self.macros, |o| &o.header, files),
+            lookups: keep(&self.lookups, |o| &o.header, files),
+            data_sources: keep(&self.data_sources, |o| &o.header, files),
+            deployments: self.deployments.clone(),
+            generation: self.generation,
+        }
+    }
+
     fn add(&mut self, file: FileId, loaded: &LoadedFile, default: Generation) {
         let Some(root) = root_mapping(loaded) else {
             return;
@@ -193,7 +220,25 @@ pub fn file_generation(loaded: &LoadedFile) -> Option<Generation> {
         ContentKind::Detection => Some(if root.get("rba").is_some() {
             Generation::Contentctl5
         } else if root.get("status").is_some() || root.get("tests").is_some() {
-            Generation::Contentctl4
+            // A 5.x detection without risk (a Hunting search) has no `rba:` either; it
+            // shows its generation by tags without 4.x's risk keys, which 4.x requires.
+            let tags = root.get("tags");
+            let has_4x_risk_keys = tags.is_none_or(|t| {
+                [
+                    "observable",
+                    "confidence",
+                    "impact",
+                    "message",
+                    "risk_score",
+                ]
+                .iter()
+                .any(|k| t.get(k).is_some())
+            });
+            if has_4x_risk_keys {
+                Generation::Contentctl4
+            } else {
+                Generation::Contentctl5
+            }
         } else {
             Generation::Legacy2022
         }),

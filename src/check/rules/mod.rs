@@ -12,12 +12,14 @@ use super::{Context, Finding, Severity};
 mod sf001_yaml_syntax;
 mod sf002_duplicate_key;
 mod sf003_not_a_mapping;
+mod sf004_unused_suppression;
 mod sf010_schema;
 mod sf011_unknown_field;
 mod sf101_invalid_uuid;
 mod sf102_duplicate_id;
 mod sf103_duplicate_name;
 mod sf104_file_name;
+pub use sf104_file_name::expected_stem;
 mod sf105_missing_risk;
 mod sf201_unknown_story;
 mod sf202_unknown_data_source;
@@ -91,6 +93,7 @@ pub static RULES: &[&Rule] = &[
     &sf001_yaml_syntax::RULE,
     &sf002_duplicate_key::RULE,
     &sf003_not_a_mapping::RULE,
+    &sf004_unused_suppression::RULE,
     &sf010_schema::RULE,
     &sf011_unknown_field::RULE,
     &sf101_invalid_uuid::RULE,

@@ -33,6 +33,9 @@ pub(super) static RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for (file, loaded) in ctx.repository.files.iter().enumerate() {
+        if !ctx.reports_on(file) {
+            continue;
+        }
         if let Err(error) = &loaded.document {
             out.push(RULE.at(ctx, file, error.span(), error.to_string()));
         }

@@ -29,6 +29,9 @@ pub(super) static RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for (file, loaded) in ctx.repository.files.iter().enumerate() {
+        if !ctx.reports_on(file) {
+            continue;
+        }
         let Ok(document) = &loaded.document else {
             continue;
         };

@@ -2,6 +2,9 @@
 //! Reports a production TTP, Anomaly or Correlation detection (contentctl 4.x or 5.x)
 //! that declares no alert/risk message or no risk object.
 //!
+//! In 5.x content, only detections whose type's deployment enables risk-based alerting
+//! need `rba:` (contentctl 5 rejects it elsewhere), so a 5.x Correlation search needs none.
+//!
 //! ## Why is this bad?
 //! Risk-based alerting needs both: a detection without a risk object writes no risk
 //! event, and one without a message writes risk events nobody can read. The search runs,
@@ -54,6 +57,14 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         {
             continue;
         }
+        // contentctl 5 wants `rba:` exactly where the deployment for the type enables
+        // risk-based alerting; a 5.x Correlation search (notables only) has none.
+        if detection.generation == Generation::Contentctl5
+            && !ctx.content.deployments.is_empty()
+            && !rba_deployed(ctx, detection)
+        {
+            continue;
+        }
         let header = &detection.header;
         let at = header.name.as_ref().map_or(header.span, |n| n.span);
         if detection.message.is_none() {
@@ -79,6 +90,17 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             ));
         }
     }
+}
+
+/// Whether a deployment for the detection's type enables risk-based alerting.
+fn rba_deployed(ctx: &Context<'_>, detection: &crate::model::Detection) -> bool {
+    let kind = type_of(detection);
+    ctx.content.deployments.iter().any(|d| {
+        d.detection_type
+            .as_ref()
+            .is_some_and(|t| t.as_str().eq_ignore_ascii_case(kind))
+            && d.rba_enabled.is_some_and(|e| e.value)
+    })
 }
 
 fn type_of(detection: &crate::model::Detection) -> &str {

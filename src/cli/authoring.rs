@@ -1,0 +1,184 @@
+//! `splforge new` and `splforge migrate`: the commands that write content files.
+
+use std::io::{BufRead as _, IsTerminal, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context as _, bail};
+
+use super::{GlobalArgs, load_config, selected_files, write_atomically};
+use crate::load::{self, ContentKind};
+use crate::migrate::{self, Outcome};
+use crate::model::{Content, root_mapping};
+use crate::scaffold::{self, NewObject};
+
+/// What `splforge new` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NewKind {
+    Detection,
+    Story,
+    Macro,
+    #[value(name = "data-source", alias = "data_source")]
+    DataSource,
+}
+
+impl NewKind {
+    fn scaffold(self) -> scaffold::NewKind {
+        match self {
+            NewKind::Detection => scaffold::NewKind::Detection,
+            NewKind::Story => scaffold::NewKind::Story,
+            NewKind::Macro => scaffold::NewKind::Macro,
+            NewKind::DataSource => scaffold::NewKind::DataSource,
+        }
+    }
+}
+
+pub fn new(
+    global: &GlobalArgs,
+    kind: NewKind,
+    name: Option<&str>,
+    dir: Option<&Path>,
+    author: Option<&str>,
+    today: &str,
+) -> anyhow::Result<ExitCode> {
+    let config = load_config(global)?;
+    let kind = kind.scaffold();
+    let name = match name {
+        Some(name) => name.to_owned(),
+        None => prompt_name(kind)?,
+    };
+    let repository = load::load_repository(&global.root, config.limits);
+    let content = Content::build(&repository);
+    let index = crate::check::Index::build(&repository, &content);
+    if let Some(existing) = index.find(kind.content_kind(), name.trim()) {
+        bail!(
+            "a {} named \"{}\" already exists: {}",
+            kind.content_kind().name().replace('_', " "),
+            name.trim(),
+            repository.files[existing.file].source.display_path()
+        );
+    }
+    let app = &config.app;
+    let default_author = [app.author_name.as_str(), app.author_company.as_str()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let object = NewObject {
+        kind,
+        name: &name,
+        id: uuid::Uuid::new_v4(),
+        date: today,
+        author: author.unwrap_or(&default_author),
+        generation: content.generation,
+    };
+    let text = object.render()?;
+    let relative = dir
+        .map_or_else(|| kind.default_dir(), Path::to_path_buf)
+        .join(object.file_name());
+    let path = global.root.join(&relative);
+    if path.exists() {
+        bail!("{} already exists", path.display());
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    write_atomically(&path, text.as_bytes())?;
+    println!("{}", crate::load::source::display_path(&relative));
+    if !global.quiet {
+        eprintln!(
+            "Created {} ({}); `splforge lint {}` checks it.",
+            path.display(),
+            kind.content_kind().name().replace('_', " "),
+            path.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Asks for a name on a terminal; without one, `--name` is required.
+fn prompt_name(kind: scaffold::NewKind) -> anyhow::Result<String> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        bail!("--name is required when stdin is not a terminal");
+    }
+    eprint!(
+        "Name of the new {}: ",
+        kind.content_kind().name().replace('_', " ")
+    );
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line)?;
+    let name = line.trim().to_owned();
+    if name.is_empty() {
+        bail!("no name given");
+    }
+    Ok(name)
+}
+
+pub fn migrate(
+    global: &GlobalArgs,
+    to: &str,
+    paths: &[PathBuf],
+    check_only: bool,
+) -> anyhow::Result<ExitCode> {
+    if to != "5" {
+        bail!("`--to {to}`: only `--to 5` (contentctl 4.x detections to 5.x) is supported");
+    }
+    let config = load_config(global)?;
+    let root = &global.root;
+    let only = if paths.is_empty() {
+        None
+    } else {
+        Some(selected_files(root, paths)?)
+    };
+    let repository = load::load_repository(root, config.limits);
+    let content = Content::build(&repository);
+    let (mut converted, mut unchanged) = (0, 0);
+    for detection in &content.detections {
+        let loaded = &repository.files[detection.header.file];
+        let path = &loaded.source.path;
+        if loaded.kind != ContentKind::Detection || only.as_ref().is_some_and(|o| !o.contains(path))
+        {
+            continue;
+        }
+        let Some(tree) = root_mapping(loaded) else {
+            continue;
+        };
+        let shown = loaded.source.display_path();
+        match migrate::detection_to_5(&loaded.source.text, tree, detection, &content.deployments) {
+            Outcome::Converted { text, notes } if text != loaded.source.text => {
+                converted += 1;
+                if check_only {
+                    println!("{shown}: would convert to 5.x");
+                } else {
+                    write_atomically(&root.join(path), text.as_bytes())?;
+                }
+                for note in notes {
+                    eprintln!("{shown}: note: {note}");
+                }
+            }
+            Outcome::Converted { .. } => unchanged += 1,
+            Outcome::Unchanged(reason) => {
+                unchanged += 1;
+                if only.is_some() {
+                    eprintln!("{shown}: unchanged: {reason}");
+                }
+            }
+        }
+    }
+    if !global.quiet {
+        let verb = if check_only {
+            "Would convert"
+        } else {
+            "Converted"
+        };
+        eprintln!("{verb} {converted} detections to 5.x; {unchanged} unchanged.");
+    }
+    Ok(if check_only && converted > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,165 @@
+//! The authoring commands: `new`, `rules --markdown` (docs/rules.md), `completions`,
+//! `--version`.
+
+mod support;
+
+use assert_cmd::Command;
+use support::{Fixture, crate_root, shared};
+
+fn splforge() -> Command {
+    Command::cargo_bin("splforge").unwrap()
+}
+
+fn new_file(root: &std::path::Path, kind: &str, name: &str) -> String {
+    let output = splforge()
+        .args(["-q", "new", kind, "--name", name, "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
+
+#[test]
+fn new_files_lint_clean_in_4x_content() {
+    let f = Fixture::bundled();
+    let expected = [
+        (
+            "detection",
+            "Suspicious Rundll32 Child",
+            "detections/endpoint/suspicious_rundll32_child.yml",
+        ),
+        (
+            "story",
+            "Living Off The Land",
+            "stories/living_off_the_land.yml",
+        ),
+        ("macro", "my_index", "macros/my_index.yml"),
+        (
+            "data-source",
+            "Sysmon EventID 3",
+            "data_sources/sysmon_eventid_3.yml",
+        ),
+    ];
+    for (kind, name, path) in expected {
+        assert_eq!(new_file(f.root(), kind, name), path);
+        let text = f.read(path);
+        assert!(text.contains(&format!("name: {name}\n")), "{text}");
+        let (exit, findings) = f.lint(&[path]);
+        assert_eq!((exit, findings.len()), (0, 0), "{path}: {findings:#?}");
+    }
+    let detection = f.read(expected[0].2);
+    let id = detection
+        .lines()
+        .find_map(|l| l.strip_prefix("id: "))
+        .unwrap();
+    let id = uuid::Uuid::parse_str(id).unwrap();
+    assert_eq!(id.get_version_num(), 4);
+    let (exit, findings) = f.lint(&[]);
+    assert_eq!((exit, findings.len()), (0, 0), "{findings:#?}");
+}
+
+#[test]
+fn new_files_lint_clean_in_5x_content() {
+    let Some(samples) = shared("corpus/contentctl-5-samples") else {
+        eprintln!("skipped: ../shared/corpus/contentctl-5-samples is absent");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&samples, dir.path());
+    let (_, before) = support::lint_root(dir.path(), &[]);
+    for (kind, name) in [
+        ("detection", "New Five Detection"),
+        ("story", "New Five Story"),
+        ("data-source", "New Five Source"),
+    ] {
+        let path = new_file(dir.path(), kind, name);
+        let text = std::fs::read_to_string(dir.path().join(&path)).unwrap();
+        if kind == "detection" {
+            assert!(text.contains("\nrba:\n"), "{text}");
+        }
+        let (_, findings) = support::lint_root(dir.path(), &[&path]);
+        assert!(findings.is_empty(), "{path}: {findings:#?}");
+    }
+    let (_, after) = support::lint_root(dir.path(), &[]);
+    assert_eq!(before, after);
+}
+
+#[test]
+fn new_refuses_a_taken_name_and_needs_a_name_off_a_terminal() {
+    let f = Fixture::bundled();
+    let output = splforge()
+        .args([
+            "new",
+            "story",
+            "--name",
+            "Suspicious DNS Activity",
+            "--root",
+        ])
+        .arg(f.root())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("already exists"));
+    let output = splforge()
+        .args(["new", "macro", "--root"])
+        .arg(f.root())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--name is required"));
+}
+
+#[test]
+fn docs_rules_md_is_generated_from_the_rule_docs() {
+    let output = splforge().args(["rules", "--markdown"]).output().unwrap();
+    let generated = String::from_utf8(output.stdout).unwrap();
+    let committed = std::fs::read_to_string(crate_root().join("docs/rules.md")).unwrap();
+    assert!(
+        generated == committed,
+        "docs/rules.md is stale: run `cargo run -- rules --markdown > docs/rules.md`"
+    );
+    for rule in splforge::check::RULES {
+        assert!(generated.contains(&format!("<a id=\"{}\"></a>", rule.code.to_lowercase())));
+    }
+}
+
+#[test]
+fn completions_for_each_shell() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef splforge"),
+        ("fish", "complete -c splforge"),
+    ] {
+        let output = splforge().args(["completions", shell]).output().unwrap();
+        assert!(output.status.success());
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(text.contains(marker), "{shell}");
+        assert!(text.contains("migrate") && text.contains("lint"), "{shell}");
+    }
+}
+
+#[test]
+fn version() {
+    let output = splforge().arg("--version").output().unwrap();
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        format!("splforge {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
