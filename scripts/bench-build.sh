@@ -22,7 +22,7 @@ times=()
 cpus=()
 TIMEFORMAT='%R %U %S'
 for _ in $(seq "$runs"); do
-    measured=$( { time SOURCE_DATE_EPOCH=0 "${runner[@]}" >/dev/null; } 2>&1 )
+    measured=$( { time SOURCE_DATE_EPOCH=0 "${runner[@]}" >/dev/null 2>&1; } 2>&1 )
     read -r real user sys <<<"$measured"
     times+=("$real")
     cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }')")
