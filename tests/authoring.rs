@@ -11,17 +11,9 @@ fn splforge() -> Command {
 }
 
 fn new_file(root: &std::path::Path, kind: &str, name: &str) -> String {
-    let output = splforge()
-        .args(["-q", "new", kind, "--name", name, "--root"])
-        .arg(root)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    support::run_ok(&["-q", "new", kind, "--name", name], root)
+        .trim()
+        .to_owned()
 }
 
 #[test]

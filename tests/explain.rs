@@ -7,18 +7,7 @@ mod support;
 use assert_cmd::Command;
 
 fn explain(root: &std::path::Path, target: &str) -> String {
-    let output = Command::cargo_bin("splforge")
-        .unwrap()
-        .args(["explain", target, "--root"])
-        .arg(root)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+    support::run_ok(&["explain", target], root)
 }
 
 #[test]

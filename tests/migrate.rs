@@ -13,23 +13,12 @@ mod support;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
-use assert_cmd::Command;
 use splforge::load::{LoadLimits, load_repository};
 use splforge::model::{Content, Detection};
 use support::{Fixture, corpus, lint_root};
 
 fn migrate(root: &Path) {
-    let output = Command::cargo_bin("splforge")
-        .unwrap()
-        .args(["-q", "migrate", "--to", "5", "--root"])
-        .arg(root)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    support::run_ok(&["-q", "migrate", "--to", "5"], root);
 }
 
 type Risk = BTreeSet<(String, String, i64)>;

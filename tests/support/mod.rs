@@ -135,6 +135,23 @@ pub fn lint_root(root: &Path, args: &[&str]) -> (i32, Vec<serde_json::Value>) {
     (code, findings)
 }
 
+/// `splforge ARGS... --root ROOT`, which must succeed: its standard output.
+pub fn run_ok(args: &[&str], root: &Path) -> String {
+    let output = Command::cargo_bin("splforge")
+        .unwrap()
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "splforge {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
 /// The findings of one rule.
 pub fn with_code<'a>(findings: &'a [serde_json::Value], code: &str) -> Vec<&'a serde_json::Value> {
     findings.iter().filter(|f| f["code"] == code).collect()
