@@ -632,31 +632,22 @@ fn today() -> String {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    civil_date(seconds / 86_400)
+    date_of(i64::try_from(seconds).unwrap_or(i64::MAX))
 }
 
-/// Days since 1970-01-01 to a `YYYY-MM-DD` date (Howard Hinnant's algorithm).
-fn civil_date(days: u64) -> String {
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+/// The `YYYY-MM-DD` date (UTC) of a Unix time, by the same calendar the build stamps use.
+fn date_of(epoch_seconds: i64) -> String {
+    crate::render::BuildStamp::at(epoch_seconds).date
 }
 
 #[cfg(test)]
 mod tests {
-    use super::civil_date;
+    use super::date_of;
 
     #[test]
     fn civil_dates() {
-        assert_eq!(civil_date(0), "1970-01-01");
-        assert_eq!(civil_date(19_723), "2024-01-01");
-        assert_eq!(civil_date(20_781), "2026-11-24");
+        assert_eq!(date_of(0), "1970-01-01");
+        assert_eq!(date_of(19_723 * 86_400), "2024-01-01");
+        assert_eq!(date_of(20_781 * 86_400 + 86_399), "2026-11-24");
     }
 }
