@@ -155,12 +155,7 @@ fn sf101_invalid_uuid() {
 fn sf102_duplicate_id() {
     let f = Fixture::bundled();
     let other = "detections/cloud/aws_iam_successful_group_deletion.yml";
-    let other_id = f
-        .read(other)
-        .lines()
-        .find(|l| l.starts_with("id: "))
-        .unwrap()
-        .to_owned();
+    let other_id = f.line_starting(other, "id: ");
     f.replace(D, "id: 5be28d82-4305-4b5f-aeec-9dbc93f84dd1", &other_id);
     // The later path of the two carries the finding; the earlier is the related location.
     assert_at(&f, "SF102", other, &other_id[4..], 0);

@@ -18,12 +18,7 @@ fn with_findings() -> Fixture {
         "    - AWS IAM Privilege Escalations",
     );
     let other = "detections/cloud/aws_iam_successful_group_deletion.yml";
-    let other_id = f
-        .read(other)
-        .lines()
-        .find(|l| l.starts_with("id: "))
-        .unwrap()
-        .to_owned();
+    let other_id = f.line_starting(other, "id: ");
     f.replace(D, "id: 5be28d82-4305-4b5f-aeec-9dbc93f84dd1", &other_id);
     f
 }

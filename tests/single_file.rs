@@ -41,12 +41,7 @@ fn single_file_mode_agrees_with_a_full_run_on_the_bundled_content() {
     f.replace(d, "    - T1098", "    - T9999");
     f.replace(d, "  confidence: 50", "  confidence: high");
     let other = "detections/cloud/aws_iam_successful_group_deletion.yml";
-    let other_id = f
-        .read(other)
-        .lines()
-        .find(|l| l.starts_with("id: "))
-        .unwrap()
-        .to_owned();
+    let other_id = f.line_starting(other, "id: ");
     f.replace(d, "id: 5be28d82-4305-4b5f-aeec-9dbc93f84dd1", &other_id);
     f.replace(
         "stories/suspicious_dns_activity.yml",

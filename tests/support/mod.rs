@@ -95,6 +95,15 @@ impl Fixture {
         self.write(relative, text.replacen(from, to, 1));
     }
 
+    /// The first line of a file that starts with `prefix` (e.g. `id: `), whole.
+    pub fn line_starting(&self, relative: &str, prefix: &str) -> String {
+        self.read(relative)
+            .lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no line starting {prefix:?} in {relative}"))
+            .to_owned()
+    }
+
     /// `lint --format json` on the fixture: (exit code, findings).
     pub fn lint(&self, args: &[&str]) -> (i32, Vec<serde_json::Value>) {
         lint_root(self.root(), args)
