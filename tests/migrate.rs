@@ -2,16 +2,16 @@
 //! savedsearches.conf-relevant model (risk objects, threat objects, score, message and the
 //! rest of the detection), on the bundled content and on the real corpus.
 //!
-//! The byte-for-byte stanza comparison needs `splforge build` (another branch); until it
-//! lands, the comparison is of the normalised model the renderer reads (`Content::build`).
-//! Documented differences (docs/migrate.md): scores outside 1..=100 are clamped, duplicate
-//! risk objects are written once, and `rba:` is written only where the deployment of the
-//! detection's type enables risk-based alerting.
+//! Both are built before and after, and every savedsearches.conf stanza must be the same
+//! key for key, apart from the differences docs/migrate.md documents (`normalise_4x`); every
+//! other file of the app must be byte-identical.
 
 mod support;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
+
+use serde_json::{Value, json};
 
 use splforge::load::{LoadLimits, load_repository};
 use splforge::model::{Content, Detection};
@@ -21,42 +21,7 @@ fn migrate(root: &Path) {
     support::run_ok(&["-q", "migrate", "--to", "5"], root);
 }
 
-type Risk = BTreeSet<(String, String, i64)>;
-type Threat = BTreeSet<(String, String)>;
-
-/// What savedsearches.conf takes from a detection's risk settings, where the deployment of
-/// its type enables risk-based alerting; nothing elsewhere.
-fn effective_risk(d: &Detection, content: &Content) -> (Risk, Threat, Option<String>) {
-    let enabled = content.deployments.iter().any(|dep| {
-        dep.detection_type
-            .as_ref()
-            .zip(d.detection_type.as_ref())
-            .is_some_and(|(a, b)| a.value.eq_ignore_ascii_case(&b.value))
-            && dep.rba_enabled.is_some_and(|e| e.value)
-    });
-    if !enabled || d.risk_objects.is_empty() {
-        return Default::default();
-    }
-    let risk = d
-        .risk_objects
-        .iter()
-        .map(|r| {
-            (
-                r.field.value.clone(),
-                r.object_type.value.clone(),
-                r.score.map_or(0, |s| s.value).clamp(1, 100),
-            )
-        })
-        .collect();
-    let threat = d
-        .threat_objects
-        .iter()
-        .map(|t| (t.field.value.clone(), t.object_type.value.clone()))
-        .collect();
-    (risk, threat, d.message.as_ref().map(|m| m.value.clone()))
-}
-
-/// Everything else of a detection that reaches its stanza.
+/// What of a detection reaches its stanza, apart from risk (compared in `assert_same_build`).
 fn rest(d: &Detection) -> String {
     let texts = |v: &[splforge::model::Text]| {
         v.iter()
@@ -96,9 +61,6 @@ fn assert_same_model(before_root: &Path, after_root: &Path) -> usize {
     for old in before.detections.iter().filter(|d| d.is_production()) {
         let path = &before_repo.files[old.header.file].source.path;
         let new = after_by_file[path];
-        if effective_risk(old, &before) != effective_risk(new, &after) {
-            problems.push(format!("{}: risk differs", path.display()));
-        }
         if rest(old) != rest(new) {
             problems.push(format!("{}: detection differs", path.display()));
         }
@@ -111,6 +73,164 @@ fn assert_same_model(before_root: &Path, after_root: &Path) -> usize {
         problems.join("\n")
     );
     compared
+}
+
+/// The 5.x threat object types, from the 5.x detection schema.
+fn threat_types_5() -> HashSet<String> {
+    let text =
+        std::fs::read_to_string(support::crate_root().join("schemas/5/detection.schema.json"))
+            .unwrap();
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    schema["$defs"]["rba"]["properties"]["threat_objects"]["items"]["properties"]["type"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// A 4.x stanza as migration documents it will look in 5.x (docs/migrate.md, "Differences"):
+/// - annotations lose `confidence` and `impact` (5.x has neither);
+/// - risk objects come first, then threat objects, each sorted by field, duplicates once,
+///   scores clamped to 1..=100;
+/// - threat types renamed to 5.x names (`endpoint`/`hostname`/`device` -> `system`,
+///   `email address` -> `email_address`); a threat type 5.x lacks makes a risk object (`user`
+///   for a user, else `other`) with the detection's score;
+/// - with no risk object at all there is no `rba:`, so no risk and no risk message;
+/// - without `rba:` the notable severity has no score to come from: informational.
+fn normalise_4x(stanza: &mut indexmap::IndexMap<String, String>, threat_types: &HashSet<String>) {
+    let annotations = stanza.get_mut("action.correlationsearch.annotations");
+    let mut score = None;
+    if let Some(text) = annotations {
+        let mut value: Value = serde_json::from_str(text).unwrap();
+        let map = value.as_object_mut().unwrap();
+        if let (Some(c), Some(i)) = (map.remove("confidence"), map.remove("impact")) {
+            let product = c.as_i64().unwrap() * i.as_i64().unwrap();
+            let (q, r) = (product / 100, product % 100);
+            score = Some(if r > 50 || (r == 50 && q % 2 == 1) {
+                q + 1
+            } else {
+                q
+            });
+        }
+        *text = value.to_string();
+    }
+    let Some(risk) = stanza.get("action.risk.param._risk") else {
+        return;
+    };
+    let objects: Vec<Value> = serde_json::from_str(risk).unwrap();
+    let mut risk_objects = BTreeSet::new();
+    let mut threat_objects = BTreeSet::new();
+    for object in objects {
+        if let Some(field) = object["risk_object_field"].as_str() {
+            let score = object["risk_score"].as_i64().unwrap().clamp(1, 100);
+            risk_objects.insert((
+                field.to_owned(),
+                object["risk_object_type"].as_str().unwrap().to_owned(),
+                score,
+            ));
+            continue;
+        }
+        let field = object["threat_object_field"].as_str().unwrap().to_owned();
+        let kind = match object["threat_object_type"].as_str().unwrap() {
+            "endpoint" | "hostname" | "device" => "system".to_owned(),
+            other => other.replace(' ', "_"),
+        };
+        if threat_types.contains(&kind) {
+            threat_objects.insert((field, kind));
+        } else {
+            let as_risk = if kind == "user" { "user" } else { "other" };
+            let score = score
+                .expect("a 4.x detection with RBA has a score")
+                .clamp(1, 100);
+            risk_objects.insert((field, as_risk.to_owned(), score));
+        }
+    }
+    if risk_objects.is_empty() {
+        stanza.insert("action.risk.param._risk".into(), "[]".into());
+        stanza.insert("action.risk.param._risk_message".into(), String::new());
+        return;
+    }
+    let mut out: Vec<Value> = risk_objects
+        .into_iter()
+        .map(|(f, t, s)| json!({"risk_object_field": f, "risk_object_type": t, "risk_score": s}))
+        .collect();
+    out.extend(
+        threat_objects
+            .into_iter()
+            .map(|(f, t)| json!({"threat_object_field": f, "threat_object_type": t})),
+    );
+    stanza.insert(
+        "action.risk.param._risk".into(),
+        Value::Array(out).to_string(),
+    );
+}
+
+/// Builds `before` and `after`; asserts the apps are the same apart from the documented
+/// differences of savedsearches.conf. Returns how many stanzas were compared.
+fn assert_same_build(before: &Path, after: &Path) -> usize {
+    let out = tempfile::tempdir().unwrap();
+    let old = support::build_into(before, &out.path().join("before"));
+    let new = support::build_into(after, &out.path().join("after"));
+    let conf = |app: &Path| {
+        let text = std::fs::read_to_string(app.join("default/savedsearches.conf")).unwrap();
+        support::parse_conf(&text).expect("savedsearches.conf parses")
+    };
+    let (mut old_conf, new_conf) = (conf(&old.app_dir), conf(&new.app_dir));
+    let threat_types = threat_types_5();
+    let mut problems = Vec::new();
+    assert_eq!(
+        old_conf.keys().collect::<Vec<_>>(),
+        new_conf.keys().collect::<Vec<_>>(),
+        "the same stanzas in the same order"
+    );
+    for (name, stanza) in old_conf.iter_mut() {
+        normalise_4x(stanza, &threat_types);
+        let migrated = &new_conf[name];
+        let no_rba = migrated
+            .get("action.risk.param._risk")
+            .is_none_or(|r| r == "[]");
+        let severity = "action.notable.param.severity";
+        if no_rba && migrated.get(severity).is_some_and(|s| s == "informational") {
+            stanza.insert(severity.into(), "informational".into());
+        }
+        for key in stanza
+            .keys()
+            .chain(migrated.keys())
+            .collect::<BTreeSet<_>>()
+        {
+            let (a, b) = (stanza.get(key), migrated.get(key));
+            // JSON values compare as values: key order inside an object is not a difference.
+            let same = a == b
+                || a.zip(b).is_some_and(|(a, b)| {
+                    serde_json::from_str::<Value>(a)
+                        .ok()
+                        .is_some_and(|a| serde_json::from_str::<Value>(b).is_ok_and(|b| a == b))
+                });
+            if !same {
+                problems.push(format!("[{name}] {key}:\n  before {a:?}\n  after  {b:?}"));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} differences in savedsearches.conf, first 10:\n{}",
+        problems.len(),
+        problems[..problems.len().min(10)].join("\n")
+    );
+    for entry in walkdir::WalkDir::new(&old.app_dir) {
+        let entry = entry.unwrap();
+        let relative = entry.path().strip_prefix(&old.app_dir).unwrap();
+        if entry.file_type().is_file() && relative != Path::new("default/savedsearches.conf") {
+            assert!(
+                std::fs::read(entry.path()).unwrap()
+                    == std::fs::read(new.app_dir.join(relative)).unwrap(),
+                "{} differs after migration",
+                relative.display()
+            );
+        }
+    }
+    old_conf.len()
 }
 
 /// Findings in detection files as (file, code, message), which do not move with positions.
@@ -140,6 +260,7 @@ fn bundled_detections_migrate_clean_with_the_same_risk() {
         "{text}"
     );
     assert_eq!(assert_same_model(&support::crate_root(), f.root()), 10);
+    assert!(assert_same_build(&support::crate_root(), f.root()) >= 10);
     // A second run changes nothing.
     let again = Fixture::bundled();
     migrate(again.root());
@@ -183,4 +304,7 @@ fn corpus_detections_migrate_clean_with_the_same_risk() {
     let compared = assert_same_model(&corpus, dir.path());
     eprintln!("{compared} production detections compared");
     assert!(compared > 1000);
+    let stanzas = assert_same_build(&corpus, dir.path());
+    eprintln!("{stanzas} savedsearches.conf stanzas compared");
+    assert!(stanzas > 1700);
 }

@@ -15,9 +15,12 @@
 //! alerting, as contentctl 5 requires (`docs/migrate.md` lists the differences).
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 use crate::load::yaml::Node;
-use crate::model::{Deployment, Detection, Generation};
+use crate::model::{
+    Deployment, Detection, Generation, ObservableObject, RiskObject, Text, ThreatObject,
+};
 
 /// What happened to one detection.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +73,8 @@ pub fn detection_to_5(
     for timestamp in update_timestamps(root) {
         edits.push(Edit::remove_lines(source, timestamp.0, timestamp.1));
     }
-    if rba_enabled(detection, deployments) {
+    let rba_written = rba_enabled(detection, deployments);
+    if rba_written {
         match rba_block(
             source,
             tags_map,
@@ -90,11 +94,24 @@ pub fn detection_to_5(
             Err(reason) => notes.push(reason),
         }
     }
+    let rba_missing = !rba_written || notes.iter().any(|n| n.starts_with(NO_RBA));
+    if let Some(score) = detection.observable_score().filter(|s| s.value > 20)
+        && rba_missing
+        && deployment_of(detection, deployments).is_some_and(|d| d.notable.is_some())
+    {
+        notes.push(format!(
+            "its notable's severity came from impact x confidence (score {}); without `rba:` 5.x has no score for it, so the notable becomes informational",
+            score.value
+        ));
+    }
     Outcome::Converted {
         text: apply(source, edits),
         notes,
     }
 }
+
+/// How a note that `rba:` could not be written begins.
+const NO_RBA: &str = "no rba written";
 
 /// Tag keys whose content moves into `rba:` (not worth a note when removed).
 const CONVERTED: [&str; 5] = [
@@ -105,31 +122,92 @@ const CONVERTED: [&str; 5] = [
     "observable",
 ];
 
-/// The `tags` keys the embedded 5.x detection schema accepts.
-fn allowed_tags() -> HashSet<String> {
+fn schema_5() -> serde_json::Value {
     let text = crate::check::schema::schema_text(
         crate::load::ContentKind::Detection,
         Generation::Contentctl5,
     )
     .unwrap_or("{}");
-    let schema: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
-    schema["$defs"]["tags"]["properties"]
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+/// The `tags` keys the embedded 5.x detection schema accepts.
+fn allowed_tags() -> HashSet<String> {
+    schema_5()["$defs"]["tags"]["properties"]
         .as_object()
         .map(|p| p.keys().cloned().collect())
         .unwrap_or_default()
 }
 
-/// Whether the deployment for the detection's type enables risk-based alerting.
-fn rba_enabled(detection: &Detection, deployments: &[Deployment]) -> bool {
-    let Some(kind) = &detection.detection_type else {
-        return false;
-    };
-    deployments.iter().any(|d| {
+/// The threat object types the embedded 5.x detection schema accepts.
+fn threat_types_5() -> &'static HashSet<String> {
+    static TYPES: OnceLock<HashSet<String>> = OnceLock::new();
+    TYPES.get_or_init(|| {
+        schema_5()["$defs"]["rba"]["properties"]["threat_objects"]["items"]["properties"]["type"]
+            ["enum"]
+            .as_array()
+            .map(|e| e.iter().filter_map(|t| Some(t.as_str()?.to_owned())).collect())
+            .unwrap_or_default()
+    })
+}
+
+/// The 5.x risk and threat objects of a 4.x detection: contentctl 4's, observable by
+/// observable (`Observable::rba_object`), with 4.x threat types that 5.x names differently
+/// renamed (`endpoint`, `hostname`, `device` are `system`; `email address` is
+/// `email_address`). An attacker whose type has no 5.x threat type (`user`, `other`, ...)
+/// becomes a risk object (of type `user` for a user, else `other`), with a note.
+fn objects_5(
+    detection: &Detection,
+    notes: &mut Vec<String>,
+) -> (Vec<RiskObject>, Vec<ThreatObject>) {
+    let score = detection.observable_score();
+    let mut risk = Vec::new();
+    let mut threat = Vec::new();
+    for observable in detection.observables.iter().filter(|o| o.name.is_some()) {
+        match observable.rba_object(score) {
+            ObservableObject::Risk(r) => risk.push(r),
+            ObservableObject::Threat(mut t) => {
+                let renamed = match t.object_type.value.as_str() {
+                    "endpoint" | "hostname" | "device" => "system".to_owned(),
+                    other => other.replace(' ', "_"),
+                };
+                if threat_types_5().contains(&renamed) {
+                    t.object_type = Text::synthetic(renamed);
+                    threat.push(t);
+                    continue;
+                }
+                let as_risk = if renamed == "user" { "user" } else { "other" };
+                notes.push(format!(
+                    "threat object `{}` of type `{}` has no 5.x threat type: written as a risk object of type `{as_risk}`",
+                    t.field.value, t.object_type.value
+                ));
+                risk.push(RiskObject {
+                    field: t.field,
+                    object_type: Text::synthetic(as_risk),
+                    score,
+                });
+            }
+        }
+    }
+    (risk, threat)
+}
+
+/// The deployment for the detection's type.
+fn deployment_of<'a>(
+    detection: &Detection,
+    deployments: &'a [Deployment],
+) -> Option<&'a Deployment> {
+    let kind = detection.detection_type.as_ref()?;
+    deployments.iter().find(|d| {
         d.detection_type
             .as_ref()
             .is_some_and(|t| t.value.eq_ignore_ascii_case(&kind.value))
-            && d.rba_enabled.is_some_and(|e| e.value)
     })
+}
+
+/// Whether the deployment for the detection's type enables risk-based alerting.
+fn rba_enabled(detection: &Detection, deployments: &[Deployment]) -> bool {
+    deployment_of(detection, deployments).is_some_and(|d| d.rba_enabled.is_some_and(|e| e.value))
 }
 
 fn rba_block(
@@ -145,14 +223,19 @@ fn rba_block(
     let cont = format!("{pad}{}  ", " ".repeat(seq));
     let message = match tags.get("message") {
         Some(node) => source[node.span.range()].to_owned(),
-        None => return Err("no tags.message: rba needs a message; add one by hand".to_owned()),
+        None => {
+            return Err(format!(
+                "{NO_RBA}: no tags.message, and rba needs a message; add one by hand"
+            ));
+        }
     };
+    let (risk_objects, threat_objects) = objects_5(detection, &mut notes);
     let mut seen = HashSet::new();
     let mut risk = String::new();
-    for object in &detection.risk_objects {
+    for object in &risk_objects {
         let Some(score) = object.score.map(|s| s.value) else {
             return Err(format!(
-                "no score for risk object `{}` (no risk_score, impact or confidence)",
+                "{NO_RBA}: no score for risk object `{}` (no risk_score, impact or confidence)",
                 object.field.value
             ));
         };
@@ -177,11 +260,13 @@ fn rba_block(
         ));
     }
     if risk.is_empty() {
-        return Err("no observable gives a risk object: 5.x needs one; add rba by hand".to_owned());
+        return Err(format!(
+            "{NO_RBA}: no observable gives a risk object: 5.x needs one; add it by hand"
+        ));
     }
     let mut threat = String::new();
     let mut seen = HashSet::new();
-    for object in &detection.threat_objects {
+    for object in &threat_objects {
         if !seen.insert((object.field.value.clone(), object.object_type.value.clone())) {
             continue;
         }

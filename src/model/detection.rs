@@ -130,8 +130,10 @@ impl Detection {
         let (risk_objects, threat_objects, risk_source) = if f.has("rba") {
             rba_objects(&rba, src)
         } else {
-            let score = risk_score.or_else(|| derived_score(impact, confidence));
-            observable_objects(&observables, score)
+            observable_objects(
+                &observables,
+                observable_score(risk_score, impact, confidence),
+            )
         };
         Detection {
             header,
@@ -217,18 +219,21 @@ impl Detection {
         }
     }
 
-    /// The score of the detection as a whole: the written `risk_score`, else
-    /// impact x confidence / 100, else (5.x) the highest risk-object score.
+    /// The score of the detection as a whole: the observables' score
+    /// (`observable_score`), else (5.x) the highest risk-object score.
     pub fn overall_risk_score(&self) -> Option<i64> {
-        self.risk_score
-            .map(|s| s.value)
-            .or_else(|| derived_score(self.impact, self.confidence).map(|s| s.value))
-            .or_else(|| {
-                self.risk_objects
-                    .iter()
-                    .filter_map(|r| r.score.map(|s| s.value))
-                    .max()
-            })
+        self.observable_score().map(|s| s.value).or_else(|| {
+            self.risk_objects
+                .iter()
+                .filter_map(|r| r.score.map(|s| s.value))
+                .max()
+        })
+    }
+
+    /// The score 4.x / 2022 observables carry: impact x confidence / 100 rounded as
+    /// contentctl 4 rounds it, else the written `tags.risk_score`.
+    pub fn observable_score(&self) -> Option<Spanned<i64>> {
+        observable_score(self.risk_score, self.impact, self.confidence)
     }
 }
 
@@ -258,13 +263,26 @@ fn split_data_sources(text: &Text, src: &str) -> Vec<Text> {
     parts
 }
 
-fn derived_score(
+/// contentctl 4's score: `round(confidence * impact / 100)` with Python's round-half-to-even
+/// when both are written (a written `risk_score` is then ignored, as contentctl 4 does);
+/// else the written `risk_score` (2022).
+fn observable_score(
+    risk_score: Option<Spanned<i64>>,
     impact: Option<Spanned<i64>>,
     confidence: Option<Spanned<i64>>,
 ) -> Option<Spanned<i64>> {
-    let (impact, confidence) = (impact?, confidence?);
+    let (Some(impact), Some(confidence)) = (impact, confidence) else {
+        return risk_score;
+    };
+    let product = confidence.value.saturating_mul(impact.value);
+    let (quotient, remainder) = (product.div_euclid(100), product.rem_euclid(100));
+    let value = match remainder.cmp(&50) {
+        std::cmp::Ordering::Greater => quotient + 1,
+        std::cmp::Ordering::Equal => quotient + (quotient & 1),
+        std::cmp::Ordering::Less => quotient,
+    };
     Some(Spanned {
-        value: impact.value.saturating_mul(confidence.value) / 100,
+        value,
         span: impact.span,
     })
 }
@@ -294,55 +312,65 @@ fn rba_objects(rba: &Fields<'_>, src: &str) -> (Vec<RiskObject>, Vec<ThreatObjec
     (risk, threat, RiskSource::Rba)
 }
 
-/// contentctl 4's mapping from observables to risk and threat objects: victims of user
-/// or system types are risk objects, attacker processes, files, URLs and IPs are threat
-/// objects, anything else is a risk object of type `other`.
+/// One observable as contentctl 4.4.7 turns it into RBA: a risk object or a threat object.
+#[derive(Debug, Clone)]
+pub enum ObservableObject {
+    Risk(RiskObject),
+    Threat(ThreatObject),
+}
+
+impl Observable {
+    /// contentctl 4.4.7's mapping: victims of user or system types are risk objects;
+    /// attackers are threat objects (processes, files, URLs and IPs under a fixed type, any
+    /// other type under its own name, lower-cased); anything else is a risk object of type
+    /// `other`. The build's 4.x savedsearches.conf is rendered from this, so it is what
+    /// contentctl 4 content really does.
+    pub fn rba_object(&self, score: Option<Spanned<i64>>) -> ObservableObject {
+        let field = self.name.clone().unwrap_or_default();
+        let kind = self
+            .observable_type
+            .as_ref()
+            .map(|t| t.value.to_lowercase())
+            .unwrap_or_default();
+        let has_role = |role: &str| self.roles.iter().any(|r| r.value == role);
+        let risk = |t: &str| {
+            ObservableObject::Risk(RiskObject {
+                field: field.clone(),
+                object_type: Text::synthetic(t),
+                score,
+            })
+        };
+        let threat = |t: &str| {
+            ObservableObject::Threat(ThreatObject {
+                field: field.clone(),
+                object_type: Text::synthetic(t),
+            })
+        };
+        let victim = has_role("Victim");
+        match kind.as_str() {
+            "user" | "username" | "email address" if victim => risk("user"),
+            "device" | "endpoint" | "hostname" | "ip address" if victim => risk("system"),
+            _ if !has_role("Attacker") => risk("other"),
+            "process name" | "process" => threat("process"),
+            "file name" | "file" | "file hash" => threat("file_name"),
+            "url string" | "url" => threat("url"),
+            "ip address" => threat("ip_address"),
+            other => threat(other),
+        }
+    }
+}
+
+/// Risk and threat objects from 4.x / 2022 observables (`Observable::rba_object`), in order.
 fn observable_objects(
     observables: &[Observable],
     score: Option<Spanned<i64>>,
 ) -> (Vec<RiskObject>, Vec<ThreatObject>, RiskSource) {
     let mut risk = Vec::new();
     let mut threat = Vec::new();
-    for observable in observables {
-        let Some(field) = observable.name.clone() else {
-            continue;
-        };
-        let kind = observable
-            .observable_type
-            .as_ref()
-            .map(|t| t.value.to_lowercase())
-            .unwrap_or_default();
-        let has_role = |role: &str| observable.roles.iter().any(|r| r.value == role);
-        let risk_type = match kind.as_str() {
-            "user" | "username" | "email address" if has_role("Victim") => Some("user"),
-            "device" | "endpoint" | "hostname" | "ip address" if has_role("Victim") => {
-                Some("system")
-            }
-            _ => None,
-        };
-        let threat_type = match kind.as_str() {
-            _ if !has_role("Attacker") => None,
-            "process name" | "process" => Some("process"),
-            "file name" | "file" | "file hash" => Some("file_name"),
-            "url string" | "url" => Some("url"),
-            "ip address" => Some("ip_address"),
-            _ => None,
-        };
-        match (risk_type, threat_type) {
-            (Some(t), _) => risk.push(RiskObject {
-                field,
-                object_type: Text::synthetic(t),
-                score,
-            }),
-            (None, Some(t)) => threat.push(ThreatObject {
-                field,
-                object_type: Text::synthetic(t),
-            }),
-            (None, None) => risk.push(RiskObject {
-                field,
-                object_type: Text::synthetic("other"),
-                score,
-            }),
+    for observable in observables.iter().filter(|o| o.name.is_some()) {
+        match observable.rba_object(score) {
+            ObservableObject::Risk(r) => risk.push(r),
+            ObservableObject::Threat(t) => threat.push(t),
         }
     }
     let source = if observables.is_empty() {

@@ -24,8 +24,8 @@ pub use data_source::{
 };
 pub use deployment::{Deployment, Scheduling};
 pub use detection::{
-    AttackData, Detection, DetectionTest, Drilldown, Observable, RiskObject, RiskSource,
-    ThreatObject,
+    AttackData, Detection, DetectionTest, Drilldown, Observable, ObservableObject, RiskObject,
+    RiskSource, ThreatObject,
 };
 pub use fields::{Fields, Spanned, Text};
 pub use lookup::Lookup;

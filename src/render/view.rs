@@ -10,8 +10,8 @@ use serde_json::{Map, Value, json};
 use super::conf::{MAX_STANZA_NAME_CHARS, StanzaNameError, check_stanza_name};
 use crate::config::AppConfig;
 use crate::model::{
-    Baseline, Content, Deployment, Detection, Generation, Investigation, Lookup, Macro, RiskSource,
-    Story, Text,
+    Baseline, Content, Deployment, Detection, Generation, Investigation, Lookup, Macro,
+    ObservableObject, RiskSource, Story, Text,
 };
 
 /// ATT&CK enrichment for the annotations. contentctl with `enrichments: false` (and the
@@ -371,18 +371,8 @@ fn scheduling(deployment: Option<&Deployment>) -> Scheduling {
     }
 }
 
-/// `round(confidence * impact / 100)` with Python's round-half-to-even; else the written
-/// score (2022), else the highest 5.x risk-object score.
+/// contentctl 4's score of a detection (`Detection::overall_risk_score`), 0 without one.
 fn risk_score(d: &Detection) -> i64 {
-    if let (Some(c), Some(i)) = (d.confidence, d.impact) {
-        let p = c.value.saturating_mul(i.value);
-        let (q, r) = (p.div_euclid(100), p.rem_euclid(100));
-        return match r.cmp(&50) {
-            std::cmp::Ordering::Greater => q + 1,
-            std::cmp::Ordering::Equal => q + (q & 1),
-            std::cmp::Ordering::Less => q,
-        };
-    }
     d.overall_risk_score().unwrap_or(0)
 }
 
@@ -485,21 +475,16 @@ fn risk(d: &Detection, score: i64) -> Value {
         return Value::Array(out);
     }
     for o in &d.observables {
-        let name = text(&o.name);
-        let kind = text(&o.observable_type).to_lowercase();
-        let victim = o.roles.iter().any(|r| r.value == "Victim");
-        let attacker = o.roles.iter().any(|r| r.value == "Attacker");
-        let threat = |t: &str| json!({"threat_object_field": name, "threat_object_type": t});
-        let risk_of = |t: &str| json!({"risk_object_field": name, "risk_object_type": t, "risk_score": score});
-        out.push(match kind.as_str() {
-            "user" | "username" | "email address" if victim => risk_of("user"),
-            "device" | "endpoint" | "hostname" | "ip address" if victim => risk_of("system"),
-            "process name" | "process" if attacker => threat("process"),
-            "file name" | "file" | "file hash" if attacker => threat("file_name"),
-            "ip address" if attacker => threat("ip_address"),
-            "url string" | "url" if attacker => threat("url"),
-            other if attacker => threat(other),
-            _ => risk_of("other"),
+        out.push(match o.rba_object(None) {
+            ObservableObject::Risk(r) => json!({
+                "risk_object_field": r.field.value,
+                "risk_object_type": r.object_type.value,
+                "risk_score": score,
+            }),
+            ObservableObject::Threat(t) => json!({
+                "threat_object_field": t.field.value,
+                "threat_object_type": t.object_type.value,
+            }),
         });
     }
     Value::Array(out)
