@@ -19,6 +19,7 @@ use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::check::{self, CheckOptions, RULES, Severity};
+use crate::cli::progress::Progress;
 use crate::config::{Config, ConfigError};
 use crate::load::{self, ContentKind};
 use crate::model::{Content, Generation};
@@ -378,8 +379,11 @@ fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result
     let started = Instant::now();
     let config = load_config(global)?;
     let out = out.map_or_else(|| global.root.join(&config.build.out), Path::to_path_buf);
+    let progress = Progress::new("Building", 3, global.quiet);
+    progress.step("reading content");
     let repository = load::load_repository(&global.root, config.limits);
     let content = Content::build(&repository);
+    progress.step("checking");
     let options = CheckOptions {
         today: today(),
         only_files: None,
@@ -387,8 +391,11 @@ fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result
     let report = check::check(&repository, &content, &config, &options);
     let errors = report.count(Severity::Error);
     if errors > 0 && force {
-        eprintln!("warning: building despite {errors} lint error(s) (--force)");
+        progress.suspend(|| {
+            eprintln!("warning: building despite {errors} lint error(s) (--force)");
+        });
     } else if errors > 0 {
+        progress.finish();
         let sources = output::Sources::new(&repository, &report);
         let palette = output::Palette::new(use_colour());
         let mut stdout = std::io::stdout().lock();
@@ -402,6 +409,7 @@ fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result
         eprintln!("error: not building: lint found {errors} error(s); fix them and build again");
         return Ok(ExitCode::from(1));
     }
+    progress.step("rendering and packing the app");
     let build_time = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(value) => value
             .trim()
@@ -415,6 +423,7 @@ fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result
     };
     let built = crate::package::build(&content, &repository, &config, &out, &options)
         .with_context(|| format!("cannot build into {}", out.display()))?;
+    progress.finish();
     if !global.quiet {
         eprintln!(
             "Built {} ({} files, {} bytes) from {} detections in {:.0?}",
@@ -444,6 +453,8 @@ fn docs(global: &GlobalArgs, out: Option<&Path>) -> anyhow::Result<ExitCode> {
             bail!("`docs` writes markdown or html: use --format markdown|html")
         }
     };
+    let progress = Progress::new("Docs", 1 + formats.len() as u64, global.quiet);
+    progress.step("reading content");
     let repository = load::load_repository(&global.root, config.limits);
     let content = Content::build(&repository);
     let catalogue = crate::attack::catalogue(&config.attack_version)?;
@@ -453,16 +464,20 @@ fn docs(global: &GlobalArgs, out: Option<&Path>) -> anyhow::Result<ExitCode> {
         } else {
             out.join(subdir)
         };
+        progress.step(format!("writing {}", target.display()));
         let options = DocsOptions::new(*format, catalogue);
         let report = crate::docs::write_docs(&content, &repository, &options, &target)
             .with_context(|| format!("cannot write docs to {}", target.display()))?;
-        if !global.quiet {
-            eprintln!("Wrote {} files to {}", report.files, target.display());
-            for note in &report.notes {
-                eprintln!("  note: {note}");
+        progress.suspend(|| {
+            if !global.quiet {
+                eprintln!("Wrote {} files to {}", report.files, target.display());
+                for note in &report.notes {
+                    eprintln!("  note: {note}");
+                }
             }
-        }
+        });
     }
+    progress.finish();
     if !global.quiet {
         eprintln!(
             "Docs of {} detections in {:.0?}",

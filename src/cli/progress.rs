@@ -3,8 +3,11 @@
 //! quick run prints nothing extra, a pipe or CI log gets no escape codes.
 //!
 //! ```ignore
-//! let progress = Progress::new("Rendering", detections.len() as u64);
-//! for d in detections { render(d); progress.inc(); }
+//! let progress = Progress::new("Building", 3, quiet);
+//! progress.step("reading content");   // counts the step before, names this one
+//! load();
+//! progress.step("checking");
+//! check();
 //! progress.finish();
 //! ```
 
@@ -16,15 +19,16 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 /// How long work runs before the bar appears.
 const SHOW_AFTER: Duration = Duration::from_secs(1);
 
-/// A progress bar that stays hidden when stderr is not a terminal (or `NO_COLOR`/`CI`
-/// ask for plain output) and until the work has run for a second.
+/// A progress bar that stays hidden when stderr is not a terminal, in CI (`CI` set), with
+/// `--quiet`, and until the work has run for a second.
 pub struct Progress {
     bar: ProgressBar,
+    started: std::cell::Cell<bool>,
 }
 
 impl Progress {
-    pub fn new(label: &str, total: u64) -> Progress {
-        let visible = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    pub fn new(label: &str, total: u64, quiet: bool) -> Progress {
+        let visible = !quiet && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
         if visible {
             let style =
@@ -43,11 +47,27 @@ impl Progress {
                 }
             });
         }
-        Progress { bar }
+        Progress {
+            bar,
+            started: std::cell::Cell::new(false),
+        }
     }
 
     pub fn inc(&self) {
         self.bar.inc(1);
+    }
+
+    /// Starts the next step of the work: counts the one before (if any) and shows `name`.
+    pub fn step(&self, name: impl Into<String>) {
+        if self.started.replace(true) {
+            self.inc();
+        }
+        self.set_message(name);
+    }
+
+    /// Runs `f` (which prints to stderr) with the bar out of the way.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.bar.suspend(f)
     }
 
     /// Shows what is being worked on (a file name, say).
@@ -76,11 +96,11 @@ mod tests {
     #[test]
     fn a_quick_run_draws_nothing_and_finishes_cleanly() {
         // Under `cargo test` stderr is captured (not a terminal): the bar stays hidden.
-        let progress = Progress::new("Testing", 3);
-        for _ in 0..3 {
-            progress.inc();
+        let progress = Progress::new("Testing", 3, false);
+        for step in ["one", "two", "three"] {
+            progress.step(step);
         }
-        progress.set_message("done");
+        assert_eq!(progress.bar.position(), 2, "the last step is running");
         progress.finish();
         assert!(progress.bar.is_finished());
         assert!(progress.bar.is_hidden());
