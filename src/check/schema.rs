@@ -29,35 +29,45 @@ struct Compiled {
     property_names: Vec<String>,
 }
 
-type Validators = HashMap<(&'static str, &'static str), Result<Compiled, String>>;
+/// One lazily compiled schema per (generation, kind): a one-file lint compiles only the
+/// schemas of the files it validates.
+type Validators = HashMap<(&'static str, &'static str), OnceLock<Result<Compiled, String>>>;
 
 fn validators() -> &'static Validators {
     static VALIDATORS: OnceLock<Validators> = OnceLock::new();
     VALIDATORS.get_or_init(|| {
         SCHEMAS
             .iter()
-            .map(|&(generation, kind, text)| {
-                let compiled = serde_json::from_str::<serde_json::Value>(text)
-                    .map_err(|e| e.to_string())
-                    .and_then(|schema| {
-                        let validator = jsonschema::options()
-                            .with_draft(jsonschema::Draft::Draft202012)
-                            .should_validate_formats(true)
-                            .build(&schema)
-                            .map_err(|e| e.to_string())?;
-                        let mut property_names = Vec::new();
-                        collect_property_names(&schema, &mut property_names);
-                        property_names.sort();
-                        property_names.dedup();
-                        Ok(Compiled {
-                            validator,
-                            property_names,
-                        })
-                    });
-                ((generation, kind), compiled)
-            })
+            .map(|&(generation, kind, _)| ((generation, kind), OnceLock::new()))
             .collect()
     })
+}
+
+fn compiled(
+    generation: &'static str,
+    kind: &'static str,
+) -> Option<&'static Result<Compiled, String>> {
+    let cell = validators().get(&(generation, kind))?;
+    Some(cell.get_or_init(|| {
+        let text = SCHEMAS
+            .iter()
+            .find(|&&(g, k, _)| (g, k) == (generation, kind))
+            .map_or("", |&(_, _, text)| text);
+        let schema = serde_json::from_str::<serde_json::Value>(text).map_err(|e| e.to_string())?;
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(true)
+            .build(&schema)
+            .map_err(|e| e.to_string())?;
+        let mut property_names = Vec::new();
+        collect_property_names(&schema, &mut property_names);
+        property_names.sort();
+        property_names.dedup();
+        Ok(Compiled {
+            validator,
+            property_names,
+        })
+    }))
 }
 
 /// One schema violation, already placed in the file.
@@ -87,7 +97,7 @@ pub fn validate(
     kind: ContentKind,
     generation: Generation,
 ) -> Result<Vec<SchemaViolation>, String> {
-    let compiled = match validators().get(&(generation.schema_dir(), kind.name())) {
+    let compiled = match compiled(generation.schema_dir(), kind.name()) {
         Some(Ok(v)) => v,
         Some(Err(e)) => return Err(format!("schema for {} does not compile: {e}", kind.name())),
         None => {

@@ -351,7 +351,6 @@ fn discover(root: &Path) -> (Vec<(ContentKind, PathBuf)>, Vec<PathBuf>) {
         let dir = root.join(kind.directory());
         let walker = walkdir::WalkDir::new(&dir)
             .follow_links(false)
-            .sort_by_file_name()
             .max_depth(16);
         for entry in walker.into_iter().filter_map(Result::ok) {
             // Everything but a directory is kept, symbolic links (even broken or looping
@@ -370,14 +369,52 @@ fn discover(root: &Path) -> (Vec<(ContentKind, PathBuf)>, Vec<PathBuf>) {
             }
         }
     }
-    yaml.sort_by(|a, b| a.1.cmp(&b.1));
-    data.sort();
+    yaml.sort_unstable_by(|a, b| path_order(&a.1, &b.1));
+    data.sort_unstable_by(|a, b| path_order(a, b));
     (yaml, data)
+}
+
+/// `Path`'s order (component by component) for the normalised relative paths a walk yields,
+/// as one byte comparison: a separator sorts before every other byte. `Path::cmp`, or
+/// walkdir sorting each directory by `file_name()`, parses components on every comparison:
+/// a third of a one-file lint.
+fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    fn bytes(p: &Path) -> impl Iterator<Item = u8> + '_ {
+        let separator = std::path::MAIN_SEPARATOR as u8;
+        p.as_os_str()
+            .as_encoded_bytes()
+            .iter()
+            .map(move |&byte| if byte == separator { 0 } else { byte })
+    }
+    bytes(a).cmp(bytes(b))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_order_is_path_order() {
+        let mut paths: Vec<PathBuf> = [
+            "a/b.yml",
+            "a.b/c.yml",
+            "a-b/c.yml",
+            "a/b/c.yml",
+            "a/a.yml",
+            "ab.yml",
+            "a/b-c.yml",
+            "a/b.yml.d/x.yml",
+            "a0/x.yml",
+            "A/x.yml",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        let mut expected = paths.clone();
+        expected.sort();
+        paths.sort_by(|a, b| path_order(a, b));
+        assert_eq!(paths, expected);
+    }
 
     #[test]
     fn kinds_come_from_the_top_directory() {

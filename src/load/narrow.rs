@@ -142,6 +142,8 @@ thread_local! {
 const VALUE_KEYS: [&str; 2] = ["name", "id"];
 /// Keys whose presence alone is recorded (as a null value).
 const PRESENCE_KEYS: [&str; 3] = ["rba", "status", "tests"];
+/// Each presence key at the start of a line, as searched for after `name` and `id`.
+const PRESENCE_PATTERNS: [&str; 3] = ["\nrba:", "\nstatus:", "\ntests:"];
 
 /// A document of the top-level `name`, `id` and presence keys of `text`, with the source
 /// spans of `name` and `id` (presence keys have empty spans), and the length of the text
@@ -182,14 +184,6 @@ pub fn index_document(text: &str) -> Option<(Document, usize)> {
             open_quote = Some(quote);
             continue;
         }
-        let key_node = Node {
-            span: Span::new(start, start + key.len()),
-            value: Value::Str(Scalar {
-                text: key.to_owned(),
-                style: Style::Plain,
-                is_timestamp: false,
-            }),
-        };
         if PRESENCE_KEYS.contains(&key) {
             entries.retain(|(k, _)| k.as_str() != Some(key));
             entries.push((presence_key(key), presence_value()));
@@ -200,17 +194,22 @@ pub fn index_document(text: &str) -> Option<(Document, usize)> {
             let value_node = one_line_scalar(value, value_start, continues)?;
             needed = needed.max(start + line.len());
             entries.retain(|(k, _)| k.as_str() != Some(key));
+            let key_node = Node {
+                span: Span::new(start, start + key.len()),
+                ..presence_key(key)
+            };
             entries.push((key_node, value_node));
         }
-        // Name, id and status come first in every generation's layout; once they are
-        // read, the keys whose presence alone counts are found by a substring search.
+        // Name and id come first in every generation's layout; once they are read, the
+        // keys whose presence alone counts are found by a substring search of the rest,
+        // so the lines of long descriptions and searches are never split.
         let has = |entries: &[(Node, Node)], key: &str| {
             entries.iter().any(|(k, _)| k.as_str() == Some(key))
         };
-        if ["name", "id", "status"].iter().all(|k| has(&entries, k)) {
+        if VALUE_KEYS.iter().all(|k| has(&entries, k)) {
             let remainder = &text[start + line.len()..];
-            for key in ["rba", "tests"] {
-                if !has(&entries, key) && remainder.contains(&format!("\n{key}:")) {
+            for (key, pattern) in PRESENCE_KEYS.iter().zip(PRESENCE_PATTERNS) {
+                if !has(&entries, key) && remainder.contains(pattern) {
                     entries.push((presence_key(key), presence_value()));
                 }
             }
