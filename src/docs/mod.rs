@@ -346,7 +346,7 @@ impl PageRenderer<'_, '_> {
         if self.format == DocsFormat::Markdown {
             return Ok(RenderedPage {
                 path: plan.markdown_path,
-                contents: markdown,
+                contents: html::inert_markdown_links(&markdown),
                 search: None,
             });
         }
