@@ -447,6 +447,8 @@ fn docs(global: &GlobalArgs, out: Option<&Path>) -> anyhow::Result<ExitCode> {
     let repository = load::load_repository(&global.root, config.limits);
     let content = Content::build(&repository);
     let catalogue = crate::attack::catalogue(&config.attack_version)?;
+    // Every format is rendered before anything is written, and written as one change.
+    let mut sites = Vec::with_capacity(formats.len());
     for (format, subdir) in formats {
         let target = if subdir.is_empty() {
             out.clone()
@@ -454,11 +456,22 @@ fn docs(global: &GlobalArgs, out: Option<&Path>) -> anyhow::Result<ExitCode> {
             out.join(subdir)
         };
         let options = DocsOptions::new(*format, catalogue);
-        let report = crate::docs::write_docs(&content, &repository, &options, &target)
-            .with_context(|| format!("cannot write docs to {}", target.display()))?;
-        if !global.quiet {
-            eprintln!("Wrote {} files to {}", report.files, target.display());
-            for note in &report.notes {
+        let rendered = crate::docs::render_docs(&content, &repository, &options)
+            .with_context(|| format!("cannot render docs for {}", target.display()))?;
+        sites.push((target, rendered));
+    }
+    let targets: Vec<(&Path, &crate::docs::RenderedDocs)> =
+        sites.iter().map(|(t, r)| (t.as_path(), r)).collect();
+    crate::docs::write_all(&targets)
+        .with_context(|| format!("cannot write docs to {}", out.display()))?;
+    if !global.quiet {
+        for (target, rendered) in &sites {
+            eprintln!(
+                "Wrote {} files to {}",
+                rendered.report.files,
+                target.display()
+            );
+            for note in &rendered.report.notes {
                 eprintln!("  note: {note}");
             }
         }
