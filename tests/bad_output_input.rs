@@ -733,3 +733,31 @@ fn line_breaks_cannot_add_front_matter_keys() {
     }
     assert!(checked >= 4, "{checked} pages with front matter");
 }
+
+/// Case 79: both formats change together: when the HTML site cannot be replaced (its
+/// directory lost the `.splforge-docs` marker), the Markdown site is not replaced either.
+#[test]
+fn docs_in_both_formats_change_together() {
+    let f = Fixture::bundled();
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let first = docs(f.root(), &site);
+    assert_eq!(assert_no_crash(&first, "docs"), 0, "{}", stderr(&first));
+    fs::remove_file(site.join("html").join(splforge::docs::MARKER)).unwrap();
+    let markdown = snapshot(&site.join("markdown"));
+    let html = snapshot(&site.join("html"));
+    f.set_field(MACRO, "description", "changed");
+    let output = docs(f.root(), &site);
+    assert_eq!(assert_no_crash(&output, "docs"), 2);
+    assert!(
+        stderr(&output).contains("was not written by `splforge docs`"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        snapshot(&site.join("markdown")) == markdown,
+        "markdown replaced alone"
+    );
+    assert!(snapshot(&site.join("html")) == html);
+    assert_eq!(names(dir.path()), ["site"]);
+}
