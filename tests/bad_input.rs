@@ -1023,16 +1023,11 @@ fn output_path_is_a_directory() {
 #[cfg(unix)]
 #[test]
 fn output_directory_read_only() {
-    use std::os::unix::fs::PermissionsExt;
-    let f = Fixture::bundled();
-    let dir = tempfile::tempdir().unwrap();
-    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o555)).unwrap();
-    if fs::write(dir.path().join("probe"), "").is_ok() {
-        // Root (CAP_DAC_OVERRIDE) writes through the mode bits; the full-disk case below
-        // covers a failing write for every user.
-        eprintln!("skipped: this user can write into a read-only directory");
+    // Skipped as root; the full-disk case below covers a failing write for every user.
+    let Some(dir) = support::read_only_dir() else {
         return;
-    }
+    };
+    let f = Fixture::bundled();
     let output = report_to(f.root(), &dir.path().join("layer.json"));
     assert_eq!(assert_no_crash(&output, "report"), 2);
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot write in"));

@@ -333,14 +333,10 @@ fn build_output_path_is_a_file() {
 #[cfg(unix)]
 #[test]
 fn build_output_directory_read_only() {
-    use std::os::unix::fs::PermissionsExt;
-    let f = Fixture::bundled();
-    let dir = tempfile::tempdir().unwrap();
-    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o555)).unwrap();
-    if fs::write(dir.path().join("probe"), "").is_ok() {
-        eprintln!("skipped: this user can write into a read-only directory");
+    let Some(dir) = support::read_only_dir() else {
         return;
-    }
+    };
+    let f = Fixture::bundled();
     let output = build(f.root(), dir.path(), false);
     assert_eq!(assert_no_crash(&output, "build"), 2);
     assert!(names(dir.path()).is_empty());
@@ -683,14 +679,10 @@ fn docs_output_directory_full() {
 #[cfg(unix)]
 #[test]
 fn docs_output_directory_read_only() {
-    use std::os::unix::fs::PermissionsExt;
-    let f = Fixture::bundled();
-    let dir = tempfile::tempdir().unwrap();
-    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o555)).unwrap();
-    if fs::write(dir.path().join("probe"), "").is_ok() {
-        eprintln!("skipped: this user can write into a read-only directory");
+    let Some(dir) = support::read_only_dir() else {
         return;
-    }
+    };
+    let f = Fixture::bundled();
     let output = docs(f.root(), &dir.path().join("site"));
     assert_eq!(assert_no_crash(&output, "docs"), 2);
     assert!(names(dir.path()).is_empty());

@@ -131,32 +131,21 @@ fn a_trailing_backslash_keeps_the_next_key() {
 /// separated by NUL bytes.
 #[test]
 fn fuzz_seed_corpus_reads_back() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
-    let mut checked = 0;
-    for dir in ["corpus/conf_write", "regressions/conf_write"] {
-        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
-            continue;
+    let inputs = support::fuzz_inputs("conf_write");
+    for text in &inputs {
+        let mut parts = text.split('\0');
+        let name = parts.next().unwrap_or_default();
+        let stanza = if check_stanza_name(name, None).is_ok() {
+            name
+        } else {
+            "fixed"
         };
-        for entry in entries {
-            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-            let Ok(text) = std::str::from_utf8(&bytes) else {
-                continue;
-            };
-            let mut parts = text.split('\0');
-            let name = parts.next().unwrap_or_default();
-            let stanza = if check_stanza_name(name, None).is_ok() {
-                name
-            } else {
-                "fixed"
-            };
-            for value in parts {
-                let stanzas = read_conf(&file_with(stanza, value, " ")).unwrap();
-                assert_eq!(stanzas[0].name, stanza);
-                assert_eq!(stanzas[0].get("key"), Some(read_back(value).as_str()));
-                assert_eq!(stanzas[0].get("after"), Some("2"));
-            }
-            checked += 1;
+        for value in parts {
+            let stanzas = read_conf(&file_with(stanza, value, " ")).unwrap();
+            assert_eq!(stanzas[0].name, stanza);
+            assert_eq!(stanzas[0].get("key"), Some(read_back(value).as_str()));
+            assert_eq!(stanzas[0].get("after"), Some("2"));
         }
     }
-    assert!(checked >= 8, "only {checked} seeds");
+    assert!(inputs.len() >= 8, "only {} seeds", inputs.len());
 }

@@ -122,21 +122,10 @@ fn pathological_inputs_finish() {
 /// (fuzz/regressions/spl_parse) hold the target's invariants in every `cargo test`.
 #[test]
 fn fuzz_seed_corpus_holds_the_invariants() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
-    let mut checked = 0;
-    for dir in ["corpus/spl_parse", "regressions/spl_parse"] {
-        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
-            continue;
-        };
-        for entry in entries {
-            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-            let Ok(search) = std::str::from_utf8(&bytes) else {
-                continue;
-            };
-            check_parse(search, &parse(search));
-            check_analysis(search, &analyze(search, &macros(), &Limits::default()));
-            checked += 1;
-        }
+    let inputs = support::fuzz_inputs("spl_parse");
+    for search in &inputs {
+        check_parse(search, &parse(search));
+        check_analysis(search, &analyze(search, &macros(), &Limits::default()));
     }
-    assert!(checked >= 10, "only {checked} seeds");
+    assert!(inputs.len() >= 10, "only {} seeds", inputs.len());
 }

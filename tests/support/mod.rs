@@ -239,3 +239,38 @@ pub fn names(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// A temporary directory its owner cannot write to (mode 0555), or `None`, with the reason
+/// printed, when this user writes through mode bits anyway (root: CAP_DAC_OVERRIDE).
+#[cfg(unix)]
+pub fn read_only_dir() -> Option<tempfile::TempDir> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o555)).unwrap();
+    if fs::write(dir.path().join("probe"), "").is_ok() {
+        eprintln!("skipped: this user can write into a read-only directory");
+        return None;
+    }
+    Some(dir)
+}
+
+/// The UTF-8 inputs of a fuzz target kept in the repository: its seeds
+/// (`fuzz/corpus/<target>`) and the crashes its runs found (`fuzz/regressions/<target>`).
+pub fn fuzz_inputs(target: &str) -> Vec<String> {
+    let fuzz = crate_root().join("fuzz");
+    let mut inputs = Vec::new();
+    for dir in [
+        fuzz.join("corpus").join(target),
+        fuzz.join("regressions").join(target),
+    ] {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries {
+            if let Ok(text) = String::from_utf8(fs::read(entry.unwrap().path()).unwrap()) {
+                inputs.push(text);
+            }
+        }
+    }
+    inputs
+}
