@@ -11,9 +11,8 @@ use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
-use assert_cmd::Command;
 use serde_json::Value;
-use support::{Fixture, with_code};
+use support::{Fixture, assert_no_crash, names, splforge, with_code};
 
 /// What one `lint` run printed, in both formats.
 struct Outcome {
@@ -69,27 +68,6 @@ impl Outcome {
             .map(|f| f["code"].as_str().unwrap())
             .collect()
     }
-}
-
-fn splforge() -> Command {
-    let mut command = Command::cargo_bin("splforge").unwrap();
-    command
-        .timeout(Duration::from_secs(60))
-        .env("NO_COLOR", "1");
-    command
-}
-
-/// Fails on what no input may cause: a panic, a kill by the timeout, a signal.
-fn assert_no_crash(output: &std::process::Output, what: &str) -> i32 {
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!stderr.contains("panicked"), "{what} panicked: {stderr}");
-    let code = output.status.code();
-    assert!(
-        code.is_some(),
-        "{what} was killed ({:?}): {stderr}",
-        output.status
-    );
-    code.unwrap()
 }
 
 /// `lint` in JSON and in the human format; both must agree on the exit code.
@@ -441,6 +419,71 @@ fn ten_megabyte_scalar_under_a_raised_limit() {
     f.write("splforge.toml", "[limits]\nmax_file_bytes = 16777216\n");
     let out = lint(f.root(), &[]);
     assert_eq!(out.findings, Vec::<Value>::new());
+    assert_eq!(out.exit, 0);
+}
+
+const DETECTION: &str = "detections/cloud/aws_iam_failure_group_deletion.yml";
+
+/// The bundled detection with a search of `bytes` bytes that is otherwise clean.
+fn detection_with_search_of(bytes: usize) -> Fixture {
+    let f = Fixture::bundled();
+    let head = "`cloudtrail` eventName=DeleteGroup ";
+    let tail = "| stats count by src user_arn group_name errorCode | `aws_iam_failure_group_deletion_filter`";
+    let filler = "x ".repeat((bytes - head.len() - tail.len()) / 2);
+    f.set_field(DETECTION, "search", &format!("{head}{filler}{tail}"));
+    f
+}
+
+/// Case 23b: a search over `max_search_bytes` (default 256 KiB) is one SF504 at its first
+/// character; it is not analysed, so no other SPL rule reports on it.
+#[test]
+fn search_over_the_length_limit() {
+    let f = detection_with_search_of(300 * 1024);
+    let out = lint(f.root(), &[]);
+    let (line, column) = f.position_of(DETECTION, "`cloudtrail` eventName=DeleteGroup x", 0);
+    let hit = out.expect_message("SF504", DETECTION, "over the 262144-byte limit");
+    assert_eq!(
+        (hit["line"].as_u64(), hit["column"].as_u64()),
+        (Some(line), Some(column))
+    );
+    assert!(
+        hit["message"]
+            .as_str()
+            .unwrap()
+            .contains("max_search_bytes"),
+        "{hit:#}"
+    );
+    assert_eq!(out.codes_in(DETECTION), ["SF504"], "{:#?}", out.findings);
+    assert_eq!(out.exit, 1);
+    // Just under the limit, the same search is analysed and clean.
+    let under = lint(detection_with_search_of(250 * 1024).root(), &[]);
+    assert_eq!(under.codes_in(DETECTION), Vec::<&str>::new());
+}
+
+/// Case 23c: `[limits] max_search_bytes` is configurable.
+#[test]
+fn search_length_limit_is_configurable() {
+    let f = Fixture::bundled();
+    let config = f.read("splforge.toml");
+    f.write(
+        "splforge.toml",
+        format!("{config}\n[limits]\nmax_search_bytes = 100\n"),
+    );
+    let out = lint(f.root(), &[]);
+    out.expect_message("SF504", DETECTION, "over the 100-byte limit");
+    let raised = detection_with_search_of(300 * 1024);
+    let config = raised.read("splforge.toml");
+    raised.write(
+        "splforge.toml",
+        format!("{config}\n[limits]\nmax_search_bytes = 1048576\n"),
+    );
+    let out = lint(raised.root(), &[]);
+    assert_eq!(
+        out.codes_in(DETECTION),
+        Vec::<&str>::new(),
+        "{:#?}",
+        out.findings
+    );
     assert_eq!(out.exit, 0);
 }
 
@@ -936,16 +979,6 @@ fn report_to(root: &Path, out: &Path) -> std::process::Output {
         .unwrap()
 }
 
-/// The names in a directory, to see that nothing (no temporary file) was left behind.
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 #[test]
 fn output_written_whole() {
     let f = Fixture::bundled();
@@ -990,16 +1023,11 @@ fn output_path_is_a_directory() {
 #[cfg(unix)]
 #[test]
 fn output_directory_read_only() {
-    use std::os::unix::fs::PermissionsExt;
-    let f = Fixture::bundled();
-    let dir = tempfile::tempdir().unwrap();
-    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o555)).unwrap();
-    if fs::write(dir.path().join("probe"), "").is_ok() {
-        // Root (CAP_DAC_OVERRIDE) writes through the mode bits; the full-disk case below
-        // covers a failing write for every user.
-        eprintln!("skipped: this user can write into a read-only directory");
+    // Skipped as root; the full-disk case below covers a failing write for every user.
+    let Some(dir) = support::read_only_dir() else {
         return;
-    }
+    };
+    let f = Fixture::bundled();
     let output = report_to(f.root(), &dir.path().join("layer.json"));
     assert_eq!(assert_no_crash(&output, "report"), 2);
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot write in"));

@@ -1,24 +1,12 @@
-//! The parser and the analyser never panic and never hang, whatever the input.
+//! The parser and the analyser never panic and never hang, whatever the input, and every
+//! position they return lies inside the search on character boundaries
+//! (`support::spl_spans`, shared with the `spl_parse` fuzz target).
+
+mod support;
 
 use proptest::prelude::*;
-use splforge::spl::{Limits, MacroDef, MacroTable, analyze, parse};
-
-fn macros() -> MacroTable {
-    let mut table = MacroTable::with_external_macros();
-    for (name, args, body) in [
-        ("m", vec![], "stats count by `n(x)`"),
-        ("n", vec!["a"], "$a$ | rename $a$.* AS *"),
-        ("self", vec![], "`self`"),
-        ("q", vec![], "\"unterminated"),
-    ] {
-        table.insert(MacroDef {
-            name: name.into(),
-            arguments: args.into_iter().map(String::from).collect(),
-            definition: body.into(),
-        });
-    }
-    table
-}
+use splforge::spl::{Limits, ProblemKind, SplProblem, analyze, parse};
+use support::spl_spans::{check_analysis, check_parse, macros};
 
 /// Strings made of the characters that matter to SPL, plus arbitrary Unicode.
 fn spl_like() -> impl Strategy<Value = String> {
@@ -38,18 +26,24 @@ fn spl_like() -> impl Strategy<Value = String> {
             "`n(a,b)`",
             "`self`",
             "`q`",
+            "`e`",
             " stats count by a ",
             " rename a.* AS * ",
             " eval x=",
             " as ",
             "=",
             "!=",
+            "<=",
             ",",
             "*",
             "é",
             "€",
+            "𝄞",
             " ",
+            "\n",
             "$a$",
+            "search ",
+            "f(",
         ])
         .prop_map(String::from),
         "[a-z]{1,6}",
@@ -66,24 +60,40 @@ proptest! {
     })]
 
     #[test]
-    fn parse_never_panics_on_arbitrary_strings(s in any::<String>()) {
-        let pipeline = parse(&s);
-        for stage in &pipeline.stages {
-            prop_assert!(s.get(stage.span.clone()).is_some());
-        }
+    fn parse_keeps_every_span_inside_the_search(s in any::<String>()) {
+        check_parse(&s, &parse(&s));
     }
 
     #[test]
-    fn analyze_never_panics_and_spans_stay_in_bounds(s in spl_like()) {
-        let analysis = analyze(&s, &macros(), &Limits::default());
-        for stage in &analysis.stages {
-            prop_assert!(s.get(stage.span.clone()).is_some(), "stage span {:?}", stage.span);
-        }
-        for problem in &analysis.problems {
-            prop_assert!(s.get(problem.span.clone()).is_some(), "problem span {:?}", problem.span);
-        }
-        for call in &analysis.macro_calls {
-            prop_assert!(s.get(call.span.clone()).is_some());
+    fn parse_keeps_every_span_inside_spl_like_text(s in spl_like()) {
+        check_parse(&s, &parse(&s));
+    }
+
+    #[test]
+    fn analyze_keeps_every_span_inside_the_original_search(s in spl_like()) {
+        check_analysis(&s, &analyze(&s, &macros(), &Limits::default()));
+    }
+
+    /// Over `max_search_len`, a search is one problem on its first character and nothing
+    /// else; at or under it, never that problem.
+    #[test]
+    fn the_search_length_limit_is_exact(s in spl_like(), limit in 0usize..64) {
+        let limits = Limits { max_search_len: limit, ..Limits::default() };
+        let analysis = analyze(&s, &macros(), &limits);
+        check_analysis(&s, &analysis);
+        let too_long = analysis
+            .problems
+            .iter()
+            .any(|p| matches!(p.kind, ProblemKind::SearchTooLong { .. }));
+        prop_assert_eq!(too_long, s.len() > limit);
+        if s.len() > limit {
+            let first = s.chars().next().map_or(0, char::len_utf8);
+            let expected = SplProblem::new(
+                ProblemKind::SearchTooLong { bytes: s.len(), limit },
+                0..first,
+            );
+            prop_assert_eq!(&analysis.problems, &vec![expected]);
+            prop_assert!(analysis.stages.is_empty() && analysis.macro_calls.is_empty());
         }
     }
 }
@@ -99,8 +109,23 @@ fn pathological_inputs_finish() {
         "`m`".repeat(10_000),
         "a=".repeat(50_000),
         "```".repeat(10_001),
+        "f(".repeat(50_000),
+        "[search x=(".repeat(20_000),
     ];
     for case in cases {
-        let _ = analyze(&case, &macros(), &Limits::default());
+        check_parse(&case, &parse(&case));
+        check_analysis(&case, &analyze(&case, &macros(), &Limits::default()));
     }
+}
+
+/// The fuzz seeds (fuzz/corpus/spl_parse) and every input a fuzz run found crashing
+/// (fuzz/regressions/spl_parse) hold the target's invariants in every `cargo test`.
+#[test]
+fn fuzz_seed_corpus_holds_the_invariants() {
+    let inputs = support::fuzz_inputs("spl_parse");
+    for search in &inputs {
+        check_parse(search, &parse(search));
+        check_analysis(search, &analyze(search, &macros(), &Limits::default()));
+    }
+    assert!(inputs.len() >= 10, "only {} seeds", inputs.len());
 }

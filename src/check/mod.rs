@@ -88,7 +88,8 @@ impl<'a> Context<'a> {
         self.search_analyses.get_or_init(|| {
             let macros = searches::macro_table(self.content, &self.config.spl.external_macros);
             let lookups = searches::lookup_columns(self.content, self.repository);
-            searches::analyse_all(self.content, &macros, &lookups)
+            let limits = self.config.limits.spl();
+            searches::analyse_all(self.content, &macros, &lookups, &limits)
         })
     }
 

@@ -107,6 +107,7 @@ pub fn analyse_all<'a>(
     content: &'a Content,
     macros: &MacroTable,
     lookups: &HashMap<String, Vec<String>>,
+    limits: &spl::Limits,
 ) -> Vec<SearchAnalysis<'a>> {
     let searches: Vec<(SearchOwner, FileId, &'a Text)> = content
         .detections
@@ -130,14 +131,13 @@ pub fn analyse_all<'a>(
                 }),
         )
         .collect();
-    let limits = spl::Limits::default();
     searches
         .into_par_iter()
         .map(|(owner, file, search)| SearchAnalysis {
             owner,
             file,
             search,
-            analysis: spl::analyze_with_lookups(&search.value, macros, &limits, lookups),
+            analysis: spl::analyze_with_lookups(&search.value, macros, limits, lookups),
         })
         .collect()
 }

@@ -453,32 +453,42 @@ fn docs(global: &GlobalArgs, out: Option<&Path>) -> anyhow::Result<ExitCode> {
             bail!("`docs` writes markdown or html: use --format markdown|html")
         }
     };
-    let progress = Progress::new("Docs", 1 + formats.len() as u64, global.quiet);
+    let progress = Progress::new("Docs", 2 + formats.len() as u64, global.quiet);
     progress.step("reading content");
     let repository = load::load_repository(&global.root, config.limits);
     let content = Content::build(&repository);
     let catalogue = crate::attack::catalogue(&config.attack_version)?;
+    // Every format is rendered before anything is written, and written as one change.
+    let mut sites = Vec::with_capacity(formats.len());
     for (format, subdir) in formats {
         let target = if subdir.is_empty() {
             out.clone()
         } else {
             out.join(subdir)
         };
-        progress.step(format!("writing {}", target.display()));
+        progress.step(format!("rendering {}", target.display()));
         let options = DocsOptions::new(*format, catalogue);
-        let report = crate::docs::write_docs(&content, &repository, &options, &target)
-            .with_context(|| format!("cannot write docs to {}", target.display()))?;
-        progress.suspend(|| {
-            if !global.quiet {
-                eprintln!("Wrote {} files to {}", report.files, target.display());
-                for note in &report.notes {
-                    eprintln!("  note: {note}");
-                }
-            }
-        });
+        let rendered = crate::docs::render_docs(&content, &repository, &options)
+            .with_context(|| format!("cannot render docs for {}", target.display()))?;
+        sites.push((target, rendered));
     }
+    progress.step(format!("writing {}", out.display()));
+    let targets: Vec<(&Path, &crate::docs::RenderedDocs)> =
+        sites.iter().map(|(t, r)| (t.as_path(), r)).collect();
+    crate::docs::write_all(&targets)
+        .with_context(|| format!("cannot write docs to {}", out.display()))?;
     progress.finish();
     if !global.quiet {
+        for (target, rendered) in &sites {
+            eprintln!(
+                "Wrote {} files to {}",
+                rendered.report.files,
+                target.display()
+            );
+            for note in &rendered.report.notes {
+                eprintln!("  note: {note}");
+            }
+        }
         eprintln!(
             "Docs of {} detections in {:.0?}",
             content.detections.len(),

@@ -23,10 +23,50 @@ pub fn strip_front_matter(page: &str) -> &str {
     }
 }
 
+/// The Markdown extensions both sites are read with.
+const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_HEADING_ATTRIBUTES);
+
+/// A Markdown page whose links and images with a target that is not a web, mail or relative
+/// address are written as text (their `[`, `]`, `(`, `)` escaped), so that Jekyll renders
+/// them as the HTML site does. Page text is escaped for HTML but keeps its Markdown, so a
+/// description could otherwise carry `[x](javascript:...)` into the Jekyll site.
+pub fn inert_markdown_links(page: &str) -> String {
+    let body = strip_front_matter(page);
+    let body_start = page.len() - body.len();
+    let mut cuts: Vec<std::ops::Range<usize>> = Vec::new();
+    for (event, range) in Parser::new_ext(body, OPTIONS).into_offset_iter() {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event
+            && !is_safe_url(&dest_url)
+            && cuts.last().is_none_or(|c| c.end <= range.start)
+        {
+            cuts.push(range);
+        }
+    }
+    if cuts.is_empty() {
+        return page.to_owned();
+    }
+    let mut out = String::with_capacity(page.len() + 16 * cuts.len());
+    let mut at = 0;
+    for cut in cuts {
+        let (start, end) = (body_start + cut.start, body_start + cut.end);
+        out.push_str(&page[at..start]);
+        for c in page[start..end].chars() {
+            if matches!(c, '[' | ']' | '(' | ')' | '!' | '<' | '>') {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        at = end;
+    }
+    out.push_str(&page[at..]);
+    out
+}
+
 /// Renders Markdown to inert HTML.
 pub fn markdown_to_html(markdown: &str) -> String {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES;
+    let options = OPTIONS;
     let mut dropped_links: Vec<bool> = Vec::new();
     let events = Parser::new_ext(markdown, options).filter_map(|event| match event {
         Event::Html(html) | Event::InlineHtml(html) => Some(Event::Text(html)),
@@ -104,6 +144,23 @@ mod tests {
     fn front_matter_is_dropped() {
         assert_eq!(strip_front_matter("---\na: b\n---\nbody"), "body");
         assert_eq!(strip_front_matter("no front matter"), "no front matter");
+    }
+
+    #[test]
+    fn unsafe_markdown_links_become_text() {
+        let page = "---\ntitle: x\n---\n[a](javascript:alert(1)) [b](https://b/) ![i](data:x) [c]\n\n[c]: vbscript:x\n";
+        let inert = inert_markdown_links(page);
+        assert_eq!(
+            inert,
+            "---\ntitle: x\n---\n\\[a\\]\\(javascript:alert\\(1\\)\\) [b](https://b/) \\!\\[i\\]\\(data:x\\) \\[c\\]\n\n[c]: vbscript:x\n"
+        );
+        let html = markdown_to_html(strip_front_matter(&inert));
+        assert!(
+            !html.contains("<a href=\"javascript") && !html.contains("vbscript:x\""),
+            "{html}"
+        );
+        assert!(html.contains("<a href=\"https://b/\">b</a>"), "{html}");
+        assert_eq!(inert_markdown_links("[b](https://b/)"), "[b](https://b/)");
     }
 
     #[test]

@@ -133,6 +133,16 @@ impl RenderedDocs {
     }
 }
 
+/// Writes rendered sites (one per format) as one change: the outputs are all the previous
+/// sites or all the new ones, never some of each.
+pub fn write_all(sites: &[(&Path, &RenderedDocs)]) -> Result<(), DocsError> {
+    let files: Vec<(&Path, &[OutputFile])> = sites
+        .iter()
+        .map(|(out, rendered)| (*out, rendered.files.as_slice()))
+        .collect();
+    output::write_sites(&files)
+}
+
 /// Renders the site and writes it to `out`, replacing a site written there before.
 pub fn write_docs(
     content: &Content,
@@ -346,7 +356,7 @@ impl PageRenderer<'_, '_> {
         if self.format == DocsFormat::Markdown {
             return Ok(RenderedPage {
                 path: plan.markdown_path,
-                contents: markdown,
+                contents: html::inert_markdown_links(&markdown),
                 search: None,
             });
         }

@@ -56,6 +56,47 @@ fn checked_relative(path: &str) -> Option<PathBuf> {
 
 /// Writes `files` as the new contents of `out`.
 pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), DocsError> {
+    write_sites(&[(out, files)])
+}
+
+/// Writes several sites (one per format) as one change: every site is written to a
+/// temporary directory first, then all are swapped into place; if one swap fails, those
+/// already swapped are put back, so the outputs are all old or all new.
+pub fn write_sites(sites: &[(&Path, &[OutputFile])]) -> Result<(), DocsError> {
+    let mut staged = Vec::with_capacity(sites.len());
+    for (out, files) in sites {
+        staged.push(stage(out, files)?);
+    }
+    let mut swapped: Vec<Swapped> = Vec::with_capacity(staged.len());
+    for site in staged {
+        match site.swap() {
+            Ok(done) => swapped.push(done),
+            Err(e) => {
+                swapped.into_iter().rev().for_each(Swapped::roll_back);
+                return Err(e);
+            }
+        }
+    }
+    // Dropping each `Swapped` deletes the site it replaced.
+    drop(swapped);
+    Ok(())
+}
+
+/// A site written in full to a temporary directory beside its output.
+struct Staged {
+    staging: tempfile::TempDir,
+    out: PathBuf,
+    parent: PathBuf,
+    exists: bool,
+}
+
+/// A site swapped into place; the previous one (if any) waits in `old` until dropped.
+struct Swapped {
+    out: PathBuf,
+    old: Option<tempfile::TempDir>,
+}
+
+fn stage(out: &Path, files: &[OutputFile]) -> Result<Staged, DocsError> {
     let exists = check_replaceable(out)?;
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -98,41 +139,63 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), DocsError> {
         "written by splforge docs; the next run replaces this directory\n",
     )
     .map_err(io_error(&marker))?;
-
-    swap_into_place(staging, out, &parent, exists)
+    Ok(Staged {
+        staging,
+        out: out.to_path_buf(),
+        parent,
+        exists,
+    })
 }
 
-fn swap_into_place(
-    staging: tempfile::TempDir,
-    out: &Path,
-    parent: &Path,
-    exists: bool,
-) -> Result<(), DocsError> {
-    if !exists {
+impl Staged {
+    /// Moves the old site aside (into a fresh temporary directory's place) and the new one
+    /// in; on failure, puts the old one back.
+    fn swap(self) -> Result<Swapped, DocsError> {
+        let Staged {
+            staging,
+            out,
+            parent,
+            exists,
+        } = self;
+        if !exists {
+            let staged = staging.keep();
+            return match fs::rename(&staged, &out) {
+                Ok(()) => Ok(Swapped { out, old: None }),
+                Err(e) => {
+                    let _ = fs::remove_dir_all(&staged);
+                    Err(io_error(&out)(e))
+                }
+            };
+        }
+        let old = tempfile::Builder::new()
+            .prefix(".splforge-docs-old-")
+            .tempdir_in(&parent)
+            .map_err(io_error(&parent))?;
+        let old_path = old.path().to_path_buf();
+        fs::remove_dir(&old_path).map_err(io_error(&old_path))?;
+        fs::rename(&out, &old_path).map_err(io_error(&out))?;
         let staged = staging.keep();
-        return fs::rename(&staged, out).map_err(|e| {
+        if let Err(e) = fs::rename(&staged, &out) {
+            let _ = fs::rename(&old_path, &out);
             let _ = fs::remove_dir_all(&staged);
-            io_error(out)(e)
-        });
+            return Err(io_error(&out)(e));
+        }
+        // `old` owns old_path again and removes the previous site when dropped.
+        Ok(Swapped {
+            out,
+            old: Some(old),
+        })
     }
-    // Move the old site aside (into a fresh temporary directory's place), put the new one
-    // in, and only then delete the old; on failure, put the old one back.
-    let old = tempfile::Builder::new()
-        .prefix(".splforge-docs-old-")
-        .tempdir_in(parent)
-        .map_err(io_error(parent))?;
-    let old_path = old.path().to_path_buf();
-    fs::remove_dir(&old_path).map_err(io_error(&old_path))?;
-    fs::rename(out, &old_path).map_err(io_error(out))?;
-    let staged = staging.keep();
-    if let Err(e) = fs::rename(&staged, out) {
-        let _ = fs::rename(&old_path, out);
-        let _ = fs::remove_dir_all(&staged);
-        return Err(io_error(out)(e));
+}
+
+impl Swapped {
+    /// Undoes the swap: the new site is deleted and the previous one (if any) put back.
+    fn roll_back(self) {
+        let _ = fs::remove_dir_all(&self.out);
+        if let Some(old) = self.old {
+            let _ = fs::rename(old.keep(), &self.out);
+        }
     }
-    // `old` owns old_path again and removes the previous site when dropped.
-    drop(old);
-    Ok(())
 }
 
 #[cfg(test)]

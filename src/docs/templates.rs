@@ -69,6 +69,7 @@ pub fn page_templates(repository_root: &Path) -> Result<Tera, DocsError> {
     tera.set_escape_fn(escape::page_text);
     tera.register_filter("break_pipes", break_pipes);
     tera.register_filter("code_fence", code_fence);
+    tera.register_filter("one_line", one_line);
     tera.add_raw_templates(sources)
         .map_err(|e| DocsError::Template {
             message: error_chain(&e),
@@ -106,6 +107,20 @@ fn string_arg<'v>(value: &'v Value, filter: &str) -> tera::Result<&'v str> {
 fn break_pipes(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
     Ok(Value::String(
         string_arg(value, "break_pipes")?.replace('|', "\n|"),
+    ))
+}
+
+/// `| one_line`: control characters (line breaks) as spaces, for front matter, where a
+/// line break would start a key of its own (`permalink: /index.html`) or end the block.
+fn one_line(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    let text = match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    Ok(Value::String(
+        text.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect(),
     ))
 }
 

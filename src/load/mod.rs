@@ -98,6 +98,8 @@ pub struct LoadLimits {
     pub max_nodes: usize,
     /// Largest lookup data file (CSV) read, in bytes.
     pub max_lookup_bytes: u64,
+    /// Longest SPL search analysed, in bytes (a longer one is an SF504 finding).
+    pub max_search_bytes: u64,
 }
 
 impl Default for LoadLimits {
@@ -108,11 +110,20 @@ impl Default for LoadLimits {
             max_depth: yaml.max_depth,
             max_nodes: yaml.max_nodes,
             max_lookup_bytes: 64 * 1024 * 1024,
+            max_search_bytes: crate::spl::DEFAULT_MAX_SEARCH_BYTES as u64,
         }
     }
 }
 
 impl LoadLimits {
+    /// The SPL analysis limits, with `max_search_bytes` from the configuration.
+    pub fn spl(&self) -> crate::spl::Limits {
+        crate::spl::Limits {
+            max_search_len: usize::try_from(self.max_search_bytes).unwrap_or(usize::MAX),
+            ..crate::spl::Limits::default()
+        }
+    }
+
     /// The YAML limits, with the depth capped at [`MAX_DEPTH_CEILING`]: the configuration
     /// comes from the repository, so a pull request can raise it, and a tree deep enough
     /// overflows the stack of the code that walks it (an abort, not a finding).

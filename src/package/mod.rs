@@ -200,6 +200,16 @@ fn write_atomically(
         .map_err(|e| write_error(out, e))?;
     let new_app = staging.path().join(app_id);
     for (name, bytes) in files {
+        // Names come from templates and content: none may leave the app directory.
+        let inside = Path::new(name)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !inside {
+            return Err(BuildError::Write {
+                path: PathBuf::from(name),
+                message: "path leaves the app directory".to_owned(),
+            });
+        }
         let path = new_app.join(name);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| write_error(parent, e))?;
@@ -210,13 +220,27 @@ fn write_atomically(
     fs::write(&new_package, archive).map_err(|e| write_error(&new_package, e))?;
 
     let app_dir = out.join(app_id);
-    if app_dir.exists() {
-        let old = staging.path().join(".previous");
+    let package = out.join(package_name);
+    let old = staging.path().join(".previous");
+    let had_app = fs::symlink_metadata(&app_dir).is_ok();
+    if had_app {
         fs::rename(&app_dir, &old).map_err(|e| write_error(&app_dir, e))?;
     }
-    fs::rename(&new_app, &app_dir).map_err(|e| write_error(&app_dir, e))?;
-    let package = out.join(package_name);
-    fs::rename(&new_package, &package).map_err(|e| write_error(&package, e))?;
+    // On failure, put the previous app back (it sits in `staging`, which is deleted on
+    // return) and leave the previous package as it was.
+    let restore = |e: std::io::Error, path: &Path| {
+        if had_app {
+            let _ = fs::rename(&old, &app_dir);
+        }
+        write_error(path, e)
+    };
+    if let Err(e) = fs::rename(&new_app, &app_dir) {
+        return Err(restore(e, &app_dir));
+    }
+    if let Err(e) = fs::rename(&new_package, &package) {
+        let _ = fs::rename(&app_dir, &new_app);
+        return Err(restore(e, &package));
+    }
     // Dropping `staging` removes the previous app directory.
     Ok(())
 }

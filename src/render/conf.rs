@@ -4,10 +4,18 @@
 //! line ending in `\` continues on the next line. So content text is made safe by:
 //! - values: leading and trailing whitespace trimmed (as contentctl's `escapeNewlines`), every
 //!   line break turned into ` \` + newline, so that each following line is a continuation and
-//!   can never start a stanza or a key; a value that would end in `\` gets a trailing space,
-//!   so it cannot swallow the next line;
+//!   can never start a stanza or a key. A value that ends in `\` is followed by a continuation
+//!   onto an empty line: a reader joins that empty line and trims it away, so the next line
+//!   of the file stays a line of its own. (A trailing space after the `\`, as written before,
+//!   is still a continuation for AppInspect, which then swallowed the next key.)
 //! - stanza names: checked, not escaped: there is no way to write a line break or `]` inside a
-//!   stanza header, so such names are refused, as are names over the length contentctl allows.
+//!   stanza header, so such names are refused, as are names that the value escaping would
+//!   change (leading or trailing white space, a trailing `\`) and names over the length
+//!   contentctl allows.
+//!
+//! Read back by Splunk's rules (a line ending in `\` continues, the newline kept; values
+//! trimmed), a written value is [`read_back`] of the content value: the same text, trimmed,
+//! with line breaks as `\n`, each after one space (the space contentctl writes before the `\`).
 //!
 //! **Architecture invariant:** every `{{ }}` in a `.conf` template goes through
 //! [`escape_value`] (Tera's autoescape is on for `.conf` templates with this function).
@@ -25,6 +33,10 @@ pub enum StanzaNameError {
     ClosingBracket { name: String },
     #[error("stanza name {name:?} is empty")]
     Empty { name: String },
+    #[error(
+        "stanza name {name:?} starts or ends with white space or ends with '\\', which a .conf reader does not keep"
+    )]
+    Unkept { name: String },
     #[error("stanza name {name:?} has {chars} characters; at most {max} are allowed")]
     TooLong {
         name: String,
@@ -51,9 +63,18 @@ pub fn escape_value(value: &str) -> String {
         out.push_str(line);
     }
     if out.ends_with('\\') {
-        out.push(' ');
+        out.push_str(" \\\n");
     }
     out
+}
+
+/// The value a `.conf` reader gets back for `value` written with [`escape_value`].
+pub fn read_back(value: &str) -> String {
+    value
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .trim()
+        .replace('\n', " \n")
 }
 
 /// Checks a stanza name that comes from content (a detection, macro or lookup name).
@@ -67,6 +88,9 @@ pub fn check_stanza_name(name: &str, max_chars: Option<usize>) -> Result<(), Sta
     }
     if name.contains(']') {
         return Err(StanzaNameError::ClosingBracket { name: owned() });
+    }
+    if name.trim() != name || name.ends_with('\\') {
+        return Err(StanzaNameError::Unkept { name: owned() });
     }
     let chars = name.chars().count();
     match max_chars {
@@ -91,7 +115,14 @@ mod tests {
 
     #[test]
     fn a_trailing_backslash_cannot_continue_into_the_next_key() {
-        assert_eq!(escape_value("C:\\"), "C:\\ ");
+        assert_eq!(escape_value("C:\\"), "C:\\ \\\n");
+        assert_eq!(escape_value("a\\\nb\\ "), "a\\ \\\nb\\ \\\n");
+    }
+
+    #[test]
+    fn read_back_is_the_value_as_a_reader_joins_it() {
+        assert_eq!(read_back(" a\r\nb\rc\n"), "a \nb \nc");
+        assert_eq!(read_back("C:\\"), "C:\\");
     }
 
     #[test]
@@ -99,6 +130,9 @@ mod tests {
         assert!(check_stanza_name("ESCU - A - Rule", Some(81)).is_ok());
         assert!(check_stanza_name("a\n[b]", None).is_err());
         assert!(check_stanza_name("a]b", None).is_err());
+        assert!(check_stanza_name("a\\", None).is_err());
+        assert!(check_stanza_name(" a", None).is_err());
+        assert!(check_stanza_name("a[evil", None).is_ok());
         assert!(check_stanza_name(&"x".repeat(82), Some(81)).is_err());
         assert_eq!(MAX_STANZA_NAME_CHARS, 81);
     }

@@ -188,7 +188,8 @@ fn tojson_filter(
     Ok(tera::Value::String(json::to_jinja_json(value)))
 }
 
-/// Text for a comment line: control characters (line breaks) become spaces.
+/// Text for a comment line: control characters (line breaks) become spaces, and trailing
+/// backslashes go (a comment line ending in `\\` continues over the next line).
 fn one_line_filter(
     value: &tera::Value,
     _: &HashMap<String, tera::Value>,
@@ -197,10 +198,13 @@ fn one_line_filter(
         tera::Value::String(s) => s.clone(),
         other => other.to_string(),
     };
+    let line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     Ok(tera::Value::String(
-        text.chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect(),
+        line.trim_end_matches(|c: char| c == '\\' || c.is_whitespace())
+            .to_owned(),
     ))
 }
 

@@ -199,11 +199,10 @@ impl AppView {
         for investigation in &content.investigations {
             investigations.push(investigation_view(investigation, input)?);
         }
-        let stories = content
-            .stories
-            .iter()
-            .map(|s| story_view(s, &detections, content, input.app))
-            .collect();
+        let mut stories = Vec::new();
+        for story in &content.stories {
+            stories.push(story_view(story, &detections, content, input.app)?);
+        }
         let mut macros = Vec::new();
         for macro_def in &content.macros {
             macros.push(macro_view(macro_def)?);
@@ -631,8 +630,10 @@ fn story_view(
     detections: &[DetectionView],
     content: &Content,
     app: &AppConfig,
-) -> StoryView {
+) -> Result<StoryView, ViewError> {
     let name = s.header.name();
+    // analyticstories.conf has a `[analytic_story://<name>]` stanza per story.
+    check_stanza_name(name, None).map_err(named("story", name))?;
     let author = text(&s.header.author);
     let author_name = author
         .split(',')
@@ -658,7 +659,7 @@ fn story_view(
                 .map(|i| response_task_name(app, i.header.name())),
         )
         .collect();
-    StoryView {
+    Ok(StoryView {
         name: name.to_owned(),
         category: s
             .category
@@ -676,7 +677,7 @@ fn story_view(
         searches,
         description: text(&s.header.description),
         narrative: s.narrative.as_ref().map(|n| n.value.clone()),
-    }
+    })
 }
 
 /// A URL as pydantic's `HttpUrl` prints it: a bare `scheme://host` gets its `/` path.

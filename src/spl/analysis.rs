@@ -52,6 +52,15 @@ pub struct FieldRef {
 }
 
 impl Analysis {
+    /// False for a search over the length limit, which is reported and not analysed: rules
+    /// that conclude from what the analysis did not find (a missing call) skip it.
+    pub fn analysed(&self) -> bool {
+        !self
+            .problems
+            .iter()
+            .any(|p| matches!(p.kind, ProblemKind::SearchTooLong { .. }))
+    }
+
     /// The fields before stage `index` (an open set before the first stage: events).
     pub fn fields_before(&self, index: usize) -> FieldSet {
         match index.checked_sub(1).and_then(|i| self.stages.get(i)) {
@@ -116,6 +125,9 @@ pub fn analyze_with_lookups(
     limits: &Limits,
     lookups: &dyn LookupColumns,
 ) -> Analysis {
+    if search.len() > limits.max_search_len {
+        return too_long(search, limits.max_search_len);
+    }
     let expansion = macros::expand(search, macros, limits);
     let pipeline = parser::parse(&expansion.text);
     let ctx = Context {
@@ -163,6 +175,25 @@ pub fn analyze_with_lookups(
         stages,
         macro_calls: expansion.calls,
         problems,
+    }
+}
+
+/// The analysis of a search over the length limit: nothing known, one problem on its first
+/// character.
+fn too_long(search: &str, limit: usize) -> Analysis {
+    let first = search.chars().next().map_or(0, char::len_utf8);
+    Analysis {
+        expanded: String::new(),
+        stages: Vec::new(),
+        output: FieldSet::Unknown,
+        macro_calls: Vec::new(),
+        problems: vec![SplProblem::new(
+            ProblemKind::SearchTooLong {
+                bytes: search.len(),
+                limit,
+            },
+            0..first,
+        )],
     }
 }
 

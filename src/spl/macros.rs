@@ -67,7 +67,14 @@ pub struct Limits {
     /// Macro expansions in one search, nested ones included (macros with empty bodies can fan
     /// out without growing the text).
     pub max_expansions: usize,
+    /// Longest search analysed, in bytes (`[limits] max_search_bytes`); a longer one is
+    /// reported, not expanded or parsed.
+    pub max_search_len: usize,
 }
+
+/// Default of [`Limits::max_search_len`]: 256 KiB, fifty times the longest search of
+/// security_content 2024-10 (4,903 bytes).
+pub const DEFAULT_MAX_SEARCH_BYTES: usize = 256 * 1024;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -75,6 +82,7 @@ impl Default for Limits {
             max_depth: 20,
             max_expanded_len: 1 << 20,
             max_expansions: 10_000,
+            max_search_len: DEFAULT_MAX_SEARCH_BYTES,
         }
     }
 }

@@ -20,6 +20,9 @@ pub mod problem;
 pub use analysis::{Analysis, FieldRef, StageInfo, analyze, analyze_with_lookups};
 pub use fields::FieldSet;
 pub use lineage::{LookupColumns, NoLookupColumns};
-pub use macros::{Limits, MacroCall, MacroDef, MacroSource, MacroTable, SourceMap, expand};
+pub use macros::{
+    DEFAULT_MAX_SEARCH_BYTES, Limits, MacroCall, MacroDef, MacroSource, MacroTable, SourceMap,
+    expand,
+};
 pub use parser::{Command, Node, Pipeline, Stage, parse};
 pub use problem::{ProblemKind, SplProblem};

@@ -31,6 +31,10 @@ pub enum ProblemKind {
     EmptyStage,
     #[error("nesting deeper than the analyser follows")]
     NestingLimit,
+    #[error(
+        "search is {bytes} bytes, over the {limit}-byte limit (`[limits] max_search_bytes`): not analysed"
+    )]
+    SearchTooLong { bytes: usize, limit: usize },
     #[error("filter macro `{name}` is not the last stage of the search")]
     FilterMacroNotLast { name: String },
 }

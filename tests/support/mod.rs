@@ -2,11 +2,15 @@
 #![allow(dead_code)]
 
 mod build;
+pub mod conf;
+pub mod spl_spans;
 #[allow(unused_imports)]
 pub use build::*;
 
 use std::fs;
 use std::path::{Path, PathBuf};
+
+use std::time::Duration;
 
 use assert_cmd::Command;
 
@@ -95,6 +99,31 @@ impl Fixture {
         self.write(relative, text.replacen(from, to, 1));
     }
 
+    /// Sets top-level `key` of a content file to `value` (written as JSON, which is a YAML
+    /// double-quoted scalar), replacing the whole entry, continuation and blank lines included.
+    pub fn set_field(&self, relative: &str, key: &str, value: &str) {
+        let text = self.read(relative);
+        let mut out = Vec::new();
+        let mut lines = text.lines().peekable();
+        let mut found = false;
+        while let Some(line) = lines.next() {
+            if !line.starts_with(&format!("{key}:")) {
+                out.push(line.to_owned());
+                continue;
+            }
+            found = true;
+            out.push(format!("{key}: {}", serde_json::to_string(value).unwrap()));
+            while lines
+                .peek()
+                .is_some_and(|l| l.is_empty() || l.starts_with([' ', '-']))
+            {
+                lines.next();
+            }
+        }
+        assert!(found, "{relative} has no {key}");
+        self.write(relative, out.join("\n") + "\n");
+    }
+
     /// The first line of a file that starts with `prefix` (e.g. `id: `), whole.
     pub fn line_starting(&self, relative: &str, prefix: &str) -> String {
         self.read(relative)
@@ -177,4 +206,71 @@ fn copy_dir(from: &Path, to: &Path) {
             fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+/// The binary under test, killed after a minute, without colours.
+pub fn splforge() -> Command {
+    let mut command = Command::cargo_bin("splforge").unwrap();
+    command
+        .timeout(Duration::from_secs(60))
+        .env("NO_COLOR", "1");
+    command
+}
+
+/// Fails on what no input may cause: a panic, a kill by the timeout, a signal.
+pub fn assert_no_crash(output: &std::process::Output, what: &str) -> i32 {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{what} panicked: {stderr}");
+    let code = output.status.code();
+    assert!(
+        code.is_some(),
+        "{what} was killed ({:?}): {stderr}",
+        output.status
+    );
+    code.unwrap()
+}
+
+/// The names in a directory, to see that nothing (no temporary file) was left behind.
+pub fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// A temporary directory its owner cannot write to (mode 0555), or `None`, with the reason
+/// printed, when this user writes through mode bits anyway (root: CAP_DAC_OVERRIDE).
+#[cfg(unix)]
+pub fn read_only_dir() -> Option<tempfile::TempDir> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o555)).unwrap();
+    if fs::write(dir.path().join("probe"), "").is_ok() {
+        eprintln!("skipped: this user can write into a read-only directory");
+        return None;
+    }
+    Some(dir)
+}
+
+/// The UTF-8 inputs of a fuzz target kept in the repository: its seeds
+/// (`fuzz/corpus/<target>`) and the crashes its runs found (`fuzz/regressions/<target>`).
+pub fn fuzz_inputs(target: &str) -> Vec<String> {
+    let fuzz = crate_root().join("fuzz");
+    let mut inputs = Vec::new();
+    for dir in [
+        fuzz.join("corpus").join(target),
+        fuzz.join("regressions").join(target),
+    ] {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries {
+            if let Ok(text) = String::from_utf8(fs::read(entry.unwrap().path()).unwrap()) {
+                inputs.push(text);
+            }
+        }
+    }
+    inputs
 }

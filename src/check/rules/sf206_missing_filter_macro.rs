@@ -36,7 +36,9 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let SearchOwner::Detection(index) = searched.owner else {
             continue;
         };
-        if ctx.content.detections[index].status() == Some("deprecated") {
+        if ctx.content.detections[index].status() == Some("deprecated")
+            || !searched.analysis.analysed()
+        {
             continue;
         }
         let file = searched.file;

@@ -1,7 +1,8 @@
 //! ## What it does
 //! Reports a search splforge cannot read as SPL: an unterminated quote, comment or macro
-//! call, unbalanced brackets or parentheses, an empty pipeline stage, or macros that
-//! expand recursively or past the size limits.
+//! call, unbalanced brackets or parentheses, an empty pipeline stage, macros that
+//! expand recursively or past the size limits, or a search longer than
+//! `[limits] max_search_bytes` (default 262144), which is not analysed at all.
 //!
 //! ## Why is this bad?
 //! Splunk rejects the search when it is scheduled ("Unbalanced quotes", "Missing a
