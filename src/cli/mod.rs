@@ -18,6 +18,7 @@ use std::time::Instant;
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::cache;
 use crate::check::{self, CheckOptions, RULES, Severity};
 use crate::config::{Config, ConfigError};
 use crate::load::{self, ContentKind};
@@ -54,6 +55,27 @@ pub(crate) struct GlobalArgs {
     /// ATT&CK Enterprise release for checks and enrichment (overrides `attack_version`).
     #[arg(long, global = true, value_name = "VERSION")]
     attack_version: Option<String>,
+}
+
+/// Where the lint cache is kept. `lint` remembers its findings with a hash of every file
+/// and of the configuration, so linting unchanged content again only stats the files.
+#[derive(Debug, clap::Args)]
+struct CacheArgs {
+    /// Neither read nor write the lint cache.
+    #[arg(long)]
+    no_cache: bool,
+    /// Cache directory (default: `[cache] dir` of splforge.toml, `.splforge_cache`, under
+    /// the root).
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+}
+
+impl CacheArgs {
+    fn dir(&self, root: &Path, config: &Config) -> PathBuf {
+        self.cache_dir
+            .clone()
+            .unwrap_or_else(|| root.join(&config.cache.dir))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -93,6 +115,13 @@ enum Command {
     Lint {
         /// Files or directories to report on (default: the whole root).
         paths: Vec<PathBuf>,
+        #[command(flatten)]
+        cache: CacheArgs,
+    },
+    /// Remove the lint cache directory.
+    Clean {
+        #[command(flatten)]
+        cache: CacheArgs,
     },
     /// Print the JSON Schema of a content type (all types' names without TYPE).
     Schema {
@@ -209,7 +238,8 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let global = &cli.global;
     match &cli.command {
-        Command::Lint { paths } => lint(global, paths),
+        Command::Lint { paths, cache } => lint(global, paths, cache),
+        Command::Clean { cache } => clean(global, cache),
         Command::Schema { kind, generation } => schema(kind.as_deref(), generation),
         Command::Explain { detection } => explain(global, detection),
         Command::Docs { out } => docs(global, out.as_deref()),
@@ -309,8 +339,22 @@ fn load_config(global: &GlobalArgs) -> anyhow::Result<Config> {
     }
 }
 
-fn lint(global: &GlobalArgs, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+/// What lint's findings are shown with: the loaded repository, or, for a cached run, the
+/// text of the files the findings point into.
+enum Checked {
+    Loaded(load::Repository),
+    Cached(Vec<load::SourceFile>),
+}
+
+fn lint(
+    global: &GlobalArgs,
+    paths: &[PathBuf],
+    cache_args: &CacheArgs,
+) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    let now_nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
     let root = &global.root;
     let config = load_config(global)?;
     let only_files = if paths.is_empty() {
@@ -318,18 +362,42 @@ fn lint(global: &GlobalArgs, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     } else {
         Some(selected_files(root, paths)?)
     };
-    // Pre-commit mode reads only what the named files' references need (load::narrow).
-    let repository = match &only_files {
-        Some(files) => load::load_for_files(root, files, config.limits),
-        None => load::load_repository(root, config.limits),
-    };
-    let content = Content::build(&repository);
     let options = CheckOptions {
         today: today(),
         only_files,
     };
-    let report = check::check(&repository, &content, &config, &options);
-    let sources = output::Sources::new(&repository, &report);
+    let cache = (!cache_args.no_cache).then(|| {
+        let key = cache::LintKey {
+            config: &config,
+            today: &options.today,
+            only_files: options.only_files.as_deref(),
+        };
+        cache::LintCache::new(&cache_args.dir(root, &config), &key)
+    });
+    let (report, checked) = match cache.as_ref().and_then(|c| c.lookup(root, config.limits)) {
+        Some(hit) => (hit.report, Checked::Cached(hit.sources)),
+        None => {
+            let snapshot = cache
+                .as_ref()
+                .and_then(|_| cache::Snapshot::take(root, now_nanos));
+            // Pre-commit mode reads only what the named files' references need (load::narrow).
+            let repository = match &options.only_files {
+                Some(files) => load::load_for_files(root, files, config.limits),
+                None => load::load_repository(root, config.limits),
+            };
+            let content = Content::build(&repository);
+            let report = check::check(&repository, &content, &config, &options);
+            if let (Some(cache), Some(snapshot)) = (&cache, &snapshot) {
+                // A cache that cannot be written (a read-only checkout) only costs speed.
+                let _ = cache.store(root, snapshot, &report);
+            }
+            (report, Checked::Loaded(repository))
+        }
+    };
+    let sources = match &checked {
+        Checked::Loaded(repository) => output::Sources::new(repository, &report),
+        Checked::Cached(files) => output::Sources::from_files(files.iter(), &report),
+    };
     match global.format {
         Format::Json => println!("{}", output::json(&report.findings, &sources)),
         Format::Markdown | Format::Html => {
@@ -358,9 +426,13 @@ fn lint(global: &GlobalArgs, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
             }
             if !global.quiet {
                 eprintln!(
-                    "Checked {} files in {:.0?}: {} errors, {} warnings",
+                    "Checked {} files in {:.0?}{}: {} errors, {} warnings",
                     report.files_checked,
                     started.elapsed(),
+                    match checked {
+                        Checked::Cached(_) => " (cached)",
+                        Checked::Loaded(_) => "",
+                    },
                     report.count(Severity::Error),
                     report.count(Severity::Warning)
                 );
@@ -372,6 +444,20 @@ fn lint(global: &GlobalArgs, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn clean(global: &GlobalArgs, cache_args: &CacheArgs) -> anyhow::Result<ExitCode> {
+    let config = load_config(global)?;
+    let dir = cache_args.dir(&global.root, &config);
+    let removed = cache::clean(&dir)?;
+    if !global.quiet {
+        if removed {
+            eprintln!("Removed {}", dir.display());
+        } else {
+            eprintln!("No cache at {}", dir.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result<ExitCode> {
