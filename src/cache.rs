@@ -14,9 +14,10 @@
 //! **Validity.** An entry is used only when its key is equal and the repository's file list
 //! is the same, path for path, and every file is unchanged: its size, modification and
 //! change times and inode equal those recorded *and* it was already older than the run that
-//! recorded it (by [`SETTLE_NANOS`]), or else its content hashes (XXH3-128) to the recorded
-//! hash. A file modified within the file system's timestamp granularity of the run that
-//! recorded it is therefore always hashed, never trusted by its stat ("racy git").
+//! recorded it (by [`SETTLE_NANOS`]), or else (a file that was not settled) its content
+//! hashes (XXH3-128) to the recorded hash. A file modified within the file system's
+//! timestamp granularity of the run that recorded it is therefore always hashed, never
+//! trusted by its stat ("racy git"); a settled file whose stat changed is a change.
 //! Anything unusual (a symbolic link, a FIFO, a path that is not UTF-8) makes the run
 //! uncacheable: it is checked in full and nothing is stored.
 //!
@@ -41,7 +42,7 @@ use crate::load::{self, LoadLimits, SourceFile, Span};
 pub const DEFAULT_DIR: &str = ".splforge_cache";
 
 /// The on-disk format; an entry of another format is ignored.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// The splforge build: its version and a digest of its sources and embedded data.
 pub const TOOL: &str = concat!(
@@ -86,11 +87,13 @@ pub struct LintCache {
     key: String,
 }
 
-/// A remembered run: the report, and the text of the files its findings point into.
+/// A remembered run: the report, and either the text it printed (when it was printed the
+/// same way: format, colour, path prefix) or the text of the files its findings point into.
 #[derive(Debug)]
 pub struct Hit {
     pub report: Report,
     pub sources: Vec<SourceFile>,
+    pub rendered: Option<String>,
 }
 
 /// The state of the repository's files before a run: what an entry is stored under.
@@ -106,8 +109,9 @@ struct Input {
     /// A lookup data file (CSV), not content YAML.
     data: bool,
     stat: Stat,
-    /// XXH3-128 of the content, hex.
-    hash: String,
+    /// XXH3-128 of the content, hex; only for a file that was not settled (a settled file
+    /// is vouched for by its stat, and one whose stat changed is taken as changed).
+    hash: Option<String>,
     /// Older than the recording run by [`SETTLE_NANOS`]: an equal stat means equal content.
     settled: bool,
 }
@@ -129,6 +133,14 @@ struct Entry {
     findings: Vec<StoredFinding>,
     /// Lookup data files that findings point into (their text is shown).
     extra_sources: Vec<PathBuf>,
+    /// What the run printed, and the key of how it printed it.
+    rendered: Rendered,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Rendered {
+    key: String,
+    text: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -186,8 +198,10 @@ impl LintCache {
         }
     }
 
-    /// The remembered run, when its key matches and no file of `root` changed since.
-    pub fn lookup(&self, root: &Path, limits: LoadLimits) -> Option<Hit> {
+    /// The remembered run, when its key matches and no file of `root` changed since. Its
+    /// printed text comes with it when it was printed as `render_key` says; otherwise the
+    /// files its findings point into are read.
+    pub fn lookup(&self, root: &Path, limits: LoadLimits, render_key: &str) -> Option<Hit> {
         let bytes = fs::read(&self.entry).ok()?;
         let entry: Entry = serde_json::from_slice(&bytes).ok()?;
         if entry.format != FORMAT || entry.key != self.key {
@@ -201,7 +215,10 @@ impl LintCache {
         if yaml.len() + data.len() != entry.inputs.len()
             || !listed
                 .zip(&entry.inputs)
-                .all(|((path, data), input)| *path == input.path && data == input.data)
+                // Bytes, not `Path`'s component-wise equality: thousands of paths.
+                .all(|((path, data), input)| {
+                    path.as_os_str() == input.path.as_os_str() && data == input.data
+                })
         {
             return None;
         }
@@ -210,7 +227,10 @@ impl LintCache {
                 return false;
             };
             (input.settled && stat == input.stat)
-                || hash_file(&root.join(&input.path)).is_some_and(|h| h == input.hash)
+                || input
+                    .hash
+                    .as_ref()
+                    .is_some_and(|h| hash_file(&root.join(&input.path)).as_ref() == Some(h))
         });
         if !unchanged {
             return None;
@@ -220,15 +240,28 @@ impl LintCache {
             .into_iter()
             .map(StoredFinding::into_finding)
             .collect::<Option<Vec<Finding>>>()?;
-        // The YAML files findings point into (as `Sources` shows them): `yaml` is sorted.
+        if entry.rendered.key == render_key {
+            return Some(Hit {
+                report: Report {
+                    findings,
+                    files_checked: entry.files_checked,
+                    extra_sources: Default::default(),
+                },
+                sources: Vec::new(),
+                rendered: Some(entry.rendered.text),
+            });
+        }
+        // The YAML files findings point into (as `Sources` shows them).
+        let yaml_paths: std::collections::HashSet<&std::ffi::OsStr> =
+            yaml.iter().map(|(_, p)| p.as_os_str()).collect();
         let mut wanted: Vec<&Path> = findings
             .iter()
             .flat_map(|f| std::iter::once(&f.path).chain(f.related.iter().map(|r| &r.path)))
             .map(PathBuf::as_path)
-            .filter(|p| yaml.binary_search_by(|(_, y)| y.as_path().cmp(p)).is_ok())
             .collect();
-        wanted.sort_unstable();
-        wanted.dedup();
+        wanted.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+        wanted.dedup_by(|a, b| a.as_os_str() == b.as_os_str());
+        wanted.retain(|p| yaml_paths.contains(p.as_os_str()));
         let sources = wanted
             .par_iter()
             .map(|path| load::read_source(root, path, limits))
@@ -249,16 +282,18 @@ impl LintCache {
                 extra_sources,
             },
             sources,
+            rendered: None,
         })
     }
 
-    /// Records a run's report under the snapshot taken before it, unless a file changed
-    /// while it ran.
+    /// Records a run's report and what it printed (`(render key, text)`) under the snapshot
+    /// taken before it, unless a file changed while it ran.
     pub fn store(
         &self,
         root: &Path,
         snapshot: &Snapshot,
         report: &Report,
+        (render_key, text): (&str, &str),
     ) -> Result<(), CacheError> {
         if !snapshot.still_current(root) {
             return Ok(());
@@ -272,6 +307,10 @@ impl LintCache {
             files_checked: report.files_checked,
             findings: report.findings.iter().map(StoredFinding::from).collect(),
             extra_sources,
+            rendered: Rendered {
+                key: render_key.to_owned(),
+                text: text.to_owned(),
+            },
         };
         let bytes = serde_json::to_vec(&entry)?;
         let io = |source| CacheError::Io {
@@ -303,8 +342,8 @@ impl LintCache {
 }
 
 impl Snapshot {
-    /// Stats and hashes every file `root`'s lint reads, before it reads them. `now_nanos`
-    /// (nanoseconds since the Unix epoch) decides which files are settled. `None` when a
+    /// Stats every file `root`'s lint reads, before it reads them, and hashes those not
+    /// settled: `now_nanos` (nanoseconds since the Unix epoch) decides which are. `None` when a
     /// file is not a plain regular file or its path is not UTF-8: such a run is not cached.
     pub fn take(root: &Path, now_nanos: i64) -> Option<Snapshot> {
         let (yaml, data) = load::input_files(root);
@@ -319,13 +358,18 @@ impl Snapshot {
                 path.to_str()?;
                 let full = root.join(&path);
                 let stat = stat(&full)?;
-                let hash = hash_file(&full)?;
+                let settled = stat.mtime.max(stat.ctime) < now_nanos.saturating_sub(SETTLE_NANOS);
+                let hash = if settled {
+                    None
+                } else {
+                    Some(hash_file(&full)?)
+                };
                 Some(Input {
                     path,
                     data,
                     stat,
                     hash,
-                    settled: stat.mtime.max(stat.ctime) < now_nanos.saturating_sub(SETTLE_NANOS),
+                    settled,
                 })
             })
             .collect::<Option<Vec<Input>>>()?;
@@ -497,5 +541,140 @@ pub fn clean(dir: &Path) -> Result<bool, CacheError> {
             path: dir.to_path_buf(),
             source,
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repository() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("macros")).unwrap();
+        fs::write(dir.path().join("macros/a.yml"), "name: a\n").unwrap();
+        dir
+    }
+
+    fn cache_of(root: &Path) -> LintCache {
+        let config = Config::default();
+        let key = LintKey {
+            config: &config,
+            today: "2026-01-01",
+            only_files: None,
+        };
+        LintCache::new(&root.join(DEFAULT_DIR), &key)
+    }
+
+    fn report() -> Report {
+        Report {
+            files_checked: 1,
+            ..Report::default()
+        }
+    }
+
+    #[test]
+    fn a_settled_file_is_trusted_on_its_stat_and_any_stat_change_is_a_change() {
+        let root = repository();
+        let cache = cache_of(root.path());
+        // Everything is settled for a run that starts far in the future: nothing is hashed.
+        let snapshot = Snapshot::take(root.path(), i64::MAX).unwrap();
+        assert!(
+            snapshot
+                .inputs
+                .iter()
+                .all(|i| i.settled && i.hash.is_none())
+        );
+        cache
+            .store(root.path(), &snapshot, &report(), ("k", ""))
+            .unwrap();
+        assert_eq!(
+            cache
+                .lookup(root.path(), LoadLimits::default(), "k")
+                .map(|h| h.report.files_checked),
+            Some(1)
+        );
+        // The same bytes written again: the stat (ctime, mtime) changed, so it is a change.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::write(root.path().join("macros/a.yml"), "name: a\n").unwrap();
+        assert!(
+            cache
+                .lookup(root.path(), LoadLimits::default(), "k")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_recent_file_is_hashed_and_only_a_content_change_is_a_change() {
+        let root = repository();
+        let cache = cache_of(root.path());
+        // A run that started at the epoch: every file is newer, so every file is hashed.
+        let snapshot = Snapshot::take(root.path(), 0).unwrap();
+        assert!(
+            snapshot
+                .inputs
+                .iter()
+                .all(|i| !i.settled && i.hash.is_some())
+        );
+        cache
+            .store(root.path(), &snapshot, &report(), ("k", ""))
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::write(root.path().join("macros/a.yml"), "name: a\n").unwrap();
+        assert!(
+            cache
+                .lookup(root.path(), LoadLimits::default(), "k")
+                .is_some()
+        );
+        // The same size, other bytes.
+        fs::write(root.path().join("macros/a.yml"), "name: b\n").unwrap();
+        assert!(
+            cache
+                .lookup(root.path(), LoadLimits::default(), "k")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn another_key_or_a_new_file_is_a_miss() {
+        let root = repository();
+        let cache = cache_of(root.path());
+        let snapshot = Snapshot::take(root.path(), 0).unwrap();
+        cache
+            .store(root.path(), &snapshot, &report(), ("k", ""))
+            .unwrap();
+        let config = Config {
+            attack_version: "10.1".to_owned(),
+            ..Config::default()
+        };
+        let key = LintKey {
+            config: &config,
+            today: "2026-01-01",
+            only_files: None,
+        };
+        let other = LintCache::new(&root.path().join(DEFAULT_DIR), &key);
+        assert!(
+            other
+                .lookup(root.path(), LoadLimits::default(), "k")
+                .is_none()
+        );
+        assert!(
+            cache
+                .lookup(root.path(), LoadLimits::default(), "k")
+                .is_some()
+        );
+        fs::write(root.path().join("macros/b.yml"), "name: b\n").unwrap();
+        assert!(
+            cache
+                .lookup(root.path(), LoadLimits::default(), "k")
+                .is_none()
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_makes_the_run_uncacheable() {
+        let root = repository();
+        std::os::unix::fs::symlink("a.yml", root.path().join("macros/link.yml")).unwrap();
+        assert!(Snapshot::take(root.path(), 0).is_none());
     }
 }

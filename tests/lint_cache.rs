@@ -235,10 +235,10 @@ fn a_corrupt_cache_is_ignored_and_rebuilt() {
     let valid = fs::read(&entry).unwrap();
     let mut truncated = valid.clone();
     truncated.truncate(valid.len() / 2);
-    let other_format =
-        String::from_utf8(valid.clone())
-            .unwrap()
-            .replacen("\"format\":1", "\"format\":999", 1);
+    let this_format = format!("\"format\":{}", splforge::cache::FORMAT);
+    let valid_text = String::from_utf8(valid.clone()).unwrap();
+    assert!(valid_text.contains(&this_format));
+    let other_format = valid_text.replacen(&this_format, "\"format\":999", 1);
     for broken in [
         b"\0\xff not json".to_vec(),
         truncated,

@@ -340,7 +340,7 @@ fn load_config(global: &GlobalArgs) -> anyhow::Result<Config> {
 }
 
 /// What lint's findings are shown with: the loaded repository, or, for a cached run, the
-/// text of the files the findings point into.
+/// text of the files the findings point into (none when the output itself was cached).
 enum Checked {
     Loaded(load::Repository),
     Cached(Vec<load::SourceFile>),
@@ -355,6 +355,12 @@ fn lint(
     let now_nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
+    if matches!(global.format, Format::Markdown | Format::Html) {
+        bail!(
+            "`lint` prints findings as human or json, not {:?}",
+            global.format
+        )
+    }
     let root = &global.root;
     let config = load_config(global)?;
     let only_files = if paths.is_empty() {
@@ -366,6 +372,14 @@ fn lint(
         today: today(),
         only_files,
     };
+    let colour = use_colour();
+    let prefix = root_prefix(root);
+    // Everything the printed text depends on besides the findings and the files.
+    let render_key = format!(
+        "{:?} colour={colour} prefix={}",
+        global.format,
+        prefix.display()
+    );
     let cache = (!cache_args.no_cache).then(|| {
         let key = cache::LintKey {
             config: &config,
@@ -374,10 +388,14 @@ fn lint(
         };
         cache::LintCache::new(&cache_args.dir(root, &config), &key)
     });
-    let (report, checked) = match cache.as_ref().and_then(|c| c.lookup(root, config.limits)) {
-        Some(hit) => (hit.report, Checked::Cached(hit.sources)),
+    let mut snapshot = None;
+    let hit = cache
+        .as_ref()
+        .and_then(|c| c.lookup(root, config.limits, &render_key));
+    let (report, checked, rendered) = match hit {
+        Some(hit) => (hit.report, Checked::Cached(hit.sources), hit.rendered),
         None => {
-            let snapshot = cache
+            snapshot = cache
                 .as_ref()
                 .and_then(|_| cache::Snapshot::take(root, now_nanos));
             // Pre-commit mode reads only what the named files' references need (load::narrow).
@@ -387,63 +405,70 @@ fn lint(
             };
             let content = Content::build(&repository);
             let report = check::check(&repository, &content, &config, &options);
-            if let (Some(cache), Some(snapshot)) = (&cache, &snapshot) {
-                // A cache that cannot be written (a read-only checkout) only costs speed.
-                let _ = cache.store(root, snapshot, &report);
-            }
-            (report, Checked::Loaded(repository))
+            (report, Checked::Loaded(repository), None)
         }
     };
-    let sources = match &checked {
-        Checked::Loaded(repository) => output::Sources::new(repository, &report),
-        Checked::Cached(files) => output::Sources::from_files(files.iter(), &report),
+    let text = match rendered {
+        Some(text) => text,
+        None => {
+            let sources = match &checked {
+                Checked::Loaded(repository) => output::Sources::new(repository, &report),
+                Checked::Cached(files) => output::Sources::from_files(files.iter(), &report),
+            };
+            render_findings(global.format, &report, &sources, &config, &prefix, colour)
+        }
     };
-    match global.format {
-        Format::Json => println!("{}", output::json(&report.findings, &sources)),
-        Format::Markdown | Format::Html => {
-            bail!(
-                "`lint` prints findings as human or json, not {:?}",
-                global.format
-            )
-        }
-        Format::Sarif => {
-            let selection = check::RuleSelection::from_config(&config.lint).unwrap_or_default();
-            let prefix = root_prefix(root);
-            print_out(&sarif::log(&report.findings, &sources, &prefix, &selection))?;
-        }
-        Format::Github => {
-            print_out(&github::annotations(
-                &report.findings,
-                &sources,
-                &root_prefix(root),
-            ))?;
-        }
-        Format::Human => {
-            let palette = output::Palette::new(use_colour());
-            let mut stdout = std::io::stdout().lock();
-            for finding in &report.findings {
-                let _ = writeln!(stdout, "{}", output::human(finding, &sources, palette));
-            }
-            if !global.quiet {
-                eprintln!(
-                    "Checked {} files in {:.0?}{}: {} errors, {} warnings",
-                    report.files_checked,
-                    started.elapsed(),
-                    match checked {
-                        Checked::Cached(_) => " (cached)",
-                        Checked::Loaded(_) => "",
-                    },
-                    report.count(Severity::Error),
-                    report.count(Severity::Warning)
-                );
-            }
-        }
+    print_out(&text)?;
+    if let (Some(cache), Some(snapshot)) = (&cache, &snapshot) {
+        // A cache that cannot be written (a read-only checkout) only costs speed.
+        let _ = cache.store(root, snapshot, &report, (&render_key, &text));
+    }
+    if global.format == Format::Human && !global.quiet {
+        eprintln!(
+            "Checked {} files in {:.0?}{}: {} errors, {} warnings",
+            report.files_checked,
+            started.elapsed(),
+            match checked {
+                Checked::Cached(_) => " (cached)",
+                Checked::Loaded(_) => "",
+            },
+            report.count(Severity::Error),
+            report.count(Severity::Warning)
+        );
     }
     Ok(if report.count(Severity::Error) > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The findings as `lint` prints them in `format` (human, json, sarif or github).
+fn render_findings(
+    format: Format,
+    report: &check::Report,
+    sources: &output::Sources<'_>,
+    config: &Config,
+    prefix: &Path,
+    colour: bool,
+) -> String {
+    match format {
+        Format::Json => format!("{}\n", output::json(&report.findings, sources)),
+        Format::Sarif => {
+            let selection = check::RuleSelection::from_config(&config.lint).unwrap_or_default();
+            sarif::log(&report.findings, sources, prefix, &selection)
+        }
+        Format::Github => github::annotations(&report.findings, sources, prefix),
+        Format::Human | Format::Markdown | Format::Html => {
+            let palette = output::Palette::new(colour);
+            let mut text = String::new();
+            for finding in &report.findings {
+                text.push_str(&output::human(finding, sources, palette));
+                text.push('\n');
+            }
+            text
+        }
+    }
 }
 
 fn clean(global: &GlobalArgs, cache_args: &CacheArgs) -> anyhow::Result<ExitCode> {

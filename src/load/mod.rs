@@ -273,8 +273,11 @@ pub fn load_file(
 pub fn read_source(root: &Path, relative: &Path, limits: LoadLimits) -> SourceFile {
     let max = limits.max_file_bytes;
     let mut bytes = Vec::new();
-    let read = fs::File::open(root.join(relative))
-        .and_then(|file| file.take(max.saturating_add(1)).read_to_end(&mut bytes));
+    let read = fs::File::open(root.join(relative)).and_then(|file| {
+        let size = file.metadata()?.len().min(max.saturating_add(1));
+        bytes.reserve_exact(usize::try_from(size).unwrap_or(0));
+        file.take(max.saturating_add(1)).read_to_end(&mut bytes)
+    });
     let text = match read {
         Ok(_) if bytes.len() as u64 <= max => match decode(bytes) {
             Ok(text) | Err(NotUtf8Text { text, .. }) => text,
