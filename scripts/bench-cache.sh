@@ -23,6 +23,8 @@ trap 'rm -rf "$work"' EXIT
 cp -r "$corpus" "$work/corpus"
 chmod -R u+w "$work/corpus"
 edited=$work/corpus/detections/cloud/aws_iam_failure_group_deletion.yml
+printf '#!/bin/sh\necho "# edit" >> %s\n' "$edited" >"$work/edit.sh"
+chmod +x "$work/edit.sh"
 
 echo "machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); corpus: $corpus ($(find "$corpus" -name '*.yml' | wc -l) YAML files)"
 
@@ -32,7 +34,7 @@ median_of() {
   if command -v hyperfine >/dev/null 2>&1; then
     hyperfine -N -i --runs "$runs" --warmup 2 --prepare "$prepare" --export-json "$work/h.json" \
       "$command" >/dev/null 2>&1
-    python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.4f %.4f %.4f" % (r["median"], r["min"], r["max"]))' "$work/h.json"
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.4f %.4f %.4f %.4f" % (r["median"], r["min"], r["max"], r["user"] + r["system"]))' "$work/h.json"
   else
     local times=()
     for _ in $(seq "$runs"); do
@@ -43,13 +45,13 @@ median_of() {
       times+=("$(awk -v s="$s" -v e="$e" 'BEGIN { printf "%.4f", e - s }')")
     done
     printf '%s\n' "${times[@]}" | sort -n | awk '{ t[NR] = $1 }
-      END { m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2; printf "%.4f %.4f %.4f\n", m, t[1], t[NR] }'
+      END { m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2; printf "%.4f %.4f %.4f nan\n", m, t[1], t[NR] }'
   fi
 }
 
-report() { # label, "median min max"
-  read -r median min max <<<"$2"
-  printf '%-34s median %.4f s  min %.4f s  max %.4f s  (%d runs)\n' "$1" "$median" "$min" "$max" "$runs"
+report() { # label, "median min max cpu"
+  read -r median min max cpu <<<"$2"
+  printf '%-30s median %.4f s  min %.4f s  max %.4f s  mean CPU (user+sys) %.4f s  (%d runs)\n' "$1" "$median" "$min" "$max" "$cpu" "$runs"
 }
 
 cold=$(median_of cold "$bin lint -q --no-cache --root $work/corpus")
@@ -58,7 +60,7 @@ report "lint, cold (--no-cache)" "$cold"
 warm=$(median_of warm "$bin lint -q --root $work/corpus --cache-dir $work/cache")
 report "lint, warm (unchanged)" "$warm"
 # Each run edits one file first (a new comment line): a miss every time.
-edit=$(median_of edit "$bin lint -q --root $work/corpus --cache-dir $work/cache" "echo '# edit' >> $edited")
+edit=$(median_of edit "$bin lint -q --root $work/corpus --cache-dir $work/cache" "$work/edit.sh")
 report "lint, one file edited (miss)" "$edit"
 
 read -r cold_median _ <<<"$cold"
