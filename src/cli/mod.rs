@@ -70,12 +70,9 @@ struct CacheArgs {
     cache_dir: Option<PathBuf>,
 }
 
-impl CacheArgs {
-    fn dir(&self, root: &Path, config: &Config) -> PathBuf {
-        self.cache_dir
-            .clone()
-            .unwrap_or_else(|| root.join(&config.cache.dir))
-    }
+/// The cache directory: `--cache-dir`, else `[cache] dir` under the root.
+fn cache_dir(given: Option<&Path>, root: &Path, config: &Config) -> PathBuf {
+    given.map_or_else(|| root.join(&config.cache.dir), Path::to_path_buf)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -112,16 +109,22 @@ enum Command {
     ///
     /// With PATHs (files or directories), only findings in those files are reported;
     /// the rest of the repository is still read so that references resolve.
+    ///
+    /// Findings are cached (in `.splforge_cache/` under the root by default) with a hash of
+    /// every file and of the configuration: linting unchanged content again only stats the
+    /// files and prints the same findings; any change re-checks everything.
     Lint {
         /// Files or directories to report on (default: the whole root).
         paths: Vec<PathBuf>,
         #[command(flatten)]
         cache: CacheArgs,
     },
-    /// Remove the lint cache directory.
+    /// Remove the lint cache directory (only one that splforge made).
     Clean {
-        #[command(flatten)]
-        cache: CacheArgs,
+        /// Cache directory (default: `[cache] dir` of splforge.toml, `.splforge_cache`, under
+        /// the root).
+        #[arg(long, value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
     },
     /// Print the JSON Schema of a content type (all types' names without TYPE).
     Schema {
@@ -239,7 +242,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let global = &cli.global;
     match &cli.command {
         Command::Lint { paths, cache } => lint(global, paths, cache),
-        Command::Clean { cache } => clean(global, cache),
+        Command::Clean { cache_dir } => clean(global, cache_dir.as_deref()),
         Command::Schema { kind, generation } => schema(kind.as_deref(), generation),
         Command::Explain { detection } => explain(global, detection),
         Command::Docs { out } => docs(global, out.as_deref()),
@@ -386,7 +389,8 @@ fn lint(
             today: &options.today,
             only_files: options.only_files.as_deref(),
         };
-        cache::LintCache::new(&cache_args.dir(root, &config), &key)
+        let dir = cache_dir(cache_args.cache_dir.as_deref(), root, &config);
+        cache::LintCache::new(&dir, &key)
     });
     let mut snapshot = None;
     let hit = cache
@@ -471,9 +475,9 @@ fn render_findings(
     }
 }
 
-fn clean(global: &GlobalArgs, cache_args: &CacheArgs) -> anyhow::Result<ExitCode> {
+fn clean(global: &GlobalArgs, given: Option<&Path>) -> anyhow::Result<ExitCode> {
     let config = load_config(global)?;
-    let dir = cache_args.dir(&global.root, &config);
+    let dir = cache_dir(given, &global.root, &config);
     let removed = cache::clean(&dir)?;
     if !global.quiet {
         if removed {
