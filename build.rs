@@ -11,6 +11,38 @@ fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo"));
     write_schemas(&manifest, &out);
     write_rule_docs(&manifest, &out);
+    write_build_digest(&manifest);
+}
+
+/// `SPLFORGE_BUILD_DIGEST`: a hash of everything compiled or embedded into the binary (the
+/// sources, schemas, data and locked dependencies). The lint cache keys on it, so a rebuilt
+/// splforge never reuses findings of another build, even at the same version.
+fn write_build_digest(manifest: &Path) {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut stack: Vec<PathBuf> = ["src", "schemas", "data", "Cargo.lock", "build.rs"]
+        .iter()
+        .map(|p| manifest.join(p))
+        .collect();
+    for path in &stack {
+        println!("cargo:rerun-if-changed={}", path.display());
+    }
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            let mut entries = sorted_entries(&path);
+            entries.reverse();
+            stack.extend(entries);
+        } else if let Ok(bytes) = fs::read(&path) {
+            path.strip_prefix(manifest)
+                .unwrap_or(&path)
+                .hash(&mut hasher);
+            bytes.hash(&mut hasher);
+        }
+    }
+    println!(
+        "cargo:rustc-env=SPLFORGE_BUILD_DIGEST={:016x}",
+        hasher.finish()
+    );
 }
 
 fn sorted_entries(dir: &Path) -> Vec<PathBuf> {

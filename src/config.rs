@@ -20,6 +20,7 @@ pub struct Config {
     /// ATT&CK Enterprise version used for checks and enrichment ("18.1", "10.1").
     pub attack_version: String,
     pub build: BuildConfig,
+    pub cache: CacheConfig,
     pub docs: DocsConfig,
     pub limits: LoadLimits,
     pub lint: LintConfig,
@@ -52,6 +53,14 @@ pub struct AppConfig {
 pub struct BuildConfig {
     /// Where `build` writes the app directory and package, relative to the root.
     pub out: PathBuf,
+}
+
+/// Where `lint` keeps its cache (`splforge clean` removes it).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CacheConfig {
+    /// The cache directory, relative to the root.
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -91,6 +100,7 @@ impl Default for Config {
             app: AppConfig::default(),
             attack_version: "18.1".to_owned(),
             build: BuildConfig::default(),
+            cache: CacheConfig::default(),
             docs: DocsConfig::default(),
             limits: LoadLimits::default(),
             lint: LintConfig::default(),
@@ -119,6 +129,14 @@ impl Default for AppConfig {
 impl Default for BuildConfig {
     fn default() -> BuildConfig {
         BuildConfig { out: "dist".into() }
+    }
+}
+
+impl Default for CacheConfig {
+    fn default() -> CacheConfig {
+        CacheConfig {
+            dir: crate::cache::DEFAULT_DIR.into(),
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 //! as pure libraries the stages call, and `cli` as the only edge that prints or exits.
 
 pub mod attack;
+pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod config;

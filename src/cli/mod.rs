@@ -18,6 +18,7 @@ use std::time::Instant;
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::cache;
 use crate::check::{self, CheckOptions, RULES, Severity};
 use crate::cli::progress::Progress;
 use crate::config::{Config, ConfigError};
@@ -57,6 +58,24 @@ pub(crate) struct GlobalArgs {
     attack_version: Option<String>,
 }
 
+/// Where the lint cache is kept. `lint` remembers its findings with a hash of every file
+/// and of the configuration, so linting unchanged content again only stats the files.
+#[derive(Debug, clap::Args)]
+struct CacheArgs {
+    /// Neither read nor write the lint cache.
+    #[arg(long)]
+    no_cache: bool,
+    /// Cache directory (default: `[cache] dir` of splforge.toml, `.splforge_cache`, under
+    /// the root).
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+}
+
+/// The cache directory: `--cache-dir`, else `[cache] dir` under the root.
+fn cache_dir(given: Option<&Path>, root: &Path, config: &Config) -> PathBuf {
+    given.map_or_else(|| root.join(&config.cache.dir), Path::to_path_buf)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// rustc-style, in colour on a terminal (`NO_COLOR` turns colour off).
@@ -91,9 +110,22 @@ enum Command {
     ///
     /// With PATHs (files or directories), only findings in those files are reported;
     /// the rest of the repository is still read so that references resolve.
+    ///
+    /// Findings are cached (in `.splforge_cache/` under the root by default) with a hash of
+    /// every file and of the configuration: linting unchanged content again only stats the
+    /// files and prints the same findings; any change re-checks everything.
     Lint {
         /// Files or directories to report on (default: the whole root).
         paths: Vec<PathBuf>,
+        #[command(flatten)]
+        cache: CacheArgs,
+    },
+    /// Remove the lint cache directory (only one that splforge made).
+    Clean {
+        /// Cache directory (default: `[cache] dir` of splforge.toml, `.splforge_cache`, under
+        /// the root).
+        #[arg(long, value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
     },
     /// Print the JSON Schema of a content type (all types' names without TYPE).
     Schema {
@@ -210,7 +242,8 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let global = &cli.global;
     match &cli.command {
-        Command::Lint { paths } => lint(global, paths),
+        Command::Lint { paths, cache } => lint(global, paths, cache),
+        Command::Clean { cache_dir } => clean(global, cache_dir.as_deref()),
         Command::Schema { kind, generation } => schema(kind.as_deref(), generation),
         Command::Explain { detection } => explain(global, detection),
         Command::Docs { out } => docs(global, out.as_deref()),
@@ -310,8 +343,28 @@ fn load_config(global: &GlobalArgs) -> anyhow::Result<Config> {
     }
 }
 
-fn lint(global: &GlobalArgs, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+/// What lint's findings are shown with: the loaded repository, or, for a cached run, the
+/// text of the files the findings point into (none when the output itself was cached).
+enum Checked {
+    Loaded(load::Repository),
+    Cached(Vec<load::SourceFile>),
+}
+
+fn lint(
+    global: &GlobalArgs,
+    paths: &[PathBuf],
+    cache_args: &CacheArgs,
+) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    let now_nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
+    if matches!(global.format, Format::Markdown | Format::Html) {
+        bail!(
+            "`lint` prints findings as human or json, not {:?}",
+            global.format
+        )
+    }
     let root = &global.root;
     let config = load_config(global)?;
     let only_files = if paths.is_empty() {
@@ -319,60 +372,122 @@ fn lint(global: &GlobalArgs, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     } else {
         Some(selected_files(root, paths)?)
     };
-    // Pre-commit mode reads only what the named files' references need (load::narrow).
-    let repository = match &only_files {
-        Some(files) => load::load_for_files(root, files, config.limits),
-        None => load::load_repository(root, config.limits),
-    };
-    let content = Content::build(&repository);
     let options = CheckOptions {
         today: today(),
         only_files,
     };
-    let report = check::check(&repository, &content, &config, &options);
-    let sources = output::Sources::new(&repository, &report);
-    match global.format {
-        Format::Json => println!("{}", output::json(&report.findings, &sources)),
-        Format::Markdown | Format::Html => {
-            bail!(
-                "`lint` prints findings as human or json, not {:?}",
-                global.format
-            )
+    let colour = use_colour();
+    let prefix = root_prefix(root);
+    // Everything the printed text depends on besides the findings and the files.
+    let render_key = format!(
+        "{:?} colour={colour} prefix={}",
+        global.format,
+        prefix.display()
+    );
+    let cache = (!cache_args.no_cache).then(|| {
+        let key = cache::LintKey {
+            config: &config,
+            today: &options.today,
+            only_files: options.only_files.as_deref(),
+        };
+        let dir = cache_dir(cache_args.cache_dir.as_deref(), root, &config);
+        cache::LintCache::new(&dir, &key)
+    });
+    let mut snapshot = None;
+    let hit = cache
+        .as_ref()
+        .and_then(|c| c.lookup(root, config.limits, &render_key));
+    let (report, checked, rendered) = match hit {
+        Some(hit) => (hit.report, Checked::Cached(hit.sources), hit.rendered),
+        None => {
+            snapshot = cache
+                .as_ref()
+                .and_then(|_| cache::Snapshot::take(root, now_nanos));
+            // Pre-commit mode reads only what the named files' references need (load::narrow).
+            let repository = match &options.only_files {
+                Some(files) => load::load_for_files(root, files, config.limits),
+                None => load::load_repository(root, config.limits),
+            };
+            let content = Content::build(&repository);
+            let report = check::check(&repository, &content, &config, &options);
+            (report, Checked::Loaded(repository), None)
         }
-        Format::Sarif => {
-            let selection = check::RuleSelection::from_config(&config.lint).unwrap_or_default();
-            let prefix = root_prefix(root);
-            print_out(&sarif::log(&report.findings, &sources, &prefix, &selection))?;
+    };
+    let text = match rendered {
+        Some(text) => text,
+        None => {
+            let sources = match &checked {
+                Checked::Loaded(repository) => output::Sources::new(repository, &report),
+                Checked::Cached(files) => output::Sources::from_files(files.iter(), &report),
+            };
+            render_findings(global.format, &report, &sources, &config, &prefix, colour)
         }
-        Format::Github => {
-            print_out(&github::annotations(
-                &report.findings,
-                &sources,
-                &root_prefix(root),
-            ))?;
-        }
-        Format::Human => {
-            let palette = output::Palette::new(use_colour());
-            let mut stdout = std::io::stdout().lock();
-            for finding in &report.findings {
-                let _ = writeln!(stdout, "{}", output::human(finding, &sources, palette));
-            }
-            if !global.quiet {
-                eprintln!(
-                    "Checked {} files in {:.0?}: {} errors, {} warnings",
-                    report.files_checked,
-                    started.elapsed(),
-                    report.count(Severity::Error),
-                    report.count(Severity::Warning)
-                );
-            }
-        }
+    };
+    print_out(&text)?;
+    if let (Some(cache), Some(snapshot)) = (&cache, &snapshot) {
+        // A cache that cannot be written (a read-only checkout) only costs speed.
+        let _ = cache.store(root, snapshot, &report, (&render_key, &text));
+    }
+    if global.format == Format::Human && !global.quiet {
+        eprintln!(
+            "Checked {} files in {:.0?}{}: {} errors, {} warnings",
+            report.files_checked,
+            started.elapsed(),
+            match checked {
+                Checked::Cached(_) => " (cached)",
+                Checked::Loaded(_) => "",
+            },
+            report.count(Severity::Error),
+            report.count(Severity::Warning)
+        );
     }
     Ok(if report.count(Severity::Error) > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The findings as `lint` prints them in `format` (human, json, sarif or github).
+fn render_findings(
+    format: Format,
+    report: &check::Report,
+    sources: &output::Sources<'_>,
+    config: &Config,
+    prefix: &Path,
+    colour: bool,
+) -> String {
+    match format {
+        Format::Json => format!("{}\n", output::json(&report.findings, sources)),
+        Format::Sarif => {
+            let selection = check::RuleSelection::from_config(&config.lint).unwrap_or_default();
+            sarif::log(&report.findings, sources, prefix, &selection)
+        }
+        Format::Github => github::annotations(&report.findings, sources, prefix),
+        Format::Human | Format::Markdown | Format::Html => {
+            let palette = output::Palette::new(colour);
+            let mut text = String::new();
+            for finding in &report.findings {
+                text.push_str(&output::human(finding, sources, palette));
+                text.push('\n');
+            }
+            text
+        }
+    }
+}
+
+fn clean(global: &GlobalArgs, given: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let config = load_config(global)?;
+    let dir = cache_dir(given, &global.root, &config);
+    let removed = cache::clean(&dir)?;
+    if !global.quiet {
+        if removed {
+            eprintln!("Removed {}", dir.display());
+        } else {
+            eprintln!("No cache at {}", dir.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result<ExitCode> {

@@ -15,6 +15,14 @@ pub struct Sources<'a> {
 
 impl<'a> Sources<'a> {
     pub fn new(repository: &'a Repository, report: &'a Report) -> Sources<'a> {
+        Sources::from_files(repository.files.iter().map(|f| &f.source), report)
+    }
+
+    /// From the text of some files (a cached run keeps only those findings point into).
+    pub fn from_files(
+        files: impl Iterator<Item = &'a SourceFile>,
+        report: &'a Report,
+    ) -> Sources<'a> {
         // Only the files findings point into: with a few findings (pre-commit), comparing
         // bytes beats hashing thousands of paths.
         let mut wanted: Vec<&Path> = report
@@ -25,14 +33,12 @@ impl<'a> Sources<'a> {
             .collect();
         wanted.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
         wanted.dedup();
-        let mut by_path: HashMap<&Path, &SourceFile> = repository
-            .files
-            .iter()
+        let mut by_path: HashMap<&Path, &SourceFile> = files
             .filter(|f| {
-                let path = f.source.path.as_os_str();
+                let path = f.path.as_os_str();
                 wanted.binary_search_by(|w| w.as_os_str().cmp(path)).is_ok()
             })
-            .map(|f| (f.source.path.as_path(), &f.source))
+            .map(|f| (f.path.as_path(), f))
             .collect();
         for (path, source) in &report.extra_sources {
             by_path.insert(path.as_path(), source);

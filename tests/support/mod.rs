@@ -68,6 +68,26 @@ impl Fixture {
         Fixture { dir }
     }
 
+    /// The bundled content with findings of several kinds in
+    /// detections/cloud/aws_iam_failure_group_deletion.yml: a reference (SF201), a duplicate
+    /// id (SF102, of aws_iam_successful_group_deletion.yml), a schema error (SF010), an
+    /// unknown technique (SF403).
+    pub fn with_findings() -> Fixture {
+        let f = Fixture::bundled();
+        let d = "detections/cloud/aws_iam_failure_group_deletion.yml";
+        f.replace(
+            d,
+            "    - AWS IAM Privilege Escalation",
+            "    - AWS IAM Privilege Escalations",
+        );
+        f.replace(d, "    - T1098", "    - T9999");
+        f.replace(d, "  confidence: 50", "  confidence: high");
+        let other = "detections/cloud/aws_iam_successful_group_deletion.yml";
+        let other_id = f.line_starting(other, "id: ");
+        f.replace(d, "id: 5be28d82-4305-4b5f-aeec-9dbc93f84dd1", &other_id);
+        f
+    }
+
     pub fn empty() -> Fixture {
         Fixture {
             dir: tempfile::tempdir().unwrap(),
@@ -153,11 +173,13 @@ impl Fixture {
     }
 }
 
-/// `splforge lint --format json --root ROOT ARGS...`: (exit code, findings).
+/// `splforge lint --format json --no-cache --root ROOT ARGS...`: (exit code, findings).
+/// Uncached: the checks themselves are under test (tests/lint_cache.rs tests the cache), and
+/// the shared corpus is not written to.
 pub fn lint_root(root: &Path, args: &[&str]) -> (i32, Vec<serde_json::Value>) {
     let output = Command::cargo_bin("splforge")
         .unwrap()
-        .args(["lint", "--format", "json", "--root"])
+        .args(["lint", "--format", "json", "--no-cache", "--root"])
         .arg(root)
         .args(args)
         .output()

@@ -1,0 +1,680 @@
+//! The lint cache: the findings of a `lint` run, remembered with everything they depend on,
+//! so that linting an unchanged repository again only stats its files (as ruff does).
+//!
+//! **What a result depends on.** The findings of a run are a function of (1) the bytes of
+//! every file the loader reads (each content YAML file and each lookup data file: the
+//! cross-file rules make every finding depend on other files: a macro's definition, a
+//! lookup's CSV header, a story's name, another file's id), (2) the list of those files,
+//! (3) the effective configuration (`splforge.toml` or `contentctl.yml` after command-line
+//! overrides: rule selection, severities, ATT&CK version, limits, external macros), (4)
+//! today's date ("date in the future"), (5) which files are reported on (`lint FILE...`),
+//! and (6) the splforge build (version and [`TOOL`] digest of its sources and data).
+//! (3)-(6) are hashed into the entry's key, (1) and (2) are its manifest.
+//!
+//! **Validity.** An entry is used only when its key is equal and the repository's file list
+//! is the same, path for path, and every file is unchanged: its size, modification and
+//! change times and inode equal those recorded *and* it was already older than the run that
+//! recorded it (by [`SETTLE_NANOS`]), or else (a file that was not settled) its content
+//! hashes (XXH3-128) to the recorded hash. A file modified within the file system's
+//! timestamp granularity of the run that recorded it is therefore always hashed, never
+//! trusted by its stat ("racy git"); a settled file whose stat changed is a change.
+//! Anything unusual (a symbolic link, a FIFO, a path that is not UTF-8) makes the run
+//! uncacheable: it is checked in full and nothing is stored.
+//!
+//! **Format.** One JSON file per set of reported files, `lint-<hash>.json` in the cache
+//! directory, written through a temporary file and a rename. A file that cannot be read,
+//! does not parse, or carries another [`FORMAT`] is ignored and replaced: the cache never
+//! fails a run and never changes its findings.
+
+use std::fs;
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::check::{Finding, Related, Report, Severity};
+use crate::config::Config;
+use crate::load::{self, LoadLimits, SourceFile, Span};
+
+/// The default cache directory, under the content root.
+pub const DEFAULT_DIR: &str = ".splforge_cache";
+
+/// The on-disk format; an entry of another format is ignored.
+pub const FORMAT: u32 = 2;
+
+/// The splforge build: its version and a digest of its sources and embedded data.
+pub const TOOL: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "+",
+    env!("SPLFORGE_BUILD_DIGEST")
+);
+
+/// How much older than the run that recorded it a file must be for its stat alone to vouch
+/// for its content (coarse file system timestamps are at most 2 s apart).
+pub const SETTLE_NANOS: i64 = 2_000_000_000;
+
+/// Entries kept per cache directory (one per set of reported files); the oldest go first.
+const MAX_ENTRIES: usize = 16;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error("cannot write the lint cache in {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot encode the lint cache: {0}")]
+    Encode(#[from] serde_json::Error),
+}
+
+/// What a run's findings depend on besides the files.
+#[derive(Debug, Clone, Copy)]
+pub struct LintKey<'a> {
+    pub config: &'a Config,
+    /// Today, `YYYY-MM-DD`.
+    pub today: &'a str,
+    /// The files reported on (`lint FILE...`); `None` for the whole repository.
+    pub only_files: Option<&'a [PathBuf]>,
+}
+
+/// The lint cache of one content root.
+#[derive(Debug, Clone)]
+pub struct LintCache {
+    dir: PathBuf,
+    entry: PathBuf,
+    key: String,
+}
+
+/// A remembered run: the report, and either the text it printed (when it was printed the
+/// same way: format, colour, path prefix) or the text of the files its findings point into.
+#[derive(Debug)]
+pub struct Hit {
+    pub report: Report,
+    pub sources: Vec<SourceFile>,
+    pub rendered: Option<String>,
+}
+
+/// The state of the repository's files before a run: what an entry is stored under.
+#[derive(Debug)]
+pub struct Snapshot {
+    inputs: Vec<Input>,
+}
+
+/// One file a run read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Input {
+    path: PathBuf,
+    /// A lookup data file (CSV), not content YAML.
+    data: bool,
+    stat: Stat,
+    /// XXH3-128 of the content, hex; only for a file that was not settled (a settled file
+    /// is vouched for by its stat, and one whose stat changed is taken as changed).
+    hash: Option<String>,
+    /// Older than the recording run by [`SETTLE_NANOS`]: an equal stat means equal content.
+    settled: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Stat {
+    size: u64,
+    mtime: i64,
+    ctime: i64,
+    inode: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    format: u32,
+    key: String,
+    inputs: Vec<Input>,
+    files_checked: usize,
+    findings: Vec<StoredFinding>,
+    /// Lookup data files that findings point into (their text is shown).
+    extra_sources: Vec<PathBuf>,
+    /// What the run printed, and the key of how it printed it.
+    rendered: Rendered,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Rendered {
+    key: String,
+    text: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredFinding {
+    code: String,
+    severity: Severity,
+    message: String,
+    path: PathBuf,
+    span: (u32, u32),
+    label: Option<String>,
+    help: Option<String>,
+    related: Vec<StoredRelated>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredRelated {
+    path: PathBuf,
+    span: (u32, u32),
+    message: String,
+}
+
+impl LintCache {
+    /// The cache in `dir` for runs with `key`.
+    pub fn new(dir: &Path, key: &LintKey<'_>) -> LintCache {
+        let mut hasher = Xxh3::new();
+        let mut field = |bytes: &[u8]| {
+            hasher.update(&(bytes.len() as u64).to_le_bytes());
+            hasher.update(bytes);
+        };
+        field(&FORMAT.to_le_bytes());
+        field(TOOL.as_bytes());
+        field(
+            serde_json::to_string(key.config)
+                .unwrap_or_default()
+                .as_bytes(),
+        );
+        field(key.today.as_bytes());
+        let slot = match key.only_files {
+            None => "all".to_owned(),
+            Some(files) => {
+                let mut slot = Xxh3::new();
+                for file in files {
+                    let bytes = file.as_os_str().as_encoded_bytes();
+                    field(bytes);
+                    slot.update(&(bytes.len() as u64).to_le_bytes());
+                    slot.update(bytes);
+                }
+                format!("{:016x}", slot.digest())
+            }
+        };
+        LintCache {
+            dir: dir.to_path_buf(),
+            entry: dir.join(format!("lint-{slot}.json")),
+            key: format!("{:032x}", hasher.digest128()),
+        }
+    }
+
+    /// The remembered run, when its key matches and no file of `root` changed since. Its
+    /// printed text comes with it when it was printed as `render_key` says; otherwise the
+    /// files its findings point into are read.
+    pub fn lookup(&self, root: &Path, limits: LoadLimits, render_key: &str) -> Option<Hit> {
+        let bytes = fs::read(&self.entry).ok()?;
+        let entry: Entry = serde_json::from_slice(&bytes).ok()?;
+        if entry.format != FORMAT || entry.key != self.key {
+            return None;
+        }
+        let (yaml, data) = load::input_files(root);
+        let listed = yaml
+            .iter()
+            .map(|(_, p)| (p, false))
+            .chain(data.iter().map(|p| (p, true)));
+        if yaml.len() + data.len() != entry.inputs.len()
+            || !listed
+                .zip(&entry.inputs)
+                // Bytes, not `Path`'s component-wise equality: thousands of paths.
+                .all(|((path, data), input)| {
+                    path.as_os_str() == input.path.as_os_str() && data == input.data
+                })
+        {
+            return None;
+        }
+        let unchanged = entry.inputs.par_iter().all(|input| {
+            let Some(stat) = stat(&root.join(&input.path)) else {
+                return false;
+            };
+            (input.settled && stat == input.stat)
+                || input
+                    .hash
+                    .as_ref()
+                    .is_some_and(|h| hash_file(&root.join(&input.path)).as_ref() == Some(h))
+        });
+        if !unchanged {
+            return None;
+        }
+        let findings = entry
+            .findings
+            .into_iter()
+            .map(StoredFinding::into_finding)
+            .collect::<Option<Vec<Finding>>>()?;
+        if entry.rendered.key == render_key {
+            return Some(Hit {
+                report: Report {
+                    findings,
+                    files_checked: entry.files_checked,
+                    extra_sources: Default::default(),
+                },
+                sources: Vec::new(),
+                rendered: Some(entry.rendered.text),
+            });
+        }
+        // The YAML files findings point into (as `Sources` shows them).
+        let yaml_paths: std::collections::HashSet<&std::ffi::OsStr> =
+            yaml.iter().map(|(_, p)| p.as_os_str()).collect();
+        let mut wanted: Vec<&Path> = findings
+            .iter()
+            .flat_map(|f| std::iter::once(&f.path).chain(f.related.iter().map(|r| &r.path)))
+            .map(PathBuf::as_path)
+            .collect();
+        wanted.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+        wanted.dedup_by(|a, b| a.as_os_str() == b.as_os_str());
+        wanted.retain(|p| yaml_paths.contains(p.as_os_str()));
+        let sources = wanted
+            .par_iter()
+            .map(|path| load::read_source(root, path, limits))
+            .collect();
+        let extra_sources = entry
+            .extra_sources
+            .iter()
+            .map(|path| {
+                // As SF302 keeps it: empty when it cannot be read.
+                let text = load::read_data_file(root, path, limits).unwrap_or_default();
+                (path.clone(), SourceFile::new(path, text))
+            })
+            .collect();
+        Some(Hit {
+            report: Report {
+                findings,
+                files_checked: entry.files_checked,
+                extra_sources,
+            },
+            sources,
+            rendered: None,
+        })
+    }
+
+    /// Records a run's report and what it printed (`(render key, text)`) under the snapshot
+    /// taken before it, unless a file changed while it ran.
+    pub fn store(
+        &self,
+        root: &Path,
+        snapshot: &Snapshot,
+        report: &Report,
+        (render_key, text): (&str, &str),
+    ) -> Result<(), CacheError> {
+        if !snapshot.still_current(root) {
+            return Ok(());
+        }
+        let mut extra_sources: Vec<PathBuf> = report.extra_sources.keys().cloned().collect();
+        extra_sources.sort();
+        let entry = Entry {
+            format: FORMAT,
+            key: self.key.clone(),
+            inputs: snapshot.inputs.clone(),
+            files_checked: report.files_checked,
+            findings: report.findings.iter().map(StoredFinding::from).collect(),
+            extra_sources,
+            rendered: Rendered {
+                key: render_key.to_owned(),
+                text: text.to_owned(),
+            },
+        };
+        let bytes = serde_json::to_vec(&entry)?;
+        let io = |source| CacheError::Io {
+            path: self.dir.clone(),
+            source,
+        };
+        if !is_cache_dir(&self.dir) && fs::read_dir(&self.dir).is_ok_and(|mut d| d.next().is_some())
+        {
+            // `--cache-dir .` or a directory of the user's: never write our files into it.
+            return Err(io(std::io::Error::other(
+                "the directory exists and is not a splforge cache",
+            )));
+        }
+        fs::create_dir_all(&self.dir).map_err(io)?;
+        // Like ruff's: a cache directory keeps itself out of version control and backups.
+        for (name, text) in [
+            (".gitignore", "# Created by splforge.\n*\n"),
+            (TAG, TAG_TEXT),
+        ] {
+            let path = self.dir.join(name);
+            if !path.exists() {
+                write_atomically(&self.dir, &path, text.as_bytes()).map_err(io)?;
+            }
+        }
+        write_atomically(&self.dir, &self.entry, &bytes).map_err(io)?;
+        prune(&self.dir);
+        Ok(())
+    }
+}
+
+impl Snapshot {
+    /// Stats every file `root`'s lint reads, before it reads them, and hashes those not
+    /// settled: `now_nanos` (nanoseconds since the Unix epoch) decides which are. `None` when a
+    /// file is not a plain regular file or its path is not UTF-8: such a run is not cached.
+    pub fn take(root: &Path, now_nanos: i64) -> Option<Snapshot> {
+        let (yaml, data) = load::input_files(root);
+        let listed: Vec<(PathBuf, bool)> = yaml
+            .into_iter()
+            .map(|(_, p)| (p, false))
+            .chain(data.into_iter().map(|p| (p, true)))
+            .collect();
+        let inputs = listed
+            .into_par_iter()
+            .map(|(path, data)| {
+                path.to_str()?;
+                let full = root.join(&path);
+                let stat = stat(&full)?;
+                let settled = stat.mtime.max(stat.ctime) < now_nanos.saturating_sub(SETTLE_NANOS);
+                let hash = if settled {
+                    None
+                } else {
+                    Some(hash_file(&full)?)
+                };
+                Some(Input {
+                    path,
+                    data,
+                    stat,
+                    hash,
+                    settled,
+                })
+            })
+            .collect::<Option<Vec<Input>>>()?;
+        Some(Snapshot { inputs })
+    }
+
+    /// Whether every file still has the stat it had when the snapshot was taken.
+    fn still_current(&self, root: &Path) -> bool {
+        self.inputs
+            .par_iter()
+            .all(|input| stat(&root.join(&input.path)) == Some(input.stat))
+    }
+}
+
+impl StoredFinding {
+    fn into_finding(self) -> Option<Finding> {
+        let code = crate::check::rule_by_code(&self.code)?.code;
+        Some(Finding {
+            code,
+            severity: self.severity,
+            message: self.message,
+            path: self.path,
+            span: span(self.span),
+            label: self.label,
+            help: self.help,
+            related: self
+                .related
+                .into_iter()
+                .map(|r| Related {
+                    path: r.path,
+                    span: span(r.span),
+                    message: r.message,
+                })
+                .collect(),
+        })
+    }
+}
+
+impl From<&Finding> for StoredFinding {
+    fn from(f: &Finding) -> StoredFinding {
+        StoredFinding {
+            code: f.code.to_owned(),
+            severity: f.severity,
+            message: f.message.clone(),
+            path: f.path.clone(),
+            span: (f.span.start, f.span.end),
+            label: f.label.clone(),
+            help: f.help.clone(),
+            related: f
+                .related
+                .iter()
+                .map(|r| StoredRelated {
+                    path: r.path.clone(),
+                    span: (r.span.start, r.span.end),
+                    message: r.message.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn span((start, end): (u32, u32)) -> Span {
+    Span { start, end }
+}
+
+/// The stat of a plain regular file; `None` for anything else (a symbolic link, a FIFO).
+fn stat(path: &Path) -> Option<Stat> {
+    let metadata = fs::symlink_metadata(path).ok()?;
+    if !metadata.file_type().is_file() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let nanos = |s: i64, ns: i64| s.saturating_mul(1_000_000_000).saturating_add(ns);
+        Some(Stat {
+            size: metadata.len(),
+            mtime: nanos(metadata.mtime(), metadata.mtime_nsec()),
+            ctime: nanos(metadata.ctime(), metadata.ctime_nsec()),
+            inode: metadata.ino(),
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let mtime = metadata
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        let nanos = i64::try_from(mtime.as_nanos()).ok()?;
+        Some(Stat {
+            size: metadata.len(),
+            mtime: nanos,
+            ctime: nanos,
+            inode: 0,
+        })
+    }
+}
+
+/// XXH3-128 of a file's content, hex, read in blocks (a file over the loader's size limit
+/// is hashed, not held).
+fn hash_file(path: &Path) -> Option<String> {
+    let mut file = fs::File::open(path).ok()?;
+    let mut hasher = Xxh3::new();
+    let mut buffer = vec![0; 64 * 1024];
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => hasher.update(&buffer[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    Some(format!("{:032x}", hasher.digest128()))
+}
+
+fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Removes the oldest entries beyond [`MAX_ENTRIES`].
+fn prune(dir: &Path) {
+    let Ok(read) = fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<(std::time::SystemTime, PathBuf)> = read
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("lint-") && name.ends_with(".json")
+        })
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    if entries.len() <= MAX_ENTRIES {
+        return;
+    }
+    entries.sort();
+    for (_, path) in &entries[..entries.len() - MAX_ENTRIES] {
+        let _ = fs::remove_file(path);
+    }
+}
+
+const TAG: &str = "CACHEDIR.TAG";
+const TAG_TEXT: &str = "Signature: 8a477f597d28d172789f06886806bc55\n# splforge lint cache\n";
+
+/// Whether `dir` is a cache directory splforge made (it holds our `CACHEDIR.TAG`).
+fn is_cache_dir(dir: &Path) -> bool {
+    fs::read_to_string(dir.join(TAG)).is_ok_and(|text| text == TAG_TEXT)
+}
+
+/// Removes the cache directory `dir`; `Ok(false)` when there was none. Refuses a directory
+/// that is not a splforge cache (`--cache-dir .` must not delete the repository).
+pub fn clean(dir: &Path) -> Result<bool, CacheError> {
+    let empty = fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none());
+    if dir.exists() && !is_cache_dir(dir) && !empty {
+        return Err(CacheError::Io {
+            path: dir.to_path_buf(),
+            source: std::io::Error::other("not a splforge cache directory (no CACHEDIR.TAG)"),
+        });
+    }
+    match fs::remove_dir_all(dir) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(source) => Err(CacheError::Io {
+            path: dir.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repository() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("macros")).unwrap();
+        fs::write(dir.path().join("macros/a.yml"), "name: a\n").unwrap();
+        dir
+    }
+
+    fn cache_of(root: &Path) -> LintCache {
+        let config = Config::default();
+        let key = LintKey {
+            config: &config,
+            today: "2026-01-01",
+            only_files: None,
+        };
+        LintCache::new(&root.join(DEFAULT_DIR), &key)
+    }
+
+    fn report() -> Report {
+        Report {
+            files_checked: 1,
+            ..Report::default()
+        }
+    }
+
+    #[test]
+    fn a_settled_file_is_trusted_on_its_stat_and_any_stat_change_is_a_change() {
+        let root = repository();
+        let cache = cache_of(root.path());
+        // Everything is settled for a run that starts far in the future: nothing is hashed.
+        let snapshot = Snapshot::take(root.path(), i64::MAX).unwrap();
+        assert!(
+            snapshot
+                .inputs
+                .iter()
+                .all(|i| i.settled && i.hash.is_none())
+        );
+        cache
+            .store(root.path(), &snapshot, &report(), ("k", ""))
+            .unwrap();
+        assert_eq!(
+            cache
+                .lookup(root.path(), LoadLimits::default(), "k")
+                .map(|h| h.report.files_checked),
+            Some(1)
+        );
+        // The same bytes written again: the stat (ctime, mtime) changed, so it is a change.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::write(root.path().join("macros/a.yml"), "name: a\n").unwrap();
+        assert!(
+            cache
+                .lookup(root.path(), LoadLimits::default(), "k")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_recent_file_is_hashed_and_only_a_content_change_is_a_change() {
+        let root = repository();
+        let cache = cache_of(root.path());
+        // A run that started at the epoch: every file is newer, so every file is hashed.
+        let snapshot = Snapshot::take(root.path(), 0).unwrap();
+        assert!(
+            snapshot
+                .inputs
+                .iter()
+                .all(|i| !i.settled && i.hash.is_some())
+        );
+        cache
+            .store(root.path(), &snapshot, &report(), ("k", ""))
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::write(root.path().join("macros/a.yml"), "name: a\n").unwrap();
+        assert!(
+            cache
+                .lookup(root.path(), LoadLimits::default(), "k")
+                .is_some()
+        );
+        // The same size, other bytes.
+        fs::write(root.path().join("macros/a.yml"), "name: b\n").unwrap();
+        assert!(
+            cache
+                .lookup(root.path(), LoadLimits::default(), "k")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn another_key_or_a_new_file_is_a_miss() {
+        let root = repository();
+        let cache = cache_of(root.path());
+        let snapshot = Snapshot::take(root.path(), 0).unwrap();
+        cache
+            .store(root.path(), &snapshot, &report(), ("k", ""))
+            .unwrap();
+        let config = Config {
+            attack_version: "10.1".to_owned(),
+            ..Config::default()
+        };
+        let key = LintKey {
+            config: &config,
+            today: "2026-01-01",
+            only_files: None,
+        };
+        let other = LintCache::new(&root.path().join(DEFAULT_DIR), &key);
+        assert!(
+            other
+                .lookup(root.path(), LoadLimits::default(), "k")
+                .is_none()
+        );
+        assert!(
+            cache
+                .lookup(root.path(), LoadLimits::default(), "k")
+                .is_some()
+        );
+        fs::write(root.path().join("macros/b.yml"), "name: b\n").unwrap();
+        assert!(
+            cache
+                .lookup(root.path(), LoadLimits::default(), "k")
+                .is_none()
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_makes_the_run_uncacheable() {
+        let root = repository();
+        std::os::unix::fs::symlink("a.yml", root.path().join("macros/link.yml")).unwrap();
+        assert!(Snapshot::take(root.path(), 0).is_none());
+    }
+}
