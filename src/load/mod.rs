@@ -176,6 +176,16 @@ pub struct Repository {
     pub rejected_data_files: Vec<(PathBuf, FileError)>,
 }
 
+impl Repository {
+    /// Whether `relative` is one of the readable lookup data files. A binary search: the
+    /// list is sorted, and a scan per lookup would be quadratic on a large repository.
+    pub fn has_data_file(&self, relative: &Path) -> bool {
+        self.lookup_data_files
+            .binary_search_by(|p| p.as_path().cmp(relative))
+            .is_ok()
+    }
+}
+
 /// Splits lookup data files into those that may be read and those refused (a link out of
 /// the root, a FIFO), with why.
 fn vet_data_files(

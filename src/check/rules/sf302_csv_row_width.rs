@@ -43,7 +43,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         .iter()
         .filter_map(|l| lookup_file_path(&l.filename.as_ref()?.value))
         .filter(|p| p.extension().is_some_and(|e| e == "csv"))
-        .filter(|p| ctx.repository.lookup_data_files.contains(p))
+        .filter(|p| ctx.repository.has_data_file(p))
         .collect();
     let results: Vec<(SourceFile, Vec<Finding>)> = csv_paths
         .par_iter()
