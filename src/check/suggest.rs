@@ -5,13 +5,16 @@
 //! with no allocation per candidate: unresolved references × names would otherwise be
 //! quadratic on a large repository.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, PoisonError};
 
 /// Names to suggest from, indexed for bounded edit-distance lookups.
 #[derive(Debug, Default)]
 pub struct Candidates<'a> {
     /// `(lower-cased characters, name)`, keyed by the lower-cased length in characters.
     by_length: BTreeMap<usize, Vec<(Vec<char>, &'a str)>>,
+    /// Answers already given: the same unresolved name tends to recur in many files.
+    answers: Mutex<HashMap<String, Option<&'a str>>>,
 }
 
 impl<'a> Candidates<'a> {
@@ -21,13 +24,27 @@ impl<'a> Candidates<'a> {
             let lower: Vec<char> = name.to_lowercase().chars().collect();
             by_length.entry(lower.len()).or_default().push((lower, name));
         }
-        Candidates { by_length }
+        Candidates {
+            by_length,
+            answers: Mutex::default(),
+        }
     }
 
     /// The candidate closest to `wanted`, if it is close enough to be a likely typo: equal
     /// but for letter case, or at most a third of its length (1 to 4) edits away. Ties go
     /// to the smallest name.
     pub fn best(&self, wanted: &str) -> Option<&'a str> {
+        let answers = || self.answers.lock().unwrap_or_else(PoisonError::into_inner);
+        let known = answers().get(wanted).copied();
+        if let Some(answer) = known {
+            return answer;
+        }
+        let answer = self.measure(wanted);
+        answers().insert(wanted.to_owned(), answer);
+        answer
+    }
+
+    fn measure(&self, wanted: &str) -> Option<&'a str> {
         let wanted_lower: Vec<char> = wanted.to_lowercase().chars().collect();
         let limit = (wanted.chars().count() / 3).clamp(1, 4);
         let lengths = wanted_lower.len().saturating_sub(limit)..=wanted_lower.len() + limit;
