@@ -338,6 +338,10 @@ fn check_data_file(root: &Path, relative: &Path) -> Result<(), FileError> {
     let path = root.join(relative);
     let io = |e: std::io::Error| FileError::Io(e.to_string());
     let metadata = fs::symlink_metadata(&path).map_err(io)?;
+    if metadata.file_type().is_file() {
+        // Not a link: the second `stat` below would say the same.
+        return Ok(());
+    }
     if metadata.file_type().is_symlink() {
         let target = fs::canonicalize(&path)
             .map_err(|e| FileError::Io(format!("cannot resolve symbolic link: {e}")))?;
@@ -353,35 +357,49 @@ fn check_data_file(root: &Path, relative: &Path) -> Result<(), FileError> {
     Ok(())
 }
 
-/// Finds content YAML files and lookup data files, sorted by relative path.
+/// Finds content YAML files and lookup data files, sorted by relative path. The eight
+/// content directories are walked in parallel (the walk is all system calls).
 fn discover(root: &Path) -> (Vec<(ContentKind, PathBuf)>, Vec<PathBuf>) {
+    let walks: Vec<(Vec<(ContentKind, PathBuf)>, Vec<PathBuf>)> = ContentKind::ALL
+        .par_iter()
+        .map(|&kind| discover_kind(root, kind))
+        .collect();
     let mut yaml = Vec::new();
     let mut data = Vec::new();
-    for kind in ContentKind::ALL {
-        let dir = root.join(kind.directory());
-        let walker = walkdir::WalkDir::new(&dir)
-            .follow_links(false)
-            .sort_by_file_name()
-            .max_depth(16);
-        for entry in walker.into_iter().filter_map(Result::ok) {
-            // Everything but a directory is kept, symbolic links (even broken or looping
-            // ones) and FIFOs included: reading reports what is wrong with them, where
-            // skipping them would leave a content file silently unchecked.
-            if entry.file_type().is_dir() {
-                continue;
-            }
-            let Ok(relative) = entry.path().strip_prefix(root) else {
-                continue;
-            };
-            match entry.path().extension().and_then(|e| e.to_str()) {
-                Some("yml" | "yaml") => yaml.push((kind, relative.to_path_buf())),
-                Some(_) if kind == ContentKind::Lookup => data.push(relative.to_path_buf()),
-                _ => {}
-            }
-        }
+    for (y, d) in walks {
+        yaml.extend(y);
+        data.extend(d);
     }
     yaml.sort_by(|a, b| a.1.cmp(&b.1));
     data.sort();
+    (yaml, data)
+}
+
+/// The YAML files and (for lookups) data files under one kind's directory.
+fn discover_kind(root: &Path, kind: ContentKind) -> (Vec<(ContentKind, PathBuf)>, Vec<PathBuf>) {
+    let mut yaml = Vec::new();
+    let mut data = Vec::new();
+    let dir = root.join(kind.directory());
+    let walker = walkdir::WalkDir::new(&dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .max_depth(16);
+    for entry in walker.into_iter().filter_map(Result::ok) {
+        // Everything but a directory is kept, symbolic links (even broken or looping
+        // ones) and FIFOs included: reading reports what is wrong with them, where
+        // skipping them would leave a content file silently unchecked.
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let Ok(relative) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        match entry.path().extension().and_then(|e| e.to_str()) {
+            Some("yml" | "yaml") => yaml.push((kind, relative.to_path_buf())),
+            Some(_) if kind == ContentKind::Lookup => data.push(relative.to_path_buf()),
+            _ => {}
+        }
+    }
     (yaml, data)
 }
 
