@@ -62,8 +62,12 @@ fn main() {
             .collect::<Vec<String>>()
     });
     let bytes: usize = texts.iter().map(String::len).sum();
-    let (t_parse1, events) = best(runs, || texts.iter().map(|t| parse_events(t)).sum::<usize>());
-    let (t_parse_n, _) = best(runs, || texts.par_iter().map(|t| parse_events(t)).sum::<usize>());
+    let (t_parse1, events) = best(runs, || {
+        texts.iter().map(|t| parse_events(t)).sum::<usize>()
+    });
+    let (t_parse_n, _) = best(runs, || {
+        texts.par_iter().map(|t| parse_events(t)).sum::<usize>()
+    });
     let ms = |t: Duration| t.as_secs_f64() * 1000.0;
     println!(
         "floor: {} YAML files, {:.1} MB, {} events; best of {runs} runs",
@@ -71,7 +75,18 @@ fn main() {
         bytes as f64 / 1e6,
         events
     );
-    println!("floor read all files ({} threads)       {:>8.1} ms", rayon::current_num_threads(), ms(t_read));
-    println!("floor parse all (granit-parser, 1 thread) {:>8.1} ms", ms(t_parse1));
-    println!("floor parse all (granit-parser, {} threads) {:>6.1} ms", rayon::current_num_threads(), ms(t_parse_n));
+    println!(
+        "floor read all files ({} threads)       {:>8.1} ms",
+        rayon::current_num_threads(),
+        ms(t_read)
+    );
+    println!(
+        "floor parse all (granit-parser, 1 thread) {:>8.1} ms",
+        ms(t_parse1)
+    );
+    println!(
+        "floor parse all (granit-parser, {} threads) {:>6.1} ms",
+        rayon::current_num_threads(),
+        ms(t_parse_n)
+    );
 }

@@ -109,12 +109,10 @@ fn templates(corpus: &Path) -> Vec<Template> {
             let text = file.source.text.clone();
             let search_text = &text[search.span.range()];
             let filter_name = format!("{}_filter", slug(name.as_str()?));
-            let filter = search_text
-                .find(&format!("`{filter_name}`"))
-                .map(|at| {
-                    let start = search.span.start as usize + at;
-                    (filter_name.clone(), start..start + filter_name.len() + 2)
-                });
+            let filter = search_text.find(&format!("`{filter_name}`")).map(|at| {
+                let start = search.span.start as usize + at;
+                (filter_name.clone(), start..start + filter_name.len() + 2)
+            });
             Some(Template {
                 directory: file.source.path.parent()?.to_path_buf(),
                 text,
@@ -148,7 +146,11 @@ fn main() -> io::Result<()> {
         }
     }
     let templates = templates(&corpus);
-    assert!(!templates.is_empty(), "no detections in {}", corpus.display());
+    assert!(
+        !templates.is_empty(),
+        "no detections in {}",
+        corpus.display()
+    );
     let story_names: Vec<String> = (0..count.div_ceil(20))
         .map(|i| format!("Synthetic Story {i:06}"))
         .collect();
@@ -165,15 +167,20 @@ fn main() -> io::Result<()> {
         if let Some((_, range)) = &template.filter {
             let variant = match rng.below(4) {
                 0 => String::new(),
-                1 => format!("| eval synthetic_score={} ", rng.below(100)),
-                2 => format!("| eval synthetic_bucket=\"b{}\" ", rng.below(16)),
-                _ => format!("| fillnull value={} ", rng.below(10)),
+                // The filter is preceded by `| `: a variant is a stage of its own before it.
+                // No quotes: the search may be a single- or double-quoted YAML scalar.
+                1 => format!("eval synthetic_score={} | ", rng.below(100)),
+                2 => format!("eval synthetic_bucket={} % 16 | ", rng.below(1000)),
+                _ => format!("fillnull value={} | ", rng.below(10)),
             };
             edits.push((range.clone(), format!("{variant}`{new_slug}_filter`")));
             let filter = format!(
                 "name: {new_slug}_filter\ndefinition: search *\ndescription: Update this macro to limit the output results to filter out false positives.\n"
             );
-            fs::write(out.join("macros").join(format!("{new_slug}_filter.yml")), filter)?;
+            fs::write(
+                out.join("macros").join(format!("{new_slug}_filter.yml")),
+                filter,
+            )?;
         }
         edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
         let mut text = template.text.clone();
@@ -190,7 +197,10 @@ fn main() -> io::Result<()> {
             rng.uuid(),
             1 + i % 28
         );
-        fs::write(out.join("stories").join(format!("{}.yml", slug(name))), story)?;
+        fs::write(
+            out.join("stories").join(format!("{}.yml", slug(name))),
+            story,
+        )?;
     }
     for i in 0..count.div_ceil(50) {
         let name = format!("synthetic_lookup_{i:06}");

@@ -54,7 +54,9 @@ fn main() {
             .search_analyses()
             .len()
     });
-    let (t_check, report) = best(runs, || check::check(&repository, &content, &config, &options));
+    let (t_check, report) = best(runs, || {
+        check::check(&repository, &content, &config, &options)
+    });
     let rows = [
         ("load (read + parse, parallel)", t_load),
         ("model", t_model),
@@ -62,7 +64,10 @@ fn main() {
         ("schema (incl. context)", t_schema),
         ("SPL analysis (incl. context)", t_spl),
         ("check::check (all rules)", t_check),
-        ("lint total (load + model + check)", t_load + t_model + t_check),
+        (
+            "lint total (load + model + check)",
+            t_load + t_model + t_check,
+        ),
     ];
     println!(
         "{} files, {} findings; best of {runs} runs on {} threads",

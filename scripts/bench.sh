@@ -41,7 +41,7 @@ measure() {
   "$@" >/dev/null 2>&1 || true
   for _ in $(seq "$runs"); do
     /usr/bin/time -o "$work/t" -f '%e %U %S %M' "$@" >/dev/null 2>&1 || true
-    read -r wall user sys rss <"$work/t"
+    read -r wall user sys rss < <(tail -1 "$work/t")
     echo "$wall" >>"$work/$name.wall"
     awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f\n", u + s }' >>"$work/$name.cpu"
     echo "$rss" >>"$work/$name.rss"

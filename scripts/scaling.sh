@@ -28,7 +28,7 @@ for n in "${sizes[@]}"; do
   best_wall=""; best_cpu=""; peak=0
   for _ in $(seq "$runs"); do
     /usr/bin/time -o "$dir/t" -f '%e %U %S %M' target/release/splforge lint -q --root "$out" >/dev/null 2>&1 || true
-    read -r wall user sys rss <"$dir/t"
+    read -r wall user sys rss < <(tail -1 "$dir/t")
     cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
     if [ -z "$best_wall" ] || awk -v a="$wall" -v b="$best_wall" 'BEGIN { exit !(a < b) }'; then best_wall=$wall; fi
     if [ -z "$best_cpu" ] || awk -v a="$cpu" -v b="$best_cpu" 'BEGIN { exit !(a < b) }'; then best_cpu=$cpu; fi

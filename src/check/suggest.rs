@@ -22,7 +22,10 @@ impl<'a> Candidates<'a> {
         let mut by_length: BTreeMap<usize, Vec<(Vec<char>, &'a str)>> = BTreeMap::new();
         for name in names {
             let lower: Vec<char> = name.to_lowercase().chars().collect();
-            by_length.entry(lower.len()).or_default().push((lower, name));
+            by_length
+                .entry(lower.len())
+                .or_default()
+                .push((lower, name));
         }
         Candidates {
             by_length,

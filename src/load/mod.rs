@@ -357,10 +357,13 @@ fn check_data_file(root: &Path, relative: &Path) -> Result<(), FileError> {
     Ok(())
 }
 
+/// Content YAML files with their kind, and lookup data files, as relative paths.
+type Discovered = (Vec<(ContentKind, PathBuf)>, Vec<PathBuf>);
+
 /// Finds content YAML files and lookup data files, sorted by relative path. The eight
 /// content directories are walked in parallel (the walk is all system calls).
-fn discover(root: &Path) -> (Vec<(ContentKind, PathBuf)>, Vec<PathBuf>) {
-    let walks: Vec<(Vec<(ContentKind, PathBuf)>, Vec<PathBuf>)> = ContentKind::ALL
+fn discover(root: &Path) -> Discovered {
+    let walks: Vec<Discovered> = ContentKind::ALL
         .par_iter()
         .map(|&kind| discover_kind(root, kind))
         .collect();
@@ -376,7 +379,7 @@ fn discover(root: &Path) -> (Vec<(ContentKind, PathBuf)>, Vec<PathBuf>) {
 }
 
 /// The YAML files and (for lookups) data files under one kind's directory.
-fn discover_kind(root: &Path, kind: ContentKind) -> (Vec<(ContentKind, PathBuf)>, Vec<PathBuf>) {
+fn discover_kind(root: &Path, kind: ContentKind) -> Discovered {
     let mut yaml = Vec::new();
     let mut data = Vec::new();
     let dir = root.join(kind.directory());

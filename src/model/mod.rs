@@ -176,28 +176,28 @@ impl Content {
 
     fn add(&mut self, object: Object) {
         match object {
-            Object::Detection(o) => self.detections.push(o),
-            Object::Baseline(o) => self.baselines.push(o),
-            Object::Investigation(o) => self.investigations.push(o),
-            Object::Story(o) => self.stories.push(o),
-            Object::Macro(o) => self.macros.push(o),
-            Object::Lookup(o) => self.lookups.push(o),
-            Object::DataSource(o) => self.data_sources.push(o),
-            Object::Deployment(o) => self.deployments.push(o),
+            Object::Detection(o) => self.detections.push(*o),
+            Object::Baseline(o) => self.baselines.push(*o),
+            Object::Investigation(o) => self.investigations.push(*o),
+            Object::Story(o) => self.stories.push(*o),
+            Object::Macro(o) => self.macros.push(*o),
+            Object::Lookup(o) => self.lookups.push(*o),
+            Object::DataSource(o) => self.data_sources.push(*o),
+            Object::Deployment(o) => self.deployments.push(*o),
         }
     }
 }
 
-/// The object one file holds.
+/// The object one file holds (boxed: the variants differ in size by hundreds of bytes).
 enum Object {
-    Detection(Detection),
-    Baseline(Baseline),
-    Investigation(Investigation),
-    Story(Story),
-    Macro(Macro),
-    Lookup(Lookup),
-    DataSource(DataSource),
-    Deployment(Deployment),
+    Detection(Box<Detection>),
+    Baseline(Box<Baseline>),
+    Investigation(Box<Investigation>),
+    Story(Box<Story>),
+    Macro(Box<Macro>),
+    Lookup(Box<Lookup>),
+    DataSource(Box<DataSource>),
+    Deployment(Box<Deployment>),
 }
 
 impl Object {
@@ -208,26 +208,30 @@ impl Object {
         let generation = file_generation(loaded).unwrap_or(default);
         let header = Header::read(file, generation, &fields, source);
         Some(match loaded.kind {
-            ContentKind::Detection => {
-                Object::Detection(Detection::read(header, generation, &fields, source))
+            ContentKind::Detection => Object::Detection(Box::new(Detection::read(
+                header, generation, &fields, source,
+            ))),
+            ContentKind::Baseline => Object::Baseline(Box::new(Baseline::read(
+                header, generation, &fields, source,
+            ))),
+            ContentKind::Investigation => Object::Investigation(Box::new(Investigation::read(
+                header, generation, &fields, source,
+            ))),
+            ContentKind::Story => {
+                Object::Story(Box::new(Story::read(header, generation, &fields, source)))
             }
-            ContentKind::Baseline => {
-                Object::Baseline(Baseline::read(header, generation, &fields, source))
+            ContentKind::Macro => {
+                Object::Macro(Box::new(Macro::read(header, generation, &fields, source)))
             }
-            ContentKind::Investigation => {
-                Object::Investigation(Investigation::read(header, generation, &fields, source))
-            }
-            ContentKind::Story => Object::Story(Story::read(header, generation, &fields, source)),
-            ContentKind::Macro => Object::Macro(Macro::read(header, generation, &fields, source)),
             ContentKind::Lookup => {
-                Object::Lookup(Lookup::read(header, generation, &fields, source))
+                Object::Lookup(Box::new(Lookup::read(header, generation, &fields, source)))
             }
-            ContentKind::DataSource => {
-                Object::DataSource(DataSource::read(header, generation, &fields, source))
-            }
-            ContentKind::Deployment => {
-                Object::Deployment(Deployment::read(header, generation, &fields, source))
-            }
+            ContentKind::DataSource => Object::DataSource(Box::new(DataSource::read(
+                header, generation, &fields, source,
+            ))),
+            ContentKind::Deployment => Object::Deployment(Box::new(Deployment::read(
+                header, generation, &fields, source,
+            ))),
         })
     }
 }

@@ -53,9 +53,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                         format!("macro `{name}` does not exist"),
                     )
                     .with_label("not in macros/ nor [spl] external_macros")
-                    .with_help_opt(
-                        names().best(name).map(|s| format!("did you mean `{s}`?")),
-                    ),
+                    .with_help_opt(names().best(name).map(|s| format!("did you mean `{s}`?"))),
                 ProblemKind::WrongArity { .. } => {
                     RULE.at(ctx, searched.file, span, problem.message())
                 }

@@ -113,7 +113,11 @@ fn split_rows(text: &str) -> Vec<(Span, usize)> {
             b'"' => in_quotes = !in_quotes,
             b',' if !in_quotes => width += 1,
             b'\n' if !in_quotes => {
-                let end = if i > 0 && bytes[i - 1] == b'\r' { i - 1 } else { i };
+                let end = if i > 0 && bytes[i - 1] == b'\r' {
+                    i - 1
+                } else {
+                    i
+                };
                 rows.push((Span::new(start, end), width));
                 start = i + 1;
                 width = 1;
