@@ -40,9 +40,11 @@ measure() {
   local name=$1; shift
   "$@" >/dev/null 2>&1 || true
   for _ in $(seq "$runs"); do
-    /usr/bin/time -o "$work/t" -f '%e %U %S %M' "$@" >/dev/null 2>&1 || true
-    read -r wall user sys rss < <(tail -1 "$work/t")
-    echo "$wall" >>"$work/$name.wall"
+    local start=$EPOCHREALTIME
+    /usr/bin/time -o "$work/t" -f '%U %S %M' "$@" >/dev/null 2>&1 || true
+    local end=$EPOCHREALTIME
+    read -r user sys rss < <(tail -1 "$work/t")
+    awk -v s="$start" -v e="$end" 'BEGIN { printf "%.4f\n", e - s }' >>"$work/$name.wall"
     awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f\n", u + s }' >>"$work/$name.cpu"
     echo "$rss" >>"$work/$name.rss"
   done
@@ -93,9 +95,9 @@ echo
 if [ "$cc_runs" -gt 0 ]; then
   echo "== ratios (contentctl median / splforge median, wall)"
   awk -v c="$(median "$work/cc_validate.wall")" -v s="$(median "$work/lint.wall")" \
-    'BEGIN { r = c / s; printf "lint  vs contentctl validate: %6.1fx  (target >= 100x: %s)\n", r, r >= 100 ? "met" : "NOT met" }'
+    'BEGIN { r = c / s; printf "lint  vs contentctl validate: %6.1fx  (target >= 100x: %s)\n", r, (r >= 100) ? "met" : "NOT met" }'
   awk -v c="$(median "$work/cc_build.wall")" -v s="$(median "$work/build.wall")" \
-    'BEGIN { r = c / s; printf "build vs contentctl build:    %6.1fx  (target >= 50x: %s)\n", r, r >= 50 ? "met" : "NOT met" }'
+    'BEGIN { r = c / s; printf "build vs contentctl build:    %6.1fx  (target >= 50x: %s)\n", r, (r >= 50) ? "met" : "NOT met" }'
 fi
-sort -n "$work/lint.rss" | tail -1 | awk '{ printf "peak RSS of lint: %.1f MB (target < 200 MB: %s)\n", $1 / 1024, $1 < 200 * 1024 ? "met" : "NOT met" }'
+sort -n "$work/lint.rss" | tail -1 | awk '{ printf "peak RSS of lint: %.1f MB (target < 200 MB: %s)\n", $1 / 1024, ($1 < 200 * 1024) ? "met" : "NOT met" }'
 echo "== load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
