@@ -5,13 +5,15 @@
 //!
 //! Usage: cargo run --release --example floor -- DIR [RUNS]
 
+#[path = "support/timing.rs"]
+mod timing;
+
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use timing::{best, root_and_runs};
 
 use rayon::prelude::*;
-
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn yaml_files(root: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root)
@@ -38,22 +40,8 @@ fn parse_events(text: &str) -> usize {
     events
 }
 
-fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut best = Duration::MAX;
-    let mut out = None;
-    for _ in 0..runs {
-        let started = Instant::now();
-        let value = f();
-        best = best.min(started.elapsed());
-        out = Some(value);
-    }
-    (best, out.expect("at least one run"))
-}
-
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let root = PathBuf::from(args.next().unwrap_or_else(|| ".".into()));
-    let runs: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(5);
+    let (root, runs) = root_and_runs();
     let files = yaml_files(&root);
     let (t_read, texts) = best(runs, || {
         files

@@ -4,33 +4,18 @@
 //!
 //! Usage: cargo run --release --example stages -- DIR [RUNS]
 
-use std::time::{Duration, Instant};
+#[path = "support/timing.rs"]
+mod timing;
 
-// The same allocator as the binary (src/main.rs), so the stage times match it.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+use timing::{best, root_and_runs};
 
 use splforge::check::{self, CheckOptions, Context};
 use splforge::config::Config;
 use splforge::load::{self, LoadLimits};
 use splforge::model::Content;
 
-fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut best = Duration::MAX;
-    let mut out = None;
-    for _ in 0..runs {
-        let started = Instant::now();
-        let value = f();
-        best = best.min(started.elapsed());
-        out = Some(value);
-    }
-    (best, out.expect("at least one run"))
-}
-
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let root = std::path::PathBuf::from(args.next().unwrap_or_else(|| ".".into()));
-    let runs: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(5);
+    let (root, runs) = root_and_runs();
     let config = Config::default();
     let options = CheckOptions {
         today: "2026-01-01".into(),
