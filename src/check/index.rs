@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use super::suggest::Candidates;
 use crate::load::{ContentKind, Repository};
 use crate::model::{Content, FileId, Header, Text};
 
@@ -17,6 +18,8 @@ pub struct Index<'a> {
     names: HashMap<ContentKind, HashMap<&'a str, Definition<'a>>>,
     /// Lower-cased names, for suggestions and case-insensitive matches.
     sorted_names: HashMap<ContentKind, Vec<&'a str>>,
+    /// Suggestion indexes, built on the first unresolved reference of each kind.
+    candidates: HashMap<ContentKind, std::sync::OnceLock<Candidates<'a>>>,
 }
 
 impl<'a> Index<'a> {
@@ -69,6 +72,7 @@ impl<'a> Index<'a> {
             let mut sorted: Vec<&str> = names.keys().copied().collect();
             sorted.sort_unstable();
             index.sorted_names.insert(kind, sorted);
+            index.candidates.insert(kind, std::sync::OnceLock::new());
         }
         index
     }
@@ -88,7 +92,11 @@ impl<'a> Index<'a> {
         wanted: &str,
         paths: &dyn Fn(FileId) -> String,
     ) -> Option<String> {
-        let best = super::suggest::did_you_mean(wanted, self.names(kind).iter().copied())?;
+        let best = self
+            .candidates
+            .get(&kind)?
+            .get_or_init(|| Candidates::new(self.names(kind).iter().copied()))
+            .best(wanted)?;
         let definition = self.find(kind, best)?;
         Some(format!(
             "did you mean \"{best}\"? ({})",

@@ -58,7 +58,7 @@ pub fn lookup_columns(
                         continue;
                     };
                     // Only files the loader accepted: no FIFO, no link out of the root.
-                    if !repository.lookup_data_files.contains(&path) {
+                    if !repository.has_data_file(&path) {
                         continue;
                     }
                     let Some(header) = read_first_line(&root.join(path)) else {

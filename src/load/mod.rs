@@ -187,6 +187,16 @@ pub struct Repository {
     pub rejected_data_files: Vec<(PathBuf, FileError)>,
 }
 
+impl Repository {
+    /// Whether `relative` is one of the readable lookup data files. A binary search: the
+    /// list is sorted, and a scan per lookup would be quadratic on a large repository.
+    pub fn has_data_file(&self, relative: &Path) -> bool {
+        self.lookup_data_files
+            .binary_search_by(|p| p.as_path().cmp(relative))
+            .is_ok()
+    }
+}
+
 /// Splits lookup data files into those that may be read and those refused (a link out of
 /// the root, a FIFO), with why.
 fn vet_data_files(
@@ -371,6 +381,10 @@ fn check_data_file(root: &Path, relative: &Path) -> Result<(), FileError> {
     let path = root.join(relative);
     let io = |e: std::io::Error| FileError::Io(e.to_string());
     let metadata = fs::symlink_metadata(&path).map_err(io)?;
+    if metadata.file_type().is_file() {
+        // Not a link: the second `stat` below would say the same.
+        return Ok(());
+    }
     if metadata.file_type().is_symlink() {
         let target = fs::canonicalize(&path)
             .map_err(|e| FileError::Io(format!("cannot resolve symbolic link: {e}")))?;
@@ -386,31 +400,21 @@ fn check_data_file(root: &Path, relative: &Path) -> Result<(), FileError> {
     Ok(())
 }
 
-/// Finds content YAML files and lookup data files, sorted by relative path.
-fn discover(root: &Path) -> (Vec<(ContentKind, PathBuf)>, Vec<PathBuf>) {
+/// Content YAML files with their kind, and lookup data files, as relative paths.
+type Discovered = (Vec<(ContentKind, PathBuf)>, Vec<PathBuf>);
+
+/// Finds content YAML files and lookup data files, sorted by relative path. The eight
+/// content directories are walked in parallel (the walk is all system calls).
+fn discover(root: &Path) -> Discovered {
+    let walks: Vec<Discovered> = ContentKind::ALL
+        .par_iter()
+        .map(|&kind| discover_kind(root, kind))
+        .collect();
     let mut yaml = Vec::new();
     let mut data = Vec::new();
-    for kind in ContentKind::ALL {
-        let dir = root.join(kind.directory());
-        let walker = walkdir::WalkDir::new(&dir)
-            .follow_links(false)
-            .max_depth(16);
-        for entry in walker.into_iter().filter_map(Result::ok) {
-            // Everything but a directory is kept, symbolic links (even broken or looping
-            // ones) and FIFOs included: reading reports what is wrong with them, where
-            // skipping them would leave a content file silently unchecked.
-            if entry.file_type().is_dir() {
-                continue;
-            }
-            let Ok(relative) = entry.path().strip_prefix(root) else {
-                continue;
-            };
-            match entry.path().extension().and_then(|e| e.to_str()) {
-                Some("yml" | "yaml") => yaml.push((kind, relative.to_path_buf())),
-                Some(_) if kind == ContentKind::Lookup => data.push(relative.to_path_buf()),
-                _ => {}
-            }
-        }
+    for (y, d) in walks {
+        yaml.extend(y);
+        data.extend(d);
     }
     yaml.sort_unstable_by(|a, b| path_order(&a.1, &b.1));
     data.sort_unstable_by(|a, b| path_order(a, b));
@@ -430,6 +434,33 @@ fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
             .map(move |&byte| if byte == separator { 0 } else { byte })
     }
     bytes(a).cmp(bytes(b))
+}
+
+/// The YAML files and (for lookups) data files under one kind's directory.
+fn discover_kind(root: &Path, kind: ContentKind) -> Discovered {
+    let mut yaml = Vec::new();
+    let mut data = Vec::new();
+    let dir = root.join(kind.directory());
+    let walker = walkdir::WalkDir::new(&dir)
+        .follow_links(false)
+        .max_depth(16);
+    for entry in walker.into_iter().filter_map(Result::ok) {
+        // Everything but a directory is kept, symbolic links (even broken or looping
+        // ones) and FIFOs included: reading reports what is wrong with them, where
+        // skipping them would leave a content file silently unchecked.
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let Ok(relative) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        match entry.path().extension().and_then(|e| e.to_str()) {
+            Some("yml" | "yaml") => yaml.push((kind, relative.to_path_buf())),
+            Some(_) if kind == ContentKind::Lookup => data.push(relative.to_path_buf()),
+            _ => {}
+        }
+    }
+    (yaml, data)
 }
 
 #[cfg(test)]

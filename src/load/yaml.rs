@@ -284,13 +284,18 @@ enum Open {
 }
 
 /// The entries of a mapping being built. A later duplicate key replaces the earlier entry
-/// and moves to the end, as before; the index by key text keeps that linear, so a file of
-/// 100k keys is not 10^10 comparisons. Replaced entries are left as `None` until the close.
+/// and moves to the end, as before. Content mappings are small, so duplicates are found by
+/// comparing keys directly; past [`INDEX_FROM`] entries an index by key text keeps it linear,
+/// so a file of 100k keys is not 10^10 comparisons. Replaced entries are left as `None`
+/// until the close.
 #[derive(Default)]
 struct OpenEntries {
     entries: Vec<Option<(Node, Node)>>,
-    by_key: HashMap<String, usize>,
+    by_key: Option<HashMap<String, usize>>,
 }
+
+/// The size from which a mapping's duplicate keys are found through a hash index.
+const INDEX_FROM: usize = 16;
 
 impl OpenEntries {
     /// Adds an entry; returns the key node of the entry it replaced, if any.
@@ -301,16 +306,37 @@ impl OpenEntries {
             self.entries.push(Some((key, value)));
             return None;
         }
-        let replaced = match self.by_key.entry(key.key_text().into_owned()) {
-            std::collections::hash_map::Entry::Occupied(mut slot) => {
-                let old = std::mem::replace(slot.get_mut(), position);
-                self.entries[old].take().map(|(k, _)| k)
-            }
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(position);
-                None
+        if self.by_key.is_none() && position >= INDEX_FROM {
+            let index = self
+                .entries
+                .iter()
+                .enumerate()
+                .filter_map(|(i, e)| e.as_ref().map(|(k, _)| (k, i)))
+                .filter(|(k, _)| !matches!(k.value, Value::Seq(_) | Value::Map(_)))
+                .map(|(k, i)| (k.key_text().into_owned(), i))
+                .collect();
+            self.by_key = Some(index);
+        }
+        let old = match &mut self.by_key {
+            Some(by_key) => match by_key.entry(key.key_text().into_owned()) {
+                std::collections::hash_map::Entry::Occupied(mut slot) => {
+                    Some(std::mem::replace(slot.get_mut(), position))
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(position);
+                    None
+                }
+            },
+            None => {
+                let text = key.key_text();
+                self.entries.iter().position(|e| {
+                    e.as_ref().is_some_and(|(k, _)| {
+                        !matches!(k.value, Value::Seq(_) | Value::Map(_)) && k.key_text() == text
+                    })
+                })
             }
         };
+        let replaced = old.and_then(|old| self.entries[old].take().map(|(k, _)| k));
         self.entries.push(Some((key, value)));
         replaced
     }
@@ -351,7 +377,7 @@ impl TreeBuilder<'_> {
                     .is_some_and(|t| t.to_string().ends_with("str"));
                 let node = Node {
                     span,
-                    value: resolve_scalar(&text, style, explicit_str),
+                    value: resolve_scalar(text, style, explicit_str),
                 };
                 self.push_node(node, anchor)?;
             }
@@ -486,10 +512,10 @@ impl TreeBuilder<'_> {
                 None => *pending_key = Some(node),
                 Some(key) => {
                     let duplicate = key.span;
-                    let key_text = key.key_text().into_owned();
                     if let Some(first) = entries.insert(key, node) {
+                        // The replaced key has the same text as the new one.
                         self.document.problems.push(YamlProblem::DuplicateKey {
-                            key: key_text,
+                            key: first.key_text().into_owned(),
                             first: first.span,
                             duplicate,
                         });
@@ -514,7 +540,7 @@ fn measure(node: &Node) -> (usize, usize) {
     })
 }
 
-fn resolve_scalar(text: &str, style: ScalarStyle, explicit_str: bool) -> Value {
+fn resolve_scalar(text: Cow<'_, str>, style: ScalarStyle, explicit_str: bool) -> Value {
     let style = match style {
         ScalarStyle::Plain => Style::Plain,
         ScalarStyle::SingleQuoted => Style::SingleQuoted,
@@ -522,17 +548,17 @@ fn resolve_scalar(text: &str, style: ScalarStyle, explicit_str: bool) -> Value {
         ScalarStyle::Literal => Style::Literal,
         ScalarStyle::Folded => Style::Folded,
     };
-    let string = |is_timestamp| {
+    let string = |text: Cow<'_, str>, is_timestamp| {
         Value::Str(Scalar {
-            text: text.to_owned(),
+            text: text.into_owned(),
             style,
             is_timestamp,
         })
     };
     if style != Style::Plain || explicit_str {
-        return string(false);
+        return string(text, false);
     }
-    match text {
+    match &*text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
             return Value::Bool(true);
@@ -542,13 +568,14 @@ fn resolve_scalar(text: &str, style: ScalarStyle, explicit_str: bool) -> Value {
         }
         _ => {}
     }
-    if let Some(int) = resolve_int(text) {
+    if let Some(int) = resolve_int(&text) {
         return Value::Int(int);
     }
-    if let Some(float) = resolve_float(text) {
+    if let Some(float) = resolve_float(&text) {
         return Value::Float(float);
     }
-    string(is_timestamp(text))
+    let timestamp = is_timestamp(&text);
+    string(text, timestamp)
 }
 
 /// YAML 1.1 integers as PyYAML reads them: decimal, `0x`, `0b`, leading-zero octal, `_`.

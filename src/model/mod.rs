@@ -15,6 +15,8 @@ mod lookup;
 mod macro_def;
 mod story;
 
+use rayon::prelude::*;
+
 use crate::load::{ContentKind, LoadedFile, Repository, Span};
 
 pub use baseline::{Baseline, Investigation};
@@ -132,8 +134,15 @@ impl Content {
             generation,
             ..Content::default()
         };
-        for (file, loaded) in repository.files.iter().enumerate() {
-            content.add(file, loaded, generation);
+        // Each file's object is read in parallel, then added in file order.
+        let objects: Vec<Option<Object>> = repository
+            .files
+            .par_iter()
+            .enumerate()
+            .map(|(file, loaded)| Object::read(file, loaded, generation))
+            .collect();
+        for object in objects.into_iter().flatten() {
+            content.add(object);
         }
         content
     }
@@ -165,40 +174,65 @@ impl Content {
         }
     }
 
-    fn add(&mut self, file: FileId, loaded: &LoadedFile, default: Generation) {
-        let Some(root) = root_mapping(loaded) else {
-            return;
-        };
+    fn add(&mut self, object: Object) {
+        match object {
+            Object::Detection(o) => self.detections.push(*o),
+            Object::Baseline(o) => self.baselines.push(*o),
+            Object::Investigation(o) => self.investigations.push(*o),
+            Object::Story(o) => self.stories.push(*o),
+            Object::Macro(o) => self.macros.push(*o),
+            Object::Lookup(o) => self.lookups.push(*o),
+            Object::DataSource(o) => self.data_sources.push(*o),
+            Object::Deployment(o) => self.deployments.push(*o),
+        }
+    }
+}
+
+/// The object one file holds (boxed: the variants differ in size by hundreds of bytes).
+enum Object {
+    Detection(Box<Detection>),
+    Baseline(Box<Baseline>),
+    Investigation(Box<Investigation>),
+    Story(Box<Story>),
+    Macro(Box<Macro>),
+    Lookup(Box<Lookup>),
+    DataSource(Box<DataSource>),
+    Deployment(Box<Deployment>),
+}
+
+impl Object {
+    fn read(file: FileId, loaded: &LoadedFile, default: Generation) -> Option<Object> {
+        let root = root_mapping(loaded)?;
         let fields = Fields::of(Some(root));
         let source = loaded.source.text.as_str();
         let generation = file_generation(loaded).unwrap_or(default);
         let header = Header::read(file, generation, &fields, source);
-        match loaded.kind {
-            ContentKind::Detection => self
-                .detections
-                .push(Detection::read(header, generation, &fields, source)),
-            ContentKind::Baseline => self
-                .baselines
-                .push(Baseline::read(header, generation, &fields, source)),
-            ContentKind::Investigation => self
-                .investigations
-                .push(Investigation::read(header, generation, &fields, source)),
-            ContentKind::Story => self
-                .stories
-                .push(Story::read(header, generation, &fields, source)),
-            ContentKind::Macro => self
-                .macros
-                .push(Macro::read(header, generation, &fields, source)),
-            ContentKind::Lookup => self
-                .lookups
-                .push(Lookup::read(header, generation, &fields, source)),
-            ContentKind::DataSource => self
-                .data_sources
-                .push(DataSource::read(header, generation, &fields, source)),
-            ContentKind::Deployment => self
-                .deployments
-                .push(Deployment::read(header, generation, &fields, source)),
-        }
+        Some(match loaded.kind {
+            ContentKind::Detection => Object::Detection(Box::new(Detection::read(
+                header, generation, &fields, source,
+            ))),
+            ContentKind::Baseline => Object::Baseline(Box::new(Baseline::read(
+                header, generation, &fields, source,
+            ))),
+            ContentKind::Investigation => Object::Investigation(Box::new(Investigation::read(
+                header, generation, &fields, source,
+            ))),
+            ContentKind::Story => {
+                Object::Story(Box::new(Story::read(header, generation, &fields, source)))
+            }
+            ContentKind::Macro => {
+                Object::Macro(Box::new(Macro::read(header, generation, &fields, source)))
+            }
+            ContentKind::Lookup => {
+                Object::Lookup(Box::new(Lookup::read(header, generation, &fields, source)))
+            }
+            ContentKind::DataSource => Object::DataSource(Box::new(DataSource::read(
+                header, generation, &fields, source,
+            ))),
+            ContentKind::Deployment => Object::Deployment(Box::new(Deployment::read(
+                header, generation, &fields, source,
+            ))),
+        })
     }
 }
 

@@ -32,7 +32,14 @@ pub(super) static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    let names: Vec<&str> = ctx.content.macros.iter().map(|m| m.header.name()).collect();
+    let names = std::sync::OnceLock::new();
+    let names = || {
+        names.get_or_init(|| {
+            crate::check::suggest::Candidates::new(
+                ctx.content.macros.iter().map(|m| m.header.name()),
+            )
+        })
+    };
     for searched in ctx.search_analyses() {
         let source = ctx.source(searched.file);
         for problem in &searched.analysis.problems {
@@ -46,10 +53,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                         format!("macro `{name}` does not exist"),
                     )
                     .with_label("not in macros/ nor [spl] external_macros")
-                    .with_help_opt(
-                        crate::check::suggest::did_you_mean(name, names.iter().copied())
-                            .map(|s| format!("did you mean `{s}`?")),
-                    ),
+                    .with_help_opt(names().best(name).map(|s| format!("did you mean `{s}`?"))),
                 ProblemKind::WrongArity { .. } => {
                     RULE.at(ctx, searched.file, span, problem.message())
                 }

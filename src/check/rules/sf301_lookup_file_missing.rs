@@ -58,11 +58,25 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             format!("lookup file `{}` cannot be used: {error}", path.display()),
         ));
     }
-    let rejected = |path: &Path| {
-        ctx.repository
-            .rejected_data_files
-            .iter()
-            .any(|(p, _)| p == path)
+    // Sets and a suggestion index built once: a scan of every data file per lookup is
+    // quadratic on a large repository.
+    let rejected_files: std::collections::HashSet<&Path> = ctx
+        .repository
+        .rejected_data_files
+        .iter()
+        .map(|(p, _)| p.as_path())
+        .collect();
+    let rejected = |path: &Path| rejected_files.contains(path);
+    let file_names = std::sync::OnceLock::new();
+    let file_names = || {
+        file_names.get_or_init(|| {
+            crate::check::suggest::Candidates::new(
+                ctx.repository
+                    .lookup_data_files
+                    .iter()
+                    .filter_map(|p| p.file_name()?.to_str()),
+            )
+        })
     };
     for lookup in &ctx.content.lookups {
         let Some(filename) = &lookup.filename else {
@@ -87,7 +101,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             ),
             // Reported above, at the file itself.
             Some(path) if rejected(&path) => {}
-            Some(path) if !ctx.repository.lookup_data_files.contains(&path) => out.push(
+            Some(path) if !ctx.repository.has_data_file(&path) => out.push(
                 RULE.at(
                     ctx,
                     file,
@@ -95,14 +109,9 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     format!("lookup file `{}` does not exist", path.display()),
                 )
                 .with_help_opt(
-                    crate::check::suggest::did_you_mean(
-                        &filename.value,
-                        ctx.repository
-                            .lookup_data_files
-                            .iter()
-                            .filter_map(|p| p.file_name()?.to_str()),
-                    )
-                    .map(|s| format!("did you mean `{s}`?")),
+                    file_names()
+                        .best(&filename.value)
+                        .map(|s| format!("did you mean `{s}`?")),
                 ),
             ),
             Some(_) => {}

@@ -43,7 +43,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         .iter()
         .filter_map(|l| lookup_file_path(&l.filename.as_ref()?.value))
         .filter(|p| p.extension().is_some_and(|e| e == "csv"))
-        .filter(|p| ctx.repository.lookup_data_files.contains(p))
+        .filter(|p| ctx.repository.has_data_file(p))
         .collect();
     let results: Vec<(SourceFile, Vec<Finding>)> = csv_paths
         .par_iter()
@@ -103,22 +103,28 @@ fn split_rows(text: &str) -> Vec<(Span, usize)> {
     let mut start = 0;
     let mut width = 1;
     let mut in_quotes = false;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '"' if in_quotes && chars.peek().is_some_and(|&(_, n)| n == '"') => {
-                chars.next();
-            }
-            '"' => in_quotes = !in_quotes,
-            ',' if !in_quotes => width += 1,
-            '\n' if !in_quotes => {
-                let end = if text[..i].ends_with('\r') { i - 1 } else { i };
+    // Bytes, not chars: the delimiters are ASCII, and no byte of a multi-byte UTF-8
+    // character is ASCII, so the rows are the same and the scan several times faster.
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' if in_quotes && bytes.get(i + 1) == Some(&b'"') => i += 1,
+            b'"' => in_quotes = !in_quotes,
+            b',' if !in_quotes => width += 1,
+            b'\n' if !in_quotes => {
+                let end = if i > 0 && bytes[i - 1] == b'\r' {
+                    i - 1
+                } else {
+                    i
+                };
                 rows.push((Span::new(start, end), width));
                 start = i + 1;
                 width = 1;
             }
             _ => {}
         }
+        i += 1;
     }
     if start < text.len() {
         rows.push((Span::new(start, text.len()), width));
