@@ -657,6 +657,29 @@ fn fifo_named_like_a_content_file_does_not_hang() {
     assert_eq!(out.exit, 1);
 }
 
+#[cfg(unix)]
+#[test]
+fn fifo_among_the_files_a_one_file_lint_indexes_does_not_hang() {
+    let f = one_macro(MACRO);
+    for fifo in ["detections/fifo.yml", "stories/fifo.yml"] {
+        let path = f.root().join(fifo);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let status = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    // The index-only reader opened every other file, and opening a FIFO for reading waits
+    // for a writer: `lint FILE` hung for ever (fixed: opened non-blocking, then not read).
+    let out = lint(f.root(), &["macros/m.yml"]);
+    assert_eq!(out.findings, Vec::<Value>::new());
+    assert_eq!(out.exit, 0);
+    let out = lint(f.root(), &["detections/fifo.yml"]);
+    out.at("SF001", "detections/fifo.yml", "not a regular file", 1, 1);
+    assert_eq!(out.exit, 1);
+}
+
 #[test]
 fn directory_named_like_a_content_file_is_walked_not_read() {
     let f = one_macro(MACRO);

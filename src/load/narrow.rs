@@ -103,31 +103,31 @@ fn load_index_only(
 }
 
 /// Opens a file for reading unless it is a symbolic link (those take the general path,
-/// which checks that they stay inside the root).
+/// which checks that they stay inside the root). The open never blocks: opening a FIFO for
+/// reading waits for a writer, so a FIFO among the indexed files hung `lint FILE`; opened
+/// non-blocking, it is seen by the caller's `fstat` as not a regular file.
 fn open_no_follow(path: &Path) -> Option<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::fs::OpenOptionsExt as _;
-        /// `O_NOFOLLOW` of asm-generic (x86, x86_64, riscv64); ARM and others define it
-        /// differently, so there a `symlink_metadata` check stands in (0: no flag).
-        const O_NOFOLLOW: i32 = if cfg!(any(
+        /// `O_NOFOLLOW` and `O_NONBLOCK` of asm-generic (x86, x86_64, riscv64); ARM and
+        /// others define them differently, so there an `lstat` check stands in (0: no flag).
+        const GENERIC: bool = cfg!(any(
             target_arch = "x86_64",
             target_arch = "x86",
             target_arch = "riscv64"
-        )) {
-            0o400_000
-        } else {
-            0
-        };
-        options.custom_flags(O_NOFOLLOW);
-        if O_NOFOLLOW == 0 && std::fs::symlink_metadata(path).ok()?.is_symlink() {
+        ));
+        const O_NOFOLLOW: i32 = if GENERIC { 0o400_000 } else { 0 };
+        const O_NONBLOCK: i32 = if GENERIC { 0o4_000 } else { 0 };
+        options.custom_flags(O_NOFOLLOW | O_NONBLOCK);
+        if !GENERIC && !std::fs::symlink_metadata(path).ok()?.is_file() {
             return None;
         }
     }
     #[cfg(not(target_os = "linux"))]
-    if std::fs::symlink_metadata(path).ok()?.is_symlink() {
+    if !std::fs::symlink_metadata(path).ok()?.is_file() {
         return None;
     }
     options.open(path).ok()
