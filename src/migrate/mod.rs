@@ -18,9 +18,7 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use crate::load::yaml::Node;
-use crate::model::{
-    Deployment, Detection, Generation, ObservableObject, RiskObject, Text, ThreatObject,
-};
+use crate::model::{Deployment, Detection, Generation, RiskObject, Text, ThreatObject};
 
 /// What happened to one detection.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,8 +149,8 @@ fn threat_types_5() -> &'static HashSet<String> {
     })
 }
 
-/// The 5.x risk and threat objects of a 4.x detection: contentctl 4's, observable by
-/// observable (`Observable::rba_object`), with 4.x threat types that 5.x names differently
+/// The 5.x risk and threat objects of a 4.x detection: the model's (contentctl 4's mapping,
+/// `Observable::rba_object`), with 4.x threat types that 5.x names differently
 /// renamed (`endpoint`, `hostname`, `device` are `system`; `email address` is
 /// `email_address`). An attacker whose type has no 5.x threat type (`user`, `other`, ...)
 /// becomes a risk object (of type `user` for a user, else `other`), with a note.
@@ -161,33 +159,30 @@ fn objects_5(
     notes: &mut Vec<String>,
 ) -> (Vec<RiskObject>, Vec<ThreatObject>) {
     let score = detection.observable_score();
-    let mut risk = Vec::new();
+    let mut risk = detection.risk_objects.clone();
     let mut threat = Vec::new();
-    for observable in detection.observables.iter().filter(|o| o.name.is_some()) {
-        match observable.rba_object(score) {
-            ObservableObject::Risk(r) => risk.push(r),
-            ObservableObject::Threat(mut t) => {
-                let renamed = match t.object_type.value.as_str() {
-                    "endpoint" | "hostname" | "device" => "system".to_owned(),
-                    other => other.replace(' ', "_"),
-                };
-                if threat_types_5().contains(&renamed) {
-                    t.object_type = Text::synthetic(renamed);
-                    threat.push(t);
-                    continue;
-                }
-                let as_risk = if renamed == "user" { "user" } else { "other" };
-                notes.push(format!(
-                    "threat object `{}` of type `{}` has no 5.x threat type: written as a risk object of type `{as_risk}`",
-                    t.field.value, t.object_type.value
-                ));
-                risk.push(RiskObject {
-                    field: t.field,
-                    object_type: Text::synthetic(as_risk),
-                    score,
-                });
-            }
+    for object in &detection.threat_objects {
+        let renamed = match object.object_type.value.as_str() {
+            "endpoint" | "hostname" | "device" => "system".to_owned(),
+            other => other.replace(' ', "_"),
+        };
+        if threat_types_5().contains(&renamed) {
+            threat.push(ThreatObject {
+                field: object.field.clone(),
+                object_type: Text::synthetic(renamed),
+            });
+            continue;
         }
+        let as_risk = if renamed == "user" { "user" } else { "other" };
+        notes.push(format!(
+            "threat object `{}` of type `{}` has no 5.x threat type: written as a risk object of type `{as_risk}`",
+            object.field.value, object.object_type.value
+        ));
+        risk.push(RiskObject {
+            field: object.field.clone(),
+            object_type: Text::synthetic(as_risk),
+            score,
+        });
     }
     (risk, threat)
 }

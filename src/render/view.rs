@@ -264,7 +264,7 @@ fn detection_view(
     let deployment = deployment_for(input.content, &detection_type);
     let confidence = d.confidence.map(|c| c.value);
     let impact = d.impact.map(|c| c.value);
-    let risk_score = risk_score(d);
+    let risk_score = d.overall_risk_score().unwrap_or(0);
     let security_domain = text(&d.security_domain);
     let mappings = mappings(d, input.attack);
     let description = text(&d.header.description);
@@ -368,11 +368,6 @@ fn scheduling(deployment: Option<&Deployment>) -> Scheduling {
         latest_time: text(&dep.latest_time),
         schedule_window: dep.schedule_window.as_ref().map(|t| t.value.clone()),
     }
-}
-
-/// contentctl 4's score of a detection (`Detection::overall_risk_score`), 0 without one.
-fn risk_score(d: &Detection) -> i64 {
-    d.overall_risk_score().unwrap_or(0)
 }
 
 fn severity(score: i64) -> &'static str {
