@@ -288,23 +288,9 @@ pub fn load_file(
 }
 
 /// The text of a content file as [`load_file`] keeps it, without parsing it: the lint cache
-/// shows remembered findings in it. The caller has checked that it is a regular file (the
-/// cache stats every file without following links), so only the size limit and the
-/// encoding are checked here.
+/// shows remembered findings in it. A file that cannot be read shows as empty.
 pub fn read_source(root: &Path, relative: &Path, limits: LoadLimits) -> SourceFile {
-    let max = limits.max_file_bytes;
-    let mut bytes = Vec::new();
-    let read = fs::File::open(root.join(relative)).and_then(|file| {
-        let size = file.metadata()?.len().min(max.saturating_add(1));
-        bytes.reserve_exact(usize::try_from(size).unwrap_or(0));
-        file.take(max.saturating_add(1)).read_to_end(&mut bytes)
-    });
-    let text = match read {
-        Ok(_) if bytes.len() as u64 <= max => match decode(bytes) {
-            Ok(text) | Err(NotUtf8Text { text, .. }) => text,
-        },
-        _ => String::new(),
-    };
+    let text = read_text(root, relative, limits).unwrap_or_else(|e| e.text);
     SourceFile::new(relative, text)
 }
 
@@ -327,11 +313,6 @@ impl From<FileError> for NotUtf8Text {
 /// are those of the file on disk.
 fn read_text(root: &Path, relative: &Path, limits: LoadLimits) -> Result<String, NotUtf8Text> {
     let bytes = read_bytes(root, relative, limits.max_file_bytes)?;
-    decode(bytes)
-}
-
-/// A YAML file's bytes as text: UTF-8, or the repaired text and where the first bad byte is.
-fn decode(bytes: Vec<u8>) -> Result<String, NotUtf8Text> {
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         NotUtf8Text {
