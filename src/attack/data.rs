@@ -48,19 +48,34 @@ pub fn versions() -> &'static [&'static str] {
 
 /// The catalogue of an embedded release ("18.1"; a leading "v" is accepted), decoded on first use.
 pub fn catalogue(version: &str) -> Result<&'static Catalogue, AttackError> {
-    let wanted = version.trim().trim_start_matches(['v', 'V']);
-    let release = RELEASES
-        .iter()
-        .find(|release| release.version == wanted)
-        .ok_or_else(|| AttackError::UnknownVersion {
-            requested: version.to_string(),
-            available: VERSIONS.join(", "),
-        })?;
+    let release = release(version)?;
     release
         .catalogue
         .get_or_init(|| decode(release))
         .as_ref()
         .map_err(Clone::clone)
+}
+
+/// Checks that `version` is an embedded release and starts decoding it on a background
+/// thread: decoding takes a few milliseconds that would otherwise be spent before loading
+/// starts. [`catalogue`] waits for it, and reports a decoding error, as before.
+pub fn prefetch(version: &str) -> Result<(), AttackError> {
+    let release = release(version)?;
+    rayon::spawn(move || {
+        release.catalogue.get_or_init(|| decode(release));
+    });
+    Ok(())
+}
+
+fn release(version: &str) -> Result<&'static Release, AttackError> {
+    let wanted = version.trim().trim_start_matches(['v', 'V']);
+    RELEASES
+        .iter()
+        .find(|release| release.version == wanted)
+        .ok_or_else(|| AttackError::UnknownVersion {
+            requested: version.to_string(),
+            available: VERSIONS.join(", "),
+        })
 }
 
 /// The JSON document `scripts/attack-data.py` writes (see its docstring).

@@ -54,7 +54,7 @@ pub fn suppressions(source: &SourceFile) -> Vec<Suppression> {
             continue;
         };
         let at = source.line_col(range.start);
-        let line_text = source.lines.line_text(text, at.line);
+        let line_text = source.lines().line_text(text, at.line);
         let before: String = line_text.chars().take(at.column as usize - 1).collect();
         let line = if before.trim().is_empty() {
             next_content_line(source, at.line)
@@ -94,7 +94,7 @@ fn next_content_line(source: &SourceFile, line: u32) -> u32 {
     let last = source.line_col(text.len()).line;
     (line + 1..=last)
         .find(|&l| {
-            let t = source.lines.line_text(text, l).trim();
+            let t = source.lines().line_text(text, l).trim();
             !t.is_empty() && !t.starts_with('#')
         })
         .unwrap_or(line + 1)

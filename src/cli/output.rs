@@ -235,7 +235,7 @@ fn snippet(
 ) {
     let start = source.line_col(span.start as usize);
     let end = source.line_col(span.end as usize);
-    let line_text = source.lines.line_text(&source.text, start.line);
+    let line_text = source.lines().line_text(&source.text, start.line);
     if line_text.is_empty() && span.is_empty() && source.text.is_empty() {
         return;
     }

