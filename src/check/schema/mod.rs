@@ -12,6 +12,10 @@ use jsonschema::error::ValidationErrorKind;
 use crate::load::{ContentKind, Node, Span};
 use crate::model::Generation;
 
+mod native;
+
+pub use native::{Precheck, Verdict};
+
 /// `(generation, kind, schema text)` for every embedded schema.
 pub static SCHEMAS: &[(&str, &str, &str)] = include!(concat!(env!("OUT_DIR"), "/schemas.rs"));
 
@@ -23,47 +27,67 @@ pub fn schema_text(kind: ContentKind, generation: Generation) -> Option<&'static
         .map(|(_, _, text)| *text)
 }
 
-/// A compiled schema and every property name it declares anywhere (for typo suggestions).
+/// A schema, with its two checkers: the pre-check on the YAML tree, which proves most
+/// files valid (`native`), and `jsonschema`, compiled only when a file is not proven valid,
+/// which writes every message.
 struct Compiled {
+    schema: serde_json::Value,
+    precheck: Precheck,
+    full: OnceLock<Result<Full, String>>,
+}
+
+struct Full {
     validator: jsonschema::Validator,
+    /// Every property name the schema declares anywhere (for typo suggestions).
     property_names: Vec<String>,
 }
 
-type Validators = HashMap<(&'static str, &'static str), OnceLock<Result<Compiled, String>>>;
+type Schemas = HashMap<(&'static str, &'static str), OnceLock<Result<Compiled, String>>>;
 
-/// The compiled schema of a generation and kind, compiled on first use: a repository of one
-/// generation needs 8 of the 24 schemas, and compiling them all up front took a serial
-/// ~20 ms while the other rayon thread waited on the lock.
-fn validator(
+/// The schema of a generation and kind, read on first use: a repository of one generation
+/// needs 8 of the 24 schemas, and compiling them all up front took a serial ~20 ms while
+/// the other rayon thread waited on the lock.
+fn compiled(
     kind: ContentKind,
     generation: Generation,
 ) -> Option<&'static Result<Compiled, String>> {
-    static VALIDATORS: OnceLock<Validators> = OnceLock::new();
-    let validators = VALIDATORS.get_or_init(|| {
+    static SCHEMAS_BY_KIND: OnceLock<Schemas> = OnceLock::new();
+    let schemas = SCHEMAS_BY_KIND.get_or_init(|| {
         SCHEMAS
             .iter()
             .map(|&(generation, kind, _)| ((generation, kind), OnceLock::new()))
             .collect()
     });
-    let cell = validators.get(&(generation.schema_dir(), kind.name()))?;
-    Some(cell.get_or_init(|| compile(schema_text(kind, generation).unwrap_or_default())))
+    let cell = schemas.get(&(generation.schema_dir(), kind.name()))?;
+    Some(cell.get_or_init(|| {
+        let text = schema_text(kind, generation).unwrap_or_default();
+        let schema = serde_json::from_str::<serde_json::Value>(text).map_err(|e| e.to_string())?;
+        Ok(Compiled {
+            precheck: Precheck::new(&schema),
+            schema,
+            full: OnceLock::new(),
+        })
+    }))
 }
 
-fn compile(text: &str) -> Result<Compiled, String> {
-    let schema = serde_json::from_str::<serde_json::Value>(text).map_err(|e| e.to_string())?;
-    let validator = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft202012)
-        .should_validate_formats(true)
-        .build(&schema)
-        .map_err(|e| e.to_string())?;
-    let mut property_names = Vec::new();
-    collect_property_names(&schema, &mut property_names);
-    property_names.sort();
-    property_names.dedup();
-    Ok(Compiled {
-        validator,
-        property_names,
-    })
+impl Compiled {
+    fn full(&self) -> &Result<Full, String> {
+        self.full.get_or_init(|| {
+            let validator = jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft202012)
+                .should_validate_formats(true)
+                .build(&self.schema)
+                .map_err(|e| e.to_string())?;
+            let mut property_names = Vec::new();
+            collect_property_names(&self.schema, &mut property_names);
+            property_names.sort();
+            property_names.dedup();
+            Ok(Full {
+                validator,
+                property_names,
+            })
+        })
+    }
 }
 
 /// One schema violation, already placed in the file.
@@ -87,15 +111,44 @@ pub struct UnknownField {
     pub suggestion: Option<String>,
 }
 
-/// Validates a document; `Err` when no schema exists or it does not compile.
+/// Validates a document; `Err` when no schema exists or it does not compile. A document
+/// the pre-check proves valid is not given to `jsonschema`.
 pub fn validate(
     root: &Node,
     kind: ContentKind,
     generation: Generation,
 ) -> Result<Vec<SchemaViolation>, String> {
-    let compiled = match validator(kind, generation) {
-        Some(Ok(v)) => v,
-        Some(Err(e)) => return Err(format!("schema for {} does not compile: {e}", kind.name())),
+    validate_with(root, kind, generation, true)
+}
+
+/// Validates with `jsonschema` alone, as [`validate`] did before the pre-check (the
+/// reference the pre-check is tested against).
+pub fn validate_without_precheck(
+    root: &Node,
+    kind: ContentKind,
+    generation: Generation,
+) -> Result<Vec<SchemaViolation>, String> {
+    validate_with(root, kind, generation, false)
+}
+
+/// The pre-check's verdict alone; `None` when no schema exists or it does not parse.
+pub fn precheck(root: &Node, kind: ContentKind, generation: Generation) -> Option<Verdict> {
+    match compiled(kind, generation)? {
+        Ok(compiled) => Some(compiled.precheck.check(root)),
+        Err(_) => None,
+    }
+}
+
+fn validate_with(
+    root: &Node,
+    kind: ContentKind,
+    generation: Generation,
+    use_precheck: bool,
+) -> Result<Vec<SchemaViolation>, String> {
+    let not_compiled = |e: &String| format!("schema for {} does not compile: {e}", kind.name());
+    let compiled = match compiled(kind, generation) {
+        Some(Ok(compiled)) => compiled,
+        Some(Err(e)) => return Err(not_compiled(e)),
         None => {
             return Err(format!(
                 "no schema for {} in generation {}",
@@ -104,11 +157,15 @@ pub fn validate(
             ));
         }
     };
+    if use_precheck && compiled.precheck.check(root) == Verdict::Valid {
+        return Ok(Vec::new());
+    }
+    let full = compiled.full().as_ref().map_err(not_compiled)?;
     let instance = root.to_json();
-    let mut violations: Vec<SchemaViolation> = compiled
+    let mut violations: Vec<SchemaViolation> = full
         .validator
         .iter_errors(&instance)
-        .flat_map(|error| place(root, &error, &compiled.property_names))
+        .flat_map(|error| place(root, &error, &full.property_names))
         .collect();
     violations.sort_by(|a, b| (a.span, &a.message).cmp(&(b.span, &b.message)));
     violations.dedup();
