@@ -142,8 +142,20 @@ thread_local! {
 const VALUE_KEYS: [&str; 2] = ["name", "id"];
 /// Keys whose presence alone is recorded (as a null value).
 const PRESENCE_KEYS: [&str; 3] = ["rba", "status", "tests"];
-/// Each presence key at the start of a line, as searched for after `name` and `id`.
-const PRESENCE_PATTERNS: [&str; 3] = ["\nrba:", "\nstatus:", "\ntests:"];
+
+/// A searcher for each presence key at the start of a line (`\nrba:`), in
+/// [`PRESENCE_KEYS`] order, built once: memmem's vectorised search is about twice as fast
+/// as `str::contains` here.
+fn presence_finders() -> &'static [memchr::memmem::Finder<'static>] {
+    static FINDERS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::LazyLock::new(|| {
+            PRESENCE_KEYS
+                .iter()
+                .map(|key| memchr::memmem::Finder::new(format!("\n{key}:").as_bytes()).into_owned())
+                .collect()
+        });
+    &FINDERS
+}
 
 /// A document of the top-level `name`, `id` and presence keys of `text`, with the source
 /// spans of `name` and `id` (presence keys have empty spans), and the length of the text
@@ -208,8 +220,8 @@ pub fn index_document(text: &str) -> Option<(Document, usize)> {
         };
         if VALUE_KEYS.iter().all(|k| has(&entries, k)) {
             let remainder = &text[start + line.len()..];
-            for (key, pattern) in PRESENCE_KEYS.iter().zip(PRESENCE_PATTERNS) {
-                if !has(&entries, key) && remainder.contains(pattern) {
+            for (key, finder) in PRESENCE_KEYS.iter().zip(presence_finders()) {
+                if !has(&entries, key) && finder.find(remainder.as_bytes()).is_some() {
                     entries.push((presence_key(key), presence_value()));
                 }
             }

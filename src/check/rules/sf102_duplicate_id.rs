@@ -34,7 +34,8 @@ pub(super) static RULE: Rule = Rule {
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut first_seen: HashMap<String, (usize, &Text)> = HashMap::new();
     let mut headers: Vec<_> = all_headers(ctx.content).collect();
-    headers.sort_by_key(|(_, h)| ctx.path(h.file));
+    // Files are numbered in path order (`Repository::files` is sorted), so this is path order.
+    headers.sort_by_key(|(_, h)| h.file);
     for (_, header) in headers {
         let Some(id) = &header.id else { continue };
         let key = id.value.to_ascii_lowercase();

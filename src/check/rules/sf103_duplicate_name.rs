@@ -35,7 +35,8 @@ pub(super) static RULE: Rule = Rule {
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut first_seen: HashMap<(ContentKind, String), (usize, &Text)> = HashMap::new();
     let mut headers: Vec<_> = all_headers(ctx.content).collect();
-    headers.sort_by_key(|(_, h)| ctx.path(h.file));
+    // Files are numbered in path order (`Repository::files` is sorted), so this is path order.
+    headers.sort_by_key(|(_, h)| h.file);
     for (kind, header) in headers {
         let Some(name) = &header.name else { continue };
         let key = (kind, name.value.to_lowercase());

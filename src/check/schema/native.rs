@@ -80,7 +80,7 @@ struct SchemaNode {
     unique_items: bool,
     min_length: Option<usize>,
     max_length: Option<usize>,
-    pattern: Option<regex::Regex>,
+    pattern: Option<regex::bytes::Regex>,
     format: Option<Format>,
     minimum: Option<f64>,
     maximum: Option<f64>,
@@ -133,6 +133,7 @@ impl Precheck {
         let mut compiler = Compiler {
             nodes: Vec::new(),
             defs: HashMap::new(),
+            patterns: HashMap::new(),
             document: schema,
         };
         // The first node compiled, the root, is node 0.
@@ -244,7 +245,7 @@ impl Precheck {
             // ECMA-262 and the regex crate agree on these classes for ASCII text only
             // (`\d`, `\s` and `\w` are wider in Unicode mode).
             verdict = verdict.and(if text.is_ascii() {
-                Verdict::from_bool(pattern.is_match(text))
+                Verdict::from_bool(pattern.is_match(text.as_bytes()))
             } else {
                 Verdict::Unknown
             });
@@ -477,6 +478,7 @@ struct Compiler<'a> {
     nodes: Vec<SchemaNode>,
     /// `$defs` entries compiled so far, by reference text (`#/$defs/uuid`).
     defs: HashMap<String, SchemaId>,
+    patterns: HashMap<String, Option<regex::bytes::Regex>>,
     document: &'a Json,
 }
 
@@ -550,12 +552,12 @@ impl Compiler<'_> {
                 },
                 "minLength" => set_count(&mut node.min_length, value),
                 "maxLength" => set_count(&mut node.max_length, value),
-                "pattern" => match value.as_str().map(regex::Regex::new) {
-                    Some(Ok(pattern)) => {
+                "pattern" => match value.as_str().and_then(|p| self.pattern(p)) {
+                    Some(pattern) => {
                         node.pattern = Some(pattern);
                         true
                     }
-                    _ => false,
+                    None => false,
                 },
                 "format" => {
                     node.format = Some(match value.as_str() {
@@ -617,6 +619,21 @@ impl Compiler<'_> {
             }
         }
         node
+    }
+
+    /// A pattern, compiled once per schema however often it recurs. Only ASCII text is
+    /// matched against it (see `check_string`), so it is compiled without Unicode classes,
+    /// which makes compiling it several times cheaper.
+    fn pattern(&mut self, pattern: &str) -> Option<regex::bytes::Regex> {
+        if let Some(compiled) = self.patterns.get(pattern) {
+            return compiled.clone();
+        }
+        let compiled = regex::bytes::RegexBuilder::new(pattern)
+            .unicode(false)
+            .build()
+            .ok();
+        self.patterns.insert(pattern.to_owned(), compiled.clone());
+        compiled
     }
 
     /// A `#/$defs/NAME` reference of this document, compiled once (recursion included).
