@@ -24,10 +24,10 @@ for n in "${sizes[@]}"; do
   target/release/examples/gen_corpus "$out" "$n" "$seed" "$template" >/dev/null
   files=$(find "$out" -name '*.yml' | wc -l)
   mb=$(du -sm "$out" | cut -f1)
-  target/release/splforge lint -q --root "$out" >/dev/null 2>&1 || true   # page cache
+  target/release/splforge lint -q --no-cache --root "$out" >/dev/null 2>&1 || true   # page cache
   best_wall=""; best_cpu=""; peak=0
   for _ in $(seq "$runs"); do
-    /usr/bin/time -o "$dir/t" -f '%e %U %S %M' target/release/splforge lint -q --root "$out" >/dev/null 2>&1 || true
+    /usr/bin/time -o "$dir/t" -f '%e %U %S %M' target/release/splforge lint -q --no-cache --root "$out" >/dev/null 2>&1 || true
     read -r wall user sys rss < <(tail -1 "$dir/t")
     cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
     if [ -z "$best_wall" ] || awk -v a="$wall" -v b="$best_wall" 'BEGIN { exit !(a < b) }'; then best_wall=$wall; fi
