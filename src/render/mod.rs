@@ -15,13 +15,14 @@ pub mod view;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::AppConfig;
 pub use view::{AppView, AttackEnrichment, ViewError, ViewInput};
 
 /// The embedded default templates, by name (the output path inside the app).
-const DEFAULT_TEMPLATES: [(&str, &str); 14] = [
+const DEFAULT_TEMPLATES: [(&str, &str); 16] = [
     (
         PANEL_TEMPLATE,
         include_str!("../../templates/app/default/data/ui/panels/workbench_panel.xml"),
@@ -78,6 +79,23 @@ const DEFAULT_TEMPLATES: [(&str, &str); 14] = [
         "app.manifest",
         include_str!("../../templates/app/app.manifest"),
     ),
+    (
+        DETECTION_PARTIALS[0].1,
+        include_str!("../../templates/app/partials/detection/savedsearches.conf"),
+    ),
+    (
+        DETECTION_PARTIALS[1].1,
+        include_str!("../../templates/app/partials/detection/analyticstories.conf"),
+    ),
+];
+
+/// Per-detection stanza templates, by the key under which their output is joined: each is
+/// rendered once per detection (in parallel, with `d`, `app` and `stamp`), and the file
+/// templates see the results, in content order, as `detection_stanzas.<key>`. Detections are
+/// most of an app, so rendering them one by one on every core is most of a build's speed.
+const DETECTION_PARTIALS: [(&str, &str); 2] = [
+    ("savedsearches", "partials/detection/savedsearches.conf"),
+    ("analyticstories", "partials/detection/analyticstories.conf"),
 ];
 
 /// The response-task panel, rendered once per investigation whose search has `$token$`
@@ -85,7 +103,12 @@ const DEFAULT_TEMPLATES: [(&str, &str); 14] = [
 const PANEL_TEMPLATE: &str = "default/data/ui/panels/workbench_panel.xml";
 
 /// Templates that are partials or per-object templates, not output files of their own name.
-const PARTIALS: [&str; 2] = ["header.conf", PANEL_TEMPLATE];
+const PARTIALS: [&str; 4] = [
+    "header.conf",
+    PANEL_TEMPLATE,
+    DETECTION_PARTIALS[0].1,
+    DETECTION_PARTIALS[1].1,
+];
 
 /// Stock Splunk `.conf` names: any other `default/*.conf` gets `reload.<stem> = simple` in
 /// app.conf and a replication line in server.conf (as contentctl does).
@@ -230,10 +253,6 @@ impl Templates {
     }
 
     fn from_sources(sources: &BTreeMap<String, String>) -> Result<Templates, RenderError> {
-        let template_error = |name: &str, e: tera::Error| RenderError::Template {
-            name: name.to_owned(),
-            message: error_chain(&e),
-        };
         let mut conf = tera::Tera::default();
         conf.autoescape_on(vec![".conf", ".meta"]);
         conf.set_escape_fn(conf::escape_value);
@@ -254,12 +273,12 @@ impl Templates {
             .into_iter()
             .partition(|(name, _)| name.ends_with(".manifest"));
         xml.add_raw_templates(xml_sources)
-            .map_err(|e| template_error("xml templates", e))?;
+            .map_err(|e| template_error("xml templates", &e))?;
         conf.add_raw_templates(conf_sources)
-            .map_err(|e| template_error("conf templates", e))?;
+            .map_err(|e| template_error("conf templates", &e))?;
         manifest
             .add_raw_templates(json_sources)
-            .map_err(|e| template_error("app.manifest", e))?;
+            .map_err(|e| template_error("app.manifest", &e))?;
         let outputs = sources
             .keys()
             .filter(|n| !PARTIALS.contains(&n.as_str()))
@@ -280,6 +299,12 @@ impl Templates {
 
     /// Renders every output template. `conf_names` are all `default/*.conf` file names the
     /// app will hold (rendered or copied), for app.conf's reload triggers.
+    ///
+    /// Detection stanzas first, one detection per task; then every output file and panel,
+    /// one per task. File templates see `app`, `stamp`, `custom_conf_files`, `content`
+    /// (without its detections) and `detection_stanzas`; a panel sees `app`, `stamp` and its
+    /// `task`. Each output depends only on its template and its context, so the result is the
+    /// same on any number of threads.
     pub fn render(
         &self,
         view: &AppView,
@@ -287,43 +312,111 @@ impl Templates {
         stamp: &BuildStamp,
         conf_names: &[String],
     ) -> Result<BTreeMap<String, String>, RenderError> {
-        let custom_conf_files = custom_conf_stems(conf_names);
-        let mut context = tera::Context::new();
-        context.insert("app", &AppContext::new(app, stamp));
-        context.insert("stamp", stamp);
+        let mut base = tera::Context::new();
+        base.insert("app", &AppContext::new(app, stamp));
+        base.insert("stamp", stamp);
+        let (stanzas, stanza_bytes) = self.detection_stanzas(view, &base)?;
+        let mut context = base.clone();
+        context.insert("custom_conf_files", &custom_conf_stems(conf_names));
         context.insert("content", view);
-        context.insert("custom_conf_files", &custom_conf_files);
-        let mut out = BTreeMap::new();
-        for name in &self.outputs {
+        // Moved in, not copied: the stanzas are most of the app's text.
+        context.extend(
+            tera::Context::from_value(serde_json::json!({
+                "detection_stanzas": stanzas,
+            }))
+            .map_err(|e| template_error("detection stanzas", &e))?,
+        );
+        let files = self.outputs.par_iter().map(|name| {
             let engine = if name.ends_with(".manifest") {
                 &self.manifest
             } else {
                 &self.conf
             };
-            let text = engine
-                .render(name, &context)
-                .map_err(|e| RenderError::Template {
-                    name: name.clone(),
-                    message: error_chain(&e),
-                })?;
-            out.insert(name.clone(), text);
-        }
-        for task in view.investigations.iter().filter(|t| !t.inputs.is_empty()) {
-            context.insert("task", task);
-            let name = format!(
-                "default/data/ui/panels/workbench_panel_{}___response_task.xml",
-                task.lowercase_name
-            );
-            let text =
-                self.xml
+            // Room for the file at once: a buffer grown by doubling to 10 MB would hold 24 MB.
+            let stanzas = DETECTION_PARTIALS
+                .iter()
+                .zip(&stanza_bytes)
+                .find(|((key, _), _)| name.strip_prefix("default/") == Some(&format!("{key}.conf")))
+                .map_or(0, |(_, bytes)| *bytes);
+            let mut text = Vec::with_capacity(stanzas + stanzas / 8 + 8192);
+            engine
+                .render_to(name, &context, &mut text)
+                .map_err(|e| template_error(name, &e))?;
+            let text = String::from_utf8(text).map_err(|e| RenderError::Template {
+                name: name.clone(),
+                message: e.to_string(),
+            })?;
+            Ok((name.clone(), text))
+        });
+        let panels = view
+            .investigations
+            .par_iter()
+            .filter(|task| !task.inputs.is_empty())
+            .map(|task| {
+                let mut context = base.clone();
+                context.insert("task", task);
+                let name = format!(
+                    "default/data/ui/panels/workbench_panel_{}___response_task.xml",
+                    task.lowercase_name
+                );
+                let text = self
+                    .xml
                     .render(PANEL_TEMPLATE, &context)
-                    .map_err(|e| RenderError::Template {
-                        name: PANEL_TEMPLATE.to_owned(),
-                        message: error_chain(&e),
-                    })?;
-            out.insert(name, text);
+                    .map_err(|e| template_error(PANEL_TEMPLATE, &e))?;
+                Ok((name, text))
+            });
+        files.chain(panels).collect()
+    }
+
+    /// Every detection through every [`DETECTION_PARTIALS`] template: `{key: [stanza, ...]}`,
+    /// in content order, and the total length of each key's stanzas. `base` holds `app` and
+    /// `stamp`.
+    fn detection_stanzas(
+        &self,
+        view: &AppView,
+        base: &tera::Context,
+    ) -> Result<(serde_json::Value, Vec<usize>), RenderError> {
+        let per_detection: Vec<Vec<serde_json::Value>> = view
+            .detections
+            .par_iter()
+            .map(|detection| {
+                let mut context = base.clone();
+                context.insert("d", detection);
+                DETECTION_PARTIALS
+                    .iter()
+                    .map(|(_, template)| {
+                        self.conf
+                            .render(template, &context)
+                            .map(serde_json::Value::String)
+                            .map_err(|e| template_error(template, &e))
+                    })
+                    .collect()
+            })
+            .collect::<Result<_, _>>()?;
+        let mut by_key: Vec<Vec<serde_json::Value>> = DETECTION_PARTIALS
+            .iter()
+            .map(|_| Vec::with_capacity(per_detection.len()))
+            .collect();
+        let mut bytes = vec![0; DETECTION_PARTIALS.len()];
+        for stanzas in per_detection {
+            for ((list, total), stanza) in by_key.iter_mut().zip(&mut bytes).zip(stanzas) {
+                *total += stanza.as_str().map_or(0, str::len);
+                list.push(stanza);
+            }
         }
-        Ok(out)
+        let stanzas = DETECTION_PARTIALS
+            .iter()
+            .map(|(key, _)| (*key).to_owned())
+            .zip(by_key.into_iter().map(serde_json::Value::Array))
+            .collect();
+        Ok((serde_json::Value::Object(stanzas), bytes))
+    }
+}
+
+fn template_error(name: &str, e: &tera::Error) -> RenderError {
+    RenderError::Template {
+        name: name.to_owned(),
+        message: error_chain(e),
     }
 }
 

@@ -158,6 +158,8 @@ pub struct LookupView {
 /// Every stanza of the app, in contentctl's order (content files sorted by path).
 #[derive(Debug, Serialize)]
 pub struct AppView {
+    /// Rendered one by one through the detection partials, not part of `content`.
+    #[serde(skip)]
     pub detections: Vec<DetectionView>,
     pub baselines: Vec<BaselineView>,
     pub investigations: Vec<InvestigationView>,
