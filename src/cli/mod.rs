@@ -496,7 +496,7 @@ fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result
     let out = out.map_or_else(|| global.root.join(&config.build.out), Path::to_path_buf);
     let progress = Progress::new("Building", 3, global.quiet);
     progress.step("reading content");
-    let repository = load::load_repository(&global.root, config.limits);
+    let mut repository = load::load_repository(&global.root, config.limits);
     let content = Content::build(&repository);
     progress.step("checking");
     let options = CheckOptions {
@@ -524,6 +524,10 @@ fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result
         eprintln!("error: not building: lint found {errors} error(s); fix them and build again");
         return Ok(ExitCode::from(1));
     }
+    // The build reads the model, the root and the lookup data file list: the findings and
+    // the parsed files (most of a lint's memory) go before the app is rendered.
+    drop(report);
+    repository.files = Vec::new();
     progress.step("rendering and packing the app");
     let build_time = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(value) => value
