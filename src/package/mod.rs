@@ -198,10 +198,15 @@ fn write_atomically(
         .tempdir_in(out)
         .map_err(|e| write_error(out, e))?;
     let new_app = staging.path().join(app_id);
-    // Compressing is most of the work here and runs on every core; the files are written
-    // meanwhile.
-    let (written, archive) = rayon::join(|| write_tree(&new_app, files), archive);
-    written?;
+    // Compressing is most of the work here and keeps every rayon thread busy; the files are
+    // written meanwhile, on a thread of their own, since writing mostly waits on the file
+    // system.
+    let (written, archive) = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| write_tree(&new_app, files));
+        let archive = archive();
+        (writer.join(), archive)
+    });
+    written.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
     let archive = archive?;
     let new_package = staging.path().join(package_name);
     fs::write(&new_package, &archive).map_err(|e| write_error(&new_package, e))?;
