@@ -2,7 +2,9 @@
 //!
 //! The default templates under `templates/app/` are embedded in the binary; a repository's own
 //! `templates/app/<name>` replaces the default of the same name. Templates see [`view`]
-//! values (typed content plus what contentctl computes from it), never raw YAML.
+//! values (typed content plus what contentctl computes from it), never raw YAML. A detection's
+//! stanzas come from the partials under `templates/app/partials/detection/`, one render per
+//! detection (see [`Templates::render`]).
 //!
 //! **Architecture invariant:** escaping happens in one place per output language: `.conf`
 //! and `.meta` templates autoescape every `{{ }}` with [`conf::escape_value`]; `app.manifest`
