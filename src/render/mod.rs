@@ -367,7 +367,8 @@ impl Templates {
                     .map_err(|e| template_error(PANEL_TEMPLATE, &e))?;
                 Ok((name, text))
             });
-        files.chain(panels).collect()
+        let rendered: Vec<Result<(String, String), RenderError>> = files.chain(panels).collect();
+        Ok(first_error_in_order(rendered)?.into_iter().collect())
     }
 
     /// Every detection through every [`DETECTION_PARTIALS`] template: `{key: [stanza, ...]}`,
@@ -378,7 +379,7 @@ impl Templates {
         view: &AppView,
         base: &tera::Context,
     ) -> Result<(serde_json::Value, Vec<usize>), RenderError> {
-        let per_detection: Vec<Vec<serde_json::Value>> = view
+        let per_detection: Vec<Result<Vec<serde_json::Value>, RenderError>> = view
             .detections
             .par_iter()
             .map(|detection| {
@@ -394,7 +395,8 @@ impl Templates {
                     })
                     .collect()
             })
-            .collect::<Result<_, _>>()?;
+            .collect();
+        let per_detection = first_error_in_order(per_detection)?;
         let mut by_key: Vec<Vec<serde_json::Value>> = DETECTION_PARTIALS
             .iter()
             .map(|_| Vec::with_capacity(per_detection.len()))
@@ -413,6 +415,12 @@ impl Templates {
             .collect();
         Ok((serde_json::Value::Object(stanzas), bytes))
     }
+}
+
+/// The results of parallel tasks, or the error of the first that failed in their order (not
+/// whichever thread failed first), so a broken build reports the same error every time.
+fn first_error_in_order<T>(results: Vec<Result<T, RenderError>>) -> Result<Vec<T>, RenderError> {
+    results.into_iter().collect()
 }
 
 fn template_error(name: &str, e: &tera::Error) -> RenderError {
