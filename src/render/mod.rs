@@ -329,46 +329,64 @@ impl Templates {
             .map_err(|e| template_error("detection stanzas", &e))?,
         );
         let files = self.outputs.par_iter().map(|name| {
-            let engine = if name.ends_with(".manifest") {
-                &self.manifest
-            } else {
-                &self.conf
-            };
             // Room for the file at once: a buffer grown by doubling to 10 MB would hold 24 MB.
-            let stanzas = DETECTION_PARTIALS
+            let stanzas: usize = DETECTION_PARTIALS
                 .iter()
                 .zip(&stanza_bytes)
-                .find(|((key, _), _)| name.strip_prefix("default/") == Some(&format!("{key}.conf")))
-                .map_or(0, |(_, bytes)| *bytes);
-            let mut text = Vec::with_capacity(stanzas + stanzas / 8 + 8192);
-            engine
-                .render_to(name, &context, &mut text)
-                .map_err(|e| template_error(name, &e))?;
-            let text = String::from_utf8(text).map_err(|e| RenderError::Template {
-                name: name.clone(),
-                message: e.to_string(),
-            })?;
-            Ok((name.clone(), text))
+                .filter(|((key, _), _)| *name == format!("default/{key}.conf"))
+                .map(|(_, bytes)| bytes)
+                .sum();
+            self.render_file(name, &context, stanzas + stanzas / 8 + 8192)
         });
         let panels = view
             .investigations
             .par_iter()
             .filter(|task| !task.inputs.is_empty())
-            .map(|task| {
-                let mut context = base.clone();
-                context.insert("task", task);
-                let name = format!(
-                    "default/data/ui/panels/workbench_panel_{}___response_task.xml",
-                    task.lowercase_name
-                );
-                let text = self
-                    .xml
-                    .render(PANEL_TEMPLATE, &context)
-                    .map_err(|e| template_error(PANEL_TEMPLATE, &e))?;
-                Ok((name, text))
-            });
+            .map(|task| self.render_panel(task, &base));
         let rendered: Vec<Result<(String, String), RenderError>> = files.chain(panels).collect();
         Ok(first_error_in_order(rendered)?.into_iter().collect())
+    }
+
+    /// One output file, rendered into a buffer of `capacity` bytes.
+    fn render_file(
+        &self,
+        name: &str,
+        context: &tera::Context,
+        capacity: usize,
+    ) -> Result<(String, String), RenderError> {
+        let engine = if name.ends_with(".manifest") {
+            &self.manifest
+        } else {
+            &self.conf
+        };
+        let mut text = Vec::with_capacity(capacity);
+        engine
+            .render_to(name, context, &mut text)
+            .map_err(|e| template_error(name, &e))?;
+        let text = String::from_utf8(text).map_err(|e| RenderError::Template {
+            name: name.to_owned(),
+            message: e.to_string(),
+        })?;
+        Ok((name.to_owned(), text))
+    }
+
+    /// The response-task panel of `task`, by its path in the app.
+    fn render_panel(
+        &self,
+        task: &view::InvestigationView,
+        base: &tera::Context,
+    ) -> Result<(String, String), RenderError> {
+        let mut context = base.clone();
+        context.insert("task", task);
+        let name = format!(
+            "default/data/ui/panels/workbench_panel_{}___response_task.xml",
+            task.lowercase_name
+        );
+        let text = self
+            .xml
+            .render(PANEL_TEMPLATE, &context)
+            .map_err(|e| template_error(PANEL_TEMPLATE, &e))?;
+        Ok((name, text))
     }
 
     /// Every detection through every [`DETECTION_PARTIALS`] template: `{key: [stanza, ...]}`,
