@@ -42,7 +42,11 @@ fn main() {
     report("start");
     let repository = load::load_repository(&root, LoadLimits::default());
     let text: usize = repository.files.iter().map(|f| f.source.text.len()).sum();
-    println!("{} files, {:.1} MB of text", repository.files.len(), text as f64 / 1e6);
+    println!(
+        "{} files, {:.1} MB of text",
+        repository.files.len(),
+        text as f64 / 1e6
+    );
     report("load (text + trees)");
     let content = Content::build(&repository);
     report("model");
@@ -55,5 +59,8 @@ fn main() {
     drop(context);
     report("context dropped");
     let report_ = check::check(&repository, &content, &config, &options);
-    report(&format!("check::check ({} findings)", report_.findings.len()));
+    report(&format!(
+        "check::check ({} findings)",
+        report_.findings.len()
+    ));
 }

@@ -97,14 +97,19 @@ fn two_builds_are_byte_identical() {
 }
 
 #[test]
-fn the_corpus_builds_byte_identically_twice() {
+fn the_corpus_builds_byte_identically_twice_and_on_one_thread() {
     let Some(corpus) = support::corpus() else {
         eprintln!("skipped: corpus not found under ../shared");
         return;
     };
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let first = support::build_into(&corpus, a.path());
-    let second = support::build_into(&corpus, b.path());
+    // Rendering and compression run in parallel: one thread must give the same bytes.
+    let second = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap()
+        .install(|| support::build_into(&corpus, b.path()));
     assert_eq!(
         fs::read(&first.package).unwrap(),
         fs::read(&second.package).unwrap()
@@ -147,6 +152,27 @@ fn template_overrides_replace_the_default() {
     let report = build_repo(repo.path(), out.path(), 1).unwrap();
     let text = fs::read_to_string(report.app_dir.join("default/content-version.conf")).unwrap();
     assert_eq!(text, "[content-version]\nversion = custom 1.0.0\n");
+}
+
+/// An override written before detections were rendered one by one loops over
+/// `content.detections` itself; it still sees them. The fixture is the default
+/// savedsearches.conf of that time, so the file must come out as the default renders it now.
+#[test]
+fn an_override_that_loops_over_the_detections_still_sees_them() {
+    let repo = repository(&detection_4x("Det One", "d", "search"));
+    let out = tempfile::tempdir().unwrap();
+    let default = build_repo(repo.path(), out.path(), 1).unwrap();
+    let expected = fs::read_to_string(default.app_dir.join("default/savedsearches.conf")).unwrap();
+    assert!(expected.contains("[TEST - Det One - Rule]"), "{expected}");
+    write(
+        repo.path(),
+        "templates/app/default/savedsearches.conf",
+        include_str!("fixtures/templates/savedsearches-detections-loop.conf"),
+    );
+    let out = tempfile::tempdir().unwrap();
+    let report = build_repo(repo.path(), out.path(), 1).unwrap();
+    let text = fs::read_to_string(report.app_dir.join("default/savedsearches.conf")).unwrap();
+    assert_eq!(text, expected);
 }
 
 #[test]

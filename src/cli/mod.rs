@@ -516,7 +516,7 @@ fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result
     let out = out.map_or_else(|| global.root.join(&config.build.out), Path::to_path_buf);
     let progress = Progress::new("Building", 3, global.quiet);
     progress.step("reading content");
-    let repository = load::load_repository(&global.root, config.limits);
+    let mut repository = load::load_repository(&global.root, config.limits);
     let content = Content::build(&repository);
     crate::attack::catalogue(&config.attack_version)?;
     progress.step("checking");
@@ -545,6 +545,11 @@ fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result
         eprintln!("error: not building: lint found {errors} error(s); fix them and build again");
         return Ok(ExitCode::from(1));
     }
+    // The build reads the model, the root and the lookup data file list: the findings and
+    // the parsed files (most of a lint's memory) are freed before the app is rendered, on a
+    // thread of their own (freeing them took the main thread ~15 ms).
+    let parsed = std::mem::take(&mut repository.files);
+    std::thread::spawn(move || drop((report, parsed)));
     progress.step("rendering and packing the app");
     let build_time = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(value) => value
@@ -570,7 +575,7 @@ fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result
             started.elapsed()
         );
     }
-    exit_without_freeing((repository, content, report));
+    exit_without_freeing((repository, content));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -8,6 +8,7 @@
 //! time (`SOURCE_DATE_EPOCH`) comes in through [`BuildOptions`].
 
 mod data_sources;
+mod gzip;
 mod tarball;
 
 use std::collections::BTreeMap;
@@ -76,16 +77,17 @@ pub fn build(
     let files = app_files(content, repository, config, options)?;
     let package_name = format!("{}-{}.tar.gz", app.id, app.version);
     let mtime = u64::try_from(options.build_time).unwrap_or(0);
-    let archive = tar_gz(&app.id, &files, mtime).map_err(|e| BuildError::Write {
-        path: out.join(&package_name),
-        message: e.to_string(),
+    let package_bytes = write_atomically(out, &app.id, &package_name, &files, || {
+        tar_gz(&app.id, &files, mtime).map_err(|e| BuildError::Write {
+            path: out.join(&package_name),
+            message: e.to_string(),
+        })
     })?;
-    write_atomically(out, &app.id, &package_name, &files, &archive)?;
     Ok(BuildReport {
         app_dir: out.join(&app.id),
         package: out.join(&package_name),
         files: files.len(),
-        package_bytes: archive.len() as u64,
+        package_bytes,
     })
 }
 
@@ -180,44 +182,36 @@ fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, BuildError> {
     Ok(files)
 }
 
-/// Writes the app directory and the package into a temporary directory in `out`, then renames
-/// both into place.
+/// Writes the app directory and the package (made by `archive` while the files are written)
+/// into a temporary directory in `out`, then renames both into place. Returns the size of
+/// the package.
 fn write_atomically(
     out: &Path,
     app_id: &str,
     package_name: &str,
     files: &BTreeMap<String, Vec<u8>>,
-    archive: &[u8],
-) -> Result<(), BuildError> {
-    let write_error = |path: &Path, e: std::io::Error| BuildError::Write {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    };
+    archive: impl FnOnce() -> Result<Vec<u8>, BuildError> + Send,
+) -> Result<u64, BuildError> {
     fs::create_dir_all(out).map_err(|e| write_error(out, e))?;
     let staging = tempfile::Builder::new()
         .prefix(".splforge-build-")
         .tempdir_in(out)
         .map_err(|e| write_error(out, e))?;
     let new_app = staging.path().join(app_id);
-    for (name, bytes) in files {
-        // Names come from templates and content: none may leave the app directory.
-        let inside = Path::new(name)
-            .components()
-            .all(|c| matches!(c, std::path::Component::Normal(_)));
-        if !inside {
-            return Err(BuildError::Write {
-                path: PathBuf::from(name),
-                message: "path leaves the app directory".to_owned(),
-            });
-        }
-        let path = new_app.join(name);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| write_error(parent, e))?;
-        }
-        fs::write(&path, bytes).map_err(|e| write_error(&path, e))?;
-    }
+    // Compressing is most of the work here and keeps every rayon thread busy; the files are
+    // written meanwhile, on a thread of their own, since writing mostly waits on the file
+    // system.
+    let (written, archive) = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| write_tree(&new_app, files));
+        let archive = archive();
+        (writer.join(), archive)
+    });
+    written.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    let archive = archive?;
     let new_package = staging.path().join(package_name);
-    fs::write(&new_package, archive).map_err(|e| write_error(&new_package, e))?;
+    fs::write(&new_package, &archive).map_err(|e| write_error(&new_package, e))?;
+    let package_bytes = archive.len() as u64;
+    drop(archive);
 
     let app_dir = out.join(app_id);
     let package = out.join(package_name);
@@ -242,5 +236,34 @@ fn write_atomically(
         return Err(restore(e, &package));
     }
     // Dropping `staging` removes the previous app directory.
+    Ok(package_bytes)
+}
+
+fn write_error(path: &Path, e: std::io::Error) -> BuildError {
+    BuildError::Write {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// Writes `files` under `dir`; no name may leave it.
+fn write_tree(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<(), BuildError> {
+    for (name, bytes) in files {
+        // Names come from templates and content: none may leave the app directory.
+        let inside = Path::new(name)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !inside {
+            return Err(BuildError::Write {
+                path: PathBuf::from(name),
+                message: "path leaves the app directory".to_owned(),
+            });
+        }
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| write_error(parent, e))?;
+        }
+        fs::write(&path, bytes).map_err(|e| write_error(&path, e))?;
+    }
     Ok(())
 }

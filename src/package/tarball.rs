@@ -1,34 +1,67 @@
 //! Reproducible `.tar.gz`: sorted entries, fixed owner, group and modes, one mtime for every
-//! entry, a gzip header without a timestamp, and a pinned compressor (zlib-rs, level 6).
+//! entry, a gzip header without a timestamp, and a pinned compressor (zlib-rs, level 6, in
+//! blocks on every core: [`super::gzip`]).
 
 use std::collections::BTreeMap;
-use std::io::Write;
 
-use flate2::{Compression, GzBuilder};
+use super::gzip::gzip;
+
+/// The deflate level of the package.
+const LEVEL: u32 = 6;
 
 /// The archive of `files` (paths relative to the app directory) under `top/`.
+///
+/// The tar is never assembled: it is a sequence of pieces, the headers (written by the `tar`
+/// crate) and the file contents borrowed from `files`, which the compressor gathers block by
+/// block. That keeps a 17 MB tar out of memory.
 pub fn tar_gz(
     top: &str,
     files: &BTreeMap<String, Vec<u8>>,
     mtime: u64,
 ) -> std::io::Result<Vec<u8>> {
-    let gz = GzBuilder::new()
-        .mtime(0)
-        .operating_system(255)
-        .write(Vec::new(), Compression::new(6));
-    let mut builder = tar::Builder::new(gz);
+    // Headers go into the builder's buffer; `layout` says where each piece of the tar comes
+    // from, `mark` how much of that buffer it has taken.
+    let mut builder = tar::Builder::new(Vec::new());
     builder.mode(tar::HeaderMode::Deterministic);
+    let mut layout = Vec::with_capacity(3 * files.len() + 2);
+    let mut mark = 0;
     for dir in directories(top, files) {
         let mut header = header(tar::EntryType::Directory, 0o755, 0, mtime);
         builder.append_data(&mut header, format!("{dir}/"), std::io::empty())?;
     }
     for (path, bytes) in files {
         let mut header = header(tar::EntryType::Regular, 0o644, bytes.len() as u64, mtime);
-        builder.append_data(&mut header, format!("{top}/{path}"), bytes.as_slice())?;
+        // An entry without its data: the header (after a long-name entry, if any).
+        builder.append_data(&mut header, format!("{top}/{path}"), std::io::empty())?;
+        layout.push(Piece::Meta(mark..builder.get_ref().len()));
+        mark = builder.get_ref().len();
+        layout.push(Piece::Data(bytes));
+        layout.push(Piece::Data(
+            &ZEROS[..bytes.len().next_multiple_of(512) - bytes.len()],
+        ));
     }
-    let mut gz = builder.into_inner()?;
-    gz.flush()?;
-    gz.finish()
+    // The end-of-archive marker.
+    let meta = builder.into_inner()?;
+    layout.push(Piece::Meta(mark..meta.len()));
+    let pieces: Vec<&[u8]> = layout
+        .iter()
+        .map(|piece| match piece {
+            Piece::Meta(range) => &meta[range.clone()],
+            Piece::Data(bytes) => *bytes,
+        })
+        .collect();
+    gzip(&pieces, LEVEL)
+}
+
+/// Zeros to pad a file's contents to a whole tar block.
+static ZEROS: [u8; 512] = [0; 512];
+
+/// Where a piece of the tar comes from.
+enum Piece<'a> {
+    /// A range of the headers the `tar` crate wrote.
+    Meta(std::ops::Range<usize>),
+    /// File contents or padding.
+    Data(&'a [u8]),
 }
 
 fn header(kind: tar::EntryType, mode: u32, size: u64, mtime: u64) -> tar::Header {

@@ -2,7 +2,9 @@
 //!
 //! The default templates under `templates/app/` are embedded in the binary; a repository's own
 //! `templates/app/<name>` replaces the default of the same name. Templates see [`view`]
-//! values (typed content plus what contentctl computes from it), never raw YAML.
+//! values (typed content plus what contentctl computes from it), never raw YAML. A detection's
+//! stanzas come from the partials under `templates/app/partials/detection/`, one render per
+//! detection (see [`Templates::render`]).
 //!
 //! **Architecture invariant:** escaping happens in one place per output language: `.conf`
 //! and `.meta` templates autoescape every `{{ }}` with [`conf::escape_value`]; `app.manifest`
@@ -15,13 +17,14 @@ pub mod view;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::AppConfig;
 pub use view::{AppView, AttackEnrichment, ViewError, ViewInput};
 
 /// The embedded default templates, by name (the output path inside the app).
-const DEFAULT_TEMPLATES: [(&str, &str); 14] = [
+const DEFAULT_TEMPLATES: [(&str, &str); 16] = [
     (
         PANEL_TEMPLATE,
         include_str!("../../templates/app/default/data/ui/panels/workbench_panel.xml"),
@@ -78,6 +81,23 @@ const DEFAULT_TEMPLATES: [(&str, &str); 14] = [
         "app.manifest",
         include_str!("../../templates/app/app.manifest"),
     ),
+    (
+        DETECTION_PARTIALS[0].1,
+        include_str!("../../templates/app/partials/detection/savedsearches.conf"),
+    ),
+    (
+        DETECTION_PARTIALS[1].1,
+        include_str!("../../templates/app/partials/detection/analyticstories.conf"),
+    ),
+];
+
+/// Per-detection stanza templates, by the key under which their output is joined: each is
+/// rendered once per detection (in parallel, with `d`, `app` and `stamp`), and the file
+/// templates see the results, in content order, as `detection_stanzas.<key>`. Detections are
+/// most of an app, so rendering them one by one on every core is most of a build's speed.
+const DETECTION_PARTIALS: [(&str, &str); 2] = [
+    ("savedsearches", "partials/detection/savedsearches.conf"),
+    ("analyticstories", "partials/detection/analyticstories.conf"),
 ];
 
 /// The response-task panel, rendered once per investigation whose search has `$token$`
@@ -85,7 +105,12 @@ const DEFAULT_TEMPLATES: [(&str, &str); 14] = [
 const PANEL_TEMPLATE: &str = "default/data/ui/panels/workbench_panel.xml";
 
 /// Templates that are partials or per-object templates, not output files of their own name.
-const PARTIALS: [&str; 2] = ["header.conf", PANEL_TEMPLATE];
+const PARTIALS: [&str; 4] = [
+    "header.conf",
+    PANEL_TEMPLATE,
+    DETECTION_PARTIALS[0].1,
+    DETECTION_PARTIALS[1].1,
+];
 
 /// Stock Splunk `.conf` names: any other `default/*.conf` gets `reload.<stem> = simple` in
 /// app.conf and a replication line in server.conf (as contentctl does).
@@ -108,6 +133,9 @@ pub struct Templates {
     manifest: tera::Tera,
     /// Output templates by name, sorted.
     outputs: Vec<String>,
+    /// A repository's own output template replaces a default. Such a template was written
+    /// when every file template saw `content.detections`, so it sees them still.
+    overrides_outputs: bool,
 }
 
 /// Values every template sees besides the content.
@@ -215,9 +243,11 @@ impl Templates {
             .iter()
             .map(|(name, text)| ((*name).to_owned(), (*text).to_owned()))
             .collect();
+        let mut overrides_outputs = false;
         for name in DEFAULT_TEMPLATES.map(|(name, _)| name) {
             let path = root.join("templates").join("app").join(name);
             if path.is_file() {
+                overrides_outputs |= !PARTIALS.contains(&name);
                 let text =
                     std::fs::read_to_string(&path).map_err(|e| RenderError::ReadOverride {
                         path: path.display().to_string(),
@@ -226,14 +256,13 @@ impl Templates {
                 sources.insert(name.to_owned(), text);
             }
         }
-        Templates::from_sources(&sources)
+        Ok(Templates {
+            overrides_outputs,
+            ..Templates::from_sources(&sources)?
+        })
     }
 
     fn from_sources(sources: &BTreeMap<String, String>) -> Result<Templates, RenderError> {
-        let template_error = |name: &str, e: tera::Error| RenderError::Template {
-            name: name.to_owned(),
-            message: error_chain(&e),
-        };
         let mut conf = tera::Tera::default();
         conf.autoescape_on(vec![".conf", ".meta"]);
         conf.set_escape_fn(conf::escape_value);
@@ -254,12 +283,12 @@ impl Templates {
             .into_iter()
             .partition(|(name, _)| name.ends_with(".manifest"));
         xml.add_raw_templates(xml_sources)
-            .map_err(|e| template_error("xml templates", e))?;
+            .map_err(|e| template_error("xml templates", &e))?;
         conf.add_raw_templates(conf_sources)
-            .map_err(|e| template_error("conf templates", e))?;
+            .map_err(|e| template_error("conf templates", &e))?;
         manifest
             .add_raw_templates(json_sources)
-            .map_err(|e| template_error("app.manifest", e))?;
+            .map_err(|e| template_error("app.manifest", &e))?;
         let outputs = sources
             .keys()
             .filter(|n| !PARTIALS.contains(&n.as_str()))
@@ -270,6 +299,7 @@ impl Templates {
             xml,
             manifest,
             outputs,
+            overrides_outputs: false,
         })
     }
 
@@ -280,6 +310,12 @@ impl Templates {
 
     /// Renders every output template. `conf_names` are all `default/*.conf` file names the
     /// app will hold (rendered or copied), for app.conf's reload triggers.
+    ///
+    /// Detection stanzas first, one detection per task; then every output file and panel,
+    /// one per task. File templates see `app`, `stamp`, `custom_conf_files`, `content`
+    /// (without its detections) and `detection_stanzas`; a panel sees `app`, `stamp` and its
+    /// `task`. Each output depends only on its template and its context, so the result is the
+    /// same on any number of threads.
     pub fn render(
         &self,
         view: &AppView,
@@ -287,43 +323,147 @@ impl Templates {
         stamp: &BuildStamp,
         conf_names: &[String],
     ) -> Result<BTreeMap<String, String>, RenderError> {
-        let custom_conf_files = custom_conf_stems(conf_names);
-        let mut context = tera::Context::new();
-        context.insert("app", &AppContext::new(app, stamp));
-        context.insert("stamp", stamp);
-        context.insert("content", view);
-        context.insert("custom_conf_files", &custom_conf_files);
-        let mut out = BTreeMap::new();
-        for name in &self.outputs {
-            let engine = if name.ends_with(".manifest") {
-                &self.manifest
-            } else {
-                &self.conf
-            };
-            let text = engine
-                .render(name, &context)
-                .map_err(|e| RenderError::Template {
-                    name: name.clone(),
-                    message: error_chain(&e),
-                })?;
-            out.insert(name.clone(), text);
+        let mut base = tera::Context::new();
+        base.insert("app", &AppContext::new(app, stamp));
+        base.insert("stamp", stamp);
+        let (stanzas, stanza_bytes) = self.detection_stanzas(view, &base)?;
+        let mut context = base.clone();
+        context.insert("custom_conf_files", &custom_conf_stems(conf_names));
+        if self.overrides_outputs {
+            // The detections were left out of `content` for the defaults, which render them
+            // through the partials; an override may loop over them, at the old cost.
+            let mut content = serde_json::to_value(view)
+                .map_err(|e| template_error("content", &tera::Error::json(e)))?;
+            content["detections"] = serde_json::to_value(&view.detections)
+                .map_err(|e| template_error("content", &tera::Error::json(e)))?;
+            context.insert("content", &content);
+        } else {
+            context.insert("content", view);
         }
-        for task in view.investigations.iter().filter(|t| !t.inputs.is_empty()) {
-            context.insert("task", task);
-            let name = format!(
-                "default/data/ui/panels/workbench_panel_{}___response_task.xml",
-                task.lowercase_name
-            );
-            let text =
-                self.xml
-                    .render(PANEL_TEMPLATE, &context)
-                    .map_err(|e| RenderError::Template {
-                        name: PANEL_TEMPLATE.to_owned(),
-                        message: error_chain(&e),
-                    })?;
-            out.insert(name, text);
+        // Moved in, not copied: the stanzas are most of the app's text.
+        context.extend(
+            tera::Context::from_value(serde_json::json!({
+                "detection_stanzas": stanzas,
+            }))
+            .map_err(|e| template_error("detection stanzas", &e))?,
+        );
+        let files = self.outputs.par_iter().map(|name| {
+            // Room for the file at once: a buffer grown by doubling to 10 MB would hold 24 MB.
+            let stanzas: usize = DETECTION_PARTIALS
+                .iter()
+                .zip(&stanza_bytes)
+                .filter(|((key, _), _)| *name == format!("default/{key}.conf"))
+                .map(|(_, bytes)| bytes)
+                .sum();
+            self.render_file(name, &context, stanzas + stanzas / 8 + 8192)
+        });
+        let panels = view
+            .investigations
+            .par_iter()
+            .filter(|task| !task.inputs.is_empty())
+            .map(|task| self.render_panel(task, &base));
+        let rendered: Vec<Result<(String, String), RenderError>> = files.chain(panels).collect();
+        Ok(first_error_in_order(rendered)?.into_iter().collect())
+    }
+
+    /// One output file, rendered into a buffer of `capacity` bytes.
+    fn render_file(
+        &self,
+        name: &str,
+        context: &tera::Context,
+        capacity: usize,
+    ) -> Result<(String, String), RenderError> {
+        let engine = if name.ends_with(".manifest") {
+            &self.manifest
+        } else {
+            &self.conf
+        };
+        let mut text = Vec::with_capacity(capacity);
+        engine
+            .render_to(name, context, &mut text)
+            .map_err(|e| template_error(name, &e))?;
+        let text = String::from_utf8(text).map_err(|e| RenderError::Template {
+            name: name.to_owned(),
+            message: e.to_string(),
+        })?;
+        Ok((name.to_owned(), text))
+    }
+
+    /// The response-task panel of `task`, by its path in the app.
+    fn render_panel(
+        &self,
+        task: &view::InvestigationView,
+        base: &tera::Context,
+    ) -> Result<(String, String), RenderError> {
+        let mut context = base.clone();
+        context.insert("task", task);
+        let name = format!(
+            "default/data/ui/panels/workbench_panel_{}___response_task.xml",
+            task.lowercase_name
+        );
+        let text = self
+            .xml
+            .render(PANEL_TEMPLATE, &context)
+            .map_err(|e| template_error(PANEL_TEMPLATE, &e))?;
+        Ok((name, text))
+    }
+
+    /// Every detection through every [`DETECTION_PARTIALS`] template: `{key: [stanza, ...]}`,
+    /// in content order, and the total length of each key's stanzas. `base` holds `app` and
+    /// `stamp`.
+    fn detection_stanzas(
+        &self,
+        view: &AppView,
+        base: &tera::Context,
+    ) -> Result<(serde_json::Value, Vec<usize>), RenderError> {
+        let per_detection: Vec<Result<Vec<serde_json::Value>, RenderError>> = view
+            .detections
+            .par_iter()
+            .map(|detection| {
+                let mut context = base.clone();
+                context.insert("d", detection);
+                DETECTION_PARTIALS
+                    .iter()
+                    .map(|(_, template)| {
+                        self.conf
+                            .render(template, &context)
+                            .map(serde_json::Value::String)
+                            .map_err(|e| template_error(template, &e))
+                    })
+                    .collect()
+            })
+            .collect();
+        let per_detection = first_error_in_order(per_detection)?;
+        let mut by_key: Vec<Vec<serde_json::Value>> = DETECTION_PARTIALS
+            .iter()
+            .map(|_| Vec::with_capacity(per_detection.len()))
+            .collect();
+        let mut bytes = vec![0; DETECTION_PARTIALS.len()];
+        for stanzas in per_detection {
+            for ((list, total), stanza) in by_key.iter_mut().zip(&mut bytes).zip(stanzas) {
+                *total += stanza.as_str().map_or(0, str::len);
+                list.push(stanza);
+            }
         }
-        Ok(out)
+        let stanzas = DETECTION_PARTIALS
+            .iter()
+            .map(|(key, _)| (*key).to_owned())
+            .zip(by_key.into_iter().map(serde_json::Value::Array))
+            .collect();
+        Ok((serde_json::Value::Object(stanzas), bytes))
+    }
+}
+
+/// The results of parallel tasks, or the error of the first that failed in their order (not
+/// whichever thread failed first), so a broken build reports the same error every time.
+fn first_error_in_order<T>(results: Vec<Result<T, RenderError>>) -> Result<Vec<T>, RenderError> {
+    results.into_iter().collect()
+}
+
+fn template_error(name: &str, e: &tera::Error) -> RenderError {
+    RenderError::Template {
+        name: name.to_owned(),
+        message: error_chain(e),
     }
 }
 

@@ -4,6 +4,9 @@
 //! Everything here is a pure function of the model, the app config and the enrichment
 //! plug-ins; no escaping happens here (that is `conf`'s job, at template output).
 
+use std::collections::HashMap;
+
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -158,6 +161,8 @@ pub struct LookupView {
 /// Every stanza of the app, in contentctl's order (content files sorted by path).
 #[derive(Debug, Serialize)]
 pub struct AppView {
+    /// Rendered one by one through the detection partials, not part of `content`.
+    #[serde(skip)]
     pub detections: Vec<DetectionView>,
     pub baselines: Vec<BaselineView>,
     pub investigations: Vec<InvestigationView>,
@@ -187,10 +192,13 @@ impl AppView {
         let content = input.content;
         let technologies: Vec<(String, Vec<String>)> =
             serde_json::from_str(PROVIDING_TECHNOLOGIES).unwrap_or_default();
-        let mut detections = Vec::new();
-        for detection in &content.detections {
-            detections.push(detection_view(detection, input, &technologies)?);
-        }
+        // In parallel; the first error in content order is the one reported.
+        let detections: Vec<Result<DetectionView, ViewError>> = content
+            .detections
+            .par_iter()
+            .map(|detection| detection_view(detection, input, &technologies))
+            .collect();
+        let detections = detections.into_iter().collect::<Result<Vec<_>, _>>()?;
         let mut baselines = Vec::new();
         for baseline in &content.baselines {
             baselines.push(baseline_view(baseline, input)?);
@@ -199,9 +207,10 @@ impl AppView {
         for investigation in &content.investigations {
             investigations.push(investigation_view(investigation, input)?);
         }
+        let searches = searches_by_story(&detections);
         let mut stories = Vec::new();
         for story in &content.stories {
-            stories.push(story_view(story, &detections, content, input.app)?);
+            stories.push(story_view(story, &searches, content, input.app)?);
         }
         let mut macros = Vec::new();
         for macro_def in &content.macros {
@@ -620,9 +629,24 @@ fn search_inputs(search: &str) -> Vec<String> {
     inputs
 }
 
+/// The detection stanzas that name each story, in detection order. A story named twice in a
+/// detection's tags is listed twice, as in contentctl.
+fn searches_by_story(detections: &[DetectionView]) -> HashMap<&str, Vec<&str>> {
+    let mut searches: HashMap<&str, Vec<&str>> = HashMap::new();
+    for d in detections {
+        for story in &d.analytic_stories {
+            searches
+                .entry(story.as_str())
+                .or_default()
+                .push(&d.stanza_name);
+        }
+    }
+    searches
+}
+
 fn story_view(
     s: &Story,
-    detections: &[DetectionView],
+    searches: &HashMap<&str, Vec<&str>>,
     content: &Content,
     app: &AppConfig,
 ) -> Result<StoryView, ViewError> {
@@ -639,13 +663,11 @@ fn story_view(
         .split_once(',')
         .map(|(_, c)| c.strip_prefix(' ').unwrap_or(c))
         .unwrap_or("no");
-    let searches = detections
-        .iter()
-        .flat_map(|d| {
-            // A story named twice in a detection's tags is listed twice, as in contentctl.
-            let times = d.analytic_stories.iter().filter(|n| *n == name).count();
-            std::iter::repeat_n(d.stanza_name.clone(), times)
-        })
+    let searches = searches
+        .get(name)
+        .into_iter()
+        .flatten()
+        .map(|stanza| (*stanza).to_owned())
         .chain(
             content
                 .investigations
