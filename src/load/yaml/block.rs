@@ -151,12 +151,19 @@ where
     }
 
     fn emit(&mut self, event: Event<'a>, span: Span) -> Scan {
+        self.start_pending_sequence(span.start as usize)?;
+        (self.sink)(event, span)
+    }
+
+    /// Emits a waiting indentless sequence's start at `at`, where its first item's first
+    /// token starts.
+    fn start_pending_sequence(&mut self, at: usize) -> Scan {
         if self.pending_sequence {
             self.pending_sequence = false;
             let start = Event::SequenceStart(StructureStyle::Block, 0, None);
-            (self.sink)(start, Span::empty_at(span.start as usize))?;
+            (self.sink)(start, Span::empty_at(at))?;
         }
-        (self.sink)(event, span)
+        Ok(())
     }
 
     fn emit_scalar(&mut self, scalar: Scalar<'a>) -> Scan {
@@ -294,7 +301,10 @@ where
         self.skip_spaces();
         if matches!(self.peek(), b'\n' | b'#' | 0) {
             self.end_of_line()?;
+            // granit-parser starts an indentless sequence whose first item is on the next
+            // lines (or empty) at the end of the `-` line, where an empty item would be.
             let null_at = self.pos;
+            self.start_pending_sequence(null_at)?;
             match self.next_content_line()? {
                 Some(c) if c > column => self.block_node(c, column),
                 _ => self.emit_null(null_at),
@@ -702,6 +712,8 @@ where
     /// inside a block collection at `parent`. Leaves the position at the next content line.
     fn block_scalar(&mut self, parent: usize) -> Scan {
         let literal = self.peek() == b'|';
+        // The scalar's span is its content, but its token starts at the indicator.
+        self.start_pending_sequence(self.pos)?;
         self.pos += 1;
         let (keep, strip, explicit) = self.block_scalar_header()?;
         self.end_of_line()?;
@@ -842,6 +854,8 @@ where
             loop {
                 let item = match self.peek() {
                     b'\'' | b'"' => self.quoted(false)?,
+                    // In flow, `-` starts no plain scalar before `,[]{}`: left to granit.
+                    b'-' => return Err(Unhandled),
                     _ if self.plain_start(self.pos) => self.flow_plain()?,
                     _ => return Err(Unhandled),
                 };
