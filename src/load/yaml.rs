@@ -679,7 +679,7 @@ fn is_timestamp(text: &str) -> bool {
                 && (1..=2).contains(&day.len())
                 && month.bytes().chain(day.bytes()).all(|c| c.is_ascii_digit())
         });
-    date && (b.len() == 10 || text.len() > 10 && text[10..].contains(':'))
+    date && (b.len() == 10 || b.len() > 10 && b[10..].contains(&b':'))
 }
 
 #[cfg(test)]
@@ -716,6 +716,13 @@ mod tests {
         assert_eq!(get("f"), Value::Null);
         assert_eq!(get("g"), Value::Int(8));
         assert!(matches!(get("h"), Value::Str(_)));
+    }
+
+    #[test]
+    fn a_date_like_scalar_with_a_multibyte_character_at_byte_10_does_not_panic() {
+        // Found by the fast path's differential proptest: `text[10..]` sliced inside `é`.
+        let doc = root("a: 2021-4-1 é\n");
+        assert!(matches!(doc.get("a").unwrap().value, Value::Str(ref s) if !s.is_timestamp));
     }
 
     #[test]
