@@ -1,0 +1,31 @@
+//! The YAML fast path against granit-parser on arbitrary text: wherever the block-style fast
+//! path builds a document, granit-parser must accept the text and build the same document,
+//! span for span (`load::yaml::block`'s invariant). Neither may panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use splforge::load::yaml::{YamlLimits, parse_block_style, parse_with_granit};
+
+fuzz_target!(|bytes: &[u8]| {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return;
+    };
+    // Smaller than the defaults so that an alias bomb costs milliseconds, not seconds.
+    let limits = YamlLimits {
+        max_depth: 64,
+        max_nodes: 20_000,
+    };
+    let granit = parse_with_granit(text, limits);
+    let Some(fast) = parse_block_style(text, limits) else {
+        return;
+    };
+    match granit {
+        // Debug output, not `==`: a `.nan` is equal to itself here.
+        Ok(granit) => assert_eq!(
+            format!("{fast:?}"),
+            format!("{granit:?}"),
+            "fast path and granit-parser differ on {text:?}"
+        ),
+        Err(e) => panic!("granit-parser rejects {text:?} ({e}); the fast path built {fast:?}"),
+    }
+});
