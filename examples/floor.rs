@@ -72,9 +72,7 @@ fn main() {
     let (t_parse_n, _) = best(runs, || {
         texts.par_iter().map(|t| parse_events(t)).sum::<usize>()
     });
-    let (t_fast1, handled) = best(runs, || {
-        texts.iter().filter(|t| fast_events(t).1).count()
-    });
+    let (t_fast1, handled) = best(runs, || texts.iter().filter(|t| fast_events(t).1).count());
     let (t_fast_n, _) = best(runs, || {
         texts.par_iter().map(|t| fast_events(t).0).sum::<usize>()
     });

