@@ -259,6 +259,40 @@ pub fn parse_block_style(text: &str, limits: YamlLimits) -> Option<Document> {
     Some(builder.document)
 }
 
+/// The fast path's invariant on one text, for tests and fuzzing: `Ok(true)` when the fast
+/// path built granit-parser's document, `Ok(false)` when it gave the text back, otherwise
+/// what is wrong (granit-parser rejects the text, or the first lines where the trees differ).
+pub fn fast_path_agrees(text: &str, limits: YamlLimits) -> Result<bool, String> {
+    let Some(fast) = parse_block_style(text, limits) else {
+        return Ok(false);
+    };
+    let granit = parse_with_granit(text, limits)
+        .map_err(|e| format!("granit-parser rejects the text ({e}); the fast path built a tree"))?;
+    // Debug output, not `==`: a `.nan` is equal to itself there.
+    if format!("{fast:?}") == format!("{granit:?}") {
+        return Ok(true);
+    }
+    let (fast, granit) = (format!("{fast:#?}"), format!("{granit:#?}"));
+    let line = fast
+        .lines()
+        .zip(granit.lines())
+        .position(|(a, b)| a != b)
+        .unwrap_or(0);
+    let excerpt = |dump: &str| {
+        let lines: Vec<&str> = dump
+            .lines()
+            .skip(line.saturating_sub(10))
+            .take(14)
+            .collect();
+        lines.join("\n")
+    };
+    Err(format!(
+        "the trees differ from dump line {line}:\n-- fast path:\n{}\n-- granit-parser:\n{}",
+        excerpt(&fast),
+        excerpt(&granit)
+    ))
+}
+
 /// Parses one YAML file with granit-parser, whatever it holds.
 pub fn parse_with_granit(text: &str, limits: YamlLimits) -> Result<Document, YamlError> {
     let mut builder = TreeBuilder::new(text, limits);

@@ -732,86 +732,10 @@ where
         }
         self.pos += 1;
         self.line_start = self.pos;
-        // Leading blank lines, and the content's indentation.
-        let mut trailing_breaks = 0;
-        let indent = match explicit {
-            Some(increment) => {
-                let indent = parent + increment;
-                loop {
-                    while self.pos - self.line_start < indent && self.peek() == b' ' {
-                        self.pos += 1;
-                    }
-                    if self.peek() != b'\n' {
-                        break;
-                    }
-                    trailing_breaks += 1;
-                    self.pos += 1;
-                    self.line_start = self.pos;
-                }
-                indent
-            }
-            None => {
-                let mut deepest_blank = 0;
-                loop {
-                    self.skip_spaces();
-                    if self.peek() != b'\n' {
-                        break;
-                    }
-                    deepest_blank = deepest_blank.max(self.pos - self.line_start);
-                    trailing_breaks += 1;
-                    self.pos += 1;
-                    self.line_start = self.pos;
-                }
-                let column = self.pos - self.line_start;
-                if deepest_blank > column {
-                    return Err(Unhandled);
-                }
-                column
-            }
-        };
-        if self.pos >= self.bytes.len() || self.pos - self.line_start != indent || indent <= parent
-        {
-            // An empty block scalar: rare, left to granit-parser.
-            return Err(Unhandled);
-        }
+        let (indent, leading_breaks) = self.block_scalar_indent(parent, explicit)?;
         let start = self.pos;
-        let mut text = String::new();
-        let mut leading_break = false;
-        let mut leading_blank = false;
-        while self.pos < self.bytes.len() && self.pos - self.line_start == indent {
-            let trailing_blank = self.peek() == b' ';
-            if !literal && leading_break && !leading_blank && !trailing_blank {
-                if trailing_breaks == 0 {
-                    text.push(' ');
-                }
-            } else if leading_break {
-                text.push('\n');
-            }
-            leading_break = false;
-            text.extend(std::iter::repeat_n('\n', trailing_breaks));
-            trailing_breaks = 0;
-            leading_blank = trailing_blank;
-            let line = self.pos;
-            self.skip_to_line_end();
-            text.push_str(&self.text[line..self.pos]);
-            if self.pos >= self.bytes.len() {
-                break;
-            }
-            leading_break = true;
-            self.pos += 1;
-            self.line_start = self.pos;
-            loop {
-                while self.pos - self.line_start < indent && self.peek() == b' ' {
-                    self.pos += 1;
-                }
-                if self.peek() != b'\n' {
-                    break;
-                }
-                trailing_breaks += 1;
-                self.pos += 1;
-                self.line_start = self.pos;
-            }
-        }
+        let (mut text, leading_break, trailing_breaks) =
+            self.block_scalar_lines(literal, indent, leading_breaks);
         if !strip && leading_break {
             text.push('\n');
         }
@@ -827,6 +751,94 @@ where
         self.emit(Event::Scalar(Cow::Owned(text), style, 0, None), span)?;
         self.next_content_line()?;
         Ok(())
+    }
+
+    /// The content indentation of a block scalar (`explicit` relative to `parent`, else
+    /// that of its first non-blank line) and how many blank lines come first. Leaves the
+    /// position at the first content character.
+    fn block_scalar_indent(
+        &mut self,
+        parent: usize,
+        explicit: Option<usize>,
+    ) -> Scan<(usize, usize)> {
+        let mut deepest_blank = 0;
+        let (indent, breaks) = match explicit {
+            Some(increment) => {
+                let indent = parent + increment;
+                (indent, self.blank_lines(indent, &mut deepest_blank))
+            }
+            None => {
+                let breaks = self.blank_lines(usize::MAX, &mut deepest_blank);
+                let column = self.pos - self.line_start;
+                if deepest_blank > column {
+                    // granit-parser: a leading blank line more indented than the content.
+                    return Err(Unhandled);
+                }
+                (column, breaks)
+            }
+        };
+        if self.pos >= self.bytes.len() || self.pos - self.line_start != indent || indent <= parent
+        {
+            // An empty block scalar: rare, left to granit-parser.
+            return Err(Unhandled);
+        }
+        Ok((indent, breaks))
+    }
+
+    /// Blank lines, each up to `indent` spaces: returns how many, and notes the deepest.
+    fn blank_lines(&mut self, indent: usize, deepest: &mut usize) -> usize {
+        let mut breaks = 0;
+        loop {
+            while self.pos - self.line_start < indent && self.peek() == b' ' {
+                self.pos += 1;
+            }
+            if self.peek() != b'\n' {
+                return breaks;
+            }
+            *deepest = (*deepest).max(self.pos - self.line_start);
+            breaks += 1;
+            self.pos += 1;
+            self.line_start = self.pos;
+        }
+    }
+
+    /// The lines of a block scalar at `indent`, folded for `>` as YAML folds them (lines
+    /// that start with a space are not folded). Returns the text and what follows its last
+    /// line: whether a line break, and how many blank lines, for the chomping to keep.
+    fn block_scalar_lines(
+        &mut self,
+        literal: bool,
+        indent: usize,
+        mut trailing_breaks: usize,
+    ) -> (String, bool, usize) {
+        let mut text = String::new();
+        let mut leading_break = false;
+        let mut leading_blank = false;
+        let mut deepest = 0;
+        while self.pos < self.bytes.len() && self.pos - self.line_start == indent {
+            let trailing_blank = self.peek() == b' ';
+            if !literal && leading_break && !leading_blank && !trailing_blank {
+                if trailing_breaks == 0 {
+                    text.push(' ');
+                }
+            } else if leading_break {
+                text.push('\n');
+            }
+            leading_break = false;
+            text.extend(std::iter::repeat_n('\n', trailing_breaks));
+            leading_blank = trailing_blank;
+            let line = self.pos;
+            self.skip_to_line_end();
+            text.push_str(&self.text[line..self.pos]);
+            if self.pos >= self.bytes.len() {
+                return (text, false, 0);
+            }
+            leading_break = true;
+            self.pos += 1;
+            self.line_start = self.pos;
+            trailing_breaks = self.blank_lines(indent, &mut deepest);
+        }
+        (text, leading_break, trailing_breaks)
     }
 
     /// The chomping (`+`, `-`) and indentation (`1`-`9`) indicators after `|` or `>`, in
