@@ -824,14 +824,14 @@ where
             } else if leading_break {
                 text.push('\n');
             }
-            leading_break = false;
             text.extend(std::iter::repeat_n('\n', trailing_breaks));
             leading_blank = trailing_blank;
             let line = self.pos;
             self.skip_to_line_end();
             text.push_str(&self.text[line..self.pos]);
             if self.pos >= self.bytes.len() {
-                return (text, false, 0);
+                // granit-parser reads the end of the text after a line as a line break.
+                return (text, true, 0);
             }
             leading_break = true;
             self.pos += 1;
@@ -941,5 +941,62 @@ where
         self.emit(Event::MappingEnd, Span::new(self.pos, self.pos + 1))?;
         self.pos += 1;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::load::yaml::{YamlLimits, fast_path_agrees};
+
+    /// Texts the fast path must handle, each with granit-parser's document: the shapes
+    /// content uses, and every difference the differential tests and the fuzzer found.
+    #[test]
+    fn handles_content_shapes_exactly_as_granit_parser() {
+        for text in [
+            "name: x\ntags:\n  list:\n  - a\n  - b: 1\n    c:\n",
+            "k: |\n  line1\n    ind\n\n  line3\n\nf: >-\n  a\n  b\n\n  c\n   d\n",
+            "i: \"multi\n  line \\\n  esc\n\n  end\"\nj: 'sq\n  two'\n",
+            "a:\n  b: 'x\ny'\n",
+            "fl: []\nf2: [a, \"b\"]\nm: {}\n",
+            // An indentless sequence starts at its first item's token: a block scalar's
+            // indicator, or the end of a `-` line whose item is below it.
+            "a:\n- >\n  x\n",
+            "_:\n-\n  - _\n",
+            // The end of the text after a block scalar's last line is a line break.
+            "searcarch: >\n  line\n\n  second $user$  \n  kee",
+            "k: |+\n  last",
+        ] {
+            assert_eq!(
+                fast_path_agrees(text, YamlLimits::default()),
+                Ok(true),
+                "{text:?}"
+            );
+        }
+    }
+
+    /// Texts outside the subset, or not YAML at all: given back, never guessed.
+    #[test]
+    fn gives_back_what_it_does_not_handle() {
+        for text in [
+            "a: 1\r\n",
+            "a:\tb\n",
+            "\u{feff}a: 1\n",
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\n",
+            "--- \na: 1\n",
+            "? a\n: b\n",
+            "a: {b: 1}\n",
+            "a: [-]\n",
+            "just a scalar\n",
+            "a: b: c\n",
+            "a: 'unterminated\n",
+            "k: >\n     \n  z\n",
+        ] {
+            assert_eq!(
+                fast_path_agrees(text, YamlLimits::default()),
+                Ok(false),
+                "{text:?}"
+            );
+        }
     }
 }
