@@ -41,6 +41,11 @@ const MAX_DEPTH: usize = 128;
 /// Longer implicit keys go to granit-parser (YAML caps them at 1024 characters).
 const MAX_KEY_BYTES: usize = 1000;
 
+/// More comments in a row than this go to granit-parser: it rejects a text where it must
+/// buffer more than 96 comment events while looking ahead (`max_buffered_comment_events`),
+/// and where it must is not worth mirroring (content has at most 6 in a row).
+const MAX_COMMENTS_IN_A_ROW: usize = 32;
+
 /// Feeds the events of `text` to `sink` in granit-parser's order, with its spans, or returns
 /// [`Unhandled`] (possibly after some events: the consumer must then discard what it built).
 /// Comment, document-end and stream events, which the tree does not use, are not produced.
@@ -230,6 +235,7 @@ where
     /// and comment lines; returns the column of the next content line's first character
     /// (the position is left there), or `None` at the end of the text.
     fn next_content_line(&mut self) -> Scan<Option<usize>> {
+        let mut comments = 0;
         loop {
             self.skip_spaces();
             match self.peek() {
@@ -237,7 +243,13 @@ where
                     self.pos += 1;
                     self.line_start = self.pos;
                 }
-                b'#' => self.skip_to_line_end(),
+                b'#' => {
+                    comments += 1;
+                    if comments > MAX_COMMENTS_IN_A_ROW {
+                        return Err(Unhandled);
+                    }
+                    self.skip_to_line_end();
+                }
                 0 => return Ok(None),
                 _ => {
                     let column = self.pos - self.line_start;
@@ -881,9 +893,6 @@ where
                     _ if self.plain_start(self.pos) => self.flow_plain()?,
                     _ => return Err(Unhandled),
                 };
-                if !item.one_line {
-                    return Err(Unhandled);
-                }
                 self.emit_scalar(item)?;
                 self.skip_spaces();
                 match self.peek() {
@@ -991,6 +1000,8 @@ mod tests {
             "a: b: c\n",
             "a: 'unterminated\n",
             "k: >\n     \n  z\n",
+            // granit-parser rejects this many comments where it looks ahead.
+            &format!("a:{}", "\n#".repeat(200)),
         ] {
             assert_eq!(
                 fast_path_agrees(text, YamlLimits::default()),
