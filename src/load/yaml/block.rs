@@ -7,8 +7,8 @@
 //! collections content uses on one line (`[]`, `[a, 'b']`, `{}`). Anything else, and any
 //! text it is not sure of, it gives back as [`Unhandled`] before or while scanning: tabs,
 //! carriage returns and other control characters, a byte order mark, anchors, aliases, tags,
-//! directives, document markers, complex keys, other flow collections, a root scalar, and
-//! every syntax error. [`super::parse`] then parses the text with granit-parser, so an error
+//! directives, document markers, complex keys, other flow collections, a root scalar, an
+//! empty block scalar, long runs of comments, and every syntax error. [`super::parse`] then parses the text with granit-parser, so an error
 //! message and its position always come from granit.
 //!
 //! **Invariant:** for a text this scanner does not give back, the tree built from its events
