@@ -1,7 +1,9 @@
 //! The floor a full-corpus lint is measured against, in one process: the time to read every
-//! content YAML file, and to parse every one of them into a span-carrying tree with the
-//! parser splforge uses (granit-parser's events, counted but not kept), on one thread and on
-//! every rayon thread. Best of N runs each; the file list is built once, outside the timing.
+//! content YAML file, and to turn every one of them into span-carrying events (counted but
+//! not kept), on one thread and on every rayon thread: with granit-parser alone, and with the
+//! block-style fast path (`load::yaml::block`), granit-parser taking the files it gives back.
+//! Then the same for whole trees (`yaml::parse` against `yaml::parse_with_granit`, one
+//! thread). Best of N runs each; the file list is built once, outside the timing.
 //!
 //! Usage: cargo run --release --example floor -- DIR [RUNS]
 
@@ -40,6 +42,20 @@ fn parse_events(text: &str) -> usize {
     events
 }
 
+/// The fast path's events of one file, or granit-parser's when it gives the file back;
+/// returns (events, whether the fast path handled it).
+fn fast_events(text: &str) -> (usize, bool) {
+    let mut events = 0usize;
+    let handled = splforge::load::yaml::block::events(text, |_, span| {
+        events += 1 + (span.len() % 2);
+        Ok(())
+    });
+    match handled {
+        Ok(()) => (events, true),
+        Err(_) => (parse_events(text), false),
+    }
+}
+
 fn main() {
     let (root, runs) = root_and_runs();
     let files = yaml_files(&root);
@@ -55,6 +71,23 @@ fn main() {
     });
     let (t_parse_n, _) = best(runs, || {
         texts.par_iter().map(|t| parse_events(t)).sum::<usize>()
+    });
+    let (t_fast1, handled) = best(runs, || texts.iter().filter(|t| fast_events(t).1).count());
+    let (t_fast_n, _) = best(runs, || {
+        texts.par_iter().map(|t| fast_events(t).0).sum::<usize>()
+    });
+    let limits = splforge::load::YamlLimits::default();
+    let (t_tree_granit, _) = best(runs, || {
+        texts
+            .iter()
+            .filter(|t| splforge::load::yaml::parse_with_granit(t, limits).is_ok())
+            .count()
+    });
+    let (t_tree_fast, _) = best(runs, || {
+        texts
+            .iter()
+            .filter(|t| splforge::load::yaml::parse(t, limits).is_ok())
+            .count()
     });
     let ms = |t: Duration| t.as_secs_f64() * 1000.0;
     println!(
@@ -76,5 +109,23 @@ fn main() {
         "floor parse all (granit-parser, {} threads) {:>6.1} ms",
         rayon::current_num_threads(),
         ms(t_parse_n)
+    );
+    println!(
+        "fast  parse all (fast path, 1 thread)     {:>8.1} ms  ({handled} of {} files on the fast path)",
+        ms(t_fast1),
+        files.len()
+    );
+    println!(
+        "fast  parse all (fast path, {} threads)     {:>6.1} ms",
+        rayon::current_num_threads(),
+        ms(t_fast_n)
+    );
+    println!(
+        "trees all (granit-parser, 1 thread)       {:>8.1} ms",
+        ms(t_tree_granit)
+    );
+    println!(
+        "trees all (fast path, 1 thread)           {:>8.1} ms",
+        ms(t_tree_fast)
     );
 }

@@ -1,9 +1,13 @@
 //! YAML text to a tree of [`Node`]s that remember their source span.
 //!
-//! The events come from `granit-parser` (see ARCHITECTURE.md for why). Plain scalars are
-//! resolved the way PyYAML's `safe_load` resolves them (YAML 1.1: `yes` is a bool, an
-//! unquoted `2021-04-01` is a date), because that is what contentctl, and so every repository
-//! we read, was written against.
+//! The events come from [`block`], a fast scanner for the block-style YAML content is
+//! written in, or, for any text it does not handle, from `granit-parser` (see ARCHITECTURE.md
+//! for why). Both feed the same [`TreeBuilder`], which alone resolves scalars and enforces
+//! duplicate keys and limits. Plain scalars are resolved the way PyYAML's `safe_load`
+//! resolves them (YAML 1.1: `yes` is a bool, an unquoted `2021-04-01` is a date), because
+//! that is what contentctl, and so every repository we read, was written against.
+
+pub mod block;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -191,7 +195,7 @@ impl Node {
 
 /// A parsed file: its single document (absent when the file holds none) and the non-fatal
 /// problems met on the way.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Document {
     pub root: Option<Node>,
     pub problems: Vec<YamlProblem>,
@@ -232,16 +236,66 @@ pub enum YamlProblem {
 }
 
 /// Parses one YAML file. Never panics, whatever the input.
+///
+/// Block-style text takes the fast path ([`parse_block_style`]); anything else, and every
+/// error, comes from granit-parser ([`parse_with_granit`]). The two build the same document
+/// wherever the fast path answers.
 pub fn parse(text: &str, limits: YamlLimits) -> Result<Document, YamlError> {
-    let mut builder = TreeBuilder {
-        text,
-        limits,
-        stack: Vec::new(),
-        anchors: HashMap::new(),
-        node_count: 0,
-        documents: 0,
-        document: Document::default(),
+    match parse_block_style(text, limits) {
+        Some(document) => Ok(document),
+        None => parse_with_granit(text, limits),
+    }
+}
+
+/// The fast path alone: the document, or `None` when the text is outside the block-style
+/// subset [`block`] handles, or when building it stopped at an error (granit-parser reports
+/// errors, so that their messages and positions do not depend on the path).
+pub fn parse_block_style(text: &str, limits: YamlLimits) -> Option<Document> {
+    let mut builder = TreeBuilder::new(text, limits);
+    block::events(text, |event, span| {
+        builder.event(event, span).map_err(|_| block::Unhandled)
+    })
+    .ok()?;
+    Some(builder.document)
+}
+
+/// The fast path's invariant on one text, for tests and fuzzing: `Ok(true)` when the fast
+/// path built granit-parser's document, `Ok(false)` when it gave the text back, otherwise
+/// what is wrong (granit-parser rejects the text, or the first lines where the trees differ).
+pub fn fast_path_agrees(text: &str, limits: YamlLimits) -> Result<bool, String> {
+    let Some(fast) = parse_block_style(text, limits) else {
+        return Ok(false);
     };
+    let granit = parse_with_granit(text, limits)
+        .map_err(|e| format!("granit-parser rejects the text ({e}); the fast path built a tree"))?;
+    // Debug output, not `==`: a `.nan` is equal to itself there.
+    if format!("{fast:?}") == format!("{granit:?}") {
+        return Ok(true);
+    }
+    let (fast, granit) = (format!("{fast:#?}"), format!("{granit:#?}"));
+    let line = fast
+        .lines()
+        .zip(granit.lines())
+        .position(|(a, b)| a != b)
+        .unwrap_or(0);
+    let excerpt = |dump: &str| {
+        let lines: Vec<&str> = dump
+            .lines()
+            .skip(line.saturating_sub(10))
+            .take(14)
+            .collect();
+        lines.join("\n")
+    };
+    Err(format!(
+        "the trees differ from dump line {line}:\n-- fast path:\n{}\n-- granit-parser:\n{}",
+        excerpt(&fast),
+        excerpt(&granit)
+    ))
+}
+
+/// Parses one YAML file with granit-parser, whatever it holds.
+pub fn parse_with_granit(text: &str, limits: YamlLimits) -> Result<Document, YamlError> {
+    let mut builder = TreeBuilder::new(text, limits);
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| syntax_error(text, &e))?;
         let span = span
@@ -362,7 +416,19 @@ struct TreeBuilder<'a> {
     document: Document,
 }
 
-impl TreeBuilder<'_> {
+impl<'a> TreeBuilder<'a> {
+    fn new(text: &'a str, limits: YamlLimits) -> TreeBuilder<'a> {
+        TreeBuilder {
+            text,
+            limits,
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            node_count: 0,
+            documents: 0,
+            document: Document::default(),
+        }
+    }
+
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), YamlError> {
         match event {
             Event::DocumentStart(..) => {
@@ -647,7 +713,7 @@ fn is_timestamp(text: &str) -> bool {
                 && (1..=2).contains(&day.len())
                 && month.bytes().chain(day.bytes()).all(|c| c.is_ascii_digit())
         });
-    date && (b.len() == 10 || text.len() > 10 && text[10..].contains(':'))
+    date && (b.len() == 10 || b.len() > 10 && b[10..].contains(&b':'))
 }
 
 #[cfg(test)]
@@ -684,6 +750,13 @@ mod tests {
         assert_eq!(get("f"), Value::Null);
         assert_eq!(get("g"), Value::Int(8));
         assert!(matches!(get("h"), Value::Str(_)));
+    }
+
+    #[test]
+    fn a_date_like_scalar_with_a_multibyte_character_at_byte_10_does_not_panic() {
+        // Found by the fast path's differential proptest: `text[10..]` sliced inside `é`.
+        let doc = root("a: 2021-4-1 é\n");
+        assert!(matches!(doc.get("a").unwrap().value, Value::Str(ref s) if !s.is_timestamp));
     }
 
     #[test]
