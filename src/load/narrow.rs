@@ -60,7 +60,7 @@ fn load_index_only(
     limits: LoadLimits,
 ) -> LoadedFile {
     let general = || super::load_file(root, relative, kind, limits);
-    let Some(file) = open_no_follow(&root.join(relative)) else {
+    let Some(file) = super::open_no_follow(&root.join(relative)) else {
         return general();
     };
     let size = match file.metadata() {
@@ -100,37 +100,6 @@ fn load_index_only(
             document,
         }
     })
-}
-
-/// Opens a file for reading unless it is a symbolic link (those take the general path,
-/// which checks that they stay inside the root). The open never blocks: opening a FIFO for
-/// reading waits for a writer, so a FIFO among the indexed files hung `lint FILE`; opened
-/// non-blocking, it is seen by the caller's `fstat` as not a regular file.
-fn open_no_follow(path: &Path) -> Option<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        /// `O_NOFOLLOW` and `O_NONBLOCK` of asm-generic (x86, x86_64, riscv64); ARM and
-        /// others define them differently, so there an `lstat` check stands in (0: no flag).
-        const GENERIC: bool = cfg!(any(
-            target_arch = "x86_64",
-            target_arch = "x86",
-            target_arch = "riscv64"
-        ));
-        const O_NOFOLLOW: i32 = if GENERIC { 0o400_000 } else { 0 };
-        const O_NONBLOCK: i32 = if GENERIC { 0o4_000 } else { 0 };
-        options.custom_flags(O_NOFOLLOW | O_NONBLOCK);
-        if !GENERIC && !std::fs::symlink_metadata(path).ok()?.is_file() {
-            return None;
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    if !std::fs::symlink_metadata(path).ok()?.is_file() {
-        return None;
-    }
-    options.open(path).ok()
 }
 
 thread_local! {
