@@ -94,22 +94,36 @@ struct Scratch {
 }
 
 impl Scratch {
-    /// Levenshtein distance, or `None` as soon as it must exceed `limit`.
+    /// Levenshtein distance, or `None` as soon as it must exceed `limit`. Only the band of
+    /// cells within `limit` of the diagonal is computed (any path through a cell outside it
+    /// costs more than `limit`): 2 × limit + 1 cells a row instead of the whole row.
     fn bounded_levenshtein(&mut self, a: &[char], b: &[char], limit: usize) -> Option<usize> {
+        if a.len().abs_diff(b.len()) > limit {
+            return None;
+        }
+        let beyond = limit + 1;
         let Scratch { previous, current } = self;
         previous.clear();
-        previous.extend(0..=b.len());
+        previous.extend((0..=b.len()).map(|j| j.min(beyond)));
         current.clear();
-        current.resize(b.len() + 1, 0);
+        current.resize(b.len() + 1, beyond);
         for (i, ca) in a.iter().enumerate() {
-            current[0] = i + 1;
-            let mut row_min = current[0];
-            for (j, cb) in b.iter().enumerate() {
-                let cost = usize::from(ca != cb);
-                current[j + 1] = (previous[j] + cost)
-                    .min(previous[j + 1] + 1)
-                    .min(current[j] + 1);
-                row_min = row_min.min(current[j + 1]);
+            let row = i + 1;
+            let first = row.saturating_sub(limit).max(1);
+            let last = (row + limit).min(b.len());
+            current[first - 1] = if first == 1 { row.min(beyond) } else { beyond };
+            let mut row_min = current[first - 1];
+            for j in first..=last {
+                let cost = usize::from(*ca != b[j - 1]);
+                current[j] = (previous[j - 1] + cost)
+                    .min(previous[j] + 1)
+                    .min(current[j - 1] + 1)
+                    .min(beyond);
+                row_min = row_min.min(current[j]);
+            }
+            // The next row reads this one up to `last + 1`: outside the band.
+            if let Some(cell) = current.get_mut(last + 1) {
+                *cell = beyond;
             }
             if row_min > limit {
                 return None;
@@ -124,6 +138,56 @@ impl Scratch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The plain full-table distance, to check the banded one against.
+    fn levenshtein(a: &[char], b: &[char]) -> usize {
+        let mut previous: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.iter().enumerate() {
+            let mut current = vec![i + 1];
+            for (j, cb) in b.iter().enumerate() {
+                let cost = usize::from(ca != cb);
+                current.push(
+                    (previous[j] + cost)
+                        .min(previous[j + 1] + 1)
+                        .min(current[j] + 1),
+                );
+            }
+            previous = current;
+        }
+        previous[b.len()]
+    }
+
+    #[test]
+    fn the_banded_distance_is_the_full_distance_within_the_limit() {
+        // Every pair of strings over a small alphabet up to length 6, every limit to 4.
+        let words: Vec<Vec<char>> = (0..6)
+            .flat_map(|len| {
+                (0..3usize.pow(len)).map(move |mut n| {
+                    (0..len)
+                        .map(|_| {
+                            let c = ['a', 'b', 'c'][n % 3];
+                            n /= 3;
+                            c
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        let mut scratch = Scratch::default();
+        for a in words.iter().step_by(7) {
+            for b in &words {
+                let full = levenshtein(a, b);
+                for limit in 0..=4 {
+                    let banded = scratch.bounded_levenshtein(a, b, limit);
+                    assert_eq!(
+                        banded,
+                        (full <= limit).then_some(full),
+                        "{a:?} {b:?} {limit}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn suggests_close_names_only() {
