@@ -18,6 +18,7 @@ use std::collections::HashMap;
 
 use serde_json::Value as Json;
 
+use crate::check::rules::is_calendar_date;
 use crate::load::{Node, Value};
 
 /// What the pre-check knows about an instance against a schema.
@@ -253,7 +254,8 @@ impl Precheck {
         match schema.format {
             None => {}
             Some(Format::Uuid) if is_canonical_uuid(text) => {}
-            Some(Format::Date) if is_full_date(text) => {}
+            // RFC 3339 `full-date`; SF401 knows the calendar the same way.
+            Some(Format::Date) if is_calendar_date(text) => {}
             Some(_) => verdict = verdict.and(Verdict::Unknown),
         }
         verdict
@@ -444,34 +446,6 @@ fn is_canonical_uuid(text: &str) -> bool {
             8 | 13 | 18 | 23 => b == b'-',
             _ => b.is_ascii_hexdigit(),
         })
-}
-
-/// RFC 3339 `full-date`: `YYYY-MM-DD` naming a day that exists.
-fn is_full_date(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-        return false;
-    }
-    let number = |range: std::ops::Range<usize>| -> Option<u32> {
-        let digits = &text[range];
-        digits
-            .bytes()
-            .all(|b| b.is_ascii_digit())
-            .then(|| digits.parse().ok())
-            .flatten()
-    };
-    let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else {
-        return false;
-    };
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&day)
 }
 
 struct Compiler<'a> {
