@@ -634,6 +634,11 @@ fn resolve_scalar(text: Cow<'_, str>, style: ScalarStyle, explicit_str: bool) ->
         }
         _ => {}
     }
+    // Every YAML 1.1 number and timestamp starts with a digit, a sign or a dot (`.inf`);
+    // most plain scalars are words, which need none of the checks below.
+    if !text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.')) {
+        return string(text, false);
+    }
     if let Some(int) = resolve_int(&text) {
         return Value::Int(int);
     }
@@ -739,7 +744,7 @@ mod tests {
     #[test]
     fn resolves_plain_scalars_like_pyyaml() {
         let doc = root(
-            "a: yes\nb: '2021-04-01'\nc: 2021-04-01\nd: 0.5\ne: 1e3\nf: ~\ng: 010\nh: 'yes'\n",
+            "a: yes\nb: '2021-04-01'\nc: 2021-04-01\nd: 0.5\ne: 1e3\nf: ~\ng: 010\nh: 'yes'\ni: _1.5\nj: -.inf\n",
         );
         let get = |k| doc.get(k).unwrap().value.clone();
         assert_eq!(get("a"), Value::Bool(true));
@@ -750,6 +755,9 @@ mod tests {
         assert_eq!(get("f"), Value::Null);
         assert_eq!(get("g"), Value::Int(8));
         assert!(matches!(get("h"), Value::Str(_)));
+        // PyYAML's floats start with a digit, a sign or a dot.
+        assert!(matches!(get("i"), Value::Str(s) if s.text == "_1.5"));
+        assert_eq!(get("j"), Value::Float(f64::NEG_INFINITY));
     }
 
     #[test]
