@@ -86,28 +86,33 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 
 /// Rows (as spans) whose width differs from the header's: `(span, width, header width)`.
 pub fn ragged_rows(text: &str) -> Vec<(Span, usize, usize)> {
-    let rows = split_rows(text);
-    let Some((_, header_width)) = rows.first().copied() else {
-        return Vec::new();
-    };
-    rows.into_iter()
-        .skip(1)
-        .filter(|&(span, width)| width != header_width && !text[span.range()].trim().is_empty())
-        .map(|(span, width)| (span, width, header_width))
-        .collect()
+    let mut header_width = None;
+    let mut ragged = Vec::new();
+    // Rows are checked as they are found: a lookup may have a hundred thousand of them.
+    for_each_row(text, |span, width| match header_width {
+        None => header_width = Some(width),
+        Some(header) => {
+            if width != header && !text[span.range()].trim().is_empty() {
+                ragged.push((span, width, header));
+            }
+        }
+    });
+    ragged
 }
 
-/// RFC 4180 rows: quoted fields may hold commas, doubled quotes and line breaks.
-fn split_rows(text: &str) -> Vec<(Span, usize)> {
-    let mut rows = Vec::new();
+/// Calls `row` with the span and width of every RFC 4180 row, in order: quoted fields may
+/// hold commas, doubled quotes and line breaks.
+fn for_each_row(text: &str, mut row: impl FnMut(Span, usize)) {
     let mut start = 0;
     let mut width = 1;
     let mut in_quotes = false;
     // Bytes, not chars: the delimiters are ASCII, and no byte of a multi-byte UTF-8
     // character is ASCII, so the rows are the same and the scan several times faster.
+    // Only quotes, commas and line breaks matter: memchr jumps from one to the next.
     let bytes = text.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
+    while let Some(next) = memchr::memchr3(b'"', b',', b'\n', &bytes[i..]) {
+        i += next;
         match bytes[i] {
             b'"' if in_quotes && bytes.get(i + 1) == Some(&b'"') => i += 1,
             b'"' => in_quotes = !in_quotes,
@@ -118,7 +123,7 @@ fn split_rows(text: &str) -> Vec<(Span, usize)> {
                 } else {
                     i
                 };
-                rows.push((Span::new(start, end), width));
+                row(Span::new(start, end), width);
                 start = i + 1;
                 width = 1;
             }
@@ -127,9 +132,8 @@ fn split_rows(text: &str) -> Vec<(Span, usize)> {
         i += 1;
     }
     if start < text.len() {
-        rows.push((Span::new(start, text.len()), width));
+        row(Span::new(start, text.len()), width);
     }
-    rows
 }
 
 #[cfg(test)]
