@@ -348,6 +348,16 @@ struct OpenEntries {
     by_key: Option<HashMap<String, usize>>,
 }
 
+/// Whether two scalar keys have the same text as JSON sees it ([`Node::key_text`]), without
+/// building that text for the usual pair of string keys. Complex keys are never the same.
+fn same_key_text(a: &Node, b: &Node) -> bool {
+    match (&a.value, &b.value) {
+        (Value::Seq(_) | Value::Map(_), _) | (_, Value::Seq(_) | Value::Map(_)) => false,
+        (Value::Str(a), Value::Str(b)) => a.text == b.text,
+        _ => a.key_text() == b.key_text(),
+    }
+}
+
 /// The size from which a mapping's duplicate keys are found through a hash index.
 const INDEX_FROM: usize = 16;
 
@@ -381,14 +391,10 @@ impl OpenEntries {
                     None
                 }
             },
-            None => {
-                let text = key.key_text();
-                self.entries.iter().position(|e| {
-                    e.as_ref().is_some_and(|(k, _)| {
-                        !matches!(k.value, Value::Seq(_) | Value::Map(_)) && k.key_text() == text
-                    })
-                })
-            }
+            None => self
+                .entries
+                .iter()
+                .position(|e| e.as_ref().is_some_and(|(k, _)| same_key_text(k, &key))),
         };
         let replaced = old.and_then(|old| self.entries[old].take().map(|(k, _)| k));
         self.entries.push(Some((key, value)));
