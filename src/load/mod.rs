@@ -367,32 +367,44 @@ fn read_bytes(root: &Path, relative: &Path, max_bytes: u64) -> Result<Vec<u8>, F
 /// and read up to that size (no `lstat` first, no read past the end). `None` for anything
 /// else, which the general path then checks and reports.
 fn read_regular_file(path: &Path, max_bytes: u64) -> Option<Vec<u8>> {
-    let mut file = open_no_follow(path)?;
-    let metadata = file.metadata().ok()?;
-    if !metadata.is_file() || metadata.len() > max_bytes {
-        return None;
-    }
-    let size = usize::try_from(metadata.len()).ok()?;
-    let mut bytes = vec![0; size];
+    let mut bytes = Vec::new();
+    read_regular_file_into(path, max_bytes, &mut bytes).then_some(bytes)
+}
+
+/// [`read_regular_file`] into a buffer the caller keeps (the pre-commit index reuses one per
+/// thread); `false`, with the buffer's content unspecified, for anything else.
+pub(super) fn read_regular_file_into(path: &Path, max_bytes: u64, bytes: &mut Vec<u8>) -> bool {
+    let Some(mut file) = open_no_follow(path) else {
+        return false;
+    };
+    let size = match file.metadata() {
+        Ok(m) if m.is_file() && m.len() <= max_bytes => m.len(),
+        _ => return false,
+    };
+    let Ok(size) = usize::try_from(size) else {
+        return false;
+    };
+    bytes.clear();
+    bytes.resize(size, 0);
     let mut filled = 0;
     while filled < size {
         match file.read(&mut bytes[filled..]) {
             Ok(0) => break,
             Ok(n) => filled += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return None,
+            Err(_) => return false,
         }
     }
     // A file that shrank meanwhile is read as it is now.
     bytes.truncate(filled);
-    Some(bytes)
+    true
 }
 
 /// Opens a file for reading unless it is a symbolic link (those take the general path,
 /// which checks that they stay inside the root). The open never blocks: opening a FIFO for
 /// reading waits for a writer, so a FIFO among the indexed files hung `lint FILE`; opened
 /// non-blocking, it is seen by the caller's `fstat` as not a regular file.
-pub(super) fn open_no_follow(path: &Path) -> Option<std::fs::File> {
+fn open_no_follow(path: &Path) -> Option<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(target_os = "linux")]

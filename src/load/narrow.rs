@@ -10,7 +10,6 @@
 //! Macros and deployments are always parsed in full: their arguments and types take part
 //! in the checks of a search.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -49,8 +48,8 @@ pub fn load_for_files(root: &Path, selected: &[PathBuf], limits: LoadLimits) -> 
     }
 }
 
-/// Reads a file for the index: one open (not following symbolic links), one `fstat`, one
-/// read. Anything unusual (a symbolic link, an oversized or non-UTF-8 file, a byte-order
+/// Reads a file for the index ([`super::read_regular_file_into`], into a buffer kept per
+/// thread). Anything unusual (a symbolic link, an oversized or non-UTF-8 file, a byte-order
 /// mark) takes the general path, which checks and reports it. Only the text up to the last
 /// line the index needs is kept.
 fn load_index_only(
@@ -60,28 +59,13 @@ fn load_index_only(
     limits: LoadLimits,
 ) -> LoadedFile {
     let general = || super::load_file(root, relative, kind, limits);
-    let Some(file) = super::open_no_follow(&root.join(relative)) else {
-        return general();
-    };
-    let size = match file.metadata() {
-        Ok(m) if m.is_file() && m.len() <= limits.max_file_bytes => m.len() as usize,
-        _ => return general(),
-    };
     BUFFER.with(|buffer| {
         let mut buffer = buffer.borrow_mut();
-        buffer.clear();
-        buffer.resize(size, 0);
-        let mut filled = 0;
-        let mut file = file;
-        while filled < size {
-            match file.read(&mut buffer[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(_) => return general(),
-            }
+        if !super::read_regular_file_into(&root.join(relative), limits.max_file_bytes, &mut buffer)
+        {
+            return general();
         }
-        let Ok(text) = std::str::from_utf8(&buffer[..filled]) else {
+        let Ok(text) = std::str::from_utf8(&buffer) else {
             return general();
         };
         if text.starts_with('\u{feff}') {
