@@ -147,6 +147,15 @@ impl Node {
         }
     }
 
+    /// Whether this mapping key's [`key_text`](Node::key_text) is `name`, without building
+    /// the text for the usual string key.
+    pub fn key_text_is(&self, name: &str) -> bool {
+        match &self.value {
+            Value::Str(s) => s.text == name,
+            _ => self.key_text() == name,
+        }
+    }
+
     /// A mapping key as text (PyYAML allows non-string keys; JSON needs strings).
     pub fn key_text(&self) -> Cow<'_, str> {
         match &self.value {
@@ -169,7 +178,7 @@ impl Node {
                     .entries
                     .iter()
                     .rev()
-                    .find(|(k, _)| k.key_text() == token)
+                    .find(|(k, _)| k.key_text_is(&token))
                     .map(|(_, v)| v)?,
                 Value::Seq(items) => items.get(token.parse::<usize>().ok()?)?,
                 _ => return None,
@@ -188,7 +197,7 @@ impl Node {
             .entries
             .iter()
             .rev()
-            .find(|(k, _)| k.key_text() == last)
+            .find(|(k, _)| k.key_text_is(&last))
             .map(|(k, _)| k)
     }
 }
@@ -348,13 +357,14 @@ struct OpenEntries {
     by_key: Option<HashMap<String, usize>>,
 }
 
-/// Whether two scalar keys have the same text as JSON sees it ([`Node::key_text`]), without
-/// building that text for the usual pair of string keys. Complex keys are never the same.
+/// Whether two scalar keys have the same text as JSON sees it ([`Node::key_text`]).
+/// Complex keys are never the same.
 fn same_key_text(a: &Node, b: &Node) -> bool {
-    match (&a.value, &b.value) {
-        (Value::Seq(_) | Value::Map(_), _) | (_, Value::Seq(_) | Value::Map(_)) => false,
-        (Value::Str(a), Value::Str(b)) => a.text == b.text,
-        _ => a.key_text() == b.key_text(),
+    match &a.value {
+        Value::Seq(_) | Value::Map(_) => false,
+        _ if matches!(b.value, Value::Seq(_) | Value::Map(_)) => false,
+        Value::Str(s) => b.key_text_is(&s.text),
+        _ => b.key_text_is(&a.key_text()),
     }
 }
 

@@ -191,7 +191,7 @@ fn place(
             .map(|key| {
                 let span = node
                     .as_map()
-                    .and_then(|m| m.entries.iter().find(|(k, _)| k.key_text() == key.as_str()))
+                    .and_then(|m| m.entries.iter().find(|(k, _)| k.key_text_is(key)))
                     .map_or(node.span, |(k, _)| k.span);
                 let suggestion = typo_of(key, property_names);
                 SchemaViolation {

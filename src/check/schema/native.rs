@@ -303,7 +303,7 @@ impl Precheck {
             return Verdict::Invalid;
         }
         for name in &schema.required {
-            if !entries.iter().any(|(k, _)| key_is(k, name)) {
+            if !entries.iter().any(|(k, _)| k.key_text_is(name)) {
                 return Verdict::Invalid;
             }
         }
@@ -311,7 +311,7 @@ impl Precheck {
             let sub = schema
                 .properties
                 .iter()
-                .find(|(name, _)| key_is(key, name))
+                .find(|(name, _)| key.key_text_is(name))
                 .map(|&(_, sub)| sub)
                 .or(schema.additional_properties);
             if let Some(sub) = sub {
@@ -397,15 +397,6 @@ impl<'a> Instance<'a> {
             }
         }
         verdict
-    }
-}
-
-/// Whether a mapping key is `name` as JSON sees it (`key_text`, without building it for the
-/// usual string key).
-fn key_is(key: &Node, name: &str) -> bool {
-    match &key.value {
-        Value::Str(s) => s.text == name,
-        _ => key.key_text() == name,
     }
 }
 
