@@ -477,23 +477,32 @@ fn render_findings(
         }
         Format::Github => github::annotations(&report.findings, sources, prefix),
         Format::Human | Format::Markdown | Format::Html => {
-            use rayon::prelude::*;
-            let palette = output::Palette::new(colour);
-            // Each finding renders on its own (snippets, line lookups); a full lint of the
-            // corpus has a thousand of them, so they render in parallel, joined in order.
-            let rendered: Vec<String> = report
-                .findings
-                .par_iter()
-                .map(|finding| output::human(finding, sources, palette))
-                .collect();
-            let mut text = String::with_capacity(rendered.iter().map(|r| r.len() + 1).sum());
-            for finding in rendered {
-                text.push_str(&finding);
-                text.push('\n');
-            }
-            text
+            let findings: Vec<&check::Finding> = report.findings.iter().collect();
+            render_human(&findings, sources, colour)
         }
     }
+}
+
+/// Findings rustc-style, each followed by a line break.
+fn render_human(
+    findings: &[&check::Finding],
+    sources: &output::Sources<'_>,
+    colour: bool,
+) -> String {
+    use rayon::prelude::*;
+    let palette = output::Palette::new(colour);
+    // Each finding renders on its own (snippets, line lookups); a full lint of the corpus
+    // has a thousand of them, so they render in parallel, joined in order.
+    let rendered: Vec<String> = findings
+        .par_iter()
+        .map(|finding| output::human(finding, sources, palette))
+        .collect();
+    let mut text = String::with_capacity(rendered.iter().map(|r| r.len() + 1).sum());
+    for finding in rendered {
+        text.push_str(&finding);
+        text.push('\n');
+    }
+    text
 }
 
 fn clean(global: &GlobalArgs, given: Option<&Path>) -> anyhow::Result<ExitCode> {
@@ -533,15 +542,12 @@ fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result
     } else if errors > 0 {
         progress.finish();
         let sources = output::Sources::new(&repository, &report);
-        let palette = output::Palette::new(use_colour());
-        let mut stdout = std::io::stdout().lock();
-        for finding in report
+        let errors_only: Vec<&check::Finding> = report
             .findings
             .iter()
             .filter(|f| f.severity == Severity::Error)
-        {
-            let _ = writeln!(stdout, "{}", output::human(finding, &sources, palette));
-        }
+            .collect();
+        print_out(&render_human(&errors_only, &sources, use_colour()))?;
         eprintln!("error: not building: lint found {errors} error(s); fix them and build again");
         return Ok(ExitCode::from(1));
     }
