@@ -56,15 +56,21 @@ pub fn catalogue(version: &str) -> Result<&'static Catalogue, AttackError> {
         .map_err(Clone::clone)
 }
 
-/// Checks that `version` is an embedded release and starts decoding it on a background
-/// thread: decoding takes a few milliseconds that would otherwise be spent before loading
-/// starts. [`catalogue`] waits for it, and reports a decoding error, as before.
-pub fn prefetch(version: &str) -> Result<(), AttackError> {
-    let release = release(version)?;
-    rayon::spawn(move || {
-        release.catalogue.get_or_init(|| decode(release));
-    });
-    Ok(())
+/// Checks that `version` names an embedded release, without decoding it.
+pub fn check_version(version: &str) -> Result<(), AttackError> {
+    release(version).map(|_| ())
+}
+
+/// Starts decoding `version` on a background thread, for a command that will need the
+/// catalogue after loading: decoding takes a few milliseconds that would otherwise be spent
+/// on the main thread. [`catalogue`] waits for it and reports any error, unknown versions
+/// included (nothing is started for those).
+pub fn prefetch(version: &str) {
+    if let Ok(release) = release(version) {
+        rayon::spawn(move || {
+            release.catalogue.get_or_init(|| decode(release));
+        });
+    }
 }
 
 fn release(version: &str) -> Result<&'static Release, AttackError> {

@@ -21,7 +21,7 @@ mod navigator;
 
 pub use catalogue::{Catalogue, Group, Lookup, Tactic, Technique, is_technique_id};
 pub use coverage::coverage_markdown;
-pub use data::{DEFAULT_VERSION, catalogue, prefetch, versions};
+pub use data::{DEFAULT_VERSION, catalogue, check_version, prefetch, versions};
 pub use kill_chain::{KillChain, lockheed_kill_chain};
 pub use navigator::{LAYER_FORMAT, NAVIGATOR_VERSION, navigator_layer};
 

@@ -319,7 +319,7 @@ fn load_config(global: &GlobalArgs) -> anyhow::Result<Config> {
             if let Some(version) = &global.attack_version {
                 config.attack_version = version.clone();
             }
-            crate::attack::prefetch(&config.attack_version)?;
+            crate::attack::check_version(&config.attack_version)?;
             check::RuleSelection::from_config(&config.lint)
                 .map_err(|e| anyhow::anyhow!("invalid configuration in splforge.toml: {e}"))?;
             Ok(config)
@@ -403,13 +403,14 @@ fn lint(
             snapshot = cache
                 .as_ref()
                 .and_then(|_| cache::Snapshot::take(root, now_nanos));
+            crate::attack::prefetch(&config.attack_version);
             // Pre-commit mode reads only what the named files' references need (load::narrow).
             let repository = match &options.only_files {
                 Some(files) => load::load_for_files(root, files, config.limits),
                 None => load::load_repository(root, config.limits),
             };
             let content = Content::build(&repository);
-            // Decoded in the background since `load_config`; a decoding error surfaces here.
+            // Decoded in the background while loading; a decoding error surfaces here.
             crate::attack::catalogue(&config.attack_version)?;
             let report = check::check(&repository, &content, &config, &options);
             exit_without_freeing(content);
@@ -525,6 +526,7 @@ fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result
     let out = out.map_or_else(|| global.root.join(&config.build.out), Path::to_path_buf);
     let progress = Progress::new("Building", 3, global.quiet);
     progress.step("reading content");
+    crate::attack::prefetch(&config.attack_version);
     let mut repository = load::load_repository(&global.root, config.limits);
     let content = Content::build(&repository);
     crate::attack::catalogue(&config.attack_version)?;
@@ -603,6 +605,7 @@ fn docs(global: &GlobalArgs, out: Option<&Path>) -> anyhow::Result<ExitCode> {
     };
     let progress = Progress::new("Docs", 2 + formats.len() as u64, global.quiet);
     progress.step("reading content");
+    crate::attack::prefetch(&config.attack_version);
     let repository = load::load_repository(&global.root, config.limits);
     let content = Content::build(&repository);
     let catalogue = crate::attack::catalogue(&config.attack_version)?;
@@ -649,6 +652,7 @@ fn docs(global: &GlobalArgs, out: Option<&Path>) -> anyhow::Result<ExitCode> {
 
 fn explain(global: &GlobalArgs, target: &str) -> anyhow::Result<ExitCode> {
     let config = load_config(global)?;
+    crate::attack::prefetch(&config.attack_version);
     let repository = load::load_repository(&global.root, config.limits);
     let content = Content::build(&repository);
     crate::attack::catalogue(&config.attack_version)?;
@@ -676,6 +680,7 @@ fn report_attack(
     markdown: bool,
 ) -> anyhow::Result<ExitCode> {
     let config = load_config(global)?;
+    crate::attack::prefetch(&config.attack_version);
     let repository = load::load_repository(&global.root, config.limits);
     let content = Content::build(&repository);
     let catalogue = crate::attack::catalogue(&config.attack_version)?;
