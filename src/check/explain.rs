@@ -5,33 +5,30 @@
 use std::fmt::{self, Write as _};
 
 use super::Context;
-use super::searches::{SearchOwner, field_uses};
+use super::searches::field_uses;
 use crate::model::Detection;
 use crate::spl::{Analysis, FieldSet};
 
 pub struct Explanation<'a> {
     pub detection: &'a Detection,
     pub path: String,
-    pub analysis: &'a Analysis,
+    pub analysis: Analysis,
 }
 
-/// Finds the detection named `target` (a name, or a path relative to the root) and its
-/// analysis.
+/// Finds the detection named `target` (a name, or a path relative to the root) that has a
+/// search, and analyses it.
 pub fn explain<'a>(ctx: &'a Context<'a>, target: &str) -> Option<Explanation<'a>> {
     let target_path = target.replace('\\', "/");
-    ctx.search_analyses().iter().find_map(|searched| {
-        let SearchOwner::Detection(index) = searched.owner else {
-            return None;
-        };
-        let detection = &ctx.content.detections[index];
-        let path = crate::load::source::display_path(ctx.path(searched.file));
+    ctx.content.detections.iter().find_map(|detection| {
+        let search = detection.search.as_ref()?;
+        let path = crate::load::source::display_path(ctx.path(detection.header.file));
         let matches = detection.name().eq_ignore_ascii_case(target)
             || path == target_path
             || target_path.ends_with(&format!("/{path}"));
-        matches.then_some(Explanation {
+        matches.then(|| Explanation {
             detection,
             path,
-            analysis: &searched.analysis,
+            analysis: ctx.analyse(&search.value),
         })
     })
 }
@@ -77,7 +74,7 @@ fn why_missing(analysis: &Analysis, field: &str) -> String {
 
 impl fmt::Display for Explanation<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let a = self.analysis;
+        let a = &self.analysis;
         writeln!(f, "{} ({})", self.detection.name(), self.path)?;
         writeln!(f, "\nExpanded search:\n  {}", a.expanded)?;
         writeln!(f, "\nStages:")?;

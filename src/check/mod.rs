@@ -54,6 +54,7 @@ pub struct Context<'a> {
     pub extra_sources: std::sync::Mutex<Vec<SourceFile>>,
     schema_results: std::sync::OnceLock<Vec<SchemaResult>>,
     search_analyses: std::sync::OnceLock<Vec<searches::SearchAnalysis<'a>>>,
+    spl_inputs: std::sync::OnceLock<searches::SplInputs>,
 }
 
 /// The schema check of one file, shared by the rules that report its parts.
@@ -80,16 +81,28 @@ impl<'a> Context<'a> {
             extra_sources: std::sync::Mutex::new(Vec::new()),
             schema_results: std::sync::OnceLock::new(),
             search_analyses: std::sync::OnceLock::new(),
+            spl_inputs: std::sync::OnceLock::new(),
         }
     }
 
-    /// The SPL analysis of every search, once, in parallel.
+    /// The SPL analysis of every search, once, in parallel, as the rules need it.
     pub fn search_analyses(&self) -> &[searches::SearchAnalysis<'a>] {
-        self.search_analyses.get_or_init(|| {
-            let macros = searches::macro_table(self.content, &self.config.spl.external_macros);
-            let lookups = searches::lookup_columns(self.content, self.repository);
-            let limits = self.config.limits.spl();
-            searches::analyse_all(self.content, &macros, &lookups, &limits)
+        self.search_analyses
+            .get_or_init(|| searches::analyse_all(self.content, self.spl_inputs()))
+    }
+
+    /// The whole analysis of one search, with every stage (for `splforge explain`).
+    pub fn analyse(&self, search: &str) -> crate::spl::Analysis {
+        self.spl_inputs().analyse(search)
+    }
+
+    /// What searches expand and resolve against: the macro table, the lookups' columns and
+    /// the limits.
+    fn spl_inputs(&self) -> &searches::SplInputs {
+        self.spl_inputs.get_or_init(|| searches::SplInputs {
+            macros: searches::macro_table(self.content, &self.config.spl.external_macros),
+            lookups: searches::lookup_columns(self.content, self.repository),
+            limits: self.config.limits.spl(),
         })
     }
 
@@ -187,6 +200,7 @@ pub fn check(
         extra_sources: std::sync::Mutex::new(Vec::new()),
         schema_results: std::sync::OnceLock::new(),
         search_analyses: std::sync::OnceLock::new(),
+        spl_inputs: std::sync::OnceLock::new(),
     });
     // Compute the shared per-file facts here, outside the rule tasks: a rule task that first
     // touched a OnceLock whose initialiser is itself parallel could, while waiting, steal

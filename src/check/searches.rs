@@ -20,7 +20,21 @@ pub struct SearchAnalysis<'a> {
     pub owner: SearchOwner,
     pub file: FileId,
     pub search: &'a Text,
-    pub analysis: Analysis,
+    /// The analysis without its per-stage detail: kept for every search of the run.
+    pub analysis: spl::Summary,
+}
+
+/// What a search is analysed against.
+pub struct SplInputs {
+    pub macros: MacroTable,
+    pub lookups: HashMap<String, Vec<String>>,
+    pub limits: spl::Limits,
+}
+
+impl SplInputs {
+    pub fn analyse(&self, search: &str) -> Analysis {
+        spl::analyze_with_lookups(search, &self.macros, &self.limits, &self.lookups)
+    }
 }
 
 /// The macro table searches expand against: splforge's known external macros, the
@@ -103,12 +117,7 @@ fn read_first_line(path: &std::path::Path) -> Option<String> {
 }
 
 /// Analyses every detection, baseline and investigation search.
-pub fn analyse_all<'a>(
-    content: &'a Content,
-    macros: &MacroTable,
-    lookups: &HashMap<String, Vec<String>>,
-    limits: &spl::Limits,
-) -> Vec<SearchAnalysis<'a>> {
+pub fn analyse_all<'a>(content: &'a Content, inputs: &SplInputs) -> Vec<SearchAnalysis<'a>> {
     let searches: Vec<(SearchOwner, FileId, &'a Text)> = content
         .detections
         .iter()
@@ -137,7 +146,7 @@ pub fn analyse_all<'a>(
             owner,
             file,
             search,
-            analysis: spl::analyze_with_lookups(&search.value, macros, limits, lookups),
+            analysis: inputs.analyse(&search.value).into_summary(),
         })
         .collect()
 }

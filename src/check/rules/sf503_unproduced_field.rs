@@ -40,7 +40,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let source = ctx.source(searched.file);
-        for reference in searched.analysis.unproduced_references() {
+        for reference in &searched.analysis.unproduced_references {
             let clause = if reference.in_by_clause {
                 "by clause"
             } else {
