@@ -1,6 +1,8 @@
-//! Where a lint's memory goes: the resident set after each stage of `splforge lint` on a
-//! content tree (load, model, schema, SPL analysis, all rules), one run, with the binary's
-//! allocator. For the scaling target of issue 9 (100k detections under 2 GiB).
+//! Where a lint's memory goes: the resident set after loading (text and trees) and after the
+//! model and the check, run as `splforge lint` runs them (each file's tree freed once its
+//! object is read and its schema checked; of each search's analysis only the summary kept).
+//! One run, with the binary's allocator. For the scaling target of issue 9 (100k detections
+//! under 2 GiB).
 //!
 //! Usage: cargo run --release --example memory -- DIR
 
@@ -9,10 +11,9 @@
 #[allow(dead_code)]
 mod timing;
 
-use splforge::check::{self, CheckOptions, Context};
+use splforge::check::{self, CheckOptions};
 use splforge::config::Config;
 use splforge::load::{self, LoadLimits};
-use splforge::model::Content;
 
 /// `VmRSS` and `VmHWM` (peak) of this process, in MB.
 fn resident() -> (f64, f64) {
@@ -29,7 +30,7 @@ fn resident() -> (f64, f64) {
 
 fn report(stage: &str) {
     let (now, peak) = resident();
-    println!("{stage:<34} {now:>9.1} MB resident {peak:>9.1} MB peak");
+    println!("{stage:<44} {now:>9.1} MB resident {peak:>9.1} MB peak");
 }
 
 fn main() {
@@ -40,7 +41,7 @@ fn main() {
         only_files: None,
     };
     report("start");
-    let repository = load::load_repository(&root, LoadLimits::default());
+    let mut repository = load::load_repository(&root, LoadLimits::default());
     let text: usize = repository.files.iter().map(|f| f.source.text.len()).sum();
     println!(
         "{} files, {:.1} MB of text",
@@ -48,19 +49,10 @@ fn main() {
         text as f64 / 1e6
     );
     report("load (text + trees)");
-    let content = Content::build(&repository);
-    report("model");
-    let context = Context::new(&repository, &content, &config, &options);
-    report("context (index + ATT&CK)");
-    context.schema_results();
-    report("schema");
-    context.search_analyses();
-    report("SPL analysis");
-    drop(context);
-    report("context dropped");
-    let report_ = check::check(&repository, &content, &config, &options);
+    // As `lint` runs: the trees are freed as the model is built and the schema checked.
+    let (_content, report_) = check::model_and_check(&mut repository, &config, &options);
     report(&format!(
-        "check::check ({} findings)",
+        "model + check, trees freed ({} findings)",
         report_.findings.len()
     ));
 }

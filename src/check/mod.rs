@@ -22,8 +22,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::load::{Repository, SourceFile};
-use crate::model::{Content, FileId};
+use crate::load::{LoadedFile, Repository, SourceFile};
+use crate::model::{Content, FileId, Generation};
 
 pub use finding::{Finding, Related, Severity, sort_and_dedup};
 pub use index::Index;
@@ -38,6 +38,15 @@ pub struct CheckOptions {
     /// When set, only findings in these files (relative paths) are reported; everything
     /// else is still loaded so references resolve.
     pub only_files: Option<Vec<PathBuf>>,
+}
+
+impl CheckOptions {
+    /// Whether findings in the file at `path` (relative) are reported.
+    pub fn reports_on(&self, path: &Path) -> bool {
+        self.only_files
+            .as_ref()
+            .is_none_or(|only| is_one_of(path, only))
+    }
 }
 
 /// Everything a rule may look at.
@@ -58,10 +67,30 @@ pub struct Context<'a> {
 }
 
 /// The schema check of one file, shared by the rules that report its parts.
+#[derive(Debug, Clone)]
 pub struct SchemaResult {
     pub file: crate::model::FileId,
     /// `Err` when the file's kind and generation have no usable schema.
     pub violations: Result<Vec<schema::SchemaViolation>, String>,
+}
+
+impl SchemaResult {
+    /// The schema check of a file whose findings are reported and that holds a mapping.
+    fn of(
+        file: FileId,
+        loaded: &LoadedFile,
+        generation: Generation,
+        options: &CheckOptions,
+    ) -> Option<SchemaResult> {
+        if !options.reports_on(&loaded.source.path) {
+            return None;
+        }
+        let root = crate::model::root_mapping(loaded)?;
+        Some(SchemaResult {
+            file,
+            violations: schema::validate(root, loaded.kind, generation),
+        })
+    }
 }
 
 impl<'a> Context<'a> {
@@ -106,22 +135,26 @@ impl<'a> Context<'a> {
         })
     }
 
-    /// Every parsed file validated against its schema, once, in parallel.
+    /// Every parsed file validated against its schema, once, in parallel (unless the run
+    /// validated them while it built the model: [`model_and_check`]).
     pub fn schema_results(&self) -> &[SchemaResult] {
         self.schema_results.get_or_init(|| {
+            debug_assert!(
+                !self
+                    .repository
+                    .files
+                    .iter()
+                    .any(|f| f.document.as_ref().is_ok_and(|d| d.is_released())),
+                "schema check of a repository whose trees were released"
+            );
             self.repository
                 .files
                 .par_iter()
                 .enumerate()
-                .filter(|(file, _)| self.reports_on(*file))
                 .filter_map(|(file, loaded)| {
-                    let root = crate::model::root_mapping(loaded)?;
                     let generation =
                         crate::model::file_generation(loaded).unwrap_or(self.content.generation);
-                    Some(SchemaResult {
-                        file,
-                        violations: schema::validate(root, loaded.kind, generation),
-                    })
+                    SchemaResult::of(file, loaded, generation, self.options)
                 })
                 .collect()
         })
@@ -139,10 +172,7 @@ impl<'a> Context<'a> {
     /// Whether findings in `file` are reported (all files, unless `only_files` is set).
     /// Rules that walk `repository.files` themselves use it to skip work nobody sees.
     pub fn reports_on(&self, file: crate::model::FileId) -> bool {
-        self.options
-            .only_files
-            .as_ref()
-            .is_none_or(|only| is_one_of(self.path(file), only))
+        self.options.reports_on(self.path(file))
     }
 }
 
@@ -176,10 +206,42 @@ pub fn check(
     config: &Config,
     options: &CheckOptions,
 ) -> Report {
+    check_with(repository, content, config, options, None)
+}
+
+/// Builds the model and checks it, as `lint` and `build` do: each file's schema check runs
+/// beside the reading of its object, and its YAML tree is freed right after (see
+/// [`Content::build_releasing_trees`]). The findings are those of [`Content::build`]
+/// followed by [`check`]; what is left of the repository is its text and the trees' root
+/// shapes.
+pub fn model_and_check(
+    repository: &mut Repository,
+    config: &Config,
+    options: &CheckOptions,
+) -> (Content, Report) {
+    let (content, schema_results) =
+        Content::build_releasing_trees(repository, |file, loaded, generation| {
+            SchemaResult::of(file, loaded, generation, options)
+        });
+    let schema_results = schema_results.into_iter().flatten().collect();
+    let report = check_with(repository, &content, config, options, Some(schema_results));
+    (content, report)
+}
+
+fn check_with(
+    repository: &Repository,
+    content: &Content,
+    config: &Config,
+    options: &CheckOptions,
+    schema_results: Option<Vec<SchemaResult>>,
+) -> Report {
     // The CLI validates `[lint]` before checking; a library caller with a bad selector
     // gets every rule rather than none.
     let selection = RuleSelection::from_config(&config.lint).unwrap_or_default();
     let context = Context::new(repository, content, config, options);
+    if let Some(results) = schema_results {
+        let _ = context.schema_results.set(results);
+    }
     let narrow_content = options.only_files.as_ref().map(|only| {
         let selected: HashSet<FileId> = repository
             .files
@@ -198,7 +260,9 @@ pub fn check(
         index: Index::build(repository, content),
         attack: context.attack,
         extra_sources: std::sync::Mutex::new(Vec::new()),
-        schema_results: std::sync::OnceLock::new(),
+        // The same files' results: both contexts report on `only_files` alone.
+        schema_results: (context.schema_results.get().cloned())
+            .map_or_else(std::sync::OnceLock::new, Into::into),
         search_analyses: std::sync::OnceLock::new(),
         spl_inputs: std::sync::OnceLock::new(),
     });

@@ -405,14 +405,13 @@ fn lint(
                 .and_then(|_| cache::Snapshot::take(root, now_nanos));
             crate::attack::prefetch(&config.attack_version);
             // Pre-commit mode reads only what the named files' references need (load::narrow).
-            let repository = match &options.only_files {
+            let mut repository = match &options.only_files {
                 Some(files) => load::load_for_files(root, files, config.limits),
                 None => load::load_repository(root, config.limits),
             };
-            let content = Content::build(&repository);
             // Decoded in the background while loading; a decoding error surfaces here.
             crate::attack::catalogue(&config.attack_version)?;
-            let report = check::check(&repository, &content, &config, &options);
+            let (content, report) = check::model_and_check(&mut repository, &config, &options);
             exit_without_freeing(content);
             (report, Checked::Loaded(repository), None)
         }
@@ -528,14 +527,13 @@ fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result
     progress.step("reading content");
     crate::attack::prefetch(&config.attack_version);
     let mut repository = load::load_repository(&global.root, config.limits);
-    let content = Content::build(&repository);
     crate::attack::catalogue(&config.attack_version)?;
     progress.step("checking");
     let options = CheckOptions {
         today: today(),
         only_files: None,
     };
-    let report = check::check(&repository, &content, &config, &options);
+    let (content, report) = check::model_and_check(&mut repository, &config, &options);
     let errors = report.count(Severity::Error);
     if errors > 0 && force {
         progress.suspend(|| {

@@ -181,13 +181,13 @@ pub fn index_document(text: &str) -> Option<(Document, usize)> {
             break;
         }
     }
-    let document = Document {
-        root: Some(Node {
+    let document = Document::new(
+        Some(Node {
             span: Span::new(0, needed),
             value: Value::Map(Mapping { entries }),
         }),
-        problems: Vec::new(),
-    };
+        Vec::new(),
+    );
     Some((document, needed))
 }
 

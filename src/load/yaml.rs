@@ -206,8 +206,56 @@ impl Node {
 /// problems met on the way.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Document {
+    /// The tree; `None` when the file holds no document, and after [`Document::release_tree`].
     pub root: Option<Node>,
     pub problems: Vec<YamlProblem>,
+    /// The root's shape, kept by [`Document::release_tree`].
+    released: Option<RootShape>,
+}
+
+/// What the checks that run after the model need of a root: its place and its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RootShape {
+    pub span: Span,
+    /// [`Node::kind_name`].
+    pub kind_name: &'static str,
+    pub is_mapping: bool,
+}
+
+impl Document {
+    pub fn new(root: Option<Node>, problems: Vec<YamlProblem>) -> Document {
+        Document {
+            root,
+            problems,
+            released: None,
+        }
+    }
+
+    /// The root's span and kind; `None` when the file holds no document. Still known after
+    /// the tree is released.
+    pub fn root_shape(&self) -> Option<RootShape> {
+        self.root
+            .as_ref()
+            .map(|root| RootShape {
+                span: root.span,
+                kind_name: root.kind_name(),
+                is_mapping: root.as_map().is_some(),
+            })
+            .or(self.released)
+    }
+
+    /// Frees the tree and keeps its root's shape: for a run that has read everything it
+    /// needs from the tree (the model, the schema check), since the trees of a large
+    /// repository are the largest thing it holds.
+    pub fn release_tree(&mut self) {
+        self.released = self.root_shape();
+        self.root = None;
+    }
+
+    /// Whether [`Document::release_tree`] freed the tree.
+    pub fn is_released(&self) -> bool {
+        self.released.is_some()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

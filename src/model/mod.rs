@@ -130,10 +130,6 @@ impl Content {
     /// Builds the model from every file that parsed into a mapping.
     pub fn build(repository: &Repository) -> Content {
         let generation = dominant_generation(repository);
-        let mut content = Content {
-            generation,
-            ..Content::default()
-        };
         // Each file's object is read in parallel, then added in file order.
         let objects: Vec<Option<Object>> = repository
             .files
@@ -141,6 +137,40 @@ impl Content {
             .enumerate()
             .map(|(file, loaded)| Object::read(file, loaded, generation))
             .collect();
+        Content::of(generation, objects)
+    }
+
+    /// Builds the model as [`Content::build`] does, and frees each file's YAML tree as soon
+    /// as its object is read, so that the trees and the model are never held whole at once
+    /// (at 100k detections the trees alone are a gigabyte). `visit` sees each tree first,
+    /// with the file's generation, for whatever else a run reads from it (the schema check).
+    pub fn build_releasing_trees<T: Send>(
+        repository: &mut Repository,
+        visit: impl Fn(FileId, &LoadedFile, Generation) -> T + Sync,
+    ) -> (Content, Vec<T>) {
+        let generation = dominant_generation(repository);
+        let (objects, visited): (Vec<Option<Object>>, Vec<T>) = repository
+            .files
+            .par_iter_mut()
+            .enumerate()
+            .map(|(file, loaded)| {
+                let object = Object::read(file, loaded, generation);
+                let visited = visit(file, loaded, file_generation(loaded).unwrap_or(generation));
+                if let Ok(document) = &mut loaded.document {
+                    document.release_tree();
+                }
+                (object, visited)
+            })
+            .unzip();
+        (Content::of(generation, objects), visited)
+    }
+
+    /// The model of `objects`, in file order.
+    fn of(generation: Generation, objects: Vec<Option<Object>>) -> Content {
+        let mut content = Content {
+            generation,
+            ..Content::default()
+        };
         for object in objects.into_iter().flatten() {
             content.add(object);
         }

@@ -36,20 +36,20 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let kind = loaded.kind.name();
-        match &document.root {
+        match document.root_shape() {
             None => out.push(RULE.at(
                 ctx,
                 file,
                 Default::default(),
                 format!("the file is empty; a {kind} file holds one mapping"),
             )),
-            Some(root) if root.as_map().is_none() => out.push(RULE.at(
+            Some(root) if !root.is_mapping => out.push(RULE.at(
                 ctx,
                 file,
                 root.span,
                 format!(
                     "expected a mapping of {kind} fields, found a {}",
-                    root.kind_name()
+                    root.kind_name
                 ),
             )),
             Some(_) => {}

@@ -44,7 +44,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             .document
             .as_ref()
             .ok()
-            .and_then(|d| d.root.as_ref())
+            .and_then(|d| d.root_shape())
             .map(|r| r.span)
             .unwrap_or_default();
         let violations = match &result.violations {

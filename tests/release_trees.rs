@@ -1,0 +1,124 @@
+//! `lint` and `build` free each file's YAML tree as soon as its model object is read and its
+//! schema checked (`check::model_and_check`). That path must find exactly what building the
+//! whole model first and then checking (`Content::build` + `check::check`, trees kept) finds:
+//! the same model, the same findings with the same spans, in every mode.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use splforge::check::{self, CheckOptions};
+use splforge::config::Config;
+use splforge::model::Content;
+
+/// Both paths over `root`; panics with the first difference. Returns how many findings
+/// they agree on.
+fn assert_same(root: &Path, only_files: Option<Vec<PathBuf>>) -> usize {
+    let (config, _) = Config::discover(root).unwrap();
+    let options = CheckOptions {
+        today: "2026-11-24".to_owned(),
+        only_files,
+    };
+    let load = || match &options.only_files {
+        Some(files) => splforge::load::load_for_files(root, files, config.limits),
+        None => splforge::load::load_repository(root, config.limits),
+    };
+
+    let kept = load();
+    let kept_content = Content::build(&kept);
+    let kept_report = check::check(&kept, &kept_content, &config, &options);
+
+    let mut released = load();
+    let (released_content, released_report) =
+        check::model_and_check(&mut released, &config, &options);
+
+    assert!(
+        released
+            .files
+            .iter()
+            .all(|f| f.document.as_ref().is_err()
+                || f.document.as_ref().is_ok_and(|d| d.root.is_none())),
+        "a tree was kept"
+    );
+    assert_eq!(
+        format!("{kept_content:?}"),
+        format!("{released_content:?}"),
+        "the models differ ({})",
+        root.display()
+    );
+    assert_eq!(
+        format!("{:#?}", kept_report.findings),
+        format!("{:#?}", released_report.findings),
+        "the findings differ ({})",
+        root.display()
+    );
+    assert_eq!(kept_report.files_checked, released_report.files_checked);
+    kept_report.findings.len()
+}
+
+#[test]
+fn bundled_content_with_findings() {
+    let fixture = support::Fixture::with_findings();
+    assert!(assert_same(fixture.root(), None) >= 4);
+}
+
+#[test]
+fn empty_files_non_mappings_syntax_errors_and_duplicate_keys() {
+    let fixture = support::Fixture::with_findings();
+    fixture.write("stories/empty.yml", "");
+    fixture.write("stories/comment_only.yml", "# nothing here\n");
+    fixture.write(
+        "macros/a_list.yml",
+        "- name: not_a_mapping\n- definition: x\n",
+    );
+    fixture.write("macros/a_string.yml", "just a string\n");
+    fixture.write("macros/broken.yml", "name: [unclosed\n");
+    fixture.write(
+        "macros/duplicate.yml",
+        "name: duplicate_key_macro\ndefinition: a\ndefinition: b\ndescription: twice\n",
+    );
+    assert_same(fixture.root(), None);
+    let (_, findings) = fixture.lint(&[]);
+    for code in ["SF001", "SF002", "SF003", "SF010"] {
+        assert!(
+            !support::with_code(&findings, code).is_empty(),
+            "the CLI (which releases trees) reports no {code}"
+        );
+    }
+}
+
+#[test]
+fn single_file_mode() {
+    let fixture = support::Fixture::with_findings();
+    let detection = std::fs::read_dir(fixture.root().join("detections"))
+        .unwrap()
+        .flatten()
+        .flat_map(|d| std::fs::read_dir(d.path()).into_iter().flatten().flatten())
+        .map(|f| f.path())
+        .find(|p| p.extension().is_some_and(|e| e == "yml"))
+        .expect("a detection");
+    let relative = detection.strip_prefix(fixture.root()).unwrap().to_owned();
+    assert_same(fixture.root(), Some(vec![relative]));
+    let relative = PathBuf::from("detections/cloud/aws_iam_failure_group_deletion.yml");
+    assert!(assert_same(fixture.root(), Some(vec![relative])) > 0);
+}
+
+#[test]
+fn contentctl_5_samples() {
+    let Some(samples) = support::shared("corpus/contentctl-5-samples") else {
+        eprintln!("skipped: no ../shared/corpus/contentctl-5-samples");
+        return;
+    };
+    assert_same(&samples, None);
+}
+
+#[test]
+fn the_corpus() {
+    let Some(corpus) = support::corpus() else {
+        eprintln!(
+            "skipped: no corpus at ../shared/corpus/security_content-2024-10 (set SPLFORGE_CORPUS)"
+        );
+        return;
+    };
+    assert!(assert_same(&corpus, None) > 1000);
+}
