@@ -1,8 +1,7 @@
-//! Where a lint's memory goes: the resident set after loading (text and trees) and after the
-//! model and the check, run as `splforge lint` runs them (each file's tree freed once its
-//! object is read and its schema checked; of each search's analysis only the summary kept).
-//! One run, with the binary's allocator. For the scaling target of issue 9 (100k detections
-//! under 2 GiB).
+//! Where a lint's memory goes: the resident set and its peak after a load, model and check
+//! run as `splforge lint` runs them (each file's tree freed as soon as its object is read and
+//! its schema checked; of each search's analysis only the summary kept). One run, with the
+//! binary's allocator. For the scaling target of issue 9 (100k detections under 2 GiB).
 //!
 //! Usage: cargo run --release --example memory -- DIR
 
@@ -13,7 +12,6 @@ mod timing;
 
 use splforge::check::{self, CheckOptions};
 use splforge::config::Config;
-use splforge::load::{self, LoadLimits};
 
 /// `VmRSS` and `VmHWM` (peak) of this process, in MB.
 fn resident() -> (f64, f64) {
@@ -41,18 +39,18 @@ fn main() {
         only_files: None,
     };
     report("start");
-    let mut repository = load::load_repository(&root, LoadLimits::default());
+    // As `lint` runs: each file's model object and schema result are read as soon as it is
+    // parsed, and its tree freed.
+    let (repository, content, findings) = check::load_and_check(&root, &config, &options);
     let text: usize = repository.files.iter().map(|f| f.source.text.len()).sum();
     println!(
-        "{} files, {:.1} MB of text",
+        "{} files, {:.1} MB of text, {} detections",
         repository.files.len(),
-        text as f64 / 1e6
+        text as f64 / 1e6,
+        content.detections.len()
     );
-    report("load (text + trees)");
-    // As `lint` runs: the trees are freed as the model is built and the schema checked.
-    let (_content, report_) = check::model_and_check(&mut repository, &config, &options);
     report(&format!(
-        "model + check, trees freed ({} findings)",
-        report_.findings.len()
+        "load + model + check ({} findings)",
+        findings.findings.len()
     ));
 }

@@ -1,7 +1,8 @@
-//! `lint` and `build` free each file's YAML tree as soon as its model object is read and its
-//! schema checked (`check::model_and_check`). That path must find exactly what building the
-//! whole model first and then checking (`Content::build` + `check::check`, trees kept) finds:
-//! the same model, the same findings with the same spans, in every mode.
+//! `lint` and `build` digest each file as soon as it is parsed (its model object, its schema
+//! result) and free its YAML tree: `check::load_and_check` for a whole repository,
+//! `check::model_and_check` for one the pre-commit loader read. Both must find exactly what
+//! loading everything, building the whole model and then checking (`Content::build` +
+//! `check::check`, trees kept) finds: the same model, the same findings with the same spans.
 
 mod support;
 
@@ -53,6 +54,42 @@ fn assert_same(root: &Path, only_files: Option<Vec<PathBuf>>) -> usize {
         root.display()
     );
     assert_eq!(kept_report.files_checked, released_report.files_checked);
+
+    if options.only_files.is_none() {
+        let (loaded, digested_content, digested_report) =
+            check::load_and_check(root, &config, &options);
+        assert_eq!(
+            format!(
+                "{:?}",
+                kept.files
+                    .iter()
+                    .map(|f| (&f.source.path, f.kind))
+                    .collect::<Vec<_>>()
+            ),
+            format!(
+                "{:?}",
+                loaded
+                    .files
+                    .iter()
+                    .map(|f| (&f.source.path, f.kind))
+                    .collect::<Vec<_>>()
+            ),
+            "the files differ ({})",
+            root.display()
+        );
+        assert_eq!(
+            format!("{kept_content:?}"),
+            format!("{digested_content:?}"),
+            "the models differ ({})",
+            root.display()
+        );
+        assert_eq!(
+            format!("{:#?}", kept_report.findings),
+            format!("{:#?}", digested_report.findings),
+            "the findings differ ({})",
+            root.display()
+        );
+    }
     kept_report.findings.len()
 }
 
@@ -121,4 +158,48 @@ fn the_corpus() {
         return;
     };
     assert!(assert_same(&corpus, None) > 1000);
+}
+
+#[test]
+fn generation_2022_inputs() {
+    let Some(inputs) = support::shared("golden/2022/inputs") else {
+        eprintln!("skipped: no ../shared/golden/2022/inputs");
+        return;
+    };
+    assert_same(&inputs, None);
+}
+
+/// Stories and macros take the generation most detections show; with a 5.x majority, a
+/// story is checked against the 5.x schema on every path.
+#[test]
+fn mixed_generations() {
+    let Some(samples) = support::shared("corpus/contentctl-5-samples") else {
+        eprintln!("skipped: no ../shared/corpus/contentctl-5-samples");
+        return;
+    };
+    let fixture = support::Fixture::with_findings();
+    let five: Vec<PathBuf> = walkdir::WalkDir::new(samples.join("detections"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    assert!(!five.is_empty());
+    // More 5.x detections than the bundled 4.x ones.
+    for copy in 0..12 {
+        for path in &five {
+            let name = path.file_name().unwrap().to_string_lossy();
+            fixture.write(
+                &format!("detections/five_{copy}_{name}"),
+                std::fs::read(path).unwrap(),
+            );
+        }
+    }
+    let (config, _) = Config::discover(fixture.root()).unwrap();
+    let repository = splforge::load::load_repository(fixture.root(), config.limits);
+    assert_eq!(
+        Content::build(&repository).generation,
+        splforge::model::Generation::Contentctl5
+    );
+    assert_same(fixture.root(), None);
 }

@@ -404,14 +404,19 @@ fn lint(
                 .as_ref()
                 .and_then(|_| cache::Snapshot::take(root, now_nanos));
             crate::attack::prefetch(&config.attack_version);
-            // Pre-commit mode reads only what the named files' references need (load::narrow).
-            let mut repository = match &options.only_files {
-                Some(files) => load::load_for_files(root, files, config.limits),
-                None => load::load_repository(root, config.limits),
+            let (repository, content, report) = match &options.only_files {
+                // Pre-commit mode reads only what the named files' references need
+                // (load::narrow).
+                Some(files) => {
+                    let mut repository = load::load_for_files(root, files, config.limits);
+                    let (content, report) =
+                        check::model_and_check(&mut repository, &config, &options);
+                    (repository, content, report)
+                }
+                None => check::load_and_check(root, &config, &options),
             };
             // Decoded in the background while loading; a decoding error surfaces here.
             crate::attack::catalogue(&config.attack_version)?;
-            let (content, report) = check::model_and_check(&mut repository, &config, &options);
             exit_without_freeing(content);
             (report, Checked::Loaded(repository), None)
         }
@@ -523,17 +528,15 @@ fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result
     let started = Instant::now();
     let config = load_config(global)?;
     let out = out.map_or_else(|| global.root.join(&config.build.out), Path::to_path_buf);
-    let progress = Progress::new("Building", 3, global.quiet);
-    progress.step("reading content");
+    let progress = Progress::new("Building", 2, global.quiet);
+    progress.step("reading and checking content");
     crate::attack::prefetch(&config.attack_version);
-    let mut repository = load::load_repository(&global.root, config.limits);
-    crate::attack::catalogue(&config.attack_version)?;
-    progress.step("checking");
     let options = CheckOptions {
         today: today(),
         only_files: None,
     };
-    let (content, report) = check::model_and_check(&mut repository, &config, &options);
+    let (mut repository, content, report) = check::load_and_check(&global.root, &config, &options);
+    crate::attack::catalogue(&config.attack_version)?;
     let errors = report.count(Severity::Error);
     if errors > 0 && force {
         progress.suspend(|| {

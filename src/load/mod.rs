@@ -214,17 +214,60 @@ fn vet_data_files(
 
 /// Walks `root` and loads every content file, parsing in parallel.
 pub fn load_repository(root: &Path, limits: LoadLimits) -> Repository {
-    let (yaml_paths, data_paths) = discover(root);
-    let files = yaml_paths
-        .into_par_iter()
-        .map(|(kind, relative)| load_file(root, &relative, kind, limits))
-        .collect();
-    let (lookup_data_files, rejected_data_files) = vet_data_files(root, data_paths);
-    Repository {
-        root: root.to_path_buf(),
-        files,
-        lookup_data_files,
-        rejected_data_files,
+    let found = Discovery::walk(root);
+    let all: Vec<usize> = (0..found.yaml.len()).collect();
+    let files = found.load(&all, limits, |_, loaded| loaded);
+    found.into_repository(files)
+}
+
+/// The files of a content root, found and not yet read: for a run that digests each file
+/// as soon as it is parsed, while its tree is still in cache, instead of holding every tree
+/// at once ([`load_repository`] loads them all first).
+pub struct Discovery {
+    root: PathBuf,
+    /// The content YAML files, sorted by path: a file's index here is its index in
+    /// [`Repository::files`].
+    pub yaml: Vec<(ContentKind, PathBuf)>,
+    data: Vec<PathBuf>,
+}
+
+impl Discovery {
+    pub fn walk(root: &Path) -> Discovery {
+        let (yaml, data) = discover(root);
+        Discovery {
+            root: root.to_path_buf(),
+            yaml,
+            data,
+        }
+    }
+
+    /// Loads the YAML files at `indices`, in parallel, and gives each to `then` (with its
+    /// index) as soon as it is parsed; the results come in the order of `indices`.
+    pub fn load<T: Send>(
+        &self,
+        indices: &[usize],
+        limits: LoadLimits,
+        then: impl Fn(usize, LoadedFile) -> T + Sync,
+    ) -> Vec<T> {
+        indices
+            .par_iter()
+            .map(|&index| {
+                let (kind, relative) = &self.yaml[index];
+                then(index, load_file(&self.root, relative, *kind, limits))
+            })
+            .collect()
+    }
+
+    /// The repository of `files`: every YAML file, loaded, in the order of [`Discovery::yaml`].
+    pub fn into_repository(self, files: Vec<LoadedFile>) -> Repository {
+        debug_assert_eq!(files.len(), self.yaml.len());
+        let (lookup_data_files, rejected_data_files) = vet_data_files(&self.root, self.data);
+        Repository {
+            root: self.root,
+            files,
+            lookup_data_files,
+            rejected_data_files,
+        }
     }
 }
 

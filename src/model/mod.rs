@@ -131,48 +131,26 @@ impl Content {
     pub fn build(repository: &Repository) -> Content {
         let generation = dominant_generation(repository);
         // Each file's object is read in parallel, then added in file order.
-        let objects: Vec<Option<Object>> = repository
+        let objects: Vec<FileObject> = repository
             .files
             .par_iter()
             .enumerate()
-            .map(|(file, loaded)| Object::read(file, loaded, generation))
+            .map(|(file, loaded)| FileObject::read(file, loaded, generation))
             .collect();
-        Content::of(generation, objects)
+        Content::from_objects(generation, objects)
     }
 
-    /// Builds the model as [`Content::build`] does, and frees each file's YAML tree as soon
-    /// as its object is read, so that the trees and the model are never held whole at once
-    /// (at 100k detections the trees alone are a gigabyte). `visit` sees each tree first,
-    /// with the file's generation, for whatever else a run reads from it (the schema check).
-    pub fn build_releasing_trees<T: Send>(
-        repository: &mut Repository,
-        visit: impl Fn(FileId, &LoadedFile, Generation) -> T + Sync,
-    ) -> (Content, Vec<T>) {
-        let generation = dominant_generation(repository);
-        let (objects, visited): (Vec<Option<Object>>, Vec<T>) = repository
-            .files
-            .par_iter_mut()
-            .enumerate()
-            .map(|(file, loaded)| {
-                let object = Object::read(file, loaded, generation);
-                let visited = visit(file, loaded, file_generation(loaded).unwrap_or(generation));
-                if let Ok(document) = &mut loaded.document {
-                    document.release_tree();
-                }
-                (object, visited)
-            })
-            .unzip();
-        (Content::of(generation, objects), visited)
-    }
-
-    /// The model of `objects`, in file order.
-    fn of(generation: Generation, objects: Vec<Option<Object>>) -> Content {
+    /// The model of every file's object, given in file order; `generation` is the one
+    /// files that do not show their own took ([`Generation::most_common`]).
+    pub fn from_objects(generation: Generation, objects: Vec<FileObject>) -> Content {
         let mut content = Content {
             generation,
             ..Content::default()
         };
-        for object in objects.into_iter().flatten() {
-            content.add(object);
+        for FileObject(object) in objects {
+            if let Some(object) = object {
+                content.add(object);
+            }
         }
         content
     }
@@ -214,6 +192,27 @@ impl Content {
             Object::Lookup(o) => self.lookups.push(*o),
             Object::DataSource(o) => self.data_sources.push(*o),
             Object::Deployment(o) => self.deployments.push(*o),
+        }
+    }
+}
+
+/// The model object of one file, read on its own: for a run that reads each file's object
+/// as soon as the file is parsed (`check::load_and_check`). [`Content::from_objects`] puts
+/// them together.
+pub struct FileObject(Option<Object>);
+
+impl FileObject {
+    /// `default` is the generation of a file that does not show its own (every kind but a
+    /// detection): the repository's most common one.
+    pub fn read(file: FileId, loaded: &LoadedFile, default: Generation) -> FileObject {
+        FileObject(Object::read(file, loaded, default))
+    }
+
+    /// The generation the file shows by its own keys ([`file_generation`]): a detection's.
+    pub fn own_generation(&self) -> Option<Generation> {
+        match &self.0 {
+            Some(Object::Detection(detection)) => Some(detection.generation),
+            _ => None,
         }
     }
 }
@@ -310,17 +309,24 @@ pub fn file_generation(loaded: &LoadedFile) -> Option<Generation> {
     }
 }
 
-fn dominant_generation(repository: &Repository) -> Generation {
-    let mut counts = [0usize; 3];
-    for file in &repository.files {
-        if let Some(g) = file_generation(file) {
-            counts[g as usize] += 1;
+/// The generation most detections show: every other file takes it.
+pub fn dominant_generation(repository: &Repository) -> Generation {
+    Generation::most_common(repository.files.iter().map(file_generation))
+}
+
+impl Generation {
+    /// The most common of the generations files show (the newest on a tie); 4.x when none
+    /// shows one.
+    pub fn most_common(shown: impl Iterator<Item = Option<Generation>>) -> Generation {
+        let mut counts = [0usize; 3];
+        for generation in shown.flatten() {
+            counts[generation as usize] += 1;
         }
-    }
-    let best = (0..3).max_by_key(|&i| (counts[i], i)).unwrap_or(1);
-    if counts[best] == 0 {
-        Generation::Contentctl4
-    } else {
-        Generation::ALL[best]
+        let best = (0..3).max_by_key(|&i| (counts[i], i)).unwrap_or(1);
+        if counts[best] == 0 {
+            Generation::Contentctl4
+        } else {
+            Generation::ALL[best]
+        }
     }
 }
