@@ -22,8 +22,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::load::{ContentKind, LoadedFile, Repository, SourceFile};
-use crate::model::{Content, FileId, FileObject, Generation};
+use crate::load::{LoadedFile, Repository, SourceFile};
+use crate::model::{Content, FileId, Generation};
 
 pub use finding::{Finding, Related, Severity, sort_and_dedup};
 pub use index::Index;
@@ -209,95 +209,40 @@ pub fn check(
     check_with(repository, content, config, options, None)
 }
 
-/// Builds the model of a loaded repository and checks it (the pre-commit loader's path):
-/// each file is digested (`digest`) in parallel, which frees its tree. The findings are
-/// those of [`Content::build`] followed by [`check`].
+/// Builds the model of a loaded repository and checks it (the pre-commit loader's path),
+/// each file's schema checked as its object is read and its tree freed
+/// ([`Content::build_releasing_trees`]). The findings are those of [`Content::build`]
+/// followed by [`check`].
 pub fn model_and_check(
     repository: &mut Repository,
     config: &Config,
     options: &CheckOptions,
 ) -> (Content, Report) {
-    let generation = crate::model::dominant_generation(repository);
-    let (objects, schema_results): (Vec<FileObject>, Vec<Option<SchemaResult>>) = repository
-        .files
-        .par_iter_mut()
-        .enumerate()
-        .map(|(file, loaded)| digest(file, loaded, generation, options))
-        .unzip();
-    let content = Content::from_objects(generation, objects);
+    let (content, schema_results) =
+        Content::build_releasing_trees(repository, |file, loaded, generation| {
+            SchemaResult::of(file, loaded, generation, options)
+        });
     let schema_results = schema_results.into_iter().flatten().collect();
     let report = check_with(repository, &content, config, options, Some(schema_results));
     (content, report)
 }
 
-/// Loads, models and checks every file under `root`, as `lint` and `build` do: each file is
-/// digested (`digest`) as soon as it is parsed, so no more than a few trees exist at a time
-/// (at 100k detections the trees are a gigabyte, more than the model). Detections come first:
-/// each shows its own generation, and every other file takes the most common one. The
-/// result is that of [`load::load_repository`], [`Content::build`] and [`check`].
+/// Loads, models and checks every file under `root`, as `lint` and `build` do: each file's
+/// schema is checked as soon as it is parsed, beside the reading of its object, and its
+/// tree freed then ([`Content::load`]). The findings are those of
+/// [`crate::load::load_repository`], [`Content::build`] and [`check`].
 pub fn load_and_check(
     root: &Path,
     config: &Config,
     options: &CheckOptions,
 ) -> (Repository, Content, Report) {
-    let found = crate::load::Discovery::walk(root);
-    let (detections, others): (Vec<usize>, Vec<usize>) =
-        (0..found.yaml.len()).partition(|&i| found.yaml[i].0 == ContentKind::Detection);
-    let digest_each = |generation| {
-        move |file, mut loaded: LoadedFile| {
-            let (object, schema) = digest(file, &mut loaded, generation, options);
-            (loaded, object, schema)
-        }
-    };
-    // A detection's generation is its own; the default is never used.
-    let first = found.load(
-        &detections,
-        config.limits,
-        digest_each(Generation::default()),
-    );
-    let generation = Generation::most_common(first.iter().map(|(_, o, _)| o.own_generation()));
-    let second = found.load(&others, config.limits, digest_each(generation));
-
-    // Back into file order.
-    let mut slots: Vec<Option<_>> = Vec::with_capacity(found.yaml.len());
-    slots.resize_with(found.yaml.len(), || None);
-    for (&file, digested) in detections
-        .iter()
-        .zip(first)
-        .chain(others.iter().zip(second))
-    {
-        slots[file] = Some(digested);
-    }
-    let mut files = Vec::with_capacity(slots.len());
-    let mut objects = Vec::with_capacity(slots.len());
-    let mut schema_results = Vec::new();
-    for (loaded, object, schema) in slots.into_iter().flatten() {
-        files.push(loaded);
-        objects.push(object);
-        schema_results.extend(schema);
-    }
-    let repository = found.into_repository(files);
-    let content = Content::from_objects(generation, objects);
+    let (repository, content, schema_results) =
+        Content::load(root, config.limits, |file, loaded, generation| {
+            SchemaResult::of(file, loaded, generation, options)
+        });
+    let schema_results = schema_results.into_iter().flatten().collect();
     let report = check_with(&repository, &content, config, options, Some(schema_results));
     (repository, content, report)
-}
-
-/// What one file gives a run before the cross-file checks: its model object and, when its
-/// findings are reported, its schema result. Its tree is then released: nothing after this
-/// reads it (SF001-SF003 read the error, the duplicate keys and the root's shape, which stay).
-fn digest(
-    file: FileId,
-    loaded: &mut LoadedFile,
-    default: Generation,
-    options: &CheckOptions,
-) -> (FileObject, Option<SchemaResult>) {
-    let object = FileObject::read(file, loaded, default);
-    let generation = crate::model::file_generation(loaded).unwrap_or(default);
-    let schema = SchemaResult::of(file, loaded, generation, options);
-    if let Ok(document) = &mut loaded.document {
-        document.release_tree();
-    }
-    (object, schema)
 }
 
 fn check_with(

@@ -607,8 +607,8 @@ fn docs(global: &GlobalArgs, out: Option<&Path>) -> anyhow::Result<ExitCode> {
     let progress = Progress::new("Docs", 2 + formats.len() as u64, global.quiet);
     progress.step("reading content");
     crate::attack::prefetch(&config.attack_version);
-    let repository = load::load_repository(&global.root, config.limits);
-    let content = Content::build(&repository);
+    // Pages are rendered from the model alone: each file's tree is freed once read.
+    let (repository, content, _) = Content::load(&global.root, config.limits, |_, _, _| ());
     let catalogue = crate::attack::catalogue(&config.attack_version)?;
     // Every format is rendered before anything is written, and written as one change.
     let mut sites = Vec::with_capacity(formats.len());

@@ -17,7 +17,9 @@ mod story;
 
 use rayon::prelude::*;
 
-use crate::load::{ContentKind, LoadedFile, Repository, Span};
+use std::path::Path;
+
+use crate::load::{ContentKind, Discovery, LoadLimits, LoadedFile, Repository, Span};
 
 pub use baseline::{Baseline, Investigation};
 pub use data_source::{
@@ -135,22 +137,88 @@ impl Content {
             .files
             .par_iter()
             .enumerate()
-            .map(|(file, loaded)| FileObject::read(file, loaded, generation))
+            .map(|(file, loaded)| FileObject(Object::read(file, loaded, generation)))
             .collect();
         Content::from_objects(generation, objects)
     }
 
+    /// Builds the model as [`Content::build`] does and frees each file's YAML tree as soon
+    /// as its object is read (the pre-commit loader's path; see [`Content::load`]). `visit`
+    /// sees each tree first, with the file's generation, for what else a run reads from it
+    /// (the schema check); its results come in file order.
+    pub fn build_releasing_trees<T: Send>(
+        repository: &mut Repository,
+        visit: impl Fn(FileId, &LoadedFile, Generation) -> T + Sync,
+    ) -> (Content, Vec<T>) {
+        let generation = dominant_generation(repository);
+        let (objects, visited) = repository
+            .files
+            .par_iter_mut()
+            .enumerate()
+            .map(|(file, loaded)| digest(file, loaded, generation, &visit))
+            .unzip();
+        (Content::from_objects(generation, objects), visited)
+    }
+
+    /// Loads every file under `root` and builds the model, reading each file's object as
+    /// soon as the file is parsed, while its tree is in cache, and freeing the tree then: no
+    /// more than a few trees exist at a time (at 100k detections the trees are a gigabyte,
+    /// more than the model). `visit` sees each tree first, as in
+    /// [`Content::build_releasing_trees`]. Detections are read first: each shows its own
+    /// generation, and every other file takes the most common one. The repository and model
+    /// are those of [`crate::load::load_repository`] and [`Content::build`], but for the
+    /// trees: each document keeps only its root's shape and its problems.
+    pub fn load<T: Send>(
+        root: &Path,
+        limits: LoadLimits,
+        visit: impl Fn(FileId, &LoadedFile, Generation) -> T + Sync,
+    ) -> (Repository, Content, Vec<T>) {
+        let found = Discovery::walk(root);
+        let (detections, others): (Vec<usize>, Vec<usize>) =
+            (0..found.yaml.len()).partition(|&i| found.yaml[i].0 == ContentKind::Detection);
+        let digest_each = |generation| {
+            let visit = &visit;
+            move |file, mut loaded: LoadedFile| {
+                let (object, visited) = digest(file, &mut loaded, generation, visit);
+                (loaded, object, visited)
+            }
+        };
+        // A detection's generation is its own: the default is never used.
+        let first = found.load(&detections, limits, digest_each(Generation::default()));
+        let generation = Generation::most_common(first.iter().map(|(_, o, _)| o.own_generation()));
+        let second = found.load(&others, limits, digest_each(generation));
+
+        // Back into file order.
+        let mut slots: Vec<Option<_>> = Vec::with_capacity(found.yaml.len());
+        slots.resize_with(found.yaml.len(), || None);
+        for (&file, digested) in detections
+            .iter()
+            .zip(first)
+            .chain(others.iter().zip(second))
+        {
+            slots[file] = Some(digested);
+        }
+        let mut files = Vec::with_capacity(slots.len());
+        let mut objects = Vec::with_capacity(slots.len());
+        let mut visited = Vec::with_capacity(slots.len());
+        for (loaded, object, seen) in slots.into_iter().flatten() {
+            files.push(loaded);
+            objects.push(object);
+            visited.push(seen);
+        }
+        let content = Content::from_objects(generation, objects);
+        (found.into_repository(files), content, visited)
+    }
+
     /// The model of every file's object, given in file order; `generation` is the one
     /// files that do not show their own took ([`Generation::most_common`]).
-    pub fn from_objects(generation: Generation, objects: Vec<FileObject>) -> Content {
+    fn from_objects(generation: Generation, objects: Vec<FileObject>) -> Content {
         let mut content = Content {
             generation,
             ..Content::default()
         };
-        for FileObject(object) in objects {
-            if let Some(object) = object {
-                content.add(object);
-            }
+        for object in objects.into_iter().filter_map(|FileObject(o)| o) {
+            content.add(object);
         }
         content
     }
@@ -196,20 +264,28 @@ impl Content {
     }
 }
 
-/// The model object of one file, read on its own: for a run that reads each file's object
-/// as soon as the file is parsed (`check::load_and_check`). [`Content::from_objects`] puts
-/// them together.
-pub struct FileObject(Option<Object>);
+/// What one file gives the model, and `visit`, before its tree is freed: its object, and
+/// what `visit` read from the tree (the file's own generation, or `default`, goes with it).
+fn digest<T>(
+    file: FileId,
+    loaded: &mut LoadedFile,
+    default: Generation,
+    visit: &impl Fn(FileId, &LoadedFile, Generation) -> T,
+) -> (FileObject, T) {
+    let object = FileObject(Object::read(file, loaded, default));
+    let visited = visit(file, loaded, file_generation(loaded).unwrap_or(default));
+    if let Ok(document) = &mut loaded.document {
+        document.release_tree();
+    }
+    (object, visited)
+}
+
+/// The model object of one file (none when the file holds no mapping), read on its own.
+struct FileObject(Option<Object>);
 
 impl FileObject {
-    /// `default` is the generation of a file that does not show its own (every kind but a
-    /// detection): the repository's most common one.
-    pub fn read(file: FileId, loaded: &LoadedFile, default: Generation) -> FileObject {
-        FileObject(Object::read(file, loaded, default))
-    }
-
     /// The generation the file shows by its own keys ([`file_generation`]): a detection's.
-    pub fn own_generation(&self) -> Option<Generation> {
+    fn own_generation(&self) -> Option<Generation> {
         match &self.0 {
             Some(Object::Detection(detection)) => Some(detection.generation),
             _ => None,
