@@ -135,8 +135,9 @@ impl<'a> Context<'a> {
         })
     }
 
-    /// Every parsed file validated against its schema, once, in parallel (unless the run
-    /// validated them while it built the model: [`model_and_check`]).
+    /// Every parsed file validated against its schema, once, in parallel; or the results
+    /// of the run's digest of each file ([`load_and_check`], [`model_and_check`]), which
+    /// freed the trees.
     pub fn schema_results(&self) -> &[SchemaResult] {
         self.schema_results.get_or_init(|| {
             debug_assert!(

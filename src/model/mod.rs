@@ -386,14 +386,14 @@ pub fn file_generation(loaded: &LoadedFile) -> Option<Generation> {
 }
 
 /// The generation most detections show: every other file takes it.
-pub fn dominant_generation(repository: &Repository) -> Generation {
+fn dominant_generation(repository: &Repository) -> Generation {
     Generation::most_common(repository.files.iter().map(file_generation))
 }
 
 impl Generation {
     /// The most common of the generations files show (the newest on a tie); 4.x when none
     /// shows one.
-    pub fn most_common(shown: impl Iterator<Item = Option<Generation>>) -> Generation {
+    fn most_common(shown: impl Iterator<Item = Option<Generation>>) -> Generation {
         let mut counts = [0usize; 3];
         for generation in shown.flatten() {
             counts[generation as usize] += 1;
