@@ -63,28 +63,52 @@ fn write_number(out: &mut String, n: &serde_json::Number) {
 
 fn write_string(out: &mut String, s: &str) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\'' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+    // Runs of characters written as they are are copied whole: `savedsearches.conf` writes
+    // every search and drilldown through here.
+    let mut rest = s;
+    while let Some(at) = rest.bytes().position(|b| ESCAPED[b as usize]) {
+        out.push_str(&rest[..at]);
+        // `at` is a character boundary: every byte of a multi-byte character needs escaping.
+        let c = rest[at..].chars().next().unwrap_or_default();
+        write_escaped(out, c);
+        rest = &rest[at + c.len_utf8()..];
+    }
+    out.push_str(rest);
+    out.push('"');
+}
+
+/// Whether a character starting with the byte is escaped: every byte outside printable ASCII
+/// (DEL is written as it is, as Python does), quotes, backslash and the HTML-unsafe four.
+static ESCAPED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = !(byte >= 0x20 && byte <= 0x7f)
+            || matches!(byte as u8, b'"' | b'\\' | b'<' | b'>' | b'&' | b'\'');
+        byte += 1;
+    }
+    table
+};
+
+fn write_escaped(out: &mut String, c: char) {
+    match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\u{8}' => out.push_str("\\b"),
+        '\u{c}' => out.push_str("\\f"),
+        '<' | '>' | '&' | '\'' => {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        }
+        c => {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
             }
-            c if (c as u32) < 0x20 || (c as u32) > 0x7e && (c as u32) != 0x7f => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    let _ = write!(out, "\\u{unit:04x}");
-                }
-            }
-            c => out.push(c),
         }
     }
-    out.push('"');
 }
 
 #[cfg(test)]
@@ -99,6 +123,43 @@ mod tests {
             to_jinja_json(&value),
             r#"{"a": 1727654400.0, "b": [1, "x\u003cy\u003e\u0026\u0027z"], "c": null, "\u00e9": "\u00fc\ud83d\ude00"}"#
         );
+    }
+
+    /// The character-by-character writer the run-copying one replaced.
+    fn write_string_by_char(out: &mut String, s: &str) {
+        out.push('"');
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\u{8}' => out.push_str("\\b"),
+                '\u{c}' => out.push_str("\\f"),
+                '<' | '>' | '&' | '\'' => {
+                    let _ = write!(out, "\\u{:04x}", c as u32);
+                }
+                c if (c as u32) < 0x20 || (c as u32) > 0x7e && (c as u32) != 0x7f => {
+                    let mut units = [0u16; 2];
+                    for unit in c.encode_utf16(&mut units) {
+                        let _ = write!(out, "\\u{unit:04x}");
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn strings_are_written_as_character_by_character(s in "(\\PC|[\\x00-\\x7f]|\\u{1F600}){0,40}") {
+            let (mut fast, mut slow) = (String::new(), String::new());
+            write_string(&mut fast, &s);
+            write_string_by_char(&mut slow, &s);
+            proptest::prop_assert_eq!(fast, slow);
+        }
     }
 
     #[test]
