@@ -4,6 +4,12 @@
 //! `load` -> `model` -> `check` -> `render` -> `package` / `docs`, with `spl` and `attack`
 //! as pure libraries the stages call, and `cli` as the only edge that prints or exits.
 
+// The allocator is the one place that needs `unsafe`.
+#![deny(unsafe_code)]
+
+#[allow(unsafe_code)]
+pub mod allocator;
+
 pub mod attack;
 pub mod cache;
 pub mod check;

@@ -2,7 +2,7 @@
 /// rayon threads; glibc malloc spent ~20% of a full-corpus lint in malloc/free
 /// (docs/performance.md).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: splforge::allocator::Mimalloc = splforge::allocator::Mimalloc;
 
 fn main() -> std::process::ExitCode {
     splforge::cli::main()

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 /// The same allocator as the binary (src/main.rs), so the times match it.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: splforge::allocator::Mimalloc = splforge::allocator::Mimalloc;
 
 /// The best (shortest) of `runs` timings of `f`, and the value of its last run.
 pub fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
