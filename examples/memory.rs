@@ -41,7 +41,7 @@ fn main() {
     report("start");
     // As `lint` runs: each file's model object and schema result are read as soon as it is
     // parsed, and its tree freed.
-    let (repository, content, findings) = check::load_and_check(&root, &config, &options);
+    let (repository, content, findings) = check::load_and_check(&root, &config, &options, None);
     let text: usize = repository.files.iter().map(|f| f.source.text.len()).sum();
     println!(
         "{} files, {:.1} MB of text, {} detections",

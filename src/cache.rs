@@ -25,6 +25,10 @@
 //! directory, written through a temporary file and a rename. A file that cannot be read,
 //! does not parse, or carries another [`FORMAT`] is ignored and replaced: the cache never
 //! fails a run and never changes its findings.
+//!
+//! **Per-file results.** Beside the entries, `facts.postcard` holds the schema results and
+//! SPL summaries of the last whole-repository run, each keyed by a hash of what it depends
+//! on (`check::facts`): a run that misses its entry reuses those whose input is the same.
 
 use std::fs;
 use std::io::{Read as _, Write as _};
@@ -34,6 +38,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
+use crate::check::facts::StoredFacts;
 use crate::check::{Finding, Related, Report, Severity};
 use crate::config::Config;
 use crate::load::{self, LoadLimits, SourceFile, Span};
@@ -67,6 +72,8 @@ pub enum CacheError {
     },
     #[error("cannot encode the lint cache: {0}")]
     Encode(#[from] serde_json::Error),
+    #[error("cannot encode the lint cache's per-file results: {0}")]
+    EncodeFacts(#[from] postcard::Error),
 }
 
 /// What a run's findings depend on besides the files.
@@ -313,18 +320,48 @@ impl LintCache {
             },
         };
         let bytes = serde_json::to_vec(&entry)?;
-        let io = |source| CacheError::Io {
-            path: self.dir.clone(),
-            source,
+        self.prepare_dir()?;
+        write_atomically(&self.dir, &self.entry, &bytes).map_err(|e| self.io(e))?;
+        prune(&self.dir);
+        Ok(())
+    }
+
+    /// The per-file results the last run stored (`check::facts`); none when there are none,
+    /// or they are from another format or splforge build, or do not parse.
+    pub fn facts(&self) -> StoredFacts {
+        fs::read(self.dir.join(FACTS))
+            .ok()
+            .and_then(|bytes| postcard::from_bytes::<FactsFile>(&bytes).ok())
+            .filter(|file| file.format == FORMAT && file.tool == TOOL)
+            .map(|file| file.facts)
+            .unwrap_or_default()
+    }
+
+    /// Replaces the stored per-file results with those a run used. Unlike a run's entry,
+    /// they are stored even when a file changed while the run read it: each is keyed by a
+    /// hash of the text it was computed from.
+    pub fn store_facts(&self, facts: StoredFacts) -> Result<(), CacheError> {
+        let file = FactsFile {
+            format: FORMAT,
+            tool: TOOL.to_owned(),
+            facts,
         };
+        let bytes = postcard::to_stdvec(&file)?;
+        self.prepare_dir()?;
+        write_atomically(&self.dir, &self.dir.join(FACTS), &bytes).map_err(|e| self.io(e))
+    }
+
+    /// Creates the cache directory, refusing one that is not a splforge cache and holds
+    /// files.
+    fn prepare_dir(&self) -> Result<(), CacheError> {
         if !is_cache_dir(&self.dir) && fs::read_dir(&self.dir).is_ok_and(|mut d| d.next().is_some())
         {
             // `--cache-dir .` or a directory of the user's: never write our files into it.
-            return Err(io(std::io::Error::other(
+            return Err(self.io(std::io::Error::other(
                 "the directory exists and is not a splforge cache",
             )));
         }
-        fs::create_dir_all(&self.dir).map_err(io)?;
+        fs::create_dir_all(&self.dir).map_err(|e| self.io(e))?;
         // Like ruff's: a cache directory keeps itself out of version control and backups.
         for (name, text) in [
             (".gitignore", "# Created by splforge.\n*\n"),
@@ -332,13 +369,30 @@ impl LintCache {
         ] {
             let path = self.dir.join(name);
             if !path.exists() {
-                write_atomically(&self.dir, &path, text.as_bytes()).map_err(io)?;
+                write_atomically(&self.dir, &path, text.as_bytes()).map_err(|e| self.io(e))?;
             }
         }
-        write_atomically(&self.dir, &self.entry, &bytes).map_err(io)?;
-        prune(&self.dir);
         Ok(())
     }
+
+    fn io(&self, source: std::io::Error) -> CacheError {
+        CacheError::Io {
+            path: self.dir.clone(),
+            source,
+        }
+    }
+}
+
+/// The file of per-file results ([`LintCache::facts`]): postcard, a compact binary form of
+/// serde's data model, because the run that misses the entry reads it before it can reuse
+/// anything (JSON took 58 M instructions to read for the corpus).
+const FACTS: &str = "facts.postcard";
+
+#[derive(Serialize, Deserialize)]
+struct FactsFile {
+    format: u32,
+    tool: String,
+    facts: StoredFacts,
 }
 
 impl Snapshot {

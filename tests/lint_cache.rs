@@ -9,6 +9,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use splforge::cache::{LintCache, LintKey};
+use splforge::check::facts::StoredFacts;
+use splforge::config::Config;
+use splforge::spl::{ProblemKind, SplProblem};
 use support::{Fixture, corpus};
 
 /// The output of one lint run.
@@ -165,6 +169,79 @@ fn editing_a_macro_rechecks_the_detections_that_use_it() {
     );
     let restored = assert_warm_equals_cold(f.root(), cache.path(), "json", &[]);
     assert_eq!(restored.stdout, before.stdout);
+}
+
+/// The per-file results (schema results, SPL summaries) the last whole-repository run stored.
+fn stored_facts(root: &Path, cache: &Path) -> (LintCache, StoredFacts) {
+    let (config, _) = Config::discover(root).unwrap();
+    let key = LintKey {
+        config: &config,
+        today: "2026-11-24",
+        only_files: None,
+    };
+    let cache = LintCache::new(cache, &key);
+    let facts = cache.facts();
+    (cache, facts)
+}
+
+/// A run that misses the whole-run entry reuses the other files' schema results and SPL
+/// summaries and finds what a cold run finds, for the edited file too.
+#[test]
+fn an_edited_file_is_checked_again_and_the_others_reuse_their_facts() {
+    let f = Fixture::bundled();
+    let cache = cache_dir();
+    let d = "detections/cloud/aws_iam_failure_group_deletion.yml";
+    let before = assert_warm_equals_cold(f.root(), cache.path(), "json", &[]);
+    let (_, facts) = stored_facts(f.root(), cache.path());
+    assert!(facts.schema.len() > 10 && facts.spl.len() > 5, "{facts:?}");
+    // A schema error and an SPL syntax error in one file.
+    f.replace(d, "  confidence: 50", "  confidence: high");
+    let search = f.line_starting(d, "search: ");
+    f.replace(d, &search, &format!("{search} | eval x=\"unterminated"));
+    let after = assert_warm_equals_cold(f.root(), cache.path(), "json", &[]);
+    for code in ["SF010", "SF504"] {
+        assert!(
+            codes_in(&after, d).contains(&code.to_owned())
+                && !codes_in(&before, d).contains(&code.to_owned()),
+            "{code}: {}",
+            after.stdout
+        );
+    }
+}
+
+/// The stored facts are really reused: a problem planted in every stored SPL summary shows
+/// in the next run that misses the whole-run entry.
+#[test]
+fn stored_facts_are_reused() {
+    let f = Fixture::bundled();
+    let cache = cache_dir();
+    let clean = lint(f.root(), Some(cache.path()), "json", &[]);
+    assert!(!clean.stdout.contains("SF504"));
+    let (store, mut facts) = stored_facts(f.root(), cache.path());
+    assert!(!facts.spl.is_empty());
+    for (_, summary) in &mut facts.spl {
+        summary.problems = vec![SplProblem::new(ProblemKind::UnbalancedParen, 0..1)];
+    }
+    store.store_facts(facts).unwrap();
+    fs::remove_file(cache.path().join("lint-all.json")).unwrap();
+    let planted = lint(f.root(), Some(cache.path()), "json", &[]);
+    assert!(planted.stdout.contains("SF504"), "{}", planted.stdout);
+    // A run with a broken facts file checks everything again.
+    let facts_file = fs::read_dir(cache.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("facts"))
+        })
+        .unwrap();
+    fs::write(&facts_file, b"\0\xff not facts").unwrap();
+    fs::remove_file(cache.path().join("lint-all.json")).unwrap();
+    assert_eq!(
+        lint(f.root(), Some(cache.path()), "json", &[]).stdout,
+        clean.stdout
+    );
 }
 
 #[test]

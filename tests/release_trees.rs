@@ -31,7 +31,7 @@ fn assert_same(root: &Path, only_files: Option<Vec<PathBuf>>) -> usize {
 
     let mut released = load();
     let (released_content, released_report) =
-        check::model_and_check(&mut released, &config, &options);
+        check::model_and_check(&mut released, &config, &options, None);
 
     assert!(
         released
@@ -57,7 +57,7 @@ fn assert_same(root: &Path, only_files: Option<Vec<PathBuf>>) -> usize {
 
     if options.only_files.is_none() {
         let (loaded, digested_content, digested_report) =
-            check::load_and_check(root, &config, &options);
+            check::load_and_check(root, &config, &options, None);
         assert_eq!(
             format!(
                 "{:?}",

@@ -7,6 +7,7 @@
 //! that `splforge rule CODE` and `docs/rules.md` are generated from.
 
 pub mod explain;
+pub mod facts;
 mod finding;
 mod index;
 pub mod rules;
@@ -24,6 +25,8 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::load::{LoadedFile, Repository, SourceFile};
 use crate::model::{Content, FileId, Generation};
+
+use facts::Facts;
 
 pub use finding::{Finding, Related, Severity, sort_and_dedup};
 pub use index::Index;
@@ -64,6 +67,8 @@ pub struct Context<'a> {
     schema_results: std::sync::OnceLock<Vec<SchemaResult>>,
     search_analyses: std::sync::OnceLock<Vec<searches::SearchAnalysis<'a>>>,
     spl_inputs: std::sync::OnceLock<searches::SplInputs>,
+    /// Results of an earlier run to reuse (`facts`).
+    facts: Option<&'a Facts>,
 }
 
 /// The schema check of one file, shared by the rules that report its parts.
@@ -75,21 +80,25 @@ pub struct SchemaResult {
 }
 
 impl SchemaResult {
-    /// The schema check of a file whose findings are reported and that holds a mapping.
+    /// The schema check of a file whose findings are reported and that holds a mapping;
+    /// an earlier run's result for the same input when `facts` has one.
     fn of(
         file: FileId,
         loaded: &LoadedFile,
         generation: Generation,
         options: &CheckOptions,
+        facts: Option<&Facts>,
     ) -> Option<SchemaResult> {
         if !options.reports_on(&loaded.source.path) {
             return None;
         }
         let root = crate::model::root_mapping(loaded)?;
-        Some(SchemaResult {
-            file,
-            violations: schema::validate(root, loaded.kind, generation),
-        })
+        let validate = || schema::validate(root, loaded.kind, generation);
+        let violations = match facts {
+            Some(facts) => facts.schema(loaded.kind, generation, &loaded.source.text, validate),
+            None => validate(),
+        };
+        Some(SchemaResult { file, violations })
     }
 }
 
@@ -111,13 +120,14 @@ impl<'a> Context<'a> {
             schema_results: std::sync::OnceLock::new(),
             search_analyses: std::sync::OnceLock::new(),
             spl_inputs: std::sync::OnceLock::new(),
+            facts: None,
         }
     }
 
     /// The SPL analysis of every search, once, in parallel, as the rules need it.
     pub fn search_analyses(&self) -> &[searches::SearchAnalysis<'a>] {
         self.search_analyses
-            .get_or_init(|| searches::analyse_all(self.content, self.spl_inputs()))
+            .get_or_init(|| searches::analyse_all(self.content, self.spl_inputs(), self.facts))
     }
 
     /// The whole analysis of one search, with every stage (for `splforge explain`).
@@ -155,7 +165,7 @@ impl<'a> Context<'a> {
                 .filter_map(|(file, loaded)| {
                     let generation =
                         crate::model::file_generation(loaded).unwrap_or(self.content.generation);
-                    SchemaResult::of(file, loaded, generation, self.options)
+                    SchemaResult::of(file, loaded, generation, self.options, self.facts)
                 })
                 .collect()
         })
@@ -207,7 +217,7 @@ pub fn check(
     config: &Config,
     options: &CheckOptions,
 ) -> Report {
-    check_with(repository, content, config, options, None)
+    check_with(repository, content, config, options, None, None)
 }
 
 /// Builds the model of a loaded repository and checks it (the pre-commit loader's path),
@@ -218,13 +228,21 @@ pub fn model_and_check(
     repository: &mut Repository,
     config: &Config,
     options: &CheckOptions,
+    facts: Option<&Facts>,
 ) -> (Content, Report) {
     let (content, schema_results) =
         Content::build_releasing_trees(repository, |file, loaded, generation| {
-            SchemaResult::of(file, loaded, generation, options)
+            SchemaResult::of(file, loaded, generation, options, facts)
         });
     let schema_results = schema_results.into_iter().flatten().collect();
-    let report = check_with(repository, &content, config, options, Some(schema_results));
+    let report = check_with(
+        repository,
+        &content,
+        config,
+        options,
+        Some(schema_results),
+        facts,
+    );
     (content, report)
 }
 
@@ -236,13 +254,21 @@ pub fn load_and_check(
     root: &Path,
     config: &Config,
     options: &CheckOptions,
+    facts: Option<&Facts>,
 ) -> (Repository, Content, Report) {
     let (repository, content, schema_results) =
         Content::load(root, config.limits, |file, loaded, generation| {
-            SchemaResult::of(file, loaded, generation, options)
+            SchemaResult::of(file, loaded, generation, options, facts)
         });
     let schema_results = schema_results.into_iter().flatten().collect();
-    let report = check_with(&repository, &content, config, options, Some(schema_results));
+    let report = check_with(
+        &repository,
+        &content,
+        config,
+        options,
+        Some(schema_results),
+        facts,
+    );
     (repository, content, report)
 }
 
@@ -252,11 +278,13 @@ fn check_with(
     config: &Config,
     options: &CheckOptions,
     schema_results: Option<Vec<SchemaResult>>,
+    facts: Option<&Facts>,
 ) -> Report {
     // The CLI validates `[lint]` before checking; a library caller with a bad selector
     // gets every rule rather than none.
     let selection = RuleSelection::from_config(&config.lint).unwrap_or_default();
-    let context = Context::new(repository, content, config, options);
+    let mut context = Context::new(repository, content, config, options);
+    context.facts = facts;
     if let Some(results) = schema_results {
         let _ = context.schema_results.set(results);
     }
@@ -283,6 +311,7 @@ fn check_with(
             .map_or_else(std::sync::OnceLock::new, Into::into),
         search_analyses: std::sync::OnceLock::new(),
         spl_inputs: std::sync::OnceLock::new(),
+        facts,
     });
     // Compute the shared per-file facts here, outside the rule tasks: a rule task that first
     // touched a OnceLock whose initialiser is itself parallel could, while waiting, steal

@@ -35,6 +35,32 @@ impl SplInputs {
     pub fn analyse(&self, search: &str) -> Analysis {
         spl::analyze_with_lookups(search, &self.macros, &self.limits, &self.lookups)
     }
+
+    /// A hash of everything an analysis reads besides the search: the key of the
+    /// summaries `facts` reuses.
+    pub fn fingerprint(&self) -> super::facts::Key {
+        let mut bytes = Vec::new();
+        self.macros.fingerprint(&mut |b| bytes.extend_from_slice(b));
+        let mut lookups: Vec<(&String, &Vec<String>)> = self.lookups.iter().collect();
+        lookups.sort();
+        for (name, columns) in lookups {
+            for field in std::iter::once(name).chain(columns) {
+                bytes.extend_from_slice(&(field.len() as u64).to_le_bytes());
+                bytes.extend_from_slice(field.as_bytes());
+            }
+            bytes.push(0xff);
+        }
+        let spl::Limits {
+            max_depth,
+            max_expanded_len,
+            max_expansions,
+            max_search_len,
+        } = self.limits;
+        for limit in [max_depth, max_expanded_len, max_expansions, max_search_len] {
+            bytes.extend_from_slice(&(limit as u64).to_le_bytes());
+        }
+        super::facts::key(&[&bytes])
+    }
 }
 
 /// The macro table searches expand against: splforge's known external macros, the
@@ -117,7 +143,12 @@ fn read_first_line(path: &std::path::Path) -> Option<String> {
 }
 
 /// Analyses every detection, baseline and investigation search.
-pub fn analyse_all<'a>(content: &'a Content, inputs: &SplInputs) -> Vec<SearchAnalysis<'a>> {
+pub fn analyse_all<'a>(
+    content: &'a Content,
+    inputs: &SplInputs,
+    facts: Option<&super::facts::Facts>,
+) -> Vec<SearchAnalysis<'a>> {
+    let fingerprint = facts.map(|_| inputs.fingerprint());
     let searches: Vec<(SearchOwner, FileId, &'a Text)> = content
         .detections
         .iter()
@@ -146,7 +177,12 @@ pub fn analyse_all<'a>(content: &'a Content, inputs: &SplInputs) -> Vec<SearchAn
             owner,
             file,
             search,
-            analysis: inputs.analyse(&search.value).into_summary(),
+            analysis: match (facts, fingerprint) {
+                (Some(facts), Some(fingerprint)) => facts.spl(fingerprint, &search.value, || {
+                    inputs.analyse(&search.value).into_summary()
+                }),
+                _ => inputs.analyse(&search.value).into_summary(),
+            },
         })
         .collect()
 }

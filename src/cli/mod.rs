@@ -394,27 +394,44 @@ fn lint(
         cache::LintCache::new(&dir, &key)
     });
     let mut snapshot = None;
+    // The per-file results a whole-repository run used, to store for the next run.
+    let mut used_facts = None;
     let hit = cache
         .as_ref()
         .and_then(|c| c.lookup(root, config.limits, &render_key));
     let (report, checked, rendered) = match hit {
         Some(hit) => (hit.report, Checked::Cached(hit.sources), hit.rendered),
         None => {
-            snapshot = cache
-                .as_ref()
-                .and_then(|_| cache::Snapshot::take(root, now_nanos));
             crate::attack::prefetch(&config.attack_version);
+            // The per-file results of the last run, reused where their input is the same,
+            // read while the files are stated.
+            let (taken, facts) = std::thread::scope(|scope| {
+                let facts = scope.spawn(|| {
+                    cache
+                        .as_ref()
+                        .map(|c| check::facts::Facts::reusing(c.facts()))
+                });
+                let taken = cache
+                    .as_ref()
+                    .and_then(|_| cache::Snapshot::take(root, now_nanos));
+                (taken, facts.join().unwrap_or_default())
+            });
+            snapshot = taken;
             let (repository, content, report) = match &options.only_files {
                 // Pre-commit mode reads only what the named files' references need
                 // (load::narrow).
                 Some(files) => {
                     let mut repository = load::load_for_files(root, files, config.limits);
                     let (content, report) =
-                        check::model_and_check(&mut repository, &config, &options);
+                        check::model_and_check(&mut repository, &config, &options, facts.as_ref());
                     (repository, content, report)
                 }
-                None => check::load_and_check(root, &config, &options),
+                None => check::load_and_check(root, &config, &options, facts.as_ref()),
             };
+            // A pre-commit run uses a few files' results: storing them would drop the rest.
+            if options.only_files.is_none() {
+                used_facts = facts.map(check::facts::Facts::into_used);
+            }
             // Decoded in the background while loading; a decoding error surfaces here.
             crate::attack::catalogue(&config.attack_version)?;
             exit_without_freeing(content);
@@ -435,6 +452,9 @@ fn lint(
     if let (Some(cache), Some(snapshot)) = (&cache, &snapshot) {
         // A cache that cannot be written (a read-only checkout) only costs speed.
         let _ = cache.store(root, snapshot, &report, (&render_key, &text));
+    }
+    if let (Some(cache), Some(facts)) = (&cache, used_facts) {
+        let _ = cache.store_facts(facts);
     }
     if global.format == Format::Human && !global.quiet {
         eprintln!(
@@ -535,7 +555,8 @@ fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result
         today: today(),
         only_files: None,
     };
-    let (mut repository, content, report) = check::load_and_check(&global.root, &config, &options);
+    let (mut repository, content, report) =
+        check::load_and_check(&global.root, &config, &options, None);
     crate::attack::catalogue(&config.attack_version)?;
     let errors = report.count(Severity::Error);
     if errors > 0 && force {

@@ -4,7 +4,19 @@ use std::path::{Path, PathBuf};
 
 /// A byte range inside one source file. Line and column are derived on demand from the
 /// file's [`LineIndex`], so a span stays two integers wide however many the model keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Span {
     pub start: u32,
     pub end: u32,

@@ -43,7 +43,7 @@ pub struct StageInfo {
 
 /// A field named by a stage (`stats ... by dest`, `table dest`), for the check "used but
 /// produced by nothing upstream".
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FieldRef {
     pub name: String,
     /// The span in the ORIGINAL search.
@@ -56,7 +56,7 @@ pub struct FieldRef {
 /// field set after every stage and the expanded text, which only `splforge explain` shows and
 /// which are most of an analysis's memory (~6 of ~7 KB a search on generated content, 700 MB
 /// at 100k detections when every analysis was kept whole).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     pub output: FieldSet,
     pub macro_calls: Vec<MacroCall>,

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 pub const ANY_FIELD: &str = "*";
 
 /// The fields that exist after a stage.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FieldSet {
     /// The analyser does not know what the stage outputs (an unmodelled command, an unresolved
     /// macro, ...). Checks must stay silent downstream.

@@ -26,7 +26,7 @@ pub struct MacroDef {
 }
 
 /// Where a macro call was resolved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum MacroSource {
     /// Defined in the table (content macros and external ones with a known body).
     Defined,
@@ -39,7 +39,7 @@ pub enum MacroSource {
 }
 
 /// One macro call in the original search.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MacroCall {
     pub name: String,
     pub args: Vec<String>,
@@ -114,6 +114,31 @@ struct ExternalMacros {
 const EXTERNAL_MACROS: &str = include_str!("../../data/spl/external_macros.toml");
 
 impl MacroTable {
+    /// Feeds everything expansion reads from the table to `write`, in a fixed order, as
+    /// length-prefixed fields: a key for results that depend on the table (`check::facts`).
+    pub fn fingerprint(&self, write: &mut dyn FnMut(&[u8])) {
+        let mut field = |bytes: &[u8]| {
+            write(&(bytes.len() as u64).to_le_bytes());
+            write(bytes);
+        };
+        let mut names: Vec<&String> = self.definitions.keys().collect();
+        names.sort();
+        for name in names {
+            for definition in &self.definitions[name] {
+                field(definition.name.as_bytes());
+                field(&(definition.arguments.len() as u64).to_le_bytes());
+                for argument in &definition.arguments {
+                    field(argument.as_bytes());
+                }
+                field(definition.definition.as_bytes());
+            }
+        }
+        for name in &self.opaque {
+            field(name.as_bytes());
+        }
+        field(&[u8::from(self.generated_filters)]);
+    }
+
     /// An empty table that treats undefined `*_filter` macros as contentctl's generated
     /// `search *`.
     pub fn new() -> Self {

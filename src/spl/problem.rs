@@ -3,7 +3,7 @@
 use std::ops::Range;
 
 /// What is wrong. The `Display` text names the thing and is meant to become a finding message.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum ProblemKind {
     #[error("macro `{name}` is not defined")]
     UnknownMacro { name: String },
@@ -40,7 +40,7 @@ pub enum ProblemKind {
 }
 
 /// A problem with its byte span in the ORIGINAL search string.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SplProblem {
     pub kind: ProblemKind,
     pub span: Range<usize>,

@@ -91,7 +91,7 @@ impl Compiled {
 }
 
 /// One schema violation, already placed in the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SchemaViolation {
     pub span: Span,
     pub message: String,
@@ -103,7 +103,7 @@ pub struct SchemaViolation {
     pub unknown_field: Option<UnknownField>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UnknownField {
     pub key: String,
     /// A declared key one edit (or only letter case) away: the key is then a typo and the
