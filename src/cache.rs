@@ -252,7 +252,7 @@ impl LintCache {
                 report: Report {
                     findings,
                     files_checked: entry.files_checked,
-                    extra_sources: Default::default(),
+                    ..Report::default()
                 },
                 sources: Vec::new(),
                 rendered: Some(entry.rendered.text),
@@ -287,6 +287,7 @@ impl LintCache {
                 findings,
                 files_checked: entry.files_checked,
                 extra_sources,
+                facts: None,
             },
             sources,
             rendered: None,
@@ -346,9 +347,16 @@ impl LintCache {
             tool: TOOL.to_owned(),
             facts,
         };
-        let bytes = postcard::to_stdvec(&file)?;
         self.prepare_dir()?;
-        write_atomically(&self.dir, &self.dir.join(FACTS), &bytes).map_err(|e| self.io(e))
+        // Written as it is encoded: at 100k detections the facts are 37 MB.
+        let mut temp = tempfile::NamedTempFile::new_in(&self.dir).map_err(|e| self.io(e))?;
+        let mut out = std::io::BufWriter::new(temp.as_file_mut());
+        postcard::to_io(&file, &mut out)?;
+        out.flush().map_err(|e| self.io(e))?;
+        drop(out);
+        temp.persist(self.dir.join(FACTS))
+            .map_err(|e| self.io(e.error))?;
+        Ok(())
     }
 
     /// Creates the cache directory, refusing one that is not a splforge cache and holds

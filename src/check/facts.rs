@@ -20,88 +20,80 @@ use crate::load::ContentKind;
 use crate::model::Generation;
 use crate::spl::Summary;
 
-/// A 128-bit XXH3 hash, as two halves (JSON has no 128-bit integers).
+/// A 128-bit XXH3 hash, as two halves (serde formats have no 128-bit integers everywhere).
 pub type Key = (u64, u64);
 
 /// A file's schema result: `Err` when its kind and generation have no usable schema.
 pub type Violations = Result<Vec<SchemaViolation>, String>;
 
-/// The results a run used, to be reused by the next one.
+/// The results a run used, to be reused by the next one ([`super::Report::facts`]).
 #[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct StoredFacts {
     pub schema: Vec<(Key, Violations)>,
     pub spl: Vec<(Key, Summary)>,
 }
 
-/// The results of an earlier run, and those this run uses (reused or computed).
+impl StoredFacts {
+    /// Sorted by key, each key once: a stable file for the same results.
+    pub fn normalise(&mut self) {
+        self.schema.sort_by_key(|(key, _)| *key);
+        self.schema.dedup_by_key(|(key, _)| *key);
+        self.spl.sort_by_key(|(key, _)| *key);
+        self.spl.dedup_by_key(|(key, _)| *key);
+    }
+}
+
+/// The results of an earlier run. Each is taken out when a run reuses it (a repository
+/// rarely holds two files with the same text), so nothing is held twice.
 #[derive(Debug, Default)]
 pub struct Facts {
-    earlier_schema: HashMap<Key, Violations>,
-    earlier_spl: HashMap<Key, Summary>,
-    used: Mutex<StoredFacts>,
+    earlier_schema: Mutex<HashMap<Key, Violations>>,
+    earlier_spl: Mutex<HashMap<Key, Summary>>,
 }
 
 impl Facts {
     /// Facts that reuse `earlier`.
     pub fn reusing(earlier: StoredFacts) -> Facts {
         Facts {
-            earlier_schema: earlier.schema.into_iter().collect(),
-            earlier_spl: earlier.spl.into_iter().collect(),
-            used: Mutex::default(),
+            earlier_schema: Mutex::new(earlier.schema.into_iter().collect()),
+            earlier_spl: Mutex::new(earlier.spl.into_iter().collect()),
         }
     }
 
-    /// The schema result of a file: the earlier one for the same kind, generation and
-    /// text, or `validate`'s.
-    pub fn schema(
-        &self,
-        kind: ContentKind,
-        generation: Generation,
-        text: &str,
-        validate: impl FnOnce() -> Violations,
-    ) -> Violations {
-        let key = key(&[
+    /// The key of a file's schema result.
+    pub fn schema_key(kind: ContentKind, generation: Generation, text: &str) -> Key {
+        key(&[
             kind.name().as_bytes(),
             generation.schema_dir().as_bytes(),
             text.as_bytes(),
-        ]);
-        let violations = match self.earlier_schema.get(&key) {
-            Some(earlier) => earlier.clone(),
-            None => validate(),
-        };
-        self.record(|used| used.schema.push((key, violations.clone())));
-        violations
+        ])
     }
 
-    /// The SPL summary of `search` analysed against inputs whose fingerprint is `inputs`:
-    /// the earlier one, or `analyse`'s.
-    pub fn spl(&self, inputs: Key, search: &str, analyse: impl FnOnce() -> Summary) -> Summary {
-        let key = key(&[
+    /// The key of the SPL summary of `search` analysed against inputs whose fingerprint is
+    /// `inputs`.
+    pub fn spl_key(inputs: Key, search: &str) -> Key {
+        key(&[
             &inputs.0.to_le_bytes(),
             &inputs.1.to_le_bytes(),
             search.as_bytes(),
-        ]);
-        let summary = match self.earlier_spl.get(&key) {
-            Some(earlier) => earlier.clone(),
-            None => analyse(),
-        };
-        self.record(|used| used.spl.push((key, summary.clone())));
-        summary
+        ])
     }
 
-    /// What this run used, in a stable order.
-    pub fn into_used(self) -> StoredFacts {
-        let mut used = self.used.into_inner().unwrap_or_else(|e| e.into_inner());
-        used.schema.sort_by_key(|(key, _)| *key);
-        used.schema.dedup_by_key(|(key, _)| *key);
-        used.spl.sort_by_key(|(key, _)| *key);
-        used.spl.dedup_by_key(|(key, _)| *key);
-        used
+    /// The earlier schema result under `key`, or `validate`'s.
+    pub fn schema(&self, key: Key, validate: impl FnOnce() -> Violations) -> Violations {
+        let earlier = lock(&self.earlier_schema).remove(&key);
+        earlier.unwrap_or_else(validate)
     }
 
-    fn record(&self, add: impl FnOnce(&mut StoredFacts)) {
-        add(&mut self.used.lock().unwrap_or_else(|e| e.into_inner()));
+    /// The earlier SPL summary under `key`, or `analyse`'s.
+    pub fn spl(&self, key: Key, analyse: impl FnOnce() -> Summary) -> Summary {
+        let earlier = lock(&self.earlier_spl).remove(&key);
+        earlier.unwrap_or_else(analyse)
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The XXH3-128 of `fields`, each prefixed with its length.
@@ -134,37 +126,40 @@ mod tests {
     }
 
     #[test]
-    fn an_earlier_result_is_reused_only_for_the_same_input() {
-        let first = Facts::default();
+    fn an_earlier_result_is_reused_only_under_its_key() {
         let (kind, generation) = (ContentKind::Detection, Generation::Contentctl4);
-        let _ = first.schema(kind, generation, "name: a\n", || violations("computed"));
-        first.spl((1, 2), "| tstats count", || summary("count"));
-        let earlier = first.into_used();
-        assert_eq!((earlier.schema.len(), earlier.spl.len()), (1, 1));
-
-        let second = Facts::reusing(earlier);
-        let reused = second.schema(kind, generation, "name: a\n", || unreachable!());
-        assert_eq!(reused, violations("computed"));
-        let reused = second.spl((1, 2), "| tstats count", || unreachable!());
+        let schema_key = Facts::schema_key(kind, generation, "name: a\n");
+        let spl_key = Facts::spl_key((1, 2), "| tstats count");
+        let facts = Facts::reusing(StoredFacts {
+            schema: vec![(schema_key, violations("earlier"))],
+            spl: vec![(spl_key, summary("count"))],
+        });
+        assert_eq!(
+            facts.schema(schema_key, || unreachable!()),
+            violations("earlier")
+        );
+        let reused = facts.spl(spl_key, || unreachable!());
         assert_eq!(reused.output, summary("count").output);
-        // Another text, kind, generation, search or set of inputs is computed again.
+        // Another text, kind, generation, search or set of inputs has another key.
         let fresh = || violations("fresh");
-        assert_eq!(second.schema(kind, generation, "name: b\n", fresh), fresh());
-        assert_eq!(
-            second.schema(ContentKind::Story, generation, "name: a\n", fresh),
-            fresh()
-        );
-        assert_eq!(
-            second.schema(kind, Generation::Contentctl5, "name: a\n", fresh),
-            fresh()
-        );
-        let other = || summary("other");
-        for (inputs, search) in [((1, 3), "| tstats count"), ((1, 2), "| tstats max")] {
-            assert_eq!(second.spl(inputs, search, other).output, other().output);
+        for other in [
+            Facts::schema_key(kind, generation, "name: b\n"),
+            Facts::schema_key(ContentKind::Story, generation, "name: a\n"),
+            Facts::schema_key(kind, Generation::Contentctl5, "name: a\n"),
+        ] {
+            assert_ne!(other, schema_key);
+            assert_eq!(facts.schema(other, fresh), fresh());
         }
-        // What the second run used, earlier or new, is what it stores; nothing else.
-        let used = second.into_used();
-        assert_eq!((used.schema.len(), used.spl.len()), (4, 3));
+        for other in [
+            Facts::spl_key((1, 3), "| tstats count"),
+            Facts::spl_key((1, 2), "| tstats max"),
+        ] {
+            assert_ne!(other, spl_key);
+            assert_eq!(
+                facts.spl(other, || summary("x")).output,
+                summary("x").output
+            );
+        }
     }
 
     #[test]

@@ -77,6 +77,8 @@ pub struct SchemaResult {
     pub file: crate::model::FileId,
     /// `Err` when the file's kind and generation have no usable schema.
     pub violations: Result<Vec<schema::SchemaViolation>, String>,
+    /// Its key in [`Facts`], when the run reuses and keeps them.
+    pub key: Option<facts::Key>,
 }
 
 impl SchemaResult {
@@ -94,11 +96,16 @@ impl SchemaResult {
         }
         let root = crate::model::root_mapping(loaded)?;
         let validate = || schema::validate(root, loaded.kind, generation);
-        let violations = match facts {
-            Some(facts) => facts.schema(loaded.kind, generation, &loaded.source.text, validate),
-            None => validate(),
+        let key = facts.map(|_| Facts::schema_key(loaded.kind, generation, &loaded.source.text));
+        let violations = match (facts, key) {
+            (Some(facts), Some(key)) => facts.schema(key, validate),
+            _ => validate(),
         };
-        Some(SchemaResult { file, violations })
+        Some(SchemaResult {
+            file,
+            violations,
+            key,
+        })
     }
 }
 
@@ -192,6 +199,8 @@ impl<'a> Context<'a> {
 pub struct Report {
     pub findings: Vec<Finding>,
     pub files_checked: usize,
+    /// The per-file results the run used, when it was given [`Facts`]: for the next run.
+    pub facts: Option<facts::StoredFacts>,
     /// Sources of findings that are not content YAML (CSV files), by path.
     pub extra_sources: HashMap<PathBuf, SourceFile>,
 }
@@ -348,6 +357,21 @@ fn check_with(
     let unused = suppression::apply(repository, &mut findings, &selection, &in_scope);
     findings.extend(unused);
     sort_and_dedup(&mut findings);
+    // The results are moved out of the context, which is dropped here: nothing is copied.
+    let kept_facts = facts.map(|_| {
+        let mut kept = facts::StoredFacts {
+            schema: (context.schema_results.take().unwrap_or_default())
+                .into_iter()
+                .filter_map(|result| Some((result.key?, result.violations)))
+                .collect(),
+            spl: (context.search_analyses.take().unwrap_or_default())
+                .into_iter()
+                .filter_map(|searched| Some((searched.key?, searched.analysis)))
+                .collect(),
+        };
+        kept.normalise();
+        kept
+    });
     let mut extra_sources: HashMap<PathBuf, SourceFile> = HashMap::new();
     for ctx in std::iter::once(context).chain(file_context) {
         for source in ctx.extra_sources.into_inner().unwrap_or_default() {
@@ -361,6 +385,7 @@ fn check_with(
             .as_ref()
             .map_or(repository.files.len(), Vec::len),
         extra_sources,
+        facts: kept_facts,
     }
 }
 

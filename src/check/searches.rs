@@ -22,6 +22,8 @@ pub struct SearchAnalysis<'a> {
     pub search: &'a Text,
     /// The analysis without its per-stage detail: kept for every search of the run.
     pub analysis: spl::Summary,
+    /// Its key in [`Facts`](super::facts::Facts), when the run reuses and keeps them.
+    pub key: Option<super::facts::Key>,
 }
 
 /// What a search is analysed against.
@@ -173,16 +175,20 @@ pub fn analyse_all<'a>(
         .collect();
     searches
         .into_par_iter()
-        .map(|(owner, file, search)| SearchAnalysis {
-            owner,
-            file,
-            search,
-            analysis: match (facts, fingerprint) {
-                (Some(facts), Some(fingerprint)) => facts.spl(fingerprint, &search.value, || {
-                    inputs.analyse(&search.value).into_summary()
-                }),
-                _ => inputs.analyse(&search.value).into_summary(),
-            },
+        .map(|(owner, file, search)| {
+            let analyse = || inputs.analyse(&search.value).into_summary();
+            let key = fingerprint.map(|inputs| super::facts::Facts::spl_key(inputs, &search.value));
+            let analysis = match (facts, key) {
+                (Some(facts), Some(key)) => facts.spl(key, analyse),
+                _ => analyse(),
+            };
+            SearchAnalysis {
+                owner,
+                file,
+                search,
+                analysis,
+                key,
+            }
         })
         .collect()
 }

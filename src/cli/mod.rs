@@ -394,8 +394,8 @@ fn lint(
         cache::LintCache::new(&dir, &key)
     });
     let mut snapshot = None;
-    // The per-file results a whole-repository run used, to store for the next run.
-    let mut used_facts = None;
+    // Stores the per-file results a whole-repository run used, for the next run.
+    let mut facts_writer = None;
     let hit = cache
         .as_ref()
         .and_then(|c| c.lookup(root, config.limits, &render_key));
@@ -417,7 +417,7 @@ fn lint(
                 (taken, facts.join().unwrap_or_default())
             });
             snapshot = taken;
-            let (repository, content, report) = match &options.only_files {
+            let (repository, content, mut report) = match &options.only_files {
                 // Pre-commit mode reads only what the named files' references need
                 // (load::narrow).
                 Some(files) => {
@@ -428,9 +428,17 @@ fn lint(
                 }
                 None => check::load_and_check(root, &config, &options, facts.as_ref()),
             };
-            // A pre-commit run uses a few files' results: storing them would drop the rest.
-            if options.only_files.is_none() {
-                used_facts = facts.map(check::facts::Facts::into_used);
+            // Written while the findings are rendered, and freed then: at 100k detections
+            // they are 100 MB. A pre-commit run uses a few files' results: storing them
+            // would drop the rest.
+            if let (Some(cache), Some(facts), None) =
+                (&cache, report.facts.take(), &options.only_files)
+            {
+                let cache = cache.clone();
+                facts_writer = Some(std::thread::spawn(move || {
+                    // A cache that cannot be written only costs speed.
+                    let _ = cache.store_facts(facts);
+                }));
             }
             // Decoded in the background while loading; a decoding error surfaces here.
             crate::attack::catalogue(&config.attack_version)?;
@@ -448,13 +456,13 @@ fn lint(
             render_findings(global.format, &report, &sources, &config, &prefix, colour)
         }
     };
+    if let Some(writer) = facts_writer {
+        let _ = writer.join();
+    }
     print_out(&text)?;
     if let (Some(cache), Some(snapshot)) = (&cache, &snapshot) {
         // A cache that cannot be written (a read-only checkout) only costs speed.
         let _ = cache.store(root, snapshot, &report, (&render_key, &text));
-    }
-    if let (Some(cache), Some(facts)) = (&cache, used_facts) {
-        let _ = cache.store_facts(facts);
     }
     if global.format == Format::Human && !global.quiet {
         eprintln!(
