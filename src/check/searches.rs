@@ -46,11 +46,11 @@ impl SplInputs {
         let mut lookups: Vec<(&String, &Vec<String>)> = self.lookups.iter().collect();
         lookups.sort();
         for (name, columns) in lookups {
+            bytes.extend_from_slice(&(columns.len() as u64).to_le_bytes());
             for field in std::iter::once(name).chain(columns) {
                 bytes.extend_from_slice(&(field.len() as u64).to_le_bytes());
                 bytes.extend_from_slice(field.as_bytes());
             }
-            bytes.push(0xff);
         }
         let spl::Limits {
             max_depth,
@@ -301,7 +301,51 @@ pub fn placeholders(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
 
 #[cfg(test)]
 mod tests {
-    use super::placeholders;
+    use super::{SplInputs, placeholders};
+    use crate::spl::{self, MacroDef, MacroTable};
+
+    fn inputs(definition: &str, columns: &[&str], max_depth: usize) -> SplInputs {
+        let mut macros = MacroTable::with_external_macros();
+        macros.insert(MacroDef {
+            name: "m".into(),
+            arguments: Vec::new(),
+            definition: definition.into(),
+        });
+        let lookups = [(
+            "l".to_owned(),
+            columns.iter().map(|c| c.to_string()).collect(),
+        )];
+        SplInputs {
+            macros,
+            lookups: lookups.into_iter().collect(),
+            limits: spl::Limits {
+                max_depth,
+                ..spl::Limits::default()
+            },
+        }
+    }
+
+    /// Reused SPL summaries are keyed by this: every input an analysis reads changes it.
+    #[test]
+    fn the_fingerprint_changes_with_every_input() {
+        let base = inputs("index=a", &["x", "y"], 8);
+        assert_eq!(
+            base.fingerprint(),
+            inputs("index=a", &["x", "y"], 8).fingerprint()
+        );
+        for other in [
+            inputs("index=b", &["x", "y"], 8),
+            inputs("index=a", &["x"], 8),
+            inputs("index=a", &["xy"], 8),
+            inputs("index=a", &["x", "y", ""], 8),
+            inputs("index=a", &["x", "y"], 9),
+        ] {
+            assert_ne!(base.fingerprint(), other.fingerprint());
+        }
+        let mut external = inputs("index=a", &["x", "y"], 8);
+        external.macros.add_known_external("opaque_one");
+        assert_ne!(base.fingerprint(), external.fingerprint());
+    }
 
     #[test]
     fn finds_placeholders_and_skips_lone_dollars() {
