@@ -137,7 +137,10 @@ impl Content {
             .files
             .par_iter()
             .enumerate()
-            .map(|(file, loaded)| FileObject(Object::read(file, loaded, generation)))
+            .map(|(file, loaded)| {
+                let own = file_generation(loaded).unwrap_or(generation);
+                FileObject(Object::read(file, loaded, own))
+            })
             .collect();
         Content::from_objects(generation, objects)
     }
@@ -272,8 +275,9 @@ fn digest<T>(
     default: Generation,
     visit: &impl Fn(FileId, &LoadedFile, Generation) -> T,
 ) -> (FileObject, T) {
-    let object = FileObject(Object::read(file, loaded, default));
-    let visited = visit(file, loaded, file_generation(loaded).unwrap_or(default));
+    let generation = file_generation(loaded).unwrap_or(default);
+    let object = FileObject(Object::read(file, loaded, generation));
+    let visited = visit(file, loaded, generation);
     if let Ok(document) = &mut loaded.document {
         document.release_tree();
     }
@@ -306,11 +310,12 @@ enum Object {
 }
 
 impl Object {
-    fn read(file: FileId, loaded: &LoadedFile, default: Generation) -> Option<Object> {
+    /// The object of a file whose generation ([`file_generation`], or the repository's
+    /// default) is `generation`.
+    fn read(file: FileId, loaded: &LoadedFile, generation: Generation) -> Option<Object> {
         let root = root_mapping(loaded)?;
         let fields = Fields::of(Some(root));
         let source = loaded.source.text.as_str();
-        let generation = file_generation(loaded).unwrap_or(default);
         let header = Header::read(file, generation, &fields, source);
         Some(match loaded.kind {
             ContentKind::Detection => Object::Detection(Box::new(Detection::read(
