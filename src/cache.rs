@@ -38,7 +38,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::check::facts::StoredFacts;
+use crate::check::facts::{KeyHasher, StoredFacts};
 use crate::check::{Finding, Related, Report, Severity};
 use crate::config::Config;
 use crate::load::{self, LoadLimits, SourceFile, Span};
@@ -172,36 +172,32 @@ struct StoredRelated {
 impl LintCache {
     /// The cache in `dir` for runs with `key`.
     pub fn new(dir: &Path, key: &LintKey<'_>) -> LintCache {
-        let mut hasher = Xxh3::new();
-        let mut field = |bytes: &[u8]| {
-            hasher.update(&(bytes.len() as u64).to_le_bytes());
-            hasher.update(bytes);
-        };
-        field(&FORMAT.to_le_bytes());
-        field(TOOL.as_bytes());
-        field(
+        let mut hasher = KeyHasher::default();
+        hasher.field(&FORMAT.to_le_bytes());
+        hasher.field(TOOL.as_bytes());
+        hasher.field(
             serde_json::to_string(key.config)
                 .unwrap_or_default()
                 .as_bytes(),
         );
-        field(key.today.as_bytes());
+        hasher.field(key.today.as_bytes());
         let slot = match key.only_files {
             None => "all".to_owned(),
             Some(files) => {
-                let mut slot = Xxh3::new();
+                let mut slot = KeyHasher::default();
                 for file in files {
                     let bytes = file.as_os_str().as_encoded_bytes();
-                    field(bytes);
-                    slot.update(&(bytes.len() as u64).to_le_bytes());
-                    slot.update(bytes);
+                    hasher.field(bytes);
+                    slot.field(bytes);
                 }
-                format!("{:016x}", slot.digest())
+                format!("{:016x}", slot.finish().0)
             }
         };
+        let (high, low) = hasher.finish();
         LintCache {
             dir: dir.to_path_buf(),
             entry: dir.join(format!("lint-{slot}.json")),
-            key: format!("{:032x}", hasher.digest128()),
+            key: format!("{high:016x}{low:016x}"),
         }
     }
 

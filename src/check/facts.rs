@@ -98,13 +98,28 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// The XXH3-128 of `fields`, each prefixed with its length.
 pub fn key(fields: &[&[u8]]) -> Key {
-    let mut hasher = Xxh3::new();
+    let mut hasher = KeyHasher::default();
     for field in fields {
-        hasher.update(&(field.len() as u64).to_le_bytes());
-        hasher.update(field);
+        hasher.field(field);
     }
-    let digest = hasher.digest128();
-    ((digest >> 64) as u64, digest as u64)
+    hasher.finish()
+}
+
+/// XXH3-128 over length-prefixed fields, so that no two lists of fields hash alike by
+/// concatenation: the keys of the facts and of the lint cache's entries.
+#[derive(Default)]
+pub struct KeyHasher(Xxh3);
+
+impl KeyHasher {
+    pub fn field(&mut self, bytes: &[u8]) {
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+    }
+
+    pub fn finish(&self) -> Key {
+        let digest = self.0.digest128();
+        ((digest >> 64) as u64, digest as u64)
+    }
 }
 
 #[cfg(test)]

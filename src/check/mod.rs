@@ -96,10 +96,12 @@ impl SchemaResult {
         }
         let root = crate::model::root_mapping(loaded)?;
         let validate = || schema::validate(root, loaded.kind, generation);
-        let key = facts.map(|_| Facts::schema_key(loaded.kind, generation, &loaded.source.text));
-        let violations = match (facts, key) {
-            (Some(facts), Some(key)) => facts.schema(key, validate),
-            _ => validate(),
+        let (violations, key) = match facts {
+            Some(facts) => {
+                let key = Facts::schema_key(loaded.kind, generation, &loaded.source.text);
+                (facts.schema(key, validate), Some(key))
+            }
+            None => (validate(), None),
         };
         Some(SchemaResult {
             file,

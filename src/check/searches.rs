@@ -41,15 +41,14 @@ impl SplInputs {
     /// A hash of everything an analysis reads besides the search: the key of the
     /// summaries `facts` reuses.
     pub fn fingerprint(&self) -> super::facts::Key {
-        let mut bytes = Vec::new();
-        self.macros.fingerprint(&mut |b| bytes.extend_from_slice(b));
+        let mut hasher = super::facts::KeyHasher::default();
+        self.macros.fingerprint(&mut |field| hasher.field(field));
         let mut lookups: Vec<(&String, &Vec<String>)> = self.lookups.iter().collect();
         lookups.sort();
         for (name, columns) in lookups {
-            bytes.extend_from_slice(&(columns.len() as u64).to_le_bytes());
+            hasher.field(&(columns.len() as u64).to_le_bytes());
             for field in std::iter::once(name).chain(columns) {
-                bytes.extend_from_slice(&(field.len() as u64).to_le_bytes());
-                bytes.extend_from_slice(field.as_bytes());
+                hasher.field(field.as_bytes());
             }
         }
         let spl::Limits {
@@ -59,9 +58,9 @@ impl SplInputs {
             max_search_len,
         } = self.limits;
         for limit in [max_depth, max_expanded_len, max_expansions, max_search_len] {
-            bytes.extend_from_slice(&(limit as u64).to_le_bytes());
+            hasher.field(&(limit as u64).to_le_bytes());
         }
-        super::facts::key(&[&bytes])
+        hasher.finish()
     }
 }
 
@@ -177,10 +176,12 @@ pub fn analyse_all<'a>(
         .into_par_iter()
         .map(|(owner, file, search)| {
             let analyse = || inputs.analyse(&search.value).into_summary();
-            let key = fingerprint.map(|inputs| super::facts::Facts::spl_key(inputs, &search.value));
-            let analysis = match (facts, key) {
-                (Some(facts), Some(key)) => facts.spl(key, analyse),
-                _ => analyse(),
+            let (analysis, key) = match facts.zip(fingerprint) {
+                Some((facts, fingerprint)) => {
+                    let key = super::facts::Facts::spl_key(fingerprint, &search.value);
+                    (facts.spl(key, analyse), Some(key))
+                }
+                None => (analyse(), None),
             };
             SearchAnalysis {
                 owner,

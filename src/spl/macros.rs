@@ -114,13 +114,9 @@ struct ExternalMacros {
 const EXTERNAL_MACROS: &str = include_str!("../../data/spl/external_macros.toml");
 
 impl MacroTable {
-    /// Feeds everything expansion reads from the table to `write`, in a fixed order, as
-    /// length-prefixed fields: a key for results that depend on the table (`check::facts`).
-    pub fn fingerprint(&self, write: &mut dyn FnMut(&[u8])) {
-        let mut field = |bytes: &[u8]| {
-            write(&(bytes.len() as u64).to_le_bytes());
-            write(bytes);
-        };
+    /// Gives everything expansion reads from the table to `field`, one field at a time, in
+    /// a fixed order: for the key of results that depend on the table (`check::facts`).
+    pub fn fingerprint(&self, field: &mut dyn FnMut(&[u8])) {
         let mut names: Vec<&String> = self.definitions.keys().collect();
         names.sort();
         for name in names {
