@@ -116,6 +116,46 @@ fn the_corpus_builds_byte_identically_twice_and_on_one_thread() {
     );
 }
 
+/// `build` renders the app while the rules run (`check::load_and_check_alongside`). What the
+/// renderer is given there must be the whole model: the app and the findings are those of
+/// checking first and rendering after, on the bundled content and on the corpus.
+#[test]
+fn the_app_rendered_beside_the_check_is_the_app_rendered_after_it() {
+    let roots = std::iter::once(support::crate_root()).chain(support::corpus());
+    for root in roots {
+        let (config, _) = splforge::config::Config::discover(&root).unwrap();
+        let check_options = splforge::check::CheckOptions {
+            today: "2026-11-24".to_owned(),
+            only_files: None,
+        };
+        let options = BuildOptions {
+            build_time: 1_700_000_000,
+            attack: None,
+        };
+        let (repository, content, report, beside) = splforge::check::load_and_check_alongside(
+            &root,
+            &config,
+            &check_options,
+            None,
+            |repository, content| {
+                splforge::package::app_files(content, repository, &config, &options)
+            },
+        );
+        let beside = beside.expect("app files");
+        let after = splforge::package::app_files(&content, &repository, &config, &options)
+            .expect("app files");
+        assert!(beside.contains_key("default/savedsearches.conf"));
+        assert_eq!(beside, after, "{}", root.display());
+        let (_, _, alone) = splforge::check::load_and_check(&root, &config, &check_options, None);
+        assert_eq!(
+            format!("{:#?}", report.findings),
+            format!("{:#?}", alone.findings),
+            "{}",
+            root.display()
+        );
+    }
+}
+
 #[test]
 fn a_failed_build_leaves_the_previous_output_intact() {
     let repo = repository(&detection_4x("Det One", "d", "search"));

@@ -267,20 +267,40 @@ pub fn load_and_check(
     options: &CheckOptions,
     facts: Option<&Facts>,
 ) -> (Repository, Content, Report) {
+    let (repository, content, report, ()) =
+        load_and_check_alongside(root, config, options, facts, |_, _| ());
+    (repository, content, report)
+}
+
+/// [`load_and_check`], running `alongside` on the loaded model while the rules run, as
+/// `build` renders its app: the rules' phases leave a core idle at times, and rendering fills
+/// it. `alongside` must not wait on the check (it runs on the same thread pool).
+pub fn load_and_check_alongside<T: Send>(
+    root: &Path,
+    config: &Config,
+    options: &CheckOptions,
+    facts: Option<&Facts>,
+    alongside: impl FnOnce(&Repository, &Content) -> T + Send,
+) -> (Repository, Content, Report, T) {
     let (repository, content, schema_results) =
         Content::load(root, config.limits, |file, loaded, generation| {
             SchemaResult::of(file, loaded, generation, options, facts)
         });
     let schema_results = schema_results.into_iter().flatten().collect();
-    let report = check_with(
-        &repository,
-        &content,
-        config,
-        options,
-        Some(schema_results),
-        facts,
+    let (report, alongside) = rayon::join(
+        || {
+            check_with(
+                &repository,
+                &content,
+                config,
+                options,
+                Some(schema_results),
+                facts,
+            )
+        },
+        || alongside(&repository, &content),
     );
-    (repository, content, report)
+    (repository, content, report, alongside)
 }
 
 fn check_with(

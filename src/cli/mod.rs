@@ -556,15 +556,35 @@ fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result
     let started = Instant::now();
     let config = load_config(global)?;
     let out = out.map_or_else(|| global.root.join(&config.build.out), Path::to_path_buf);
+    let build_time = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(value) => value
+            .trim()
+            .parse()
+            .with_context(|| format!("SOURCE_DATE_EPOCH `{value}` is not a number of seconds"))?,
+        Err(_) => 0,
+    };
+    let build_options = crate::package::BuildOptions {
+        build_time,
+        attack: None,
+    };
     let progress = Progress::new("Building", 2, global.quiet);
-    progress.step("reading and checking content");
+    progress.step("reading, checking and rendering content");
     crate::attack::prefetch(&config.attack_version);
     let options = CheckOptions {
         today: today(),
         only_files: None,
     };
-    let (mut repository, content, report) =
-        check::load_and_check(&global.root, &config, &options, None);
+    // The app is rendered while the rules run, and thrown away if they find errors: a clean
+    // build, the usual one, is the one made faster.
+    let (mut repository, content, report, files) = check::load_and_check_alongside(
+        &global.root,
+        &config,
+        &options,
+        None,
+        |repository, content| {
+            crate::package::app_files(content, repository, &config, &build_options)
+        },
+    );
     crate::attack::catalogue(&config.attack_version)?;
     let errors = report.count(Severity::Error);
     if errors > 0 && force {
@@ -583,24 +603,13 @@ fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result
         eprintln!("error: not building: lint found {errors} error(s); fix them and build again");
         return Ok(ExitCode::from(1));
     }
-    // The build reads the model, the root and the lookup data file list: the findings and
-    // the parsed files (most of a lint's memory) are freed before the app is rendered, on a
+    // Writing needs only the app's files: the findings and the parsed files are freed on a
     // thread of their own (freeing them took the main thread ~15 ms).
     let parsed = std::mem::take(&mut repository.files);
     std::thread::spawn(move || drop((report, parsed)));
-    progress.step("rendering and packing the app");
-    let build_time = match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(value) => value
-            .trim()
-            .parse()
-            .with_context(|| format!("SOURCE_DATE_EPOCH `{value}` is not a number of seconds"))?,
-        Err(_) => 0,
-    };
-    let options = crate::package::BuildOptions {
-        build_time,
-        attack: None,
-    };
-    let built = crate::package::build(&content, &repository, &config, &out, &options)
+    progress.step("writing and packing the app");
+    let built = files
+        .and_then(|files| crate::package::write_app(&files, &config, &out, &build_options))
         .with_context(|| format!("cannot build into {}", out.display()))?;
     progress.finish();
     if !global.quiet {

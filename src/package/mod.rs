@@ -71,14 +71,25 @@ pub fn build(
     out: &Path,
     options: &BuildOptions,
 ) -> Result<BuildReport, BuildError> {
+    let files = app_files(content, repository, config, options)?;
+    write_app(&files, config, out, options)
+}
+
+/// Writes the app's `files` ([`app_files`]) as `<out>/<app id>/` and packs them as
+/// `<out>/<app id>-<version>.tar.gz`.
+pub fn write_app(
+    files: &BTreeMap<String, Vec<u8>>,
+    config: &Config,
+    out: &Path,
+    options: &BuildOptions,
+) -> Result<BuildReport, BuildError> {
     let app = &config.app;
     check_path_part(&app.id)?;
     check_path_part(&app.version)?;
-    let files = app_files(content, repository, config, options)?;
     let package_name = format!("{}-{}.tar.gz", app.id, app.version);
     let mtime = u64::try_from(options.build_time).unwrap_or(0);
-    let package_bytes = write_atomically(out, &app.id, &package_name, &files, || {
-        tar_gz(&app.id, &files, mtime).map_err(|e| BuildError::Write {
+    let package_bytes = write_atomically(out, &app.id, &package_name, files, || {
+        tar_gz(&app.id, files, mtime).map_err(|e| BuildError::Write {
             path: out.join(&package_name),
             message: e.to_string(),
         })
