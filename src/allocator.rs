@@ -17,21 +17,6 @@ use std::ffi::c_void;
 
 use libmimalloc_sys as mi;
 
-/// `mi_option_purge_delay` in mimalloc's `mi_option_e` (2 and 3 alike), which the `-sys`
-/// crate does not name.
-const PURGE_DELAY: mi::mi_option_t = 15;
-
-/// Makes mimalloc keep the memory it frees for the rest of the process instead of giving it
-/// back to the system after a delay (`purge_delay = -1`). A run lasts seconds: memory given
-/// back is faulted in and zeroed again by the kernel when it is next allocated, which is
-/// where a corpus build spent a sixth of its system time (733 `madvise` calls; see
-/// docs/performance.md). Peak RSS at 100k detections grows by 3%.
-pub fn keep_freed_memory() {
-    // SAFETY: `mi_option_set` stores an option's value; any value is valid for this one and
-    // it may be set at any time.
-    unsafe { mi::mi_option_set(PURGE_DELAY, -1) }
-}
-
 /// mimalloc as the process's allocator (`#[global_allocator]` in `main.rs`).
 pub struct Mimalloc;
 
@@ -92,20 +77,6 @@ unsafe impl GlobalAlloc for Mimalloc {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// `PURGE_DELAY` is the purge delay: its default is mimalloc's 1000 ms (no other option
-    /// defaults to 1000), and setting it is read back.
-    #[test]
-    fn the_purge_delay_option_is_the_one_set() {
-        // SAFETY: reading and writing an option value.
-        unsafe {
-            if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-                assert_eq!(mi::mi_option_get(PURGE_DELAY), 1000);
-            }
-            keep_freed_memory();
-            assert_eq!(mi::mi_option_get(PURGE_DELAY), -1);
-        }
-    }
 
     /// Every size up to 4 KiB and past the small sizes, with each alignment up to a page,
     /// allocated, grown, shrunk and freed, lands on its alignment.

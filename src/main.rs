@@ -5,6 +5,5 @@
 static GLOBAL: splforge::allocator::Mimalloc = splforge::allocator::Mimalloc;
 
 fn main() -> std::process::ExitCode {
-    splforge::allocator::keep_freed_memory();
     splforge::cli::main()
 }
