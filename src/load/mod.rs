@@ -417,7 +417,7 @@ fn read_regular_file(path: &Path, max_bytes: u64) -> Option<Vec<u8>> {
 /// [`read_regular_file`] into a buffer the caller keeps (the pre-commit index reuses one per
 /// thread); `false`, with the buffer's content unspecified, for anything else.
 pub(super) fn read_regular_file_into(path: &Path, max_bytes: u64, bytes: &mut Vec<u8>) -> bool {
-    let Some(mut file) = open_no_follow(path) else {
+    let Some(file) = open_no_follow(path) else {
         return false;
     };
     let size = match file.metadata() {
@@ -428,19 +428,12 @@ pub(super) fn read_regular_file_into(path: &Path, max_bytes: u64, bytes: &mut Ve
         return false;
     };
     bytes.clear();
-    bytes.resize(size, 0);
-    let mut filled = 0;
-    while filled < size {
-        match file.read(&mut bytes[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return false,
-        }
-    }
-    // A file that shrank meanwhile is read as it is now.
-    bytes.truncate(filled);
-    true
+    bytes.reserve_exact(size);
+    // Read into the spare capacity as it is: zero-filling it first (`resize`) wrote every
+    // byte twice, 8% of a one-file lint's instructions. `take` ends the read at the size
+    // `fstat` gave, without a read past the end; a file that shrank meanwhile is read as it
+    // is now.
+    file.take(size as u64).read_to_end(bytes).is_ok()
 }
 
 /// Opens a file for reading unless it is a symbolic link (those take the general path,
@@ -583,6 +576,30 @@ fn discover_kind(root: &Path, kind: ContentKind) -> Discovered {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A reused buffer holds exactly the file just read, whatever it held before: a longer
+    /// file, a shorter one, an empty one; and a file over the limit is refused.
+    #[test]
+    fn a_reused_buffer_holds_exactly_the_file_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut buffer = Vec::new();
+        for text in [
+            "a longer first file\n",
+            "short",
+            "",
+            "x".repeat(70_000).as_str(),
+        ] {
+            let path = dir.path().join("f.yml");
+            fs::write(&path, text).unwrap();
+            assert!(read_regular_file_into(&path, 1 << 20, &mut buffer));
+            assert_eq!(buffer, text.as_bytes());
+        }
+        assert!(!read_regular_file_into(
+            &dir.path().join("f.yml"),
+            1_000,
+            &mut buffer
+        ));
+    }
 
     #[test]
     fn path_order_is_path_order() {
