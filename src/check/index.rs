@@ -77,6 +77,19 @@ impl<'a> Index<'a> {
         index
     }
 
+    /// The same index with empty suggestion caches: the pre-commit path's second context
+    /// reads the same content, and copying its maps costs far less than hashing every name
+    /// again.
+    pub fn copy(&self) -> Index<'a> {
+        Index {
+            names: self.names.clone(),
+            sorted_names: self.sorted_names.clone(),
+            candidates: (self.candidates.keys())
+                .map(|&kind| (kind, std::sync::OnceLock::new()))
+                .collect(),
+        }
+    }
+
     pub fn find(&self, kind: ContentKind, name: &str) -> Option<Definition<'a>> {
         self.names.get(&kind)?.get(name).copied()
     }

@@ -334,7 +334,7 @@ fn check_with(
         content: narrow,
         config,
         options,
-        index: Index::build(repository, content),
+        index: context.index.copy(),
         attack: context.attack,
         extra_sources: std::sync::Mutex::new(Vec::new()),
         // The same files' results: both contexts report on `only_files` alone.
