@@ -424,16 +424,16 @@ pub(super) fn read_regular_file_into(path: &Path, max_bytes: u64, bytes: &mut Ve
         Ok(m) if m.is_file() && m.len() <= max_bytes => m.len(),
         _ => return false,
     };
-    let Ok(size) = usize::try_from(size) else {
+    let Ok(capacity) = usize::try_from(size) else {
         return false;
     };
     bytes.clear();
-    bytes.reserve_exact(size);
+    bytes.reserve_exact(capacity);
     // Read into the spare capacity as it is: zero-filling it first (`resize`) wrote every
     // byte twice, 8% of a one-file lint's instructions. `take` ends the read at the size
     // `fstat` gave, without a read past the end; a file that shrank meanwhile is read as it
     // is now.
-    file.take(size as u64).read_to_end(bytes).is_ok()
+    file.take(size).read_to_end(bytes).is_ok()
 }
 
 /// Opens a file for reading unless it is a symbolic link (those take the general path,
