@@ -405,17 +405,16 @@ fn lint(
             crate::attack::prefetch(&config.attack_version);
             // The per-file results of the last run, reused where their input is the same,
             // read while the files are stated.
-            let (taken, facts) = std::thread::scope(|scope| {
-                let facts = scope.spawn(|| {
-                    cache
-                        .as_ref()
-                        .map(|c| check::facts::Facts::reusing(c.facts()))
-                });
-                let taken = cache
-                    .as_ref()
-                    .and_then(|_| cache::Snapshot::take(root, now_nanos));
-                (taken, facts.join().unwrap_or_default())
-            });
+            // Without a cache there is nothing to read, and no thread to start: on a busy
+            // pool, waiting for a new thread to be scheduled cost milliseconds.
+            let (taken, facts) = match &cache {
+                None => (None, None),
+                Some(cache) => std::thread::scope(|scope| {
+                    let facts = scope.spawn(|| check::facts::Facts::reusing(cache.facts()));
+                    let taken = cache::Snapshot::take(root, now_nanos);
+                    (taken, facts.join().ok())
+                }),
+            };
             snapshot = taken;
             let (repository, content, mut report) = match &options.only_files {
                 // Pre-commit mode reads only what the named files' references need

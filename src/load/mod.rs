@@ -508,8 +508,9 @@ fn discover(root: &Path) -> Discovered {
         yaml.extend(y);
         data.extend(d);
     }
-    yaml.sort_unstable_by(|a, b| path_order(&a.1, &b.1));
-    data.sort_unstable_by(|a, b| path_order(a, b));
+    // Each walk came sorted: the stable sort only merges the runs.
+    yaml.sort_by(|a, b| path_order(&a.1, &b.1));
+    data.sort_by(|a, b| path_order(a, b));
     (yaml, data)
 }
 
@@ -546,31 +547,76 @@ fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
     }
 }
 
-/// The YAML files and (for lookups) data files under one kind's directory.
+/// How deep below a kind's directory files are found.
+const WALK_DEPTH: usize = 16;
+
+/// The YAML files and (for lookups) data files under one kind's directory, sorted. Its
+/// subdirectories are walked in parallel: `detections/` holds two thirds of the files, in
+/// a handful of subdirectories.
 fn discover_kind(root: &Path, kind: ContentKind) -> Discovered {
+    let dir = root.join(kind.directory());
+    let Ok(entries) = fs::read_dir(&dir) else {
+        return (Vec::new(), Vec::new());
+    };
     let mut yaml = Vec::new();
     let mut data = Vec::new();
-    let dir = root.join(kind.directory());
-    let walker = walkdir::WalkDir::new(&dir)
-        .follow_links(false)
-        .max_depth(16);
-    for entry in walker.into_iter().filter_map(Result::ok) {
-        // Everything but a directory is kept, symbolic links (even broken or looping
-        // ones) and FIFOs included: reading reports what is wrong with them, where
-        // skipping them would leave a content file silently unchecked.
-        if entry.file_type().is_dir() {
-            continue;
+    let mut subdirectories = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        // Not followed: a symbolic link to a directory is kept as a file, as the walk
+        // below keeps it.
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            subdirectories.push(entry.path());
+        } else {
+            keep_file(root, kind, &entry.path(), &mut yaml, &mut data);
         }
-        let Ok(relative) = entry.path().strip_prefix(root) else {
-            continue;
-        };
-        match entry.path().extension().and_then(|e| e.to_str()) {
-            Some("yml" | "yaml") => yaml.push((kind, relative.to_path_buf())),
-            Some(_) if kind == ContentKind::Lookup => data.push(relative.to_path_buf()),
-            _ => {}
+    }
+    let walks: Vec<Discovered> = subdirectories
+        .par_iter()
+        .map(|subdirectory| walk_subdirectory(root, kind, subdirectory))
+        .collect();
+    for (y, d) in walks {
+        yaml.extend(y);
+        data.extend(d);
+    }
+    yaml.sort_unstable_by(|a, b| path_order(&a.1, &b.1));
+    data.sort_unstable_by(|a, b| path_order(a, b));
+    (yaml, data)
+}
+
+/// The files under one subdirectory of a kind's directory.
+fn walk_subdirectory(root: &Path, kind: ContentKind, subdirectory: &Path) -> Discovered {
+    let mut yaml = Vec::new();
+    let mut data = Vec::new();
+    let walker = walkdir::WalkDir::new(subdirectory)
+        .follow_links(false)
+        .max_depth(WALK_DEPTH - 1);
+    for entry in walker.into_iter().filter_map(Result::ok) {
+        if !entry.file_type().is_dir() {
+            keep_file(root, kind, entry.path(), &mut yaml, &mut data);
         }
     }
     (yaml, data)
+}
+
+/// Keeps a file found under a kind's directory: a YAML file, or a lookup's data file.
+/// Everything but a directory is kept, symbolic links (even broken or looping ones) and
+/// FIFOs included: reading reports what is wrong with them, where skipping them would
+/// leave a content file silently unchecked.
+fn keep_file(
+    root: &Path,
+    kind: ContentKind,
+    path: &Path,
+    yaml: &mut Vec<(ContentKind, PathBuf)>,
+    data: &mut Vec<PathBuf>,
+) {
+    let Ok(relative) = path.strip_prefix(root) else {
+        return;
+    };
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("yml" | "yaml") => yaml.push((kind, relative.to_path_buf())),
+        Some(_) if kind == ContentKind::Lookup => data.push(relative.to_path_buf()),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -599,6 +645,65 @@ mod tests {
             1_000,
             &mut buffer
         ));
+    }
+
+    /// The walk, split by subdirectory and merged, finds what one walk of each kind's
+    /// directory finds, in `Path` order: files at the top and deep down, links to
+    /// directories kept as files, lookup data files, nothing past the depth limit.
+    #[test]
+    fn the_split_walk_finds_what_one_walk_finds() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        // `deep/` is depth 1: a file in `WALK_DEPTH - 2` more directories is at the limit.
+        let at_limit = format!("detections/deep/{}", ["d"; WALK_DEPTH - 2].join("/"));
+        for file in [
+            "detections/top.yml",
+            "detections/endpoint/b.yml",
+            "detections/endpoint/a.yaml",
+            "detections/endpoint-x/a.yml",
+            "detections/endpoint/nested/c.yml",
+            "detections/web/notes.txt",
+            "stories/s.yml",
+            "lookups/l.yml",
+            "lookups/l.csv",
+            "lookups/sub/m.csv",
+            "macros/m.yml",
+            &format!("{at_limit}/at_limit.yml"),
+            &format!("{at_limit}/d/too_deep.yml"),
+        ] {
+            let path = root.join(file);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, "name: x\n").unwrap();
+        }
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(root.join("stories"), root.join("detections/linked.yml"))
+            .unwrap();
+
+        // The reference: one walk per kind's directory, as before the split.
+        let mut yaml = Vec::new();
+        let mut data = Vec::new();
+        for kind in ContentKind::ALL {
+            let walker = walkdir::WalkDir::new(root.join(kind.directory()))
+                .follow_links(false)
+                .max_depth(WALK_DEPTH);
+            for entry in walker.into_iter().filter_map(Result::ok) {
+                if !entry.file_type().is_dir() {
+                    keep_file(root, kind, entry.path(), &mut yaml, &mut data);
+                }
+            }
+        }
+        yaml.sort_by(|a, b| a.1.cmp(&b.1));
+        data.sort();
+
+        let (found_yaml, found_data) = discover(root);
+        assert_eq!(found_yaml, yaml);
+        assert_eq!(found_data, data);
+        let names: Vec<&Path> = found_yaml.iter().map(|(_, p)| p.as_path()).collect();
+        assert!(names.contains(&Path::new("detections/top.yml")));
+        assert!(names.iter().any(|p| p.ends_with("at_limit.yml")));
+        assert!(!names.iter().any(|p| p.ends_with("too_deep.yml")));
+        #[cfg(unix)]
+        assert!(names.contains(&Path::new("detections/linked.yml")));
     }
 
     #[test]

@@ -191,35 +191,38 @@ impl Content {
         let generation = Generation::most_common(first.iter().map(|(_, o, _)| o.own_generation()));
         let second = found.load(&others, limits, digest_each(generation));
 
-        // Back into file order.
-        let mut slots: Vec<Option<_>> = Vec::with_capacity(found.yaml.len());
-        slots.resize_with(found.yaml.len(), || None);
-        for (&file, digested) in detections
-            .iter()
-            .zip(first)
-            .chain(others.iter().zip(second))
-        {
-            slots[file] = Some(digested);
-        }
-        let mut files = Vec::with_capacity(slots.len());
-        let mut objects = Vec::with_capacity(slots.len());
-        let mut visited = Vec::with_capacity(slots.len());
-        for (loaded, object, seen) in slots.into_iter().flatten() {
+        // Back into file order: both lists are in file order, so they merge.
+        let mut content = Content::reserved_for(
+            generation,
+            first.iter().chain(&second).map(|(_, object, _)| object),
+        );
+        let total = found.yaml.len();
+        let mut files = Vec::with_capacity(total);
+        let mut visited = Vec::with_capacity(total);
+        let mut first = detections.iter().zip(first).peekable();
+        let mut second = others.iter().zip(second).peekable();
+        loop {
+            let next = match (first.peek(), second.peek()) {
+                (Some((a, _)), Some((b, _))) if a > b => second.next(),
+                (Some(_), _) => first.next(),
+                (None, _) => second.next(),
+            };
+            let Some((_, (loaded, FileObject(object), seen))) = next else {
+                break;
+            };
             files.push(loaded);
-            objects.push(object);
             visited.push(seen);
+            if let Some(object) = object {
+                content.add(object);
+            }
         }
-        let content = Content::from_objects(generation, objects);
         (found.into_repository(files), content, visited)
     }
 
     /// The model of every file's object, given in file order; `generation` is the one
     /// files that do not show their own took ([`Generation::most_common`]).
     fn from_objects(generation: Generation, objects: Vec<FileObject>) -> Content {
-        let mut content = Content {
-            generation,
-            ..Content::default()
-        };
+        let mut content = Content::reserved_for(generation, objects.iter());
         for object in objects.into_iter().filter_map(|FileObject(o)| o) {
             content.add(object);
         }
@@ -250,6 +253,30 @@ impl Content {
             data_sources: keep(&self.data_sources, |o| &o.header, files),
             deployments: self.deployments.clone(),
             generation: self.generation,
+        }
+    }
+
+    /// An empty model of `generation` with room for exactly `objects`: the model's structs
+    /// are large (a detection is over a kilobyte), and a vector grown by doubling copies
+    /// each of them again.
+    fn reserved_for<'o>(
+        generation: Generation,
+        objects: impl Iterator<Item = &'o FileObject>,
+    ) -> Content {
+        let mut counts = [0usize; 8];
+        for object in objects.filter_map(|FileObject(o)| o.as_ref()) {
+            counts[object.slot()] += 1;
+        }
+        Content {
+            detections: Vec::with_capacity(counts[0]),
+            baselines: Vec::with_capacity(counts[1]),
+            investigations: Vec::with_capacity(counts[2]),
+            stories: Vec::with_capacity(counts[3]),
+            macros: Vec::with_capacity(counts[4]),
+            lookups: Vec::with_capacity(counts[5]),
+            data_sources: Vec::with_capacity(counts[6]),
+            deployments: Vec::with_capacity(counts[7]),
+            generation,
         }
     }
 
@@ -310,6 +337,20 @@ enum Object {
 }
 
 impl Object {
+    /// The index of the [`Content`] vector this object goes to, in [`Content::add`]'s order.
+    fn slot(&self) -> usize {
+        match self {
+            Object::Detection(_) => 0,
+            Object::Baseline(_) => 1,
+            Object::Investigation(_) => 2,
+            Object::Story(_) => 3,
+            Object::Macro(_) => 4,
+            Object::Lookup(_) => 5,
+            Object::DataSource(_) => 6,
+            Object::Deployment(_) => 7,
+        }
+    }
+
     /// The object of a file whose generation ([`file_generation`], or the repository's
     /// default) is `generation`.
     fn read(file: FileId, loaded: &LoadedFile, generation: Generation) -> Option<Object> {
