@@ -137,3 +137,43 @@ fn other_generations_load_with_no_schema_error() {
         assert_eq!(schema, Vec::new(), "in {dir}");
     }
 }
+
+/// Every search of the corpus (detections, baselines, investigations) summarised as a lint
+/// does, against its macros and lookups, gives the summary of its whole analysis (what
+/// `splforge explain` shows).
+#[test]
+fn every_corpus_search_summarises_as_its_whole_analysis() {
+    let Some(corpus) = support::corpus() else {
+        eprintln!(
+            "skipped: no corpus at ../shared/corpus/security_content-2024-10 (set SPLFORGE_CORPUS)"
+        );
+        return;
+    };
+    let (config, _) = Config::discover(&corpus).unwrap();
+    let repository = splforge::load::load_repository(&corpus, config.limits);
+    let content = Content::build(&repository);
+    let inputs = check::searches::SplInputs {
+        macros: check::searches::macro_table(&content, &config.spl.external_macros),
+        lookups: check::searches::lookup_columns(&content, &repository),
+        limits: config.limits.spl(),
+    };
+    let searches: Vec<&str> = (content.detections.iter().filter_map(|d| d.search.as_ref()))
+        .chain(content.baselines.iter().filter_map(|b| b.search.as_ref()))
+        .chain(
+            content
+                .investigations
+                .iter()
+                .filter_map(|i| i.search.as_ref()),
+        )
+        .map(|search| search.value.as_str())
+        .collect();
+    assert!(searches.len() > 1_700, "{} searches", searches.len());
+    let mut with_unproduced = 0;
+    for search in searches {
+        let summary = inputs.summarize(search);
+        assert_eq!(summary, inputs.analyse(search).into_summary(), "{search}");
+        with_unproduced += usize::from(!summary.unproduced_references.is_empty());
+    }
+    // The comparison covers the references the summary computes on its own.
+    assert!(with_unproduced > 0);
+}

@@ -5,7 +5,10 @@
 mod support;
 
 use proptest::prelude::*;
-use splforge::spl::{Limits, ProblemKind, SplProblem, analyze, parse};
+use splforge::spl::{
+    Limits, NoLookupColumns, ProblemKind, SplProblem, analyze, analyze_with_lookups, parse,
+    summarize_with_lookups,
+};
 use support::spl_spans::{check_analysis, check_parse, macros};
 
 /// Strings made of the characters that matter to SPL, plus arbitrary Unicode.
@@ -44,6 +47,9 @@ fn spl_like() -> impl Strategy<Value = String> {
             "$a$",
             "search ",
             "f(",
+            "`m_filter`",
+            " | table a b ",
+            " by b ",
         ])
         .prop_map(String::from),
         "[a-z]{1,6}",
@@ -72,6 +78,20 @@ proptest! {
     #[test]
     fn analyze_keeps_every_span_inside_the_original_search(s in spl_like()) {
         check_analysis(&s, &analyze(&s, &macros(), &Limits::default()));
+    }
+
+    /// The summary a lint computes on its own (field sets moved from stage to stage, no
+    /// per-stage record) is the summary of the whole analysis, under any length limit.
+    #[test]
+    fn summarize_is_the_summary_of_analyze(s in spl_like(), limit in prop::option::of(0usize..64)) {
+        let limits = limit.map_or_else(Limits::default, |max_search_len| Limits {
+            max_search_len,
+            ..Limits::default()
+        });
+        prop_assert_eq!(
+            summarize_with_lookups(&s, &macros(), &limits, &NoLookupColumns),
+            analyze_with_lookups(&s, &macros(), &limits, &NoLookupColumns).into_summary()
+        );
     }
 
     /// Over `max_search_len`, a search is one problem on its first character and nothing

@@ -38,6 +38,11 @@ impl SplInputs {
         spl::analyze_with_lookups(search, &self.macros, &self.limits, &self.lookups)
     }
 
+    /// What the rules read of [`SplInputs::analyse`], computed without the per-stage detail.
+    pub fn summarize(&self, search: &str) -> spl::Summary {
+        spl::summarize_with_lookups(search, &self.macros, &self.limits, &self.lookups)
+    }
+
     /// A hash of everything an analysis reads besides the search: the key of the
     /// summaries `facts` reuses.
     pub fn fingerprint(&self) -> super::facts::Key {
@@ -175,7 +180,7 @@ pub fn analyse_all<'a>(
     searches
         .into_par_iter()
         .map(|(owner, file, search)| {
-            let analyse = || inputs.analyse(&search.value).into_summary();
+            let analyse = || inputs.summarize(&search.value);
             let (analysis, key) = match facts.zip(fingerprint) {
                 Some((facts, fingerprint)) => {
                     let key = super::facts::Facts::spl_key(fingerprint, &search.value);

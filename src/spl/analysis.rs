@@ -56,7 +56,7 @@ pub struct FieldRef {
 /// field set after every stage and the expanded text, which only `splforge explain` shows and
 /// which are most of an analysis's memory (~6 of ~7 KB a search on generated content, 700 MB
 /// at 100k detections when every analysis was kept whole).
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     pub output: FieldSet,
     pub macro_calls: Vec<MacroCall>,
@@ -193,16 +193,11 @@ pub fn analyze_with_lookups(
         })
         .collect();
 
-    let mut problems = expansion.problems.clone();
-    problems.extend(
-        pipeline
-            .problems
-            .iter()
-            .map(|p| SplProblem::new(p.kind.clone(), to_original(p.span.clone()))),
+    let problems = all_problems(
+        &expansion,
+        &pipeline,
+        stages.last().map(|stage| stage.span.start),
     );
-    problems.extend(filters_not_last(&expansion.calls, &stages));
-    problems.sort_by_key(|p| (p.span.start, p.span.end));
-    problems.dedup();
 
     Analysis {
         output,
@@ -210,6 +205,53 @@ pub fn analyze_with_lookups(
         stages,
         macro_calls: expansion.calls,
         problems,
+    }
+}
+
+/// [`analyze_with_lookups`]`(..).into_summary()`, without keeping what the summary leaves
+/// out: the field set after each stage is moved on to the next stage instead of copied, and
+/// no per-stage record is made. This is what a lint runs for every search.
+pub fn summarize_with_lookups(
+    search: &str,
+    macros: &MacroTable,
+    limits: &Limits,
+    lookups: &dyn LookupColumns,
+) -> Summary {
+    if search.len() > limits.max_search_len {
+        return too_long(search, limits.max_search_len).into_summary();
+    }
+    let expansion = macros::expand(search, macros, limits);
+    let pipeline = parser::parse(&expansion.text);
+    let ctx = Context {
+        source: &expansion.text,
+        lookups,
+    };
+    let to_original = |span: Range<usize>| expansion.map.to_original(span);
+    let mut unproduced_references = Vec::new();
+    let output = lineage::fold(&pipeline, Start::Events, &ctx, |index, stage, before| {
+        // As `Analysis::unproduced_references`: from the second stage on.
+        let Some(before) = before.filter(|_| index > 0) else {
+            return;
+        };
+        for reference in commands::references(stage) {
+            if before.contains(&reference.name) == Some(false) {
+                unproduced_references.push(FieldRef {
+                    name: reference.name,
+                    span: to_original(reference.span),
+                    in_by_clause: reference.in_by_clause,
+                });
+            }
+        }
+    })
+    .unwrap_or(FieldSet::Unknown);
+    let last_stage_start =
+        (pipeline.stages.last()).map(|stage| to_original(stage.span.clone()).start);
+    let problems = all_problems(&expansion, &pipeline, last_stage_start);
+    Summary {
+        output,
+        macro_calls: expansion.calls,
+        problems,
+        unproduced_references,
     }
 }
 
@@ -240,14 +282,34 @@ fn command_label(stage: &Stage) -> String {
     }
 }
 
+/// The problems of expanding and parsing a search, and of its filter macros, sorted by
+/// position in the original search; `last_stage_start` is where its last stage starts there.
+fn all_problems(
+    expansion: &macros::Expansion,
+    pipeline: &parser::Pipeline,
+    last_stage_start: Option<usize>,
+) -> Vec<SplProblem> {
+    let mut problems = expansion.problems.clone();
+    problems.extend(
+        pipeline
+            .problems
+            .iter()
+            .map(|p| SplProblem::new(p.kind.clone(), expansion.map.to_original(p.span.clone()))),
+    );
+    problems.extend(filters_not_last(&expansion.calls, last_stage_start));
+    problems.sort_by_key(|p| (p.span.start, p.span.end));
+    problems.dedup();
+    problems
+}
+
 /// A `..._filter` macro call followed by a stage that did not come from it.
-fn filters_not_last(calls: &[MacroCall], stages: &[StageInfo]) -> Vec<SplProblem> {
-    let Some(last) = stages.last() else {
+fn filters_not_last(calls: &[MacroCall], last_stage_start: Option<usize>) -> Vec<SplProblem> {
+    let Some(last_stage_start) = last_stage_start else {
         return Vec::new();
     };
     calls
         .iter()
-        .filter(|call| call.is_filter() && last.span.start >= call.span.end)
+        .filter(|call| call.is_filter() && last_stage_start >= call.span.end)
         .map(|call| {
             SplProblem::new(
                 ProblemKind::FilterMacroNotLast {

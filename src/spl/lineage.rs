@@ -52,19 +52,37 @@ pub(crate) enum Start {
 /// The fields after every stage of `pipeline`, in order.
 pub(crate) fn run(pipeline: &Pipeline, start: Start, ctx: &Context) -> Vec<FieldSet> {
     let mut after = Vec::with_capacity(pipeline.stages.len());
-    let mut current = match &start {
+    let last = fold(pipeline, start, ctx, |index, _, before| {
+        // Before every stage but the first: what the stage before it output.
+        if let (true, Some(before)) = (index > 0, before) {
+            after.push(before.clone());
+        }
+    });
+    after.extend(last);
+    after
+}
+
+/// Runs `pipeline` and returns the fields after its last stage (`None` without stages).
+/// `visit` sees each stage (by index) with the fields that flow into it, `None` into the
+/// first stage of events; each set is moved from stage to stage, never copied.
+pub(crate) fn fold(
+    pipeline: &Pipeline,
+    start: Start,
+    ctx: &Context,
+    mut visit: impl FnMut(usize, &Stage, Option<&FieldSet>),
+) -> Option<FieldSet> {
+    let mut current = match start {
         Start::Events => None,
-        Start::Results(set) => Some(set.clone()),
+        Start::Results(set) => Some(set),
     };
-    for stage in &pipeline.stages {
-        let next = match current.take() {
+    for (index, stage) in pipeline.stages.iter().enumerate() {
+        visit(index, stage, current.as_ref());
+        current = Some(match current.take() {
             None => first_stage(stage, ctx),
             Some(input) => next_stage(stage, input, ctx),
-        };
-        after.push(next.clone());
-        current = Some(next);
+        });
     }
-    after
+    current.filter(|_| !pipeline.stages.is_empty())
 }
 
 /// The fields a whole pipeline outputs (an empty pipeline outputs what it was given).

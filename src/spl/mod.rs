@@ -17,7 +17,9 @@ pub mod macros;
 pub mod parser;
 pub mod problem;
 
-pub use analysis::{Analysis, FieldRef, StageInfo, Summary, analyze, analyze_with_lookups};
+pub use analysis::{
+    Analysis, FieldRef, StageInfo, Summary, analyze, analyze_with_lookups, summarize_with_lookups,
+};
 pub use fields::FieldSet;
 pub use lineage::{LookupColumns, NoLookupColumns};
 pub use macros::{
