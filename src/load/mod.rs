@@ -502,16 +502,20 @@ fn discover(root: &Path) -> Discovered {
         .par_iter()
         .map(|&kind| discover_kind(root, kind))
         .collect();
-    let mut yaml = Vec::new();
-    let mut data = Vec::new();
+    merged(Discovered::default(), walks)
+}
+
+/// `found` and the files of `walks`, sorted by path. Each walk comes sorted, and a stable
+/// sort of sorted runs only merges them.
+fn merged(mut found: Discovered, walks: Vec<Discovered>) -> Discovered {
+    let (yaml, data) = &mut found;
     for (y, d) in walks {
         yaml.extend(y);
         data.extend(d);
     }
-    // Each walk came sorted: the stable sort only merges the runs.
     yaml.sort_by(|a, b| path_order(&a.1, &b.1));
     data.sort_by(|a, b| path_order(a, b));
-    (yaml, data)
+    found
 }
 
 /// `Path`'s order (component by component) for the normalised relative paths a walk yields,
@@ -574,13 +578,7 @@ fn discover_kind(root: &Path, kind: ContentKind) -> Discovered {
         .par_iter()
         .map(|subdirectory| walk_subdirectory(root, kind, subdirectory))
         .collect();
-    for (y, d) in walks {
-        yaml.extend(y);
-        data.extend(d);
-    }
-    yaml.sort_unstable_by(|a, b| path_order(&a.1, &b.1));
-    data.sort_unstable_by(|a, b| path_order(a, b));
-    (yaml, data)
+    merged((yaml, data), walks)
 }
 
 /// The files under one subdirectory of a kind's directory.
