@@ -131,12 +131,8 @@ impl Analysis {
             let Some(before) = index.checked_sub(1).and_then(|i| self.stages.get(i)) else {
                 continue;
             };
-            unproduced.extend(
-                stage
-                    .references
-                    .iter()
-                    .filter(|r| before.fields.contains(&r.name) == Some(false)),
-            );
+            unproduced
+                .extend((stage.references.iter()).filter(|r| is_unproduced(r, &before.fields)));
         }
         unproduced
     }
@@ -182,14 +178,7 @@ pub fn analyze_with_lookups(
             span: to_original(stage.span.clone()),
             expanded_span: stage.span.clone(),
             fields,
-            references: commands::references(stage)
-                .into_iter()
-                .map(|r| FieldRef {
-                    name: r.name,
-                    span: to_original(r.span),
-                    in_by_clause: r.in_by_clause,
-                })
-                .collect(),
+            references: stage_references(stage, &expansion).collect(),
         })
         .collect();
 
@@ -226,26 +215,18 @@ pub fn summarize_with_lookups(
         source: &expansion.text,
         lookups,
     };
-    let to_original = |span: Range<usize>| expansion.map.to_original(span);
     let mut unproduced_references = Vec::new();
     let output = lineage::fold(&pipeline, Start::Events, &ctx, |index, stage, before| {
         // As `Analysis::unproduced_references`: from the second stage on.
         let Some(before) = before.filter(|_| index > 0) else {
             return;
         };
-        for reference in commands::references(stage) {
-            if before.contains(&reference.name) == Some(false) {
-                unproduced_references.push(FieldRef {
-                    name: reference.name,
-                    span: to_original(reference.span),
-                    in_by_clause: reference.in_by_clause,
-                });
-            }
-        }
+        unproduced_references
+            .extend(stage_references(stage, &expansion).filter(|r| is_unproduced(r, before)));
     })
     .unwrap_or(FieldSet::Unknown);
     let last_stage_start =
-        (pipeline.stages.last()).map(|stage| to_original(stage.span.clone()).start);
+        (pipeline.stages.last()).map(|stage| expansion.map.to_original(stage.span.clone()).start);
     let problems = all_problems(&expansion, &pipeline, last_stage_start);
     Summary {
         output,
@@ -280,6 +261,26 @@ fn command_label(stage: &Stage) -> String {
         (None, Some(Node::Macro { name, .. })) => format!("`{name}`"),
         (None, _) => String::new(),
     }
+}
+
+/// The fields `stage` names in a `by` clause or a `table` list, placed in the original search.
+fn stage_references<'a>(
+    stage: &Stage,
+    expansion: &'a macros::Expansion,
+) -> impl Iterator<Item = FieldRef> + 'a {
+    commands::references(stage)
+        .into_iter()
+        .map(|reference| FieldRef {
+            name: reference.name,
+            span: expansion.map.to_original(reference.span),
+            in_by_clause: reference.in_by_clause,
+        })
+}
+
+/// Whether `reference` names a field that `before`, the fields flowing into its stage, is
+/// known not to hold: "used but produced by nothing upstream". An unknown set holds anything.
+fn is_unproduced(reference: &FieldRef, before: &FieldSet) -> bool {
+    before.contains(&reference.name) == Some(false)
 }
 
 /// The problems of expanding and parsing a search, and of its filter macros, sorted by
