@@ -12,8 +12,7 @@ fn explain(root: &std::path::Path, target: &str) -> String {
 
 #[test]
 fn explain_matches_the_reviewed_snapshots() {
-    let Some(corpus) = support::corpus() else {
-        eprintln!("skipped: no corpus at ../shared/corpus/security_content-2024-10");
+    let Some(corpus) = support::corpus_or_skip() else {
         return;
     };
     for (file, snapshot) in [

@@ -37,10 +37,7 @@ fn lint(root: &Path, attack_version: Option<&str>) -> Vec<(String, String, Sever
 
 #[test]
 fn corpus_findings_are_exactly_the_known_defects() {
-    let Some(corpus) = support::corpus() else {
-        eprintln!(
-            "skipped: no corpus at ../shared/corpus/security_content-2024-10 (set SPLFORGE_CORPUS)"
-        );
+    let Some(corpus) = support::corpus_or_skip() else {
         return;
     };
     let expected: BTreeSet<(String, String)> =
@@ -69,8 +66,7 @@ fn corpus_findings_are_exactly_the_known_defects() {
 
 #[test]
 fn placeholder_findings_name_the_missing_field() {
-    let Some(corpus) = support::corpus() else {
-        eprintln!("skipped: no corpus");
+    let Some(corpus) = support::corpus_or_skip() else {
         return;
     };
     let (code, findings) = support::lint_root(&corpus, &[]);
@@ -143,10 +139,7 @@ fn other_generations_load_with_no_schema_error() {
 /// `splforge explain` shows).
 #[test]
 fn every_corpus_search_summarises_as_its_whole_analysis() {
-    let Some(corpus) = support::corpus() else {
-        eprintln!(
-            "skipped: no corpus at ../shared/corpus/security_content-2024-10 (set SPLFORGE_CORPUS)"
-        );
+    let Some(corpus) = support::corpus_or_skip() else {
         return;
     };
     let (config, _) = Config::discover(&corpus).unwrap();

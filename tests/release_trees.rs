@@ -151,10 +151,7 @@ fn contentctl_5_samples() {
 
 #[test]
 fn the_corpus() {
-    let Some(corpus) = support::corpus() else {
-        eprintln!(
-            "skipped: no corpus at ../shared/corpus/security_content-2024-10 (set SPLFORGE_CORPUS)"
-        );
+    let Some(corpus) = support::corpus_or_skip() else {
         return;
     };
     assert!(assert_same(&corpus, None) > 1000);

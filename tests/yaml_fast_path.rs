@@ -79,10 +79,7 @@ fn shared_content_parses_as_granit_parses_it() {
 
 #[test]
 fn corpus_parses_as_granit_parses_it_and_mostly_on_the_fast_path() {
-    let Some(corpus) = support::corpus() else {
-        eprintln!(
-            "skipped: no corpus at ../shared/corpus/security_content-2024-10 (set SPLFORGE_CORPUS)"
-        );
+    let Some(corpus) = support::corpus_or_skip() else {
         return;
     };
     let compared = compare(&yaml_files(&corpus, false));

@@ -36,6 +36,18 @@ pub fn corpus() -> Option<PathBuf> {
     shared("corpus/security_content-2024-10")
 }
 
+/// [`corpus`], or `None` after printing why the calling test skips (a fresh clone has no
+/// `../shared`, and `cargo test` still passes there).
+pub fn corpus_or_skip() -> Option<PathBuf> {
+    let corpus = corpus();
+    if corpus.is_none() {
+        eprintln!(
+            "skipped: no corpus at ../shared/corpus/security_content-2024-10 (set SPLFORGE_CORPUS)"
+        );
+    }
+    corpus
+}
+
 /// A temporary content repository, starting as a copy of the bundled content.
 pub struct Fixture {
     pub dir: tempfile::TempDir,
