@@ -364,6 +364,59 @@ fn sf303_orphan_lookup_file() {
 }
 
 #[test]
+fn sf304_unknown_lookup() {
+    const N: &str = "detections/network/windows_dns_query_to_dynamic_dns_provider.yml";
+    let f = Fixture::bundled();
+    f.replace(
+        N,
+        "| lookup splf_dynamic_dns_providers ",
+        "| lookup splf_dynamic_dns_provider ",
+    );
+    assert_at(&f, "SF304", N, "splf_dynamic_dns_provider ", 0);
+    let (_, findings) = f.lint(&[]);
+    assert_eq!(
+        with_code(&findings, "SF304")[0]["help"],
+        "did you mean `splf_dynamic_dns_providers`?"
+    );
+    // One another app of the site provides.
+    let toml = f.read("splforge.toml");
+    f.write(
+        "splforge.toml",
+        format!("{toml}\n[lint.external]\nlookups = [\"splf_dynamic_dns_provider\"]\n"),
+    );
+    let (_, findings) = f.lint(&[]);
+    assert_eq!(
+        with_code(&findings, "SF304"),
+        Vec::<&serde_json::Value>::new()
+    );
+    // By file name, one Splunk ships, and a file an outputlookup creates are all known.
+    let f = Fixture::bundled();
+    f.replace(
+        N,
+        "| lookup splf_dynamic_dns_providers ",
+        "| search [| inputlookup splf_dynamic_dns_providers.csv | inputlookup append=t seen.csv | outputlookup seen.csv | lookup ut_shannon_lookup word AS QueryName | fields QueryName] | lookup splf_dynamic_dns_providers ",
+    );
+    let (_, findings) = f.lint(&[]);
+    assert_eq!(
+        with_code(&findings, "SF304"),
+        Vec::<&serde_json::Value>::new()
+    );
+    // A bare outputlookup name needs a definition; one in a macro is reported in the macro.
+    f.replace(N, "| outputlookup seen.csv", "| outputlookup seen");
+    assert_at(&f, "SF304", N, "seen |", 0);
+    let m = "macros/sysmon.yml";
+    let f = Fixture::bundled();
+    f.replace(
+        m,
+        "Sysmon/Operational\n",
+        "Sysmon/Operational | lookup nowhere_table x\n",
+    );
+    assert_at(&f, "SF304", m, "nowhere_table", 0);
+    let (_, findings) = f.lint(&[]);
+    assert_eq!(with_code(&findings, "SF304").len(), 1, "{findings:#?}");
+}
+
+#[test]
 fn sf401_invalid_date() {
     let f = Fixture::bundled();
     f.replace(D, "date: '2026-11-23'", "date: '2999-01-01'");

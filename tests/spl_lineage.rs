@@ -484,3 +484,39 @@ fn keywords_inside_a_by_clause_are_fields() {
         ["count", "from", "over", "where"]
     );
 }
+
+/// The lookup tables a search names, each at its name in the original search; those in a
+/// macro's body belong to the macro and are left out.
+#[test]
+fn lookups_written_in_the_search_are_listed_with_their_spans() {
+    let mut macros = table();
+    macros.insert(MacroDef {
+        name: "with_lookup".into(),
+        arguments: vec![],
+        definition: "lookup from_macro x OUTPUT y".into(),
+    });
+    let search = "`cloudtrail` | lookup update=true known_one src OUTPUT a \
+        | search NOT [| inputlookup append=t seen.csv | fields src] | `with_lookup` \
+        | outputlookup createinapp=true written | lookup $token$ x";
+    let analysis = analyze(search, &macros, &Limits::default());
+    let found: Vec<(&str, &str, &str)> = analysis
+        .lookups
+        .iter()
+        .map(|l| (l.command.as_str(), l.name.as_str(), &search[l.span.clone()]))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("lookup", "known_one", "known_one"),
+            ("inputlookup", "seen.csv", "seen.csv"),
+            ("outputlookup", "written", "written"),
+        ]
+    );
+    let summary = splforge::spl::summarize_with_lookups(
+        search,
+        &macros,
+        &Limits::default(),
+        &splforge::spl::NoLookupColumns,
+    );
+    assert_eq!(summary.lookups, analysis.lookups);
+}

@@ -148,7 +148,10 @@ impl<'a> Context<'a> {
     /// the limits.
     fn spl_inputs(&self) -> &searches::SplInputs {
         self.spl_inputs.get_or_init(|| searches::SplInputs {
-            macros: searches::macro_table(self.content, &self.config.spl.external_macros),
+            macros: searches::macro_table(
+                self.content,
+                (self.config.spl.external_macros.iter()).chain(&self.config.lint.external.macros),
+            ),
             lookups: searches::lookup_columns(self.content, self.repository),
             limits: self.config.limits.spl(),
         })

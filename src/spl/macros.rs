@@ -281,6 +281,19 @@ impl SourceMap {
         }
     }
 
+    /// Whether `expanded` was copied from the original search, not produced by a macro.
+    pub fn is_verbatim(&self, expanded: Range<usize>) -> bool {
+        match self.locate(expanded.start) {
+            // No segment: nothing was expanded, the text is the original.
+            None => true,
+            Some(seg) => {
+                seg.verbatim
+                    && seg.expanded.start <= expanded.start
+                    && expanded.end <= seg.expanded.end
+            }
+        }
+    }
+
     /// The range of the original search that produced `expanded`.
     pub fn to_original(&self, expanded: Range<usize>) -> Range<usize> {
         let start = self.point(expanded.start, false);

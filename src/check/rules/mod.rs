@@ -32,6 +32,7 @@ mod sf208_name_whitespace;
 mod sf301_lookup_file_missing;
 mod sf302_csv_row_width;
 mod sf303_orphan_lookup_file;
+mod sf304_unknown_lookup;
 mod sf401_invalid_date;
 mod sf402_attack_id_format;
 mod sf403_unknown_attack_technique;
@@ -115,6 +116,7 @@ pub static RULES: &[&Rule] = &[
     &sf301_lookup_file_missing::RULE,
     &sf302_csv_row_width::RULE,
     &sf303_orphan_lookup_file::RULE,
+    &sf304_unknown_lookup::RULE,
     &sf401_invalid_date::RULE,
     &sf402_attack_id_format::RULE,
     &sf403_unknown_attack_technique::RULE,

@@ -9,6 +9,7 @@ mod derive;
 mod eval;
 mod extract;
 mod lookup;
+pub use lookup::{LookupTable, lookup_tables};
 mod projection;
 mod rename;
 mod stats;
