@@ -520,3 +520,55 @@ fn lookups_written_in_the_search_are_listed_with_their_spans() {
     );
     assert_eq!(summary.lookups, analysis.lookups);
 }
+
+/// The detection's filter macro must end the search; an input filter placed early on
+/// purpose is not it.
+#[test]
+fn an_input_filter_early_in_the_search_is_not_the_filter_macro() {
+    let mut macros = table();
+    for name in ["baseline_input_filter", "x_filter"] {
+        macros.insert(MacroDef {
+            name: name.into(),
+            arguments: vec![],
+            definition: "search *".into(),
+        });
+    }
+    let not_last = |search: &str| -> Vec<String> {
+        analyze(search, &macros, &Limits::default())
+            .problems
+            .into_iter()
+            .filter_map(|p| match p.kind {
+                splforge::spl::ProblemKind::FilterMacroNotLast { name } => Some(name),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(
+        not_last("`cloudtrail` | `baseline_input_filter` | stats count by user | `x_filter`"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        not_last("`cloudtrail` | `x_filter` | stats count by user"),
+        ["x_filter"]
+    );
+}
+
+/// `values(user)`, `count(x)`, `IsOutlier(run_time)`: the names stats-like commands give
+/// their results are field names wherever a field is expected, not function calls.
+#[test]
+fn parenthesised_field_names_are_names_in_fields_table_and_rename() {
+    assert_eq!(
+        names(&output(
+            "`cloudtrail` | stats count(src) values(user) max(run_time) by dest \
+             | fields dest, count(src), values(user) | rename values(user) as users"
+        )),
+        ["count(src)", "dest", "users"]
+    );
+    assert_eq!(
+        names(&output(
+            "`cloudtrail` | stats count(src) by dest | table dest count(src) \
+             | rename count(src) AS attempts"
+        )),
+        ["attempts", "dest"]
+    );
+}

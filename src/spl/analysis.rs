@@ -301,7 +301,7 @@ fn stage_references<'a>(
     stage: &Stage,
     expansion: &'a macros::Expansion,
 ) -> impl Iterator<Item = FieldRef> + 'a {
-    commands::references(stage)
+    commands::references(stage, &expansion.text)
         .into_iter()
         .map(|reference| FieldRef {
             name: reference.name,

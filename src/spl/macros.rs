@@ -52,8 +52,10 @@ pub struct MacroCall {
 
 impl MacroCall {
     /// True for a detection filter macro (`..._filter`), the one that must end the search.
+    /// An input filter (`..._input_filter`) narrows the events a search starts from, early
+    /// on purpose (ESCU baselines and site content use them): it is not one.
     pub fn is_filter(&self) -> bool {
-        self.name.ends_with("_filter")
+        self.name.ends_with("_filter") && !self.name.ends_with("_input_filter")
     }
 }
 
