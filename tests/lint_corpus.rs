@@ -173,3 +173,27 @@ fn every_corpus_search_summarises_as_its_whole_analysis() {
     // The comparison covers the references the summary computes on its own.
     assert!(with_unproduced > 0);
 }
+
+/// The 5.x corpus: a lookup's file is the one beside its YAML (no `filename:`), so no CSV
+/// is an orphan; and the one search that reads a lookup by a CSV name the 5.x build
+/// renames (`<name>_<date>.csv`, see ../shared/reference/contentctl-5.6.2-corpus) is found.
+#[test]
+fn the_5x_corpus_lookups_resolve_as_contentctl_5_reads_them() {
+    let Some(root) = support::shared("corpus/security_content-2024-10-v5") else {
+        eprintln!("skipped: ../shared/corpus/security_content-2024-10-v5 not found");
+        return;
+    };
+    let findings = lint(&root, None);
+    let of = |wanted: &str| -> Vec<String> {
+        findings
+            .iter()
+            .filter(|(code, ..)| code == wanted)
+            .map(|(_, file, _)| file.clone())
+            .collect()
+    };
+    assert_eq!(of("SF303"), Vec::<String>::new());
+    assert_eq!(
+        of("SF304"),
+        ["detections/endpoint/suspicious_linux_discovery_commands.yml"]
+    );
+}
