@@ -174,11 +174,12 @@ fn every_corpus_search_summarises_as_its_whole_analysis() {
     assert!(with_unproduced > 0);
 }
 
-/// The 5.x corpus: a lookup's file is the one beside its YAML (no `filename:`), so no CSV
+/// The 5.x corpus: contentctl 5 reads no investigations, so their 4.x keys are no schema
+/// finding; a lookup's file is the one beside its YAML (no `filename:`), so no CSV
 /// is an orphan; and the one search that reads a lookup by a CSV name the 5.x build
 /// renames (`<name>_<date>.csv`, see ../shared/reference/contentctl-5.6.2-corpus) is found.
 #[test]
-fn the_5x_corpus_lookups_resolve_as_contentctl_5_reads_them() {
+fn the_5x_corpus_is_read_as_contentctl_5_reads_it() {
     let Some(root) = support::shared("corpus/security_content-2024-10-v5") else {
         eprintln!("skipped: ../shared/corpus/security_content-2024-10-v5 not found");
         return;
@@ -192,6 +193,11 @@ fn the_5x_corpus_lookups_resolve_as_contentctl_5_reads_them() {
             .collect()
     };
     assert_eq!(of("SF303"), Vec::<String>::new());
+    let in_investigations: Vec<_> = findings
+        .iter()
+        .filter(|(_, file, _)| file.starts_with("investigations/"))
+        .collect();
+    assert_eq!(in_investigations, Vec::<&(String, String, Severity)>::new());
     assert_eq!(
         of("SF304"),
         ["detections/endpoint/suspicious_linux_discovery_commands.yml"]
