@@ -63,7 +63,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                         sub.span,
                         "sub-technique listed here",
                     )
-                    .with_help(format!("keep only {}", sub.value)),
+                    .with_help(format!(
+                        "contentctl 5 rejects the pair: keep only {}",
+                        sub.value
+                    )),
                 );
             }
         }
