@@ -36,13 +36,15 @@ use super::{Rule, RuleScope};
 use crate::check::suggest::Candidates;
 use crate::check::{Context, Finding, Severity};
 use crate::load::Span;
-use crate::model::FileId;
+use crate::model::{FileId, Generation};
 
 pub(super) static RULE: Rule = Rule {
     code: "SF304",
     name: "unknown-lookup",
     severity: Severity::Error,
-    scope: RuleScope::File,
+    // Lookups are defined in other files: in single-file mode the file's search still
+    // resolves against every lookup of the repository.
+    scope: RuleScope::Repository,
     summary: "a search uses a lookup table that is defined nowhere",
     check,
 };
@@ -139,6 +141,15 @@ fn known_tables<'s>(ctx: &'s Context<'_>) -> HashSet<&'s str> {
     for lookup in &ctx.content.lookups {
         known.insert(lookup.header.name());
         known.extend(lookup.filename.as_ref().map(|f| f.value.as_str()));
+    }
+    // The files of lookups/ (what a lookup's `filename:` names, also when single-file mode
+    // read the lookup's YAML for its name only). Not in 5.x, whose build renames each file
+    // `<name>_<date>.csv`: there `inputlookup x.csv` finds nothing.
+    if ctx.content.generation != Generation::Contentctl5 {
+        known.extend(
+            (ctx.repository.lookup_data_files.iter())
+                .filter_map(|path| path.strip_prefix("lookups").ok()?.to_str()),
+        );
     }
     known.extend(shipped_lookups().iter().map(String::as_str));
     known.extend(ctx.config.lint.external.lookups.iter().map(String::as_str));
