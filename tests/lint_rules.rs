@@ -579,3 +579,41 @@ fn every_rule_has_a_case_here() {
         assert!(source.contains(&name), "no test for {}", rule.code);
     }
 }
+
+/// `[lint.external]`: stories, data sources and macros another app defines resolve (SF201,
+/// SF202, SF205; lookups are in `sf304_unknown_lookup`).
+#[test]
+fn lint_external_names_resolve_references() {
+    let f = Fixture::bundled();
+    f.replace(
+        D,
+        "    - AWS IAM Privilege Escalation",
+        "    - Site Playbook Coverage",
+    );
+    f.replace(
+        D,
+        "  - AWS CloudTrail DeleteGroup",
+        "  - Site CloudTrail Feed",
+    );
+    f.replace(D, "'`cloudtrail`", "'`site_cloudtrail`");
+    let (_, findings) = f.lint(&[]);
+    for code in ["SF201", "SF202", "SF205"] {
+        assert_eq!(with_code(&findings, code).len(), 1, "{code}: {findings:#?}");
+    }
+    let toml = f.read("splforge.toml");
+    f.write(
+        "splforge.toml",
+        format!(
+            "{toml}\n[lint.external]\nstories = [\"Site Playbook Coverage\"]\n\
+             data_sources = [\"Site CloudTrail Feed\"]\nmacros = [\"site_cloudtrail\"]\n"
+        ),
+    );
+    let (_, findings) = f.lint(&[]);
+    for code in ["SF201", "SF202", "SF205"] {
+        assert_eq!(
+            with_code(&findings, code),
+            Vec::<&serde_json::Value>::new(),
+            "{code}"
+        );
+    }
+}
