@@ -5,7 +5,7 @@
 //! drilldown's name and search.
 //!
 //! A `$` that starts no name (`$ 5`, `$5`, `US$5`, `$$`) is left alone: it is not a
-//! placeholder. Nor is `$PSWA Host$` when the search outputs a field `PSWA Host`.
+//! placeholder; nor is the `$` of a Windows administrative share (`C$`, `ADMIN$`, `IPC$`). Nor is `$PSWA Host$` when the search outputs a field `PSWA Host`.
 //!
 //! ## Why is this bad?
 //! Splunk replaces only `$name$` and prints anything else as it is: the risk message reads
@@ -126,6 +126,17 @@ fn starts_a_name(c: char) -> bool {
     c.is_alphabetic() || c == '_' || c == '('
 }
 
+/// A Windows administrative share (`C$`, `ADMIN$`, `IPC$`, `PRINT$`), which messages about
+/// SMB activity name, ending in `$` as written.
+fn is_admin_share(word: &str) -> bool {
+    let word = word.trim_start_matches('\\');
+    let share = word.rsplit('\\').next().unwrap_or(word);
+    (share.len() == 1 && share.chars().all(|c| c.is_ascii_uppercase()))
+        || ["ADMIN", "IPC", "PRINT"]
+            .iter()
+            .any(|known| share.eq_ignore_ascii_case(known))
+}
+
 /// Punctuation that ends a sentence around an unclosed placeholder, not part of it.
 fn trailing_punctuation(c: char) -> bool {
     matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | ')' | '"' | '\'')
@@ -168,7 +179,7 @@ fn malformed_placeholders(text: &str) -> Vec<MalformedPlaceholder> {
             .find(|(_, c)| !is_name_char(*c))
             .map_or(0, |(i, c)| i + c.len_utf8());
         let ends_a_word = after[..name_len].chars().all(trailing_punctuation);
-        if word_start < dollar && ends_a_word {
+        if word_start < dollar && ends_a_word && !is_admin_share(&text[word_start..dollar]) {
             found.push(match open.take() {
                 Some(range) => MalformedPlaceholder {
                     kind: Malformed::Spaces,
@@ -223,6 +234,7 @@ mod tests {
             "| search user=$user$ | eval x=\"$$\"",
             "$a$$b$",
             "US$5 or $5.",
+            "copied to the ADMIN$ share of $dest$ or C$, IPC$ or \\\\host\\C$",
             "",
             "no dollars at all",
         ] {
