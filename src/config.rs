@@ -92,6 +92,24 @@ pub struct LintConfig {
     /// Glob of paths relative to the root (`detections/deprecated/**`) -> rules not reported
     /// in those files.
     pub per_file_ignores: std::collections::BTreeMap<String, Vec<String>>,
+    /// What other apps define that this repository's content uses.
+    pub external: ExternalConfig,
+}
+
+/// `[lint.external]`: names defined outside the repository (Splunk, ES, the CIM, add-ons,
+/// a site's own apps), known to exist though not in it. splforge ships the common ones
+/// (`data/spl/external_lookups.toml`, `data/spl/external_macros.toml`); these add to them.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExternalConfig {
+    /// Lookup tables (definitions or file names) searches may use (SF304).
+    pub lookups: Vec<String>,
+    /// Macros searches may call, body unknown (SF205; as `[spl] external_macros`).
+    pub macros: Vec<String>,
+    /// Analytic stories detections may name (SF201).
+    pub stories: Vec<String>,
+    /// Data sources detections may name (SF202).
+    pub data_sources: Vec<String>,
 }
 
 impl Default for Config {
@@ -260,6 +278,22 @@ mod tests {
         let err = Config::from_toml(text).unwrap_err();
         assert!(err.message().contains("unknown field `appidd`"), "{err}");
         assert_eq!(&text[err.span().unwrap()], "appidd");
+    }
+
+    #[test]
+    fn reads_lint_external_and_rejects_unknown_keys_in_it() {
+        let config = Config::from_toml(
+            "[lint.external]\nlookups = [\"site_assets\"]\nmacros = [\"site_filter\"]\nstories = [\"S\"]\ndata_sources = [\"D\"]\n",
+        )
+        .unwrap();
+        assert_eq!(config.lint.external.lookups, ["site_assets"]);
+        assert_eq!(config.lint.external.macros, ["site_filter"]);
+        assert_eq!(config.lint.external.stories, ["S"]);
+        assert_eq!(config.lint.external.data_sources, ["D"]);
+        let text = "[lint.external]\nlookup = [\"x\"]\n";
+        let err = Config::from_toml(text).unwrap_err();
+        assert!(err.message().contains("unknown field `lookup`"), "{err}");
+        assert_eq!(&text[err.span().unwrap()], "lookup");
     }
 
     #[test]

@@ -277,6 +277,54 @@ fn sf206_missing_filter_macro() {
 }
 
 #[test]
+fn sf207_duplicate_list_entry() {
+    let f = Fixture::bundled();
+    f.replace(
+        D,
+        "    - AWS IAM Privilege Escalation\n",
+        "    - AWS IAM Privilege Escalation\n    - aws iam privilege escalation\n",
+    );
+    assert_at(&f, "SF207", D, "aws iam privilege escalation", 0);
+    // Two drilldowns with one name but different searches are two drilldowns.
+    let f = Fixture::bundled();
+    f.replace(
+        D,
+        "  - name: View risk events for the last 7 days for $user_arn$ and $src$",
+        "  - name: View the detection results for $user_arn$ and $src$",
+    );
+    let (_, findings) = f.lint(&[]);
+    assert_eq!(
+        with_code(&findings, "SF207"),
+        Vec::<&serde_json::Value>::new()
+    );
+    f.replace(D, "    - T1098\n", "    - T1098\n    - T1098\n");
+    assert_at(&f, "SF207", D, "T1098", 1);
+}
+
+#[test]
+fn sf208_name_whitespace() {
+    let f = Fixture::bundled();
+    f.replace(
+        D,
+        "name: AWS IAM Failure Group Deletion",
+        "name: AWS IAM Failure  Group Deletion",
+    );
+    assert_at(&f, "SF208", D, "AWS IAM Failure  Group Deletion", 0);
+    let (_, findings) = f.lint(&[]);
+    assert_eq!(
+        with_code(&findings, "SF208")[0]["help"],
+        "write \"AWS IAM Failure Group Deletion\""
+    );
+    let f = Fixture::bundled();
+    f.replace(
+        D,
+        "    - AWS IAM Privilege Escalation\n",
+        "    - 'AWS IAM Privilege Escalation '\n",
+    );
+    assert_at(&f, "SF208", D, "'AWS IAM Privilege Escalation '", 0);
+}
+
+#[test]
 fn sf301_lookup_file_missing() {
     let f = Fixture::bundled();
     let lookup = "lookups/splf_dynamic_dns_providers.yml";
@@ -313,6 +361,59 @@ fn sf303_orphan_lookup_file() {
         (Some("lookups/forgotten.csv"), Some(1), Some(1))
     );
     assert_eq!(exit, 0, "a warning alone does not fail the run");
+}
+
+#[test]
+fn sf304_unknown_lookup() {
+    const N: &str = "detections/network/windows_dns_query_to_dynamic_dns_provider.yml";
+    let f = Fixture::bundled();
+    f.replace(
+        N,
+        "| lookup splf_dynamic_dns_providers ",
+        "| lookup splf_dynamic_dns_provider ",
+    );
+    assert_at(&f, "SF304", N, "splf_dynamic_dns_provider ", 0);
+    let (_, findings) = f.lint(&[]);
+    assert_eq!(
+        with_code(&findings, "SF304")[0]["help"],
+        "did you mean `splf_dynamic_dns_providers`?"
+    );
+    // One another app of the site provides.
+    let toml = f.read("splforge.toml");
+    f.write(
+        "splforge.toml",
+        format!("{toml}\n[lint.external]\nlookups = [\"splf_dynamic_dns_provider\"]\n"),
+    );
+    let (_, findings) = f.lint(&[]);
+    assert_eq!(
+        with_code(&findings, "SF304"),
+        Vec::<&serde_json::Value>::new()
+    );
+    // By file name, one Splunk ships, and a file an outputlookup creates are all known.
+    let f = Fixture::bundled();
+    f.replace(
+        N,
+        "| lookup splf_dynamic_dns_providers ",
+        "| search [| inputlookup splf_dynamic_dns_providers.csv | inputlookup append=t seen.csv | outputlookup seen.csv | lookup ut_shannon_lookup word AS QueryName | fields QueryName] | lookup splf_dynamic_dns_providers ",
+    );
+    let (_, findings) = f.lint(&[]);
+    assert_eq!(
+        with_code(&findings, "SF304"),
+        Vec::<&serde_json::Value>::new()
+    );
+    // A bare outputlookup name needs a definition; one in a macro is reported in the macro.
+    f.replace(N, "| outputlookup seen.csv", "| outputlookup seen");
+    assert_at(&f, "SF304", N, "seen |", 0);
+    let m = "macros/sysmon.yml";
+    let f = Fixture::bundled();
+    f.replace(
+        m,
+        "Sysmon/Operational\n",
+        "Sysmon/Operational | lookup nowhere_table x\n",
+    );
+    assert_at(&f, "SF304", m, "nowhere_table", 0);
+    let (_, findings) = f.lint(&[]);
+    assert_eq!(with_code(&findings, "SF304").len(), 1, "{findings:#?}");
 }
 
 #[test]
@@ -353,20 +454,50 @@ fn sf404_revoked_attack_technique() {
 
 #[test]
 fn sf405_redundant_attack_technique() {
+    // Accepted by contentctl 4.x, whose content lists both as a matter of style: silent.
     let f = Fixture::bundled();
     f.replace(D, "    - T1098\n", "    - T1098\n    - T1098.001\n");
+    let (_, findings) = f.lint(&[]);
+    assert_eq!(
+        with_code(&findings, "SF405"),
+        Vec::<&serde_json::Value>::new()
+    );
+    // Rejected by contentctl 5.x: an error on a 5.x detection (an `rba:` block).
+    f.replace(
+        D,
+        "tags:\n",
+        "rba:\n  message: User $user_arn$\n  risk_objects:\n    - field: user_arn\n      type: user\n      score: 10\n  threat_objects: []\ntags:\n",
+    );
     assert_at(&f, "SF405", D, "T1098", 0);
+    let (_, findings) = f.lint(&[]);
+    assert_eq!(with_code(&findings, "SF405")[0]["severity"], "error");
 }
 
 #[test]
-fn sf406_kill_chain_mismatch() {
+fn sf406_unknown_kill_chain_phase() {
+    // A phase the techniques do not imply (T1098 is Installation) is the author's call.
     let f = Fixture::bundled();
     f.replace(
         D,
         "  mitre_attack_id:",
         "  kill_chain_phases:\n    - Delivery\n  mitre_attack_id:",
     );
-    assert_at(&f, "SF406", D, "Delivery", 0);
+    let (_, findings) = f.lint(&[]);
+    assert_eq!(
+        with_code(&findings, "SF406"),
+        Vec::<&serde_json::Value>::new()
+    );
+    f.replace(
+        D,
+        "    - Delivery\n",
+        "    - Delivery\n    - Actions on Objective\n",
+    );
+    assert_at(&f, "SF406", D, "Actions on Objective", 0);
+    let (_, findings) = f.lint(&[]);
+    assert_eq!(
+        with_code(&findings, "SF406")[0]["help"],
+        "did you mean \"Actions on Objectives\"?"
+    );
 }
 
 #[test]
@@ -419,10 +550,70 @@ fn sf504_spl_syntax() {
 }
 
 #[test]
+fn sf505_malformed_placeholder() {
+    let f = Fixture::bundled();
+    f.replace(D, "from $src$ with error", "from $src with error");
+    assert_at(&f, "SF505", D, "$src with", 0);
+    let (_, findings) = f.lint(&[]);
+    let hits = with_code(&findings, "SF505");
+    assert_eq!(hits.len(), 1, "{findings:#?}");
+    assert_eq!(
+        hits[0]["end_column"].as_u64(),
+        hits[0]["column"].as_u64().map(|c| c + 4)
+    );
+    // In a drilldown's search, the closing `$` of a word.
+    let f = Fixture::bundled();
+    f.replace(
+        D,
+        "search user_arn = $user_arn$",
+        "search user_arn = user_arn$",
+    );
+    assert_at(&f, "SF505", D, "user_arn$ src", 0);
+}
+
+#[test]
 fn every_rule_has_a_case_here() {
     let source = include_str!("lint_rules.rs");
     for rule in splforge::check::RULES {
         let name = format!("fn {}_", rule.code.to_lowercase());
         assert!(source.contains(&name), "no test for {}", rule.code);
+    }
+}
+
+/// `[lint.external]`: stories, data sources and macros another app defines resolve (SF201,
+/// SF202, SF205; lookups are in `sf304_unknown_lookup`).
+#[test]
+fn lint_external_names_resolve_references() {
+    let f = Fixture::bundled();
+    f.replace(
+        D,
+        "    - AWS IAM Privilege Escalation",
+        "    - Site Playbook Coverage",
+    );
+    f.replace(
+        D,
+        "  - AWS CloudTrail DeleteGroup",
+        "  - Site CloudTrail Feed",
+    );
+    f.replace(D, "'`cloudtrail`", "'`site_cloudtrail`");
+    let (_, findings) = f.lint(&[]);
+    for code in ["SF201", "SF202", "SF205"] {
+        assert_eq!(with_code(&findings, code).len(), 1, "{code}: {findings:#?}");
+    }
+    let toml = f.read("splforge.toml");
+    f.write(
+        "splforge.toml",
+        format!(
+            "{toml}\n[lint.external]\nstories = [\"Site Playbook Coverage\"]\n\
+             data_sources = [\"Site CloudTrail Feed\"]\nmacros = [\"site_cloudtrail\"]\n"
+        ),
+    );
+    let (_, findings) = f.lint(&[]);
+    for code in ["SF201", "SF202", "SF205"] {
+        assert_eq!(
+            with_code(&findings, code),
+            Vec::<&serde_json::Value>::new(),
+            "{code}"
+        );
     }
 }

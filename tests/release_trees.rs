@@ -154,7 +154,8 @@ fn the_corpus() {
     let Some(corpus) = support::corpus_or_skip() else {
         return;
     };
-    assert!(assert_same(&corpus, None) > 1000);
+    // ~260 findings of a dozen rules (1,100 before SF405 stopped reporting 4.x content).
+    assert!(assert_same(&corpus, None) > 200);
 }
 
 #[test]

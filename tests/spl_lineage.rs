@@ -484,3 +484,91 @@ fn keywords_inside_a_by_clause_are_fields() {
         ["count", "from", "over", "where"]
     );
 }
+
+/// The lookup tables a search names, each at its name in the original search; those in a
+/// macro's body belong to the macro and are left out.
+#[test]
+fn lookups_written_in_the_search_are_listed_with_their_spans() {
+    let mut macros = table();
+    macros.insert(MacroDef {
+        name: "with_lookup".into(),
+        arguments: vec![],
+        definition: "lookup from_macro x OUTPUT y".into(),
+    });
+    let search = "`cloudtrail` | lookup update=true known_one src OUTPUT a \
+        | search NOT [| inputlookup append=t seen.csv | fields src] | `with_lookup` \
+        | outputlookup createinapp=true written | lookup $token$ x";
+    let analysis = analyze(search, &macros, &Limits::default());
+    let found: Vec<(&str, &str, &str)> = analysis
+        .lookups
+        .iter()
+        .map(|l| (l.command.as_str(), l.name.as_str(), &search[l.span.clone()]))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("lookup", "known_one", "known_one"),
+            ("inputlookup", "seen.csv", "seen.csv"),
+            ("outputlookup", "written", "written"),
+        ]
+    );
+    let summary = splforge::spl::summarize_with_lookups(
+        search,
+        &macros,
+        &Limits::default(),
+        &splforge::spl::NoLookupColumns,
+    );
+    assert_eq!(summary.lookups, analysis.lookups);
+}
+
+/// The detection's filter macro must end the search; an input filter placed early on
+/// purpose is not it.
+#[test]
+fn an_input_filter_early_in_the_search_is_not_the_filter_macro() {
+    let mut macros = table();
+    for name in ["baseline_input_filter", "x_filter"] {
+        macros.insert(MacroDef {
+            name: name.into(),
+            arguments: vec![],
+            definition: "search *".into(),
+        });
+    }
+    let not_last = |search: &str| -> Vec<String> {
+        analyze(search, &macros, &Limits::default())
+            .problems
+            .into_iter()
+            .filter_map(|p| match p.kind {
+                splforge::spl::ProblemKind::FilterMacroNotLast { name } => Some(name),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(
+        not_last("`cloudtrail` | `baseline_input_filter` | stats count by user | `x_filter`"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        not_last("`cloudtrail` | `x_filter` | stats count by user"),
+        ["x_filter"]
+    );
+}
+
+/// `values(user)`, `count(x)`, `IsOutlier(run_time)`: the names stats-like commands give
+/// their results are field names wherever a field is expected, not function calls.
+#[test]
+fn parenthesised_field_names_are_names_in_fields_table_and_rename() {
+    assert_eq!(
+        names(&output(
+            "`cloudtrail` | stats count(src) values(user) max(run_time) by dest \
+             | fields dest, count(src), values(user) | rename values(user) as users"
+        )),
+        ["count(src)", "dest", "users"]
+    );
+    assert_eq!(
+        names(&output(
+            "`cloudtrail` | stats count(src) by dest | table dest count(src) \
+             | rename count(src) AS attempts"
+        )),
+        ["attempts", "dest"]
+    );
+}

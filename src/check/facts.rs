@@ -133,6 +133,7 @@ mod tests {
             macro_calls: Vec::new(),
             problems: Vec::new(),
             unproduced_references: Vec::new(),
+            lookups: Vec::new(),
         }
     }
 

@@ -94,6 +94,13 @@ impl SchemaResult {
         if !options.reports_on(&loaded.source.path) {
             return None;
         }
+        // contentctl 5 reads no investigations/ (its director loads every other kind): a
+        // 5.x repository's investigations have no format to be held to.
+        if loaded.kind == crate::load::ContentKind::Investigation
+            && generation == Generation::Contentctl5
+        {
+            return None;
+        }
         let root = crate::model::root_mapping(loaded)?;
         let validate = || schema::validate(root, loaded.kind, generation);
         let (violations, key) = match facts {
@@ -148,7 +155,10 @@ impl<'a> Context<'a> {
     /// the limits.
     fn spl_inputs(&self) -> &searches::SplInputs {
         self.spl_inputs.get_or_init(|| searches::SplInputs {
-            macros: searches::macro_table(self.content, &self.config.spl.external_macros),
+            macros: searches::macro_table(
+                self.content,
+                (self.config.spl.external_macros.iter()).chain(&self.config.lint.external.macros),
+            ),
             lookups: searches::lookup_columns(self.content, self.repository),
             limits: self.config.limits.spl(),
         })

@@ -70,8 +70,12 @@ impl SplInputs {
 }
 
 /// The macro table searches expand against: splforge's known external macros, the
-/// repository's macros, and `[spl] external_macros` from the configuration.
-pub fn macro_table(content: &Content, external: &[String]) -> MacroTable {
+/// repository's macros, and those the configuration names (`[spl] external_macros`,
+/// `[lint.external] macros`).
+pub fn macro_table<'a>(
+    content: &Content,
+    external: impl IntoIterator<Item = &'a String>,
+) -> MacroTable {
     let mut table = MacroTable::with_external_macros();
     for m in &content.macros {
         let (Some(name), Some(definition)) = (&m.header.name, &m.definition) else {

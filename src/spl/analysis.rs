@@ -24,6 +24,8 @@ pub struct Analysis {
     pub macro_calls: Vec<MacroCall>,
     /// Problems, sorted by position in the original search.
     pub problems: Vec<SplProblem>,
+    /// The lookup tables the search itself names (not those in macro bodies).
+    pub lookups: Vec<LookupRef>,
 }
 
 /// One top-level stage after expansion.
@@ -51,6 +53,16 @@ pub struct FieldRef {
     pub in_by_clause: bool,
 }
 
+/// A lookup table named by a `lookup`, `inputlookup` or `outputlookup` stage written in the
+/// search itself (one in a macro's body belongs to the macro and is checked there).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LookupRef {
+    pub command: String,
+    pub name: String,
+    /// The span of the name in the ORIGINAL search.
+    pub span: Range<usize>,
+}
+
 /// What the lint rules read of an [`Analysis`]: the output fields, the macro calls, the
 /// problems and the fields stages name that nothing upstream produces. It leaves out the
 /// field set after every stage and the expanded text, which only `splforge explain` shows and
@@ -63,6 +75,8 @@ pub struct Summary {
     pub problems: Vec<SplProblem>,
     /// [`Analysis::unproduced_references`], in stage order.
     pub unproduced_references: Vec<FieldRef>,
+    /// [`Analysis::lookups`].
+    pub lookups: Vec<LookupRef>,
 }
 
 impl Summary {
@@ -93,6 +107,7 @@ impl Analysis {
             macro_calls: self.macro_calls,
             problems: self.problems,
             unproduced_references,
+            lookups: self.lookups,
         }
     }
 
@@ -188,12 +203,14 @@ pub fn analyze_with_lookups(
         stages.last().map(|stage| stage.span.start),
     );
 
+    let lookups = lookup_references(&pipeline, &expansion);
     Analysis {
         output,
         expanded: expansion.text,
         stages,
         macro_calls: expansion.calls,
         problems,
+        lookups,
     }
 }
 
@@ -228,11 +245,13 @@ pub fn summarize_with_lookups(
     let last_stage_start =
         (pipeline.stages.last()).map(|stage| expansion.map.to_original(stage.span.clone()).start);
     let problems = all_problems(&expansion, &pipeline, last_stage_start);
+    let lookups = lookup_references(&pipeline, &expansion);
     Summary {
         output,
         macro_calls: expansion.calls,
         problems,
         unproduced_references,
+        lookups,
     }
 }
 
@@ -252,7 +271,21 @@ fn too_long(search: &str, limit: usize) -> Analysis {
             },
             0..first,
         )],
+        lookups: Vec::new(),
     }
+}
+
+/// The lookup tables written in the search itself, placed in the original search.
+fn lookup_references(pipeline: &parser::Pipeline, expansion: &macros::Expansion) -> Vec<LookupRef> {
+    commands::lookup_tables(pipeline)
+        .into_iter()
+        .filter(|table| expansion.map.is_verbatim(table.span.clone()))
+        .map(|table| LookupRef {
+            command: table.command,
+            name: table.name,
+            span: expansion.map.to_original(table.span),
+        })
+        .collect()
 }
 
 fn command_label(stage: &Stage) -> String {
@@ -268,7 +301,7 @@ fn stage_references<'a>(
     stage: &Stage,
     expansion: &'a macros::Expansion,
 ) -> impl Iterator<Item = FieldRef> + 'a {
-    commands::references(stage)
+    commands::references(stage, &expansion.text)
         .into_iter()
         .map(|reference| FieldRef {
             name: reference.name,

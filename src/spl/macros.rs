@@ -52,8 +52,10 @@ pub struct MacroCall {
 
 impl MacroCall {
     /// True for a detection filter macro (`..._filter`), the one that must end the search.
+    /// An input filter (`..._input_filter`) narrows the events a search starts from, early
+    /// on purpose (ESCU baselines and site content use them): it is not one.
     pub fn is_filter(&self) -> bool {
-        self.name.ends_with("_filter")
+        self.name.ends_with("_filter") && !self.name.ends_with("_input_filter")
     }
 }
 
@@ -277,6 +279,19 @@ impl SourceMap {
                 } else {
                     seg.original.start
                 }
+            }
+        }
+    }
+
+    /// Whether `expanded` was copied from the original search, not produced by a macro.
+    pub fn is_verbatim(&self, expanded: Range<usize>) -> bool {
+        match self.locate(expanded.start) {
+            // No segment: nothing was expanded, the text is the original.
+            None => true,
+            Some(seg) => {
+                seg.verbatim
+                    && seg.expanded.start <= expanded.start
+                    && expanded.end <= seg.expanded.end
             }
         }
     }

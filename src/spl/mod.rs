@@ -18,8 +18,10 @@ pub mod parser;
 pub mod problem;
 
 pub use analysis::{
-    Analysis, FieldRef, StageInfo, Summary, analyze, analyze_with_lookups, summarize_with_lookups,
+    Analysis, FieldRef, LookupRef, StageInfo, Summary, analyze, analyze_with_lookups,
+    summarize_with_lookups,
 };
+pub use commands::{LookupTable, lookup_tables};
 pub use fields::FieldSet;
 pub use lineage::{LookupColumns, NoLookupColumns};
 pub use macros::{

@@ -27,19 +27,23 @@ mod sf203_unknown_detection;
 mod sf204_missing_deployment;
 mod sf205_unknown_macro;
 mod sf206_missing_filter_macro;
+mod sf207_duplicate_list_entry;
+mod sf208_name_whitespace;
 mod sf301_lookup_file_missing;
 mod sf302_csv_row_width;
 mod sf303_orphan_lookup_file;
+mod sf304_unknown_lookup;
 mod sf401_invalid_date;
 mod sf402_attack_id_format;
 mod sf403_unknown_attack_technique;
 mod sf404_revoked_attack_technique;
 mod sf405_redundant_attack_technique;
-mod sf406_kill_chain_mismatch;
+mod sf406_unknown_kill_chain_phase;
 mod sf501_placeholder_not_output;
 mod sf502_filter_macro_not_last;
 mod sf503_unproduced_field;
 mod sf504_spl_syntax;
+mod sf505_malformed_placeholder;
 
 /// Whether a rule looks at one file at a time or across the repository.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -107,19 +111,23 @@ pub static RULES: &[&Rule] = &[
     &sf204_missing_deployment::RULE,
     &sf205_unknown_macro::RULE,
     &sf206_missing_filter_macro::RULE,
+    &sf207_duplicate_list_entry::RULE,
+    &sf208_name_whitespace::RULE,
     &sf301_lookup_file_missing::RULE,
     &sf302_csv_row_width::RULE,
     &sf303_orphan_lookup_file::RULE,
+    &sf304_unknown_lookup::RULE,
     &sf401_invalid_date::RULE,
     &sf402_attack_id_format::RULE,
     &sf403_unknown_attack_technique::RULE,
     &sf404_revoked_attack_technique::RULE,
     &sf405_redundant_attack_technique::RULE,
-    &sf406_kill_chain_mismatch::RULE,
+    &sf406_unknown_kill_chain_phase::RULE,
     &sf501_placeholder_not_output::RULE,
     &sf502_filter_macro_not_last::RULE,
     &sf503_unproduced_field::RULE,
     &sf504_spl_syntax::RULE,
+    &sf505_malformed_placeholder::RULE,
 ];
 
 pub(crate) use sf301_lookup_file_missing::lookup_file_path;

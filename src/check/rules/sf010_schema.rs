@@ -2,7 +2,8 @@
 //! Validates every file against the JSON Schema of its kind and format generation
 //! (`splforge schema KIND` prints it): required fields, types, allowed values, and keys
 //! that are a typo of a known key (`data_sources` for `data_source`). Other unknown keys
-//! are SF011's.
+//! are SF011's. Investigations of a 5.x repository are not validated: contentctl 5 does
+//! not read `investigations/` at all.
 //!
 //! ## Why is this bad?
 //! A misspelled key is ignored, a string where a list belongs is split into characters, a

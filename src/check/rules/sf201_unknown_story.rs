@@ -65,8 +65,15 @@ pub(super) fn report_unresolved(
     names: &[Text],
 ) {
     let paths = |f: FileId| crate::load::source::display_path(ctx.path(f));
+    // Names `[lint.external]` says another app defines.
+    let external = &ctx.config.lint.external;
+    let external: &[String] = match kind {
+        ContentKind::Story => &external.stories,
+        ContentKind::DataSource => &external.data_sources,
+        _ => &[],
+    };
     for name in names {
-        if ctx.index.find(kind, &name.value).is_some() {
+        if ctx.index.find(kind, &name.value).is_some() || external.contains(&name.value) {
             continue;
         }
         let noun = kind.name().replace('_', " ");

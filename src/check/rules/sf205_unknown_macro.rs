@@ -1,7 +1,8 @@
 //! ## What it does
 //! Reports a backtick macro call in a search that names no macro in `macros/`, no
 //! generated `<detection>_filter` macro, none of splforge's known ES/CIM macros
-//! (`data/spl/external_macros.toml`) and none of `[spl] external_macros` in
+//! (`data/spl/external_macros.toml`) and none of `[spl] external_macros` or
+//! `[lint.external] macros` in
 //! splforge.toml. A call with the wrong number of arguments is reported too.
 //!
 //! ## Why is this bad?
@@ -52,7 +53,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                         span,
                         format!("macro `{name}` does not exist"),
                     )
-                    .with_label("not in macros/ nor [spl] external_macros")
+                    .with_label("not in macros/, [spl] external_macros nor [lint.external] macros")
                     .with_help_opt(names().best(name).map(|s| format!("did you mean `{s}`?"))),
                 ProblemKind::WrongArity { .. } => {
                     RULE.at(ctx, searched.file, span, problem.message())

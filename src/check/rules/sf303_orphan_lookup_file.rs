@@ -1,5 +1,7 @@
 //! ## What it does
-//! Reports a file in `lookups/` (CSV or .mlmodel) that no lookup YAML names.
+//! Reports a file in `lookups/` (CSV or .mlmodel) that no lookup YAML names. A 5.x lookup
+//! names none: its file is the one beside it with its YAML's stem (`lookups/x.yml` ->
+//! `lookups/x.csv` or `lookups/x.mlmodel`), as contentctl 5 reads it.
 //!
 //! ## Why is this bad?
 //! It is shipped in no transforms.conf stanza, so no search can use it: usually a lookup
@@ -23,6 +25,7 @@ use super::sf301_lookup_file_missing::lookup_file_path;
 use super::{Rule, RuleScope};
 use crate::check::{Context, Finding, Severity};
 use crate::load::Span;
+use crate::model::Generation;
 
 pub(super) static RULE: Rule = Rule {
     code: "SF303",
@@ -34,12 +37,18 @@ pub(super) static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    let referenced: HashSet<_> = ctx
+    let mut referenced: HashSet<_> = ctx
         .content
         .lookups
         .iter()
         .filter_map(|l| lookup_file_path(&l.filename.as_ref()?.value))
         .collect();
+    for lookup in &ctx.content.lookups {
+        if lookup.generation == Generation::Contentctl5 && lookup.filename.is_none() {
+            let yaml = ctx.path(lookup.header.file);
+            referenced.extend(["csv", "mlmodel"].map(|ext| yaml.with_extension(ext)));
+        }
+    }
     for path in &ctx.repository.lookup_data_files {
         if !referenced.contains(path) {
             out.push(

@@ -1,11 +1,15 @@
 //! ## What it does
 //! Reports a technique listed both bare and as one of its own sub-techniques
-//! (`T1059` with `T1059.001`).
+//! (`T1059` with `T1059.001`) in a contentctl 5.x detection.
 //!
 //! ## Why is this bad?
-//! The sub-technique already implies its parent. Listing both double-counts the
-//! detection in coverage maps and usually means the author did not decide which
-//! behaviour the detection really covers.
+//! contentctl 5 rejects the file (it requires a technique's parent not to be listed with
+//! it), so the build fails. The sub-technique already implies its parent: listing both
+//! double-counts the detection in coverage maps.
+//!
+//! 2022 and contentctl 4.x content is not reported: those formats accept the pair, and it
+//! is the house style of 4.x content (880 detections of the 2024-10 release list both),
+//! so a warning there would be one every author silences.
 //!
 //! ## Example
 //! ```yaml
@@ -22,18 +26,24 @@
 
 use super::{Rule, RuleScope};
 use crate::check::{Context, Finding, Severity};
+use crate::model::Generation;
 
 pub(super) static RULE: Rule = Rule {
     code: "SF405",
     name: "redundant-attack-technique",
-    severity: Severity::Warning,
+    severity: Severity::Error,
     scope: RuleScope::File,
-    summary: "a technique is listed with one of its own sub-techniques",
+    summary: "a 5.x detection lists a technique with one of its own sub-techniques",
     check,
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    // Only the generation that rejects the pair; see the doc comment.
+    let rejected = |generation: Generation| generation == Generation::Contentctl5;
     for detection in &ctx.content.detections {
+        if !rejected(detection.generation) {
+            continue;
+        }
         let ids = &detection.mitre_attack_ids;
         for parent in ids.iter().filter(|id| !id.value.contains('.')) {
             let prefix = format!("{}.", parent.value);
@@ -53,7 +63,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                         sub.span,
                         "sub-technique listed here",
                     )
-                    .with_help(format!("keep only {}", sub.value)),
+                    .with_help(format!(
+                        "contentctl 5 rejects the pair: keep only {}",
+                        sub.value
+                    )),
                 );
             }
         }

@@ -1,6 +1,7 @@
 //! ## What it does
 //! Reports a search in which the detection's filter macro is not the last stage (or is
-//! called more than once).
+//! called more than once). An input filter (`` `..._input_filter` ``), which narrows the
+//! events a search starts from and belongs early, is not a filter macro.
 //!
 //! ## Why is this bad?
 //! The filter macro is the customer's last word on what becomes an alert. Stages after it

@@ -1,9 +1,64 @@
 //! Enrichment from tables: `lookup`, `inputlookup`, `iplocation`.
 
+use std::ops::Range;
+
 use super::alias_at;
 use crate::spl::fields::FieldSet;
 use crate::spl::lineage::Context;
-use crate::spl::parser::{Node, Stage};
+use crate::spl::parser::{Node, Pipeline, Stage};
+
+/// A lookup table a stage names: `lookup NAME`, `inputlookup NAME`, `outputlookup NAME`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LookupTable {
+    /// `lookup`, `inputlookup` or `outputlookup`.
+    pub command: String,
+    /// The table's name as written (a lookup definition or a `.csv` file name).
+    pub name: String,
+    /// The name's span in the pipeline's text.
+    pub span: Range<usize>,
+}
+
+/// Every lookup table the stages of `pipeline` name, subsearches included, in text order.
+pub fn lookup_tables(pipeline: &Pipeline) -> Vec<LookupTable> {
+    let mut tables = Vec::new();
+    collect_tables(pipeline, &mut tables);
+    tables
+}
+
+fn collect_tables(pipeline: &Pipeline, tables: &mut Vec<LookupTable>) {
+    for stage in &pipeline.stages {
+        let command = stage.command_name().unwrap_or("");
+        if matches!(command, "lookup" | "inputlookup" | "outputlookup")
+            && let Some((at, name)) = lookup_name(&stage.args)
+            // A name written from a token (`$table$`) or a macro argument is not a table.
+            && !name.contains('$')
+        {
+            tables.push(LookupTable {
+                command: command.to_owned(),
+                name: name.to_owned(),
+                span: stage.args[at].span(),
+            });
+        }
+        for node in &stage.args {
+            collect_node_tables(node, tables);
+        }
+    }
+}
+
+fn collect_node_tables(node: &Node, tables: &mut Vec<LookupTable>) {
+    match node {
+        Node::Subsearch { pipeline, .. } => collect_tables(pipeline, tables),
+        Node::Group { items: nodes, .. } | Node::Call { args: nodes, .. } => {
+            for node in nodes {
+                collect_node_tables(node, tables);
+            }
+        }
+        Node::Pair {
+            value: Some(value), ..
+        } => collect_node_tables(value, tables),
+        _ => {}
+    }
+}
 
 /// The first plain word after the leading options: the lookup name.
 fn lookup_name(args: &[Node]) -> Option<(usize, &str)> {

@@ -9,6 +9,7 @@ mod derive;
 mod eval;
 mod extract;
 mod lookup;
+pub use lookup::{LookupTable, lookup_tables};
 mod projection;
 mod rename;
 mod stats;
@@ -89,9 +90,9 @@ pub(crate) fn apply(command: &str, stage: &Stage, input: FieldSet, ctx: &Context
         "timechart" => stats::timechart(stage, &input, ctx),
         "top" | "rare" => stats::top(stage),
         "eval" => eval::eval(stage, input),
-        "rename" => rename::rename(stage, input),
-        "table" => projection::table(stage, &input),
-        "fields" => projection::fields(stage, input),
+        "rename" => rename::rename(stage, input, ctx.source),
+        "table" => projection::table(stage, &input, ctx.source),
+        "fields" => projection::fields(stage, input, ctx.source),
         "rex" => extract::rex(stage, input),
         "spath" => extract::spath(stage, input),
         "lookup" => lookup::lookup(stage, input, ctx),
@@ -120,8 +121,9 @@ pub(crate) struct Reference {
     pub in_by_clause: bool,
 }
 
-/// The fields a stage refers to by name in `by` clauses and in `table`.
-pub(crate) fn references(stage: &Stage) -> Vec<Reference> {
+/// The fields a stage refers to by name in `by` clauses and in `table`; `source` is the text
+/// the stage was parsed from.
+pub(crate) fn references(stage: &Stage, source: &str) -> Vec<Reference> {
     match stage.command_name() {
         Some("stats" | "eventstats" | "streamstats" | "chart" | "timechart" | "top" | "rare") => {
             stats::by_fields(&stage.args)
@@ -133,7 +135,7 @@ pub(crate) fn references(stage: &Stage) -> Vec<Reference> {
                 })
                 .collect()
         }
-        Some("table") => projection::listed(&stage.args)
+        Some("table") => projection::listed(&stage.args, source)
             .into_iter()
             .filter(|(name, _)| !name.contains('*'))
             .map(|(name, span)| Reference {
@@ -143,6 +145,17 @@ pub(crate) fn references(stage: &Stage) -> Vec<Reference> {
             })
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+/// The field a node names: a word, or a name such as `values(user)` or `IsOutlier(run_time)`
+/// that a stats-like command gave its result, written as it is in `source` (the name is
+/// the call's text, as `stats` names an unaliased aggregate).
+pub(super) fn field_name<'a>(node: &'a Node, source: &'a str) -> Option<&'a str> {
+    match node {
+        Node::Word { text, .. } => Some(text),
+        Node::Call { span, .. } => source.get(span.clone()),
+        _ => None,
     }
 }
 

@@ -2,18 +2,18 @@
 
 use std::ops::Range;
 
+use super::field_name;
 use crate::spl::fields::FieldSet;
 use crate::spl::parser::{Node, Stage};
 
-/// The field names listed by `table`/`fields`, with spans (the `+`/`-` of `fields` excluded).
-pub(super) fn listed(args: &[Node]) -> Vec<(String, Range<usize>)> {
+/// The field names listed by `table`/`fields`, with spans (the `+`/`-` of `fields` excluded);
+/// `IsOutlier(run_time)` is a name too.
+pub(super) fn listed(args: &[Node], source: &str) -> Vec<(String, Range<usize>)> {
     args.iter()
-        .filter_map(|n| match n {
-            Node::Word { text, quoted, span } if *quoted || (text != "+" && text != "-") => {
-                Some((text.clone(), span.clone()))
-            }
-            _ => None,
-        })
+        .filter(
+            |n| !matches!(n, Node::Word { text, quoted: false, .. } if text == "+" || text == "-"),
+        )
+        .filter_map(|n| Some((field_name(n, source)?.to_owned(), n.span())))
         .collect()
 }
 
@@ -37,9 +37,9 @@ fn project(output: &mut FieldSet, input: &FieldSet, name: &str) {
 }
 
 /// `table a b c`: exactly the listed columns (a column exists even if no event has the field).
-pub(super) fn table(stage: &Stage, input: &FieldSet) -> FieldSet {
+pub(super) fn table(stage: &Stage, input: &FieldSet, source: &str) -> FieldSet {
     let mut output = FieldSet::empty();
-    for (name, _) in listed(&stage.args) {
+    for (name, _) in listed(&stage.args, source) {
         project(&mut output, input, &name);
     }
     output
@@ -47,8 +47,8 @@ pub(super) fn table(stage: &Stage, input: &FieldSet) -> FieldSet {
 
 /// `fields a b` keeps the listed fields that exist (and `_time`/`_raw`); `fields - a b` removes.
 /// The sign may also be glued to the first field (`fields -_raw`).
-pub(super) fn fields(stage: &Stage, input: FieldSet) -> FieldSet {
-    let mut names = listed(&stage.args);
+pub(super) fn fields(stage: &Stage, input: FieldSet, source: &str) -> FieldSet {
+    let mut names = listed(&stage.args, source);
     let first = stage.args.first().and_then(Node::word).unwrap_or("");
     let mut removing = first == "-";
     if let Some((name, _)) = names.first_mut()

@@ -2,16 +2,16 @@
 //! expands to `rename X.* AS *`, which turns `tstats` by-fields such as `Processes.dest` into
 //! `dest`.
 
-use super::alias_at;
+use super::{alias_at, field_name};
 use crate::spl::fields::{FieldSet, rename_capture_supported, wildcard_rename};
 use crate::spl::parser::{Node, Stage};
 
-/// The `(from, to)` pairs of a rename, in order.
-fn pairs(args: &[Node]) -> Vec<(String, String)> {
+/// The `(from, to)` pairs of a rename, in order (`rename values(user) AS users` too).
+fn pairs(args: &[Node], source: &str) -> Vec<(String, String)> {
     let mut pairs = Vec::new();
     let mut i = 0;
     while i < args.len() {
-        if let Some(from) = args[i].word()
+        if let Some(from) = field_name(&args[i], source)
             && let Some((to, next)) = alias_at(args, i + 1)
         {
             pairs.push((from.to_string(), to));
@@ -23,8 +23,8 @@ fn pairs(args: &[Node]) -> Vec<(String, String)> {
     pairs
 }
 
-pub(super) fn rename(stage: &Stage, input: FieldSet) -> FieldSet {
-    pairs(&stage.args)
+pub(super) fn rename(stage: &Stage, input: FieldSet, source: &str) -> FieldSet {
+    pairs(&stage.args, source)
         .into_iter()
         .fold(input, |set, (from, to)| rename_one(set, &from, &to))
 }

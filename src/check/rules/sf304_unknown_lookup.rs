@@ -1,0 +1,165 @@
+//! ## What it does
+//! Reports a lookup table that a `lookup`, `inputlookup` or `outputlookup` stage names
+//! (in a detection's, baseline's or investigation's search, or in a macro's definition)
+//! and that is defined nowhere: not a lookup in `lookups/` (by name, or by its file name),
+//! not one that Splunk, ES, the CIM or a common add-on ships
+//! (`data/spl/external_lookups.toml`), and not in `[lint.external] lookups` of
+//! splforge.toml. A name in a macro's body is reported once, in the macro's file.
+//!
+//! ## Why is this bad?
+//! Splunk fails the search at run time ("The lookup table 'x' does not exist"), and a
+//! scheduled detection fails on every run without anyone seeing it. contentctl 5 refuses to
+//! build such content (and exempts a short fixed list, which is where
+//! `data/spl/external_lookups.toml` starts); contentctl 4 lets it through.
+//!
+//! ## Example
+//! ```yaml
+//! search: '... | lookup update=true is_windows_system_files filename as process_name
+//!   OUTPUT systemFile | ...'
+//! ```
+//!
+//! ## Use instead
+//! ```yaml
+//! search: '... | lookup update=true is_windows_system_file filename as process_name
+//!   OUTPUT systemFile | ...'
+//! ```
+//! and, for a lookup another app of the site provides:
+//! ```toml
+//! [lint.external]
+//! lookups = ["site_critical_assets"]
+//! ```
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use super::{Rule, RuleScope};
+use crate::check::suggest::Candidates;
+use crate::check::{Context, Finding, Severity};
+use crate::load::Span;
+use crate::model::{FileId, Generation};
+
+pub(super) static RULE: Rule = Rule {
+    code: "SF304",
+    name: "unknown-lookup",
+    severity: Severity::Error,
+    // Lookups are defined in other files: in single-file mode the file's search still
+    // resolves against every lookup of the repository.
+    scope: RuleScope::Repository,
+    summary: "a search uses a lookup table that is defined nowhere",
+    check,
+};
+
+/// The lookups splforge knows other apps ship: `data/spl/external_lookups.toml`.
+fn shipped_lookups() -> &'static [String] {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Shipped {
+        lookups: Vec<String>,
+    }
+    static SHIPPED: OnceLock<Vec<String>> = OnceLock::new();
+    SHIPPED.get_or_init(|| {
+        toml::from_str::<Shipped>(include_str!("../../../data/spl/external_lookups.toml"))
+            .expect("data/spl/external_lookups.toml is valid (checked by a unit test)")
+            .lookups
+    })
+}
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let known = known_tables(ctx);
+    let suggestions = OnceLock::new();
+    let suggestions = || {
+        suggestions
+            .get_or_init(|| Candidates::new(ctx.content.lookups.iter().map(|l| l.header.name())))
+    };
+    let mut report = |file: FileId, span: Span, command: &str, name: &str| {
+        out.push(
+            RULE.at(
+                ctx,
+                file,
+                span,
+                format!("lookup `{name}` ({command}) is defined nowhere"),
+            )
+            .with_label("not in lookups/ nor [lint.external] lookups")
+            .with_help_opt(
+                suggestions()
+                    .best(name)
+                    .map(|s| format!("did you mean `{s}`?")),
+            ),
+        );
+    };
+    for searched in ctx.search_analyses() {
+        let source = ctx.source(searched.file);
+        for lookup in &searched.analysis.lookups {
+            if !known.contains(lookup.name.as_str()) && !creates_file(&lookup.command, &lookup.name)
+            {
+                let span = searched.search.sub_span(source, lookup.span.clone());
+                report(searched.file, span, &lookup.command, &lookup.name);
+            }
+        }
+    }
+    for m in &ctx.content.macros {
+        let Some(definition) = &m.definition else {
+            continue;
+        };
+        // Most macros name no lookup: skip their parse.
+        if !definition.value.to_ascii_lowercase().contains("lookup") {
+            continue;
+        }
+        let source = ctx.source(m.header.file);
+        let pipeline = crate::spl::parse(&definition.value);
+        for table in crate::spl::lookup_tables(&pipeline) {
+            if !known.contains(table.name.as_str()) && !creates_file(&table.command, &table.name) {
+                let span = definition.sub_span(source, table.span);
+                report(m.header.file, span, &table.command, &table.name);
+            }
+        }
+    }
+}
+
+/// `outputlookup x.csv` writes a file of the app's lookups, creating it: it needs no
+/// definition (a bare name does: Splunk looks it up in transforms.conf).
+fn creates_file(command: &str, name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    command == "outputlookup"
+        && [".csv", ".csv.gz", ".kmz"]
+            .iter()
+            .any(|extension| name.ends_with(extension))
+}
+
+/// Every name a search may use for a table: each lookup's name and file name, the shipped
+/// external lookups, `[lint.external] lookups`, and the files some search's `outputlookup`
+/// creates.
+fn known_tables<'s>(ctx: &'s Context<'_>) -> HashSet<&'s str> {
+    let mut known: HashSet<&str> = HashSet::new();
+    for searched in ctx.search_analyses() {
+        known.extend(
+            (searched.analysis.lookups.iter())
+                .filter(|lookup| creates_file(&lookup.command, &lookup.name))
+                .map(|lookup| lookup.name.as_str()),
+        );
+    }
+    for lookup in &ctx.content.lookups {
+        known.insert(lookup.header.name());
+        known.extend(lookup.filename.as_ref().map(|f| f.value.as_str()));
+    }
+    // The files of lookups/ (what a lookup's `filename:` names, also when single-file mode
+    // read the lookup's YAML for its name only). Not in 5.x, whose build renames each file
+    // `<name>_<date>.csv`: there `inputlookup x.csv` finds nothing.
+    if ctx.content.generation != Generation::Contentctl5 {
+        known.extend(
+            (ctx.repository.lookup_data_files.iter())
+                .filter_map(|path| path.strip_prefix("lookups").ok()?.to_str()),
+        );
+    }
+    known.extend(shipped_lookups().iter().map(String::as_str));
+    known.extend(ctx.config.lint.external.lookups.iter().map(String::as_str));
+    known
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_shipped_list_parses() {
+        assert!(super::shipped_lookups().contains(&"ut_shannon_lookup".to_owned()));
+    }
+}
