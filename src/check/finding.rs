@@ -106,8 +106,58 @@ impl Finding {
     }
 }
 
-/// Sorts findings into their stable printing order and drops exact duplicates.
+/// The longest message, label or help a finding keeps, in characters. Messages quote
+/// content through [`excerpt`](crate::load::excerpt); this bounds whatever else a message
+/// was built from (a parser's or a library's text), so no finding prints megabytes.
+pub const MAX_MESSAGE_CHARS: usize = 1000;
+
+/// Sorts findings into their stable printing order and drops exact duplicates; cuts any
+/// text over [`MAX_MESSAGE_CHARS`].
 pub fn sort_and_dedup(findings: &mut Vec<Finding>) {
+    for finding in findings.iter_mut() {
+        finding.bound_texts();
+    }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();
+}
+
+impl Finding {
+    fn bound_texts(&mut self) {
+        bound(&mut self.message);
+        self.label.iter_mut().for_each(bound);
+        self.help.iter_mut().for_each(bound);
+        for related in &mut self.related {
+            bound(&mut related.message);
+        }
+    }
+}
+
+/// Cuts `text` to its first [`MAX_MESSAGE_CHARS`] characters and `…`.
+fn bound(text: &mut String) {
+    if text.len() <= MAX_MESSAGE_CHARS {
+        return;
+    }
+    if let Some((cut, _)) = text.char_indices().nth(MAX_MESSAGE_CHARS - 1)
+        && text[cut..].chars().nth(1).is_some()
+    {
+        text.truncate(cut);
+        text.push('…');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_texts_are_cut_on_a_character() {
+        let short = "é".repeat(MAX_MESSAGE_CHARS);
+        let mut kept = short.clone();
+        bound(&mut kept);
+        assert_eq!(kept, short);
+        let mut long = format!("{short}é");
+        bound(&mut long);
+        assert_eq!(long.chars().count(), MAX_MESSAGE_CHARS);
+        assert!(long.ends_with("é…"));
+    }
 }

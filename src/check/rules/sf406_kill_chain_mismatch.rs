@@ -25,6 +25,7 @@
 use super::{Rule, RuleScope};
 use crate::attack::lockheed_kill_chain;
 use crate::check::{Context, Finding, Severity};
+use crate::load::excerpt;
 
 pub(super) static RULE: Rule = Rule {
     code: "SF406",
@@ -65,7 +66,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                         phase.span,
                         format!(
                             "kill-chain phase \"{}\" is not implied by the detection's techniques",
-                            phase.value
+                            excerpt(&phase.value)
                         ),
                     )
                     .with_help(format!(
