@@ -195,6 +195,19 @@ fn messages_quote_a_short_prefix_of_huge_values() {
         .max()
         .unwrap();
     assert!(longest < 400, "a printed line of {longest} characters");
+
+    // The configuration is part of the pull request too: a 4 MB key in it.
+    let config = Fixture::empty();
+    config.write("splforge.toml", format!("[limits]\n{huge} = 1\n"));
+    let output = run(config.root(), &["lint", "--no-cache"]);
+    assert_eq!(assert_no_crash(&output, "lint"), 2);
+    let error = text(&output.stderr);
+    assert!(
+        error.contains("unknown field"),
+        "{}",
+        &error[..300.min(error.len())]
+    );
+    assert!(error.len() < 2000, "an error of {} bytes", error.len());
 }
 
 // ---- Class 9: one bad name never fails the whole run ----------------------------------

@@ -1,8 +1,9 @@
 //! Findings are values: checks return them, only the CLI prints them.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
-use crate::load::Span;
+use crate::load::{MAX_MESSAGE_CHARS, Span, truncated};
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
@@ -106,13 +107,10 @@ impl Finding {
     }
 }
 
-/// The longest message, label or help a finding keeps, in characters. Messages quote
-/// content through [`excerpt`](crate::load::excerpt); this bounds whatever else a message
-/// was built from (a parser's or a library's text), so no finding prints megabytes.
-pub const MAX_MESSAGE_CHARS: usize = 1000;
-
 /// Sorts findings into their stable printing order and drops exact duplicates; cuts any
-/// text over [`MAX_MESSAGE_CHARS`].
+/// text over [`MAX_MESSAGE_CHARS`] characters. Messages quote content through
+/// [`excerpt`](crate::load::excerpt); this bounds whatever else a message was built from (a
+/// parser's or a library's text), so no finding prints megabytes.
 pub fn sort_and_dedup(findings: &mut Vec<Finding>) {
     for finding in findings.iter_mut() {
         finding.bound_texts();
@@ -132,16 +130,10 @@ impl Finding {
     }
 }
 
-/// Cuts `text` to its first [`MAX_MESSAGE_CHARS`] characters and `…`.
+/// Cuts `text` to [`MAX_MESSAGE_CHARS`] characters.
 fn bound(text: &mut String) {
-    if text.len() <= MAX_MESSAGE_CHARS {
-        return;
-    }
-    if let Some((cut, _)) = text.char_indices().nth(MAX_MESSAGE_CHARS - 1)
-        && text[cut..].chars().nth(1).is_some()
-    {
-        text.truncate(cut);
-        text.push('…');
+    if let Cow::Owned(cut) = truncated(text, MAX_MESSAGE_CHARS) {
+        *text = cut;
     }
 }
 

@@ -163,19 +163,29 @@ pub fn display_path(path: &Path) -> String {
 /// security_content is 85 characters).
 pub const MAX_QUOTED_CHARS: usize = 120;
 
+/// The most characters a whole message keeps (a finding's message, label or help, a
+/// configuration error), whatever it was built from.
+pub const MAX_MESSAGE_CHARS: usize = 1000;
+
 /// Content text as a message quotes it: whole when it has at most [`MAX_QUOTED_CHARS`]
 /// characters, otherwise its first ones and `…`. A finding's span shows the value; its
 /// message only names it, so a 4 MB description gives a line, not 4 MB.
 pub fn excerpt(text: &str) -> Cow<'_, str> {
-    if text.len() <= MAX_QUOTED_CHARS {
+    truncated(text, MAX_QUOTED_CHARS)
+}
+
+/// `text` whole when it has at most `max_chars` characters, otherwise its first
+/// `max_chars - 1` and `…` (cut on a character).
+pub fn truncated(text: &str, max_chars: usize) -> Cow<'_, str> {
+    if text.len() <= max_chars {
         return Cow::Borrowed(text);
     }
-    match text.char_indices().nth(MAX_QUOTED_CHARS) {
+    match text.char_indices().nth(max_chars) {
         None => Cow::Borrowed(text),
         Some(_) => {
             let cut = text
                 .char_indices()
-                .nth(MAX_QUOTED_CHARS - 1)
+                .nth(max_chars.saturating_sub(1))
                 .map_or(text.len(), |(i, _)| i);
             Cow::Owned(format!("{}…", &text[..cut]))
         }
