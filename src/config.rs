@@ -198,7 +198,8 @@ impl Config {
             let text = read(&toml_path)?;
             let config = Config::from_toml(&text).map_err(|e| ConfigError::Invalid {
                 path: CONFIG_FILE.into(),
-                message: e.message().to_owned(),
+                message: crate::load::truncated(e.message(), crate::load::MAX_MESSAGE_CHARS)
+                    .into_owned(),
                 span: e.span().map(|r| Span::new(r.start, r.end)),
                 text,
             })?;
@@ -210,7 +211,8 @@ impl Config {
             let config = Config::from_contentctl_yml(&text).map_err(|(message, span)| {
                 ConfigError::Invalid {
                     path: CONTENTCTL_FILE.into(),
-                    message,
+                    message: crate::load::truncated(&message, crate::load::MAX_MESSAGE_CHARS)
+                        .into_owned(),
                     span: Some(span),
                     text,
                 }

@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use crate::check::rules::expected_stem;
+use crate::check::rules::{MAX_FILE_NAME_BYTES, expected_stem, longest_file_name};
 use crate::load::ContentKind;
 use crate::model::Generation;
 
@@ -70,6 +70,10 @@ pub enum ScaffoldError {
     EmptyName,
     #[error("a name is one line")]
     MultiLineName,
+    #[error(
+        "the name gives file names of up to {bytes} bytes, over the {MAX_FILE_NAME_BYTES}-byte limit of file systems"
+    )]
+    NameTooLong { bytes: usize },
 }
 
 impl NewObject<'_> {
@@ -86,6 +90,10 @@ impl NewObject<'_> {
         }
         if name.contains(['\n', '\r']) {
             return Err(ScaffoldError::MultiLineName);
+        }
+        let bytes = longest_file_name(name, self.kind == NewKind::Detection);
+        if bytes > MAX_FILE_NAME_BYTES {
+            return Err(ScaffoldError::NameTooLong { bytes });
         }
         let generation = match self.generation {
             Generation::Legacy2022 => Generation::Contentctl4,

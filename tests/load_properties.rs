@@ -400,7 +400,7 @@ fn key() -> impl Strategy<Value = String> {
         6 => "[a-z_]{1,8}",
         1 => prop::sample::select(vec![
             "yes", "010", "null", "a b", "'quoted'", "\"dq\"", "'it''s'", "k-1", "2021-04-01",
-            "$x$", "a:b", "é", "'a: b'", "-k", "k ", "'k' ", "a #b", "?k", "k:",
+            "$x$", "a:b", "é", "'a: b'", "-k", "k ", "'k' ", "a #b", "?k", "k:", "<<", "'<<'",
         ]).prop_map(str::to_owned),
     ]
 }

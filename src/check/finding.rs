@@ -1,8 +1,9 @@
 //! Findings are values: checks return them, only the CLI prints them.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
-use crate::load::Span;
+use crate::load::{MAX_MESSAGE_CHARS, Span, truncated};
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
@@ -106,8 +107,49 @@ impl Finding {
     }
 }
 
-/// Sorts findings into their stable printing order and drops exact duplicates.
+/// Sorts findings into their stable printing order and drops exact duplicates; cuts any
+/// text over [`MAX_MESSAGE_CHARS`] characters. Messages quote content through
+/// [`excerpt`](crate::load::excerpt); this bounds whatever else a message was built from (a
+/// parser's or a library's text), so no finding prints megabytes.
 pub fn sort_and_dedup(findings: &mut Vec<Finding>) {
+    for finding in findings.iter_mut() {
+        finding.bound_texts();
+    }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();
+}
+
+impl Finding {
+    fn bound_texts(&mut self) {
+        bound(&mut self.message);
+        self.label.iter_mut().for_each(bound);
+        self.help.iter_mut().for_each(bound);
+        for related in &mut self.related {
+            bound(&mut related.message);
+        }
+    }
+}
+
+/// Cuts `text` to [`MAX_MESSAGE_CHARS`] characters.
+fn bound(text: &mut String) {
+    if let Cow::Owned(cut) = truncated(text, MAX_MESSAGE_CHARS) {
+        *text = cut;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_texts_are_cut_on_a_character() {
+        let short = "é".repeat(MAX_MESSAGE_CHARS);
+        let mut kept = short.clone();
+        bound(&mut kept);
+        assert_eq!(kept, short);
+        let mut long = format!("{short}é");
+        bound(&mut long);
+        assert_eq!(long.chars().count(), MAX_MESSAGE_CHARS);
+        assert!(long.ends_with("é…"));
+    }
 }

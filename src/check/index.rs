@@ -112,7 +112,8 @@ impl<'a> Index<'a> {
             .best(wanted)?;
         let definition = self.find(kind, best)?;
         Some(format!(
-            "did you mean \"{best}\"? ({})",
+            "did you mean \"{}\"? ({})",
+            crate::load::excerpt(best),
             paths(definition.file)
         ))
     }

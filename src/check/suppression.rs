@@ -182,7 +182,10 @@ fn unused_message(
         .iter()
         .find(|c| super::selection::resolve("", c).is_err())
     {
-        return Some(format!("suppression names no rule: `{bad}`"));
+        return Some(format!(
+            "suppression names no rule: `{}`",
+            crate::load::excerpt(bad)
+        ));
     }
     if suppression.codes.is_empty() {
         return Some("suppression names no rule: write `# splforge: ignore SFnnn`".to_owned());
@@ -199,7 +202,7 @@ fn unused_message(
     (!used && ran).then(|| {
         format!(
             "unused suppression: no {} finding on line {}",
-            suppression.codes.join(" or "),
+            crate::load::excerpt(&suppression.codes.join(" or ")),
             suppression.line
         )
     })

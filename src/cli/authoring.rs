@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 
+use super::terminal;
 use super::{GlobalArgs, load_config, selected_files, write_atomically};
 use crate::load::{self, ContentKind};
 use crate::migrate::{self, Outcome};
@@ -85,14 +86,17 @@ pub fn new(
             .with_context(|| format!("cannot create {}", parent.display()))?;
     }
     write_atomically(&path, text.as_bytes())?;
-    println!("{}", crate::load::source::display_path(&relative));
+    terminal::print_text(&format!(
+        "{}\n",
+        crate::load::source::display_path(&relative)
+    ));
     if !global.quiet {
-        eprintln!(
+        terminal::stderr_line(format!(
             "Created {} ({}); `splforge lint {}` checks it.",
             path.display(),
             kind.content_kind().name().replace('_', " "),
             path.display()
-        );
+        ));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -151,19 +155,19 @@ pub fn migrate(
             Outcome::Converted { text, notes } if text != loaded.source.text => {
                 converted += 1;
                 if check_only {
-                    println!("{shown}: would convert to 5.x");
+                    terminal::print_text(&format!("{shown}: would convert to 5.x\n"));
                 } else {
                     write_atomically(&root.join(path), text.as_bytes())?;
                 }
                 for note in notes {
-                    eprintln!("{shown}: note: {note}");
+                    terminal::stderr_line(format!("{shown}: note: {note}"));
                 }
             }
             Outcome::Converted { .. } => unchanged += 1,
             Outcome::Unchanged(reason) => {
                 unchanged += 1;
                 if only.is_some() {
-                    eprintln!("{shown}: unchanged: {reason}");
+                    terminal::stderr_line(format!("{shown}: unchanged: {reason}"));
                 }
             }
         }
@@ -174,7 +178,9 @@ pub fn migrate(
         } else {
             "Converted"
         };
-        eprintln!("{verb} {converted} detections to 5.x; {unchanged} unchanged.");
+        terminal::stderr_line(format!(
+            "{verb} {converted} detections to 5.x; {unchanged} unchanged."
+        ));
     }
     Ok(if check_only && converted > 0 {
         ExitCode::from(1)

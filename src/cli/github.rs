@@ -3,12 +3,15 @@
 //!
 //! Format: `::error file=PATH,line=L,col=C,endLine=L,endColumn=C,title=SF201 unknown-story::MESSAGE`.
 //! Property values escape `%`, CR, LF, `:` and `,`; the message escapes `%`, CR and LF
-//! (the runner's own rules, see actions/toolkit `command.ts`).
+//! (the runner's own rules, see actions/toolkit `command.ts`). The runner prints both in
+//! the job's log, so control and bidirectional characters are escaped first
+//! ([`terminal::escape`]).
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use super::output::Sources;
+use super::terminal;
 use crate::check::{Finding, Severity, rule_by_code};
 
 /// All findings as workflow commands, one per line. `prefix` is the content root as seen
@@ -34,13 +37,13 @@ pub fn annotations(findings: &[Finding], sources: &Sources<'_>, prefix: &Path) -
         let _ = writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            escape_property(&path),
+            escape_property(&terminal::escape(&path)),
             start.line,
             start.column,
             end.line,
             end.column,
             escape_property(&title),
-            escape_data(&message)
+            escape_data(&terminal::escape(&message))
         );
     }
     out

@@ -9,6 +9,7 @@ mod output;
 pub mod progress;
 mod rule_docs;
 mod sarif;
+mod terminal;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -233,7 +234,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            terminal::stderr_line(format!("error: {e:#}"));
             ExitCode::from(2)
         }
     }
@@ -251,7 +252,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report {
             report: ReportKind::Attack { out, markdown },
         } => report_attack(global, out.as_deref(), *markdown),
-        Command::Rules { markdown: true } => print_out(&rule_docs::markdown()),
+        Command::Rules { markdown: true } => print_human(&rule_docs::markdown()),
         Command::Rules { markdown: false } => {
             let mut out = String::new();
             for rule in RULES {
@@ -263,13 +264,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     rule.summary
                 ));
             }
-            print_out(&out)
+            print_human(&out)
         }
         Command::Rule { code } => {
             let Some(rule) = check::rule_by_code(code) else {
                 bail!("no rule `{code}`; `splforge rules` lists them");
             };
-            print_out(&format!(
+            print_human(&format!(
                 "# {} ({}): {}\n\nSeverity: {}\n\n{}\n",
                 rule.code,
                 rule.name,
@@ -300,10 +301,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Prints machine output (JSON, SARIF, workflow commands) or the findings' human format
+/// (escaped as it is written) as it is.
 fn print_out(text: &str) -> anyhow::Result<ExitCode> {
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (`splforge rules | head`) is not an error worth a message.
-    let _ = stdout.write_all(text.as_bytes());
+    terminal::print_raw(text);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints text for people, with control and bidirectional characters escaped.
+fn print_human(text: &str) -> anyhow::Result<ExitCode> {
+    terminal::print_text(text);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -543,9 +550,9 @@ fn clean(global: &GlobalArgs, given: Option<&Path>) -> anyhow::Result<ExitCode> 
     let removed = cache::clean(&dir)?;
     if !global.quiet {
         if removed {
-            eprintln!("Removed {}", dir.display());
+            terminal::stderr_line(format!("Removed {}", dir.display()));
         } else {
-            eprintln!("No cache at {}", dir.display());
+            terminal::stderr_line(format!("No cache at {}", dir.display()));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -612,14 +619,14 @@ fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result
         .with_context(|| format!("cannot build into {}", out.display()))?;
     progress.finish();
     if !global.quiet {
-        eprintln!(
+        terminal::stderr_line(format!(
             "Built {} ({} files, {} bytes) from {} detections in {:.0?}",
             built.package.display(),
             built.files,
             built.package_bytes,
             content.detections.len(),
             started.elapsed()
-        );
+        ));
     }
     exit_without_freeing((repository, content));
     Ok(ExitCode::SUCCESS)
@@ -655,13 +662,13 @@ fn docs(global: &GlobalArgs, out: Option<&Path>) -> anyhow::Result<ExitCode> {
         } else {
             out.join(subdir)
         };
-        progress.step(format!("rendering {}", target.display()));
+        progress.step(terminal::escape(&format!("rendering {}", target.display())));
         let options = DocsOptions::new(*format, catalogue);
         let rendered = crate::docs::render_docs(&content, &repository, &options)
             .with_context(|| format!("cannot render docs for {}", target.display()))?;
         sites.push((target, rendered));
     }
-    progress.step(format!("writing {}", out.display()));
+    progress.step(terminal::escape(&format!("writing {}", out.display())));
     let targets: Vec<(&Path, &crate::docs::RenderedDocs)> =
         sites.iter().map(|(t, r)| (t.as_path(), r)).collect();
     crate::docs::write_all(&targets)
@@ -669,20 +676,20 @@ fn docs(global: &GlobalArgs, out: Option<&Path>) -> anyhow::Result<ExitCode> {
     progress.finish();
     if !global.quiet {
         for (target, rendered) in &sites {
-            eprintln!(
+            terminal::stderr_line(format!(
                 "Wrote {} files to {}",
                 rendered.report.files,
                 target.display()
-            );
+            ));
             for note in &rendered.report.notes {
-                eprintln!("  note: {note}");
+                terminal::stderr_line(format!("  note: {note}"));
             }
         }
-        eprintln!(
+        terminal::stderr_line(format!(
             "Docs of {} detections in {:.0?}",
             content.detections.len(),
             started.elapsed()
-        );
+        ));
     }
     exit_without_freeing((repository, content, sites));
     Ok(ExitCode::SUCCESS)
@@ -709,7 +716,7 @@ fn explain(global: &GlobalArgs, target: &str) -> anyhow::Result<ExitCode> {
             global.root.display()
         );
     };
-    print_out(&explanation.to_string())
+    print_human(&explanation.to_string())
 }
 
 fn report_attack(
@@ -743,10 +750,11 @@ fn report_attack(
         Some(path) => {
             write_atomically(path, text.as_bytes())?;
             if !global.quiet {
-                eprintln!("Wrote {}", path.display());
+                terminal::stderr_line(format!("Wrote {}", path.display()));
             }
             Ok(ExitCode::SUCCESS)
         }
+        None if markdown => print_human(&text),
         None => print_out(&text),
     }
 }

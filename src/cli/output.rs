@@ -1,10 +1,10 @@
 //! Printing findings: rustc-style for people, one JSON array for machines.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use super::terminal::{self, escape, printable};
 use crate::check::{Finding, Report};
 use crate::load::{LineCol, Repository, SourceFile, Span};
 
@@ -100,32 +100,14 @@ pub fn json(findings: &[Finding], sources: &Sources<'_>) -> String {
     serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_owned())
 }
 
+/// A path as JSON gives it: the exact text (non-UTF-8 bytes aside).
 fn display(path: &Path) -> String {
-    printable(&crate::load::source::display_path(path)).into_owned()
+    crate::load::source::display_path(path)
 }
 
-/// Text from a content file made safe for a terminal, one character for one: a tab becomes
-/// a space (so carets stay aligned), and control characters (an escape sequence could
-/// retitle or rewrite the terminal, a carriage return hide the line) and bidirectional
-/// overrides (which reorder what a reviewer sees) become U+FFFD.
-fn printable(text: &str) -> Cow<'_, str> {
-    let unsafe_char = |c: char| {
-        c.is_control()
-            || ('\u{202a}'..='\u{202e}').contains(&c)
-            || ('\u{2066}'..='\u{2069}').contains(&c)
-    };
-    if !text.chars().any(unsafe_char) {
-        return Cow::Borrowed(text);
-    }
-    Cow::Owned(
-        text.chars()
-            .map(|c| match c {
-                '\t' => ' ',
-                c if unsafe_char(c) => '\u{fffd}',
-                c => c,
-            })
-            .collect(),
-    )
+/// A path as a person's terminal shows it, [escaped](terminal::escape).
+fn shown(path: &Path) -> String {
+    terminal::escape(&display(path)).into_owned()
 }
 
 /// Colours for the human format; all empty when colour is off.
@@ -175,7 +157,7 @@ pub fn human(finding: &Finding, sources: &Sources<'_>, palette: Palette) -> Stri
         finding.code,
         p.reset,
         p.bold,
-        printable(&finding.message),
+        escape(&finding.message),
         p.reset
     );
     let (start, _) = sources.position(&finding.path, finding.span);
@@ -186,7 +168,7 @@ pub fn human(finding: &Finding, sources: &Sources<'_>, palette: Palette) -> Stri
         "{pad}{}-->{} {}:{}:{}",
         p.accent,
         p.reset,
-        display(&finding.path),
+        shown(&finding.path),
         start.line,
         start.column
     );
@@ -207,20 +189,14 @@ pub fn human(finding: &Finding, sources: &Sources<'_>, palette: Palette) -> Stri
             "{pad} {}={} note: {} at {}:{}:{}",
             p.accent,
             p.reset,
-            printable(&related.message),
-            display(&related.path),
+            escape(&related.message),
+            shown(&related.path),
             at.line,
             at.column
         );
     }
     if let Some(help) = &finding.help {
-        let _ = writeln!(
-            out,
-            "{pad} {}={} help: {}",
-            p.accent,
-            p.reset,
-            printable(help)
-        );
+        let _ = writeln!(out, "{pad} {}={} help: {}", p.accent, p.reset, escape(help));
     }
     out
 }
@@ -264,10 +240,7 @@ fn snippet(
         " ".repeat(caret_start),
         p.error,
         "^".repeat(caret_len),
-        label
-            .map(|l| format!(" {}", printable(l)))
-            .unwrap_or_default()
-            + p.reset
+        label.map(|l| format!(" {}", escape(l))).unwrap_or_default() + p.reset
     );
     let _ = writeln!(out, "{pad} {}|{}", p.accent, p.reset);
 }
@@ -291,18 +264,4 @@ pub fn relative_to(path: &Path, root: &Path) -> Option<PathBuf> {
     let path = std::fs::canonicalize(path).ok()?;
     let root = std::fs::canonicalize(root).ok()?;
     path.strip_prefix(&root).ok().map(Path::to_path_buf)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::printable;
-
-    #[test]
-    fn control_characters_are_replaced_one_for_one() {
-        assert_eq!(printable("plain é"), "plain é");
-        assert_eq!(
-            printable("a\tb\u{1b}[2Jc\rd\0e\u{202e}f"),
-            "a b\u{fffd}[2Jc\u{fffd}d\u{fffd}e\u{fffd}f"
-        );
-    }
 }

@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 
 use super::DocsFormat;
+use crate::check::rules::MAX_FILE_NAME_BYTES;
 
 /// The 2022 file-name form of a name: lower-cased, spaces to `_`. Characters that would
 /// leave the directory or confuse a path (`/`, `\`, control characters) also become `_`.
@@ -38,24 +39,67 @@ pub fn site_slug(name: &str) -> String {
     }
 }
 
-/// Hands out file names, adding `-2`, `-3`, ... when two pages would share one.
-#[derive(Debug, Default)]
+/// Hands out the file stems of one directory's pages: each page's file is
+/// `<stem><extension>`, at most [`MAX_FILE_NAME_BYTES`] long (a longer name cannot be
+/// created, and one bad name must not fail the whole site), and unique, `-2`, `-3`, ...
+/// added when two pages would share one.
+#[derive(Debug)]
 pub struct FileNames {
+    extension: &'static str,
     taken: HashSet<String>,
 }
 
+/// The stem [`FileNames::claim`] handed out, and why it differs from the one asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimed {
+    pub stem: String,
+    /// Another page had the stem: a number was added.
+    pub numbered: bool,
+    /// The stem was too long for a file name and was cut.
+    pub shortened: bool,
+}
+
 impl FileNames {
-    /// A unique name built from `stem` and `extension`; the second value tells whether
-    /// `stem` had to change.
-    pub fn claim(&mut self, stem: &str, extension: &str) -> (String, bool) {
-        let mut candidate = format!("{stem}{extension}");
-        let mut n = 1;
-        while !self.taken.insert(candidate.to_lowercase()) {
-            n += 1;
-            candidate = format!("{stem}-{n}{extension}");
+    /// Names for pages whose files end in `extension` (`.md`, `.html`).
+    pub fn new(extension: &'static str) -> FileNames {
+        FileNames {
+            extension,
+            taken: HashSet::new(),
         }
-        (candidate, n > 1)
     }
+
+    /// A unique stem built from `stem`, cut (on a character) so that the file name fits.
+    pub fn claim(&mut self, stem: &str) -> Claimed {
+        let room = MAX_FILE_NAME_BYTES - self.extension.len();
+        let shortened = stem.len() > room;
+        let mut candidate = cut(stem, room).to_owned();
+        let mut n = 1;
+        while !self
+            .taken
+            .insert(format!("{candidate}{}", self.extension).to_lowercase())
+        {
+            n += 1;
+            let suffix = format!("-{n}");
+            candidate = format!("{}{suffix}", cut(stem, room - suffix.len()));
+        }
+        Claimed {
+            stem: candidate,
+            numbered: n > 1,
+            shortened,
+        }
+    }
+}
+
+/// The longest start of `text` of at most `bytes` bytes that ends on a character.
+fn cut(text: &str, bytes: usize) -> &str {
+    if text.len() <= bytes {
+        return text;
+    }
+    let mut end = bytes;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// Link targets of one page, for one output format.
@@ -170,9 +214,34 @@ mod tests {
 
     #[test]
     fn clashing_names_get_numbered() {
-        let mut names = FileNames::default();
-        assert_eq!(names.claim("x", ".md"), ("x.md".to_owned(), false));
-        assert_eq!(names.claim("X", ".md"), ("X-2.md".to_owned(), true));
+        let mut names = FileNames::new(".md");
+        let x = names.claim("x");
+        assert_eq!(
+            (x.stem.as_str(), x.numbered, x.shortened),
+            ("x", false, false)
+        );
+        let x2 = names.claim("X");
+        assert_eq!(
+            (x2.stem.as_str(), x2.numbered, x2.shortened),
+            ("X-2", true, false)
+        );
+    }
+
+    #[test]
+    fn long_names_are_cut_to_fit_a_file_name() {
+        let mut names = FileNames::new(".html");
+        // 61 four-byte characters: 244 bytes, and an 11-byte date before them.
+        let long = format!("2024-01-01-{}", "😀".repeat(61));
+        let first = names.claim(&long);
+        assert!(first.shortened && !first.numbered);
+        assert!(first.stem.len() + ".html".len() <= MAX_FILE_NAME_BYTES);
+        assert!(long.starts_with(&first.stem));
+        let second = names.claim(&long);
+        assert!(second.shortened && second.numbered);
+        assert!(second.stem.ends_with("-2"));
+        assert!(second.stem.len() + ".html".len() <= MAX_FILE_NAME_BYTES);
+        let fits = "a".repeat(MAX_FILE_NAME_BYTES - ".html".len());
+        assert_eq!(names.claim(&fits).stem, fits);
     }
 
     #[test]

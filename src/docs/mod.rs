@@ -346,7 +346,11 @@ impl PageRenderer<'_, '_> {
             },
         );
         let render_error = |e: tera::Error| DocsError::Render {
-            page: format!("{} page {:?}", job.kind(), plan.title),
+            page: format!(
+                "{} page {:?}",
+                job.kind(),
+                crate::load::excerpt(&plan.title)
+            ),
             message: templates::error_chain(&e),
         };
         let markdown = self

@@ -5,9 +5,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path};
 
-use super::links::{FileNames, jekyll_slug, site_slug};
+use super::links::{Claimed, FileNames, jekyll_slug, site_slug};
 use super::techniques::{TechniqueInfo, TechniqueLookup};
+use crate::check::rules::MAX_FILE_NAME_BYTES;
 use crate::load::Repository;
+use crate::load::excerpt;
 use crate::model::{Content, Detection, Generation, Text};
 
 /// A page's file stem in each format.
@@ -172,16 +174,24 @@ fn first_by_name<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<&'a str, u
 }
 
 fn stems_of<'a>(names: impl Iterator<Item = &'a str>, notes: &mut Vec<String>) -> Vec<Stems> {
-    let mut markdown = FileNames::default();
-    let mut html = FileNames::default();
+    let mut markdown = FileNames::new(".md");
+    let mut html = FileNames::new(".html");
     names
         .map(|name| {
-            let (md, renamed) = markdown.claim(&jekyll_slug(name), "");
-            let (html, _) = html.claim(&site_slug(name), "");
-            if renamed {
-                notes.push(format!("two pages are named {name:?}: the second is {md}"));
+            let md = markdown.claim(&jekyll_slug(name));
+            let html = html.claim(&site_slug(name));
+            if md.numbered {
+                notes.push(format!(
+                    "two pages are named {:?}: the second is {}",
+                    excerpt(name),
+                    md.stem
+                ));
             }
-            Stems { markdown: md, html }
+            note_shortened(notes, name, &md, &html);
+            Stems {
+                markdown: md.stem,
+                html: html.stem,
+            }
         })
         .collect()
 }
@@ -191,8 +201,8 @@ fn place_detections(
     repository: &Repository,
     notes: &mut Vec<String>,
 ) -> Vec<DetectionPlace> {
-    let mut markdown = FileNames::default();
-    let mut html = FileNames::default();
+    let mut markdown = FileNames::new(".md");
+    let mut html = FileNames::new(".html");
     content
         .detections
         .iter()
@@ -206,14 +216,17 @@ fn place_detections(
             let experimental = experimental_dir || detection.status() == Some("experimental");
             let name_slug = jekyll_slug(detection.name());
             let date = detection.header.date.as_ref().map_or("", Text::as_str);
-            let (md, renamed) = markdown.claim(&jekyll_slug(&format!("{date}-{name_slug}")), "");
-            if renamed {
+            let md = markdown.claim(&jekyll_slug(&format!("{date}-{name_slug}")));
+            if md.numbered {
                 notes.push(format!(
-                    "two detections are named {:?} on {date}: the second page is {md}.md",
-                    detection.name()
+                    "two detections are named {:?} on {}: the second page is {}.md",
+                    excerpt(detection.name()),
+                    excerpt(date),
+                    md.stem
                 ));
             }
-            let (html_stem, _) = html.claim(&site_slug(detection.name()), "");
+            let html_stem = html.claim(&site_slug(detection.name()));
+            note_shortened(notes, detection.name(), &md, &html_stem);
             let source_path = if detection.generation == Generation::Legacy2022 {
                 let experimental = if experimental_dir {
                     "experimental/"
@@ -226,8 +239,8 @@ fn place_detections(
             };
             DetectionPlace {
                 stems: Stems {
-                    markdown: md,
-                    html: html_stem,
+                    markdown: md.stem,
+                    html: html_stem.stem,
                 },
                 category_dir,
                 experimental,
@@ -235,6 +248,19 @@ fn place_detections(
             }
         })
         .collect()
+}
+
+/// A note for a page whose name was too long for a file name, and was cut.
+fn note_shortened(notes: &mut Vec<String>, name: &str, markdown: &Claimed, html: &Claimed) {
+    if markdown.shortened || html.shortened {
+        notes.push(format!(
+            "the name {:?} gives file names over {MAX_FILE_NAME_BYTES} bytes: its pages are \
+             {}.md and {}.html (SF104)",
+            excerpt(name),
+            markdown.stem,
+            html.stem
+        ));
+    }
 }
 
 /// The category directory of a detection file and whether it sits under `experimental/`.

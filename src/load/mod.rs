@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 pub use narrow::load_for_files;
-pub use source::{LineCol, SourceFile, Span};
+pub use source::{LineCol, MAX_MESSAGE_CHARS, SourceFile, Span, excerpt, truncated};
 pub use yaml::{Document, Node, Value, YamlError, YamlLimits};
 
 /// The kinds of content file, each read from its own top-level directory.

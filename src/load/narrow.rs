@@ -114,7 +114,11 @@ fn presence_finders() -> &'static [memchr::memmem::Finder<'static>] {
 /// spans of `name` and `id` (presence keys have empty spans), and the length of the text
 /// those spans need; `None` when a value is not a simple one-line scalar (parse in full).
 pub fn index_document(text: &str) -> Option<(Document, usize)> {
-    if text.starts_with(' ') {
+    // A top-level merge key (`<<`) can bring any key in: the full parser merges it.
+    if text.starts_with(' ')
+        || text.starts_with("<<")
+        || memchr::memmem::find(text.as_bytes(), b"\n<<").is_some()
+    {
         return None;
     }
     let mut entries: Vec<(Node, Node)> = Vec::new();
@@ -335,6 +339,13 @@ mod tests {
         );
         assert!(get(&doc, "status").is_some());
         assert!(get(&doc, "rba").is_none());
+    }
+
+    #[test]
+    fn top_level_merge_keys_are_parsed_in_full() {
+        assert!(index_document("name: n\nid: i\n<<: {status: production}\n").is_none());
+        assert!(index_document("<<: {name: n}\nid: i\n").is_none());
+        assert!(index_document("name: n\nid: i\nx: '<<'\n").is_some());
     }
 
     #[test]

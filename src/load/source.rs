@@ -1,5 +1,6 @@
 //! Source files and positions: byte spans in, line/column out.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// A byte range inside one source file. Line and column are derived on demand from the
@@ -158,9 +159,57 @@ pub fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
+/// The most characters of content text a message quotes (the longest name in
+/// security_content is 85 characters).
+pub const MAX_QUOTED_CHARS: usize = 120;
+
+/// The most characters a whole message keeps (a finding's message, label or help, a
+/// configuration error), whatever it was built from.
+pub const MAX_MESSAGE_CHARS: usize = 1000;
+
+/// Content text as a message quotes it: whole when it has at most [`MAX_QUOTED_CHARS`]
+/// characters, otherwise its first ones and `…`. A finding's span shows the value; its
+/// message only names it, so a 4 MB description gives a line, not 4 MB.
+pub fn excerpt(text: &str) -> Cow<'_, str> {
+    truncated(text, MAX_QUOTED_CHARS)
+}
+
+/// `text` whole when it has at most `max_chars` characters, otherwise its first
+/// `max_chars - 1` and `…` (cut on a character).
+pub fn truncated(text: &str, max_chars: usize) -> Cow<'_, str> {
+    if text.len() <= max_chars {
+        return Cow::Borrowed(text);
+    }
+    match text.char_indices().nth(max_chars) {
+        None => Cow::Borrowed(text),
+        Some(_) => {
+            let cut = text
+                .char_indices()
+                .nth(max_chars.saturating_sub(1))
+                .map_or(text.len(), |(i, _)| i);
+            Cow::Owned(format!("{}…", &text[..cut]))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excerpts_keep_short_text_and_cut_long_text_on_a_character() {
+        assert_eq!(
+            excerpt("AWS IAM Failure Group Deletion"),
+            "AWS IAM Failure Group Deletion"
+        );
+        let exact = "é".repeat(MAX_QUOTED_CHARS);
+        assert_eq!(excerpt(&exact), exact);
+        let long = "😀".repeat(MAX_QUOTED_CHARS + 1);
+        let cut = excerpt(&long);
+        assert_eq!(cut.chars().count(), MAX_QUOTED_CHARS);
+        assert!(cut.ends_with("😀…"));
+        assert!(excerpt(&"x".repeat(4 << 20)).len() < 4 * MAX_QUOTED_CHARS);
+    }
 
     #[test]
     fn line_col_counts_characters_from_one() {

@@ -268,6 +268,10 @@ pub enum YamlError {
     TooManyNodes { limit: usize, span: Span },
     #[error("more than one YAML document in the file; splforge expects one")]
     MultipleDocuments { span: Span },
+    /// A merge key (`<<`) whose value is not a mapping or a list of mappings: PyYAML, and
+    /// so contentctl, cannot load the file.
+    #[error("merge key `<<` needs a mapping or a list of mappings, found {found}")]
+    Merge { found: &'static str, span: Span },
 }
 
 impl YamlError {
@@ -276,7 +280,8 @@ impl YamlError {
             YamlError::Syntax { span, .. }
             | YamlError::TooDeep { span, .. }
             | YamlError::TooManyNodes { span, .. }
-            | YamlError::MultipleDocuments { span } => *span,
+            | YamlError::MultipleDocuments { span }
+            | YamlError::Merge { span, .. } => *span,
         }
     }
 }
@@ -391,6 +396,11 @@ enum Open {
         anchor: usize,
         entries: OpenEntries,
         pending_key: Option<Node>,
+        /// The pending key is a merge key (`<<`).
+        pending_merge: bool,
+        /// The values of the mapping's merge keys, in order: mappings, or sequences of
+        /// mappings.
+        merges: Vec<Node>,
     },
 }
 
@@ -502,6 +512,8 @@ impl<'a> TreeBuilder<'a> {
                 }
             }
             Event::Scalar(text, style, anchor, tag) => {
+                // PyYAML resolves a plain, untagged `<<` key to its merge tag.
+                let merge_key = style == ScalarStyle::Plain && tag.is_none() && text == "<<";
                 let explicit_str = tag
                     .as_deref()
                     .is_some_and(|t| t.to_string().ends_with("str"));
@@ -509,7 +521,20 @@ impl<'a> TreeBuilder<'a> {
                     span,
                     value: resolve_scalar(text, style, explicit_str),
                 };
+                let is_key = matches!(
+                    self.stack.last(),
+                    Some(Open::Map {
+                        pending_key: None,
+                        ..
+                    })
+                );
                 self.push_node(node, anchor)?;
+                if merge_key
+                    && is_key
+                    && let Some(Open::Map { pending_merge, .. }) = self.stack.last_mut()
+                {
+                    *pending_merge = true;
+                }
             }
             Event::SequenceStart(_, anchor, _) => {
                 self.open(Open::Seq {
@@ -524,6 +549,8 @@ impl<'a> TreeBuilder<'a> {
                     anchor,
                     entries: OpenEntries::default(),
                     pending_key: None,
+                    pending_merge: false,
+                    merges: Vec::new(),
                 })?;
             }
             Event::SequenceEnd | Event::MappingEnd => self.close(span)?,
@@ -596,14 +623,21 @@ impl<'a> TreeBuilder<'a> {
                 start,
                 anchor,
                 entries,
+                merges,
                 ..
-            } => (
-                Node {
-                    span: self.collection_span(start, end, entries.last_value()),
-                    value: Value::Map(entries.into_mapping()),
-                },
-                anchor,
-            ),
+            } => {
+                let last_child = [entries.last_value(), merges.last()]
+                    .into_iter()
+                    .flatten()
+                    .max_by_key(|child| child.span.end);
+                (
+                    Node {
+                        span: self.collection_span(start, end, last_child),
+                        value: Value::Map(merged(entries.into_mapping(), merges)),
+                    },
+                    anchor,
+                )
+            }
         };
         self.push_node(node, anchor)
     }
@@ -637,9 +671,15 @@ impl<'a> TreeBuilder<'a> {
             Some(Open::Map {
                 entries,
                 pending_key,
+                pending_merge,
+                merges,
                 ..
             }) => match pending_key.take() {
                 None => *pending_key = Some(node),
+                Some(_) if std::mem::take(pending_merge) => {
+                    check_merge_source(&node)?;
+                    merges.push(node);
+                }
                 Some(key) => {
                     let duplicate = key.span;
                     if let Some(first) = entries.insert(key, node) {
@@ -655,6 +695,66 @@ impl<'a> TreeBuilder<'a> {
         }
         Ok(())
     }
+}
+
+/// A merge key's value must be a mapping or a sequence of mappings (PyYAML's
+/// `flatten_mapping`), or the file does not load.
+fn check_merge_source(value: &Node) -> Result<(), YamlError> {
+    let error = |node: &Node| YamlError::Merge {
+        found: node.kind_name(),
+        span: node.span,
+    };
+    match &value.value {
+        Value::Map(_) => Ok(()),
+        Value::Seq(items) => match items.iter().find(|item| item.as_map().is_none()) {
+            Some(item) => Err(error(item)),
+            None => Ok(()),
+        },
+        _ => Err(error(value)),
+    }
+}
+
+/// A mapping with its merge keys applied as PyYAML applies them: the merged entries come
+/// first (a list of mappings merged so that the earlier mappings win, and a later `<<` over
+/// an earlier one), then the mapping's own entries, which win over merged ones; a key met
+/// again keeps its first place and takes the later entry. Merged entries keep the spans of
+/// the text they were written in (the anchor's).
+fn merged(own: Mapping, merges: Vec<Node>) -> Mapping {
+    if merges.is_empty() {
+        return own;
+    }
+    let mut sources: Vec<(Node, Node)> = Vec::new();
+    for source in merges {
+        match source.value {
+            Value::Map(mapping) => sources.extend(mapping.entries),
+            Value::Seq(items) => {
+                for item in items.into_iter().rev() {
+                    if let Value::Map(mapping) = item.value {
+                        sources.extend(mapping.entries);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut entries: Vec<(Node, Node)> = Vec::with_capacity(sources.len() + own.entries.len());
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    for (key, value) in sources.into_iter().chain(own.entries) {
+        if matches!(key.value, Value::Seq(_) | Value::Map(_)) {
+            entries.push((key, value));
+            continue;
+        }
+        match by_key.entry(key.key_text().into_owned()) {
+            std::collections::hash_map::Entry::Occupied(slot) => {
+                entries[*slot.get()] = (key, value);
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(entries.len());
+                entries.push((key, value));
+            }
+        }
+    }
+    Mapping { entries }
 }
 
 /// How many nodes a tree holds and how deeply its collections nest (a scalar is 0 deep).
@@ -791,6 +891,84 @@ mod tests {
 
     fn root(text: &str) -> Node {
         parse(text, YamlLimits::default()).unwrap().root.unwrap()
+    }
+
+    /// A mapping's keys in order, and its JSON.
+    fn keys_and_json(node: &Node) -> (Vec<String>, serde_json::Value) {
+        let keys = node.as_map().unwrap().entries.iter();
+        (
+            keys.map(|(k, _)| k.key_text().into_owned()).collect(),
+            node.to_json(),
+        )
+    }
+
+    #[test]
+    fn merge_keys_merge_as_pyyaml_does() {
+        use serde_json::json;
+        // Each expectation is what PyYAML 6.0.3's `safe_load` gives, keys in its order.
+        let merged = |text: &str| keys_and_json(root(text).get("x").unwrap());
+        let (keys, value) = merged("base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  b: 3\n  c: 4\n");
+        assert_eq!(keys, ["a", "b", "c"]);
+        assert_eq!(value, json!({"a": 1, "b": 3, "c": 4}), "explicit keys win");
+        let (keys, value) =
+            merged("one: &o {a: 1, k: one}\ntwo: &t {k: two, z: 0}\nx:\n  <<: [*o, *t]\n");
+        assert_eq!(keys, ["k", "z", "a"]);
+        assert_eq!(
+            value,
+            json!({"k": "one", "z": 0, "a": 1}),
+            "earlier ones win"
+        );
+        let (keys, value) = merged("one: &o {a: 1}\nx:\n  b: 2\n  <<: *o\n  a: 5\n");
+        assert_eq!(keys, ["a", "b"]);
+        assert_eq!(value, json!({"a": 5, "b": 2}));
+        let (_, value) = merged("one: &o {k: 1}\ntwo: &t {k: 2}\nx:\n  <<: *o\n  <<: *t\n");
+        assert_eq!(value, json!({"k": 2}), "a later merge key wins");
+        let (_, value) = merged("x:\n  '<<': {a: 1}\n");
+        assert_eq!(value, json!({"<<": {"a": 1}}), "a quoted `<<` is a key");
+        let (_, value) = merged("x:\n  <<: {a: 1, b: {c: 2}}\n  b: 9\n");
+        assert_eq!(value, json!({"a": 1, "b": 9}));
+        let doc = root("a: &a {p: 1}\nb: &b {<<: *a, q: 2}\nx: {<<: *b, r: 3}\n");
+        assert_eq!(
+            doc.get("x").unwrap().to_json(),
+            json!({"p": 1, "q": 2, "r": 3})
+        );
+        // No duplicate-key problem for an explicit key over a merged one.
+        let doc = parse(
+            "b: &b {a: 1}\nx:\n  <<: *b\n  a: 2\n",
+            YamlLimits::default(),
+        );
+        assert!(doc.unwrap().problems.is_empty());
+    }
+
+    #[test]
+    fn merged_entries_keep_the_spans_of_their_text() {
+        let text = "base: &b\n  name: from base\nx:\n  <<: *b\n  id: own\n";
+        let doc = root(text);
+        let x = doc.get("x").unwrap();
+        let (key, value) = x.as_map().unwrap().entry("name").unwrap();
+        assert_eq!(&text[key.span.range()], "name");
+        assert_eq!(key.span.start, text.find("name").unwrap() as u32);
+        assert_eq!(&text[value.span.range()], "from base");
+        assert_eq!(&text[x.get("id").unwrap().span.range()], "own");
+    }
+
+    #[test]
+    fn merging_what_is_not_a_mapping_is_an_error() {
+        for (text, found, at) in [
+            ("x:\n  <<: 1\n", "integer", "1"),
+            ("x:\n  <<: [{a: 1}, two]\n", "string", "two"),
+            ("x:\n  <<: [[{a: 1}]]\n", "sequence", "[{a: 1}]"),
+            ("s: &s hello\nx:\n  <<: *s\n", "string", "*s"),
+        ] {
+            let error = parse(text, YamlLimits::default()).unwrap_err();
+            assert!(
+                matches!(error, YamlError::Merge { found: f, .. } if f == found),
+                "{text:?}: {error:?}"
+            );
+            assert_eq!(&text[error.span().range()], at, "{text:?}");
+        }
+        let error = parse("x:\n  <<:\n", YamlLimits::default()).unwrap_err();
+        assert!(matches!(error, YamlError::Merge { found: "null", .. }));
     }
 
     #[test]

@@ -29,6 +29,17 @@ pub enum Outcome {
     Unchanged(String),
 }
 
+/// Whether a line of `source` holds a merge key (`<<:`), in block or flow style.
+fn has_merge_key(source: &str) -> bool {
+    source.lines().any(|line| {
+        let mut rest = line.trim_start();
+        while let Some(item) = rest.strip_prefix('-') {
+            rest = item.trim_start();
+        }
+        rest.starts_with("<<") || line.contains("{<<") || line.contains(", <<")
+    })
+}
+
 /// Converts one 4.x detection (`source`, its parsed `root` and its model) to 5.x.
 pub fn detection_to_5(
     source: &str,
@@ -41,6 +52,11 @@ pub fn detection_to_5(
     }
     if detection.generation == Generation::Legacy2022 {
         return Outcome::Unchanged("2022 format: convert it to 4.x first".to_owned());
+    }
+    // Merged entries keep the spans of the text they were merged from, which other
+    // mappings share: editing there would change them too.
+    if has_merge_key(source) {
+        return Outcome::Unchanged("uses YAML merge keys (`<<`): convert it by hand".to_owned());
     }
     let Some(tags_entry) = root.as_map().and_then(|m| m.entry("tags")) else {
         return Outcome::Unchanged("no tags".to_owned());

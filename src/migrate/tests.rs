@@ -83,3 +83,14 @@ fn keeps_comments_outside_removed_entries() {
         "name: X\n# about tags\ntags:\n  # stories\n  analytic_story:\n  - A\n  security_domain: endpoint\n"
     );
 }
+
+#[test]
+fn merge_keys_are_seen_in_block_and_flow_style() {
+    assert!(has_merge_key("tags:\n  <<: *common\n"));
+    assert!(has_merge_key("tags:\n  - <<: *common\n"));
+    assert!(has_merge_key("tags: {<<: *common, a: 1}\n"));
+    assert!(has_merge_key("tags: {a: 1, <<: *common}\n"));
+    assert!(!has_merge_key(
+        "search: '| eval x = a << 2'\ntags:\n  a: 1\n"
+    ));
+}

@@ -20,6 +20,8 @@
 //! **Architecture invariant:** every `{{ }}` in a `.conf` template goes through
 //! [`escape_value`] (Tera's autoescape is on for `.conf` templates with this function).
 
+use crate::load::excerpt;
+
 /// Longest saved-search stanza name contentctl 4.4.7 accepts: ES clones a search as
 /// `<security domain> - <name> - Rule`, and that name may have at most 99 characters.
 pub const MAX_STANZA_NAME_CHARS: usize = 99 - "identity -  - Rule".len();
@@ -27,17 +29,21 @@ pub const MAX_STANZA_NAME_CHARS: usize = 99 - "identity -  - Rule".len();
 /// Why a stanza name cannot be written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StanzaNameError {
-    #[error("stanza name {name:?} contains a line break or control character")]
+    #[error("stanza name {:?} contains a line break or control character", excerpt(.name))]
     ControlCharacter { name: String },
-    #[error("stanza name {name:?} contains ']', which ends a stanza header")]
+    #[error("stanza name {:?} contains ']', which ends a stanza header", excerpt(.name))]
     ClosingBracket { name: String },
-    #[error("stanza name {name:?} is empty")]
+    #[error("stanza name {:?} is empty", excerpt(.name))]
     Empty { name: String },
     #[error(
-        "stanza name {name:?} starts or ends with white space or ends with '\\', which a .conf reader does not keep"
+        "stanza name {:?} starts or ends with white space or ends with '\\', which a .conf reader does not keep",
+        excerpt(.name)
     )]
     Unkept { name: String },
-    #[error("stanza name {name:?} has {chars} characters; at most {max} are allowed")]
+    #[error(
+        "stanza name {:?} has {chars} characters; at most {max} are allowed",
+        excerpt(.name)
+    )]
     TooLong {
         name: String,
         chars: usize,

@@ -173,7 +173,7 @@ pub struct AppView {
 
 /// A content object that cannot be rendered.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{kind} {name:?}: {source}")]
+#[error("{kind} {:?}: {source}", crate::load::excerpt(.name))]
 pub struct ViewError {
     pub kind: &'static str,
     pub name: String,

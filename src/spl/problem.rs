@@ -2,18 +2,25 @@
 
 use std::ops::Range;
 
-/// What is wrong. The `Display` text names the thing and is meant to become a finding message.
+use crate::load::excerpt;
+
+/// What is wrong. The `Display` text names the thing (a [bounded](excerpt) quote) and is
+/// meant to become a finding message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum ProblemKind {
-    #[error("macro `{name}` is not defined")]
+    #[error("macro `{}` is not defined", excerpt(.name))]
     UnknownMacro { name: String },
-    #[error("macro `{name}` takes {expected} argument(s), called with {found}")]
+    #[error(
+        "macro `{}` takes {} argument(s), called with {found}",
+        excerpt(.name),
+        excerpt(.expected)
+    )]
     WrongArity {
         name: String,
         expected: String,
         found: usize,
     },
-    #[error("macro `{name}` expands to itself")]
+    #[error("macro `{}` expands to itself", excerpt(.name))]
     RecursiveMacro { name: String },
     #[error("macro expansion stopped: {reason}")]
     ExpansionLimit { reason: String },
@@ -35,7 +42,7 @@ pub enum ProblemKind {
         "search is {bytes} bytes, over the {limit}-byte limit (`[limits] max_search_bytes`): not analysed"
     )]
     SearchTooLong { bytes: usize, limit: usize },
-    #[error("filter macro `{name}` is not the last stage of the search")]
+    #[error("filter macro `{}` is not the last stage of the search", excerpt(.name))]
     FilterMacroNotLast { name: String },
 }
 

@@ -20,6 +20,7 @@
 
 use super::{Rule, RuleScope};
 use crate::check::{Context, Finding, Severity};
+use crate::load::excerpt;
 use crate::load::yaml::YamlProblem;
 
 pub(super) static RULE: Rule = Rule {
@@ -46,10 +47,15 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 duplicate,
             } = problem;
             out.push(
-                RULE.at(ctx, file, *duplicate, format!("duplicate key `{key}`"))
-                    .with_label("this value replaces the first one")
-                    .with_related(ctx.path(file), *first, "first written here")
-                    .with_help("remove one of the two entries"),
+                RULE.at(
+                    ctx,
+                    file,
+                    *duplicate,
+                    format!("duplicate key `{}`", excerpt(key)),
+                )
+                .with_label("this value replaces the first one")
+                .with_related(ctx.path(file), *first, "first written here")
+                .with_help("remove one of the two entries"),
             );
         }
     }

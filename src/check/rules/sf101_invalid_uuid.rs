@@ -17,6 +17,7 @@
 
 use super::{Rule, RuleScope, all_headers};
 use crate::check::{Context, Finding, Severity};
+use crate::load::excerpt;
 
 pub(super) static RULE: Rule = Rule {
     code: "SF101",
@@ -36,7 +37,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     ctx,
                     header.file,
                     id.span,
-                    format!("`{}` is not a UUID", id.value),
+                    format!("`{}` is not a UUID", excerpt(&id.value)),
                 )
                 .with_help("generate one, e.g. with `uuidgen` or `splforge new`"),
             );

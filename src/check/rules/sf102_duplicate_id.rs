@@ -20,6 +20,7 @@ use std::collections::HashMap;
 
 use super::{Rule, RuleScope, all_headers};
 use crate::check::{Context, Finding, Severity};
+use crate::load::excerpt;
 use crate::model::Text;
 
 pub(super) static RULE: Rule = Rule {
@@ -45,7 +46,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     ctx,
                     header.file,
                     id.span,
-                    format!("id `{}` is already used", id.value),
+                    format!("id `{}` is already used", excerpt(&id.value)),
                 )
                 .with_related(ctx.path(first_file), first_id.span, "first used here")
                 .with_help("give one of the two a fresh UUID"),

@@ -21,6 +21,7 @@ use std::collections::HashMap;
 use super::{Rule, RuleScope, all_headers};
 use crate::check::{Context, Finding, Severity};
 use crate::load::ContentKind;
+use crate::load::excerpt;
 use crate::model::Text;
 
 pub(super) static RULE: Rule = Rule {
@@ -46,7 +47,11 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     ctx,
                     header.file,
                     name.span,
-                    format!("{} name \"{}\" is already used", kind.name(), name.value),
+                    format!(
+                        "{} name \"{}\" is already used",
+                        kind.name(),
+                        excerpt(&name.value)
+                    ),
                 )
                 .with_related(
                     ctx.path(first_file),

@@ -1,12 +1,16 @@
 //! ## What it does
 //! Reports a file whose name does not follow from the object's `name`: lower case, with
 //! spaces, `-`, `.` and `/` turned into `_` (the convention contentctl enforces; 2022
-//! content predates it and is not checked).
+//! content predates it and is not checked), and a name whose file names would be longer
+//! than a file system allows (255 bytes): the content file `<stem>.yml`, its docs pages
+//! `YYYY-MM-DD-<name>.md` (detections) or `<name>.md`, and `<name>.html`. A character
+//! outside ASCII takes two to four bytes, so 67 characters can be too many.
 //!
 //! ## Why is this bad?
 //! People and tools find content by file name; filter macros are named after the file
 //! stem. A renamed detection whose file kept the old name is hard to find and often
-//! keeps a filter macro that no longer matches.
+//! keeps a filter macro that no longer matches. A file name over 255 bytes cannot be
+//! created: `splforge new`, `docs` and a checkout on another machine fail on it.
 //!
 //! ## Example
 //! ```yaml
@@ -22,7 +26,7 @@
 
 use super::{Rule, RuleScope, all_headers};
 use crate::check::{Context, Finding, Severity};
-use crate::load::ContentKind;
+use crate::load::{ContentKind, excerpt};
 use crate::model::Generation;
 
 pub(super) static RULE: Rule = Rule {
@@ -34,6 +38,26 @@ pub(super) static RULE: Rule = Rule {
     check,
 };
 
+/// The longest file name a file system allows, in bytes (ext4, XFS, APFS, NTFS in UTF-16
+/// units).
+pub const MAX_FILE_NAME_BYTES: usize = 255;
+
+/// The longest file name an object called `name` gives: its content file `<stem>.yml`,
+/// and its docs pages, `YYYY-MM-DD-<name>.md` when `dated` (detections), `<name>.md`, and
+/// `<name>.html` (ASCII: one byte a character).
+pub fn longest_file_name(name: &str, dated: bool) -> usize {
+    let lower = name.to_lowercase();
+    let date = if dated { "YYYY-MM-DD-".len() } else { 0 };
+    [
+        expected_stem(name).len() + ".yml".len(),
+        date + lower.len() + ".md".len(),
+        lower.chars().count() + ".html".len(),
+    ]
+    .into_iter()
+    .max()
+    .unwrap_or(0)
+}
+
 /// The file stem contentctl expects for an object called `name`.
 pub fn expected_stem(name: &str) -> String {
     name.replace([' ', '-', '.', '/'], "_").to_lowercase()
@@ -42,11 +66,32 @@ pub fn expected_stem(name: &str) -> String {
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for (kind, header) in all_headers(ctx.content) {
         // Deployments are named for people ("ESCU Default Configuration TTP"), not files;
-        // 2022 content predates the convention.
-        if kind == ContentKind::Deployment || header.generation == Generation::Legacy2022 {
+        // 2022 content predates the convention (but not file systems).
+        if kind == ContentKind::Deployment {
             continue;
         }
         let Some(name) = &header.name else { continue };
+        let longest = longest_file_name(&name.value, kind == ContentKind::Detection);
+        if longest > MAX_FILE_NAME_BYTES {
+            out.push(
+                RULE.at(
+                    ctx,
+                    header.file,
+                    name.span,
+                    format!(
+                        "name \"{}\" gives file names of up to {longest} bytes, over the \
+                         {MAX_FILE_NAME_BYTES}-byte limit of file systems",
+                        excerpt(&name.value)
+                    ),
+                )
+                .with_label("its file and docs pages cannot be written under this name")
+                .with_help("shorten the name (a character outside ASCII takes 2 to 4 bytes)"),
+            );
+            continue;
+        }
+        if header.generation == Generation::Legacy2022 {
+            continue;
+        }
         let path = ctx.path(header.file);
         let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
             continue;
@@ -58,9 +103,13 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     ctx,
                     header.file,
                     name.span,
-                    format!("file `{stem}` does not match the name \"{}\"", name.value),
+                    format!(
+                        "file `{}` does not match the name \"{}\"",
+                        excerpt(stem),
+                        excerpt(&name.value)
+                    ),
                 )
-                .with_help(format!("rename the file to `{expected}.yml`")),
+                .with_help(format!("rename the file to `{}.yml`", excerpt(&expected))),
             );
         }
     }

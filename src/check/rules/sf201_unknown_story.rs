@@ -23,6 +23,7 @@
 use super::{Rule, RuleScope};
 use crate::check::{Context, Finding, Severity};
 use crate::load::ContentKind;
+use crate::load::excerpt;
 use crate::model::{FileId, Text};
 
 pub(super) static RULE: Rule = Rule {
@@ -82,7 +83,7 @@ pub(super) fn report_unresolved(
                 ctx,
                 file,
                 name.span,
-                format!("{noun} \"{}\" does not exist", name.value),
+                format!("{noun} \"{}\" does not exist", excerpt(&name.value)),
             )
             .with_label(format!("no {noun} with this name"))
             .with_help_opt(ctx.index.suggestion(kind, &name.value, &paths)),

@@ -21,6 +21,7 @@
 
 use super::{Rule, RuleScope};
 use crate::check::{Context, Finding, Severity};
+use crate::load::excerpt;
 
 pub(super) static RULE: Rule = Rule {
     code: "SF204",
@@ -53,7 +54,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     ctx,
                     detection.header.file,
                     t.span,
-                    format!("no deployment in deployments/ has type `{}`", t.value),
+                    format!(
+                        "no deployment in deployments/ has type `{}`",
+                        excerpt(&t.value)
+                    ),
                 )
                 .with_help("add a deployment for this type or use a type that has one"),
             );

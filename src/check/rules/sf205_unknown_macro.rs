@@ -21,6 +21,7 @@
 
 use super::{Rule, RuleScope};
 use crate::check::{Context, Finding, Severity};
+use crate::load::excerpt;
 use crate::spl::ProblemKind;
 
 pub(super) static RULE: Rule = Rule {
@@ -51,10 +52,14 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                         ctx,
                         searched.file,
                         span,
-                        format!("macro `{name}` does not exist"),
+                        format!("macro `{}` does not exist", excerpt(name)),
                     )
                     .with_label("not in macros/, [spl] external_macros nor [lint.external] macros")
-                    .with_help_opt(names().best(name).map(|s| format!("did you mean `{s}`?"))),
+                    .with_help_opt(
+                        names()
+                            .best(name)
+                            .map(|s| format!("did you mean `{}`?", excerpt(s))),
+                    ),
                 ProblemKind::WrongArity { .. } => {
                     RULE.at(ctx, searched.file, span, problem.message())
                 }

@@ -21,6 +21,7 @@
 use super::{Rule, RuleScope};
 use crate::check::searches::SearchOwner;
 use crate::check::{Context, Finding, Severity};
+use crate::load::excerpt;
 
 pub(super) static RULE: Rule = Rule {
     code: "SF206",
@@ -57,17 +58,21 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     ctx,
                     file,
                     search.sub_span(ctx.source(file), call.span.clone()),
-                    format!("search calls `{}` instead of `{expected}`", call.name),
+                    format!(
+                        "search calls `{}` instead of `{}`",
+                        excerpt(&call.name),
+                        excerpt(&expected)
+                    ),
                 )
-                .with_help(format!("rename the call to `{expected}`")),
+                .with_help(format!("rename the call to `{}`", excerpt(&expected))),
             None => RULE
                 .at(
                     ctx,
                     file,
                     search.span,
-                    format!("search does not call `{expected}`"),
+                    format!("search does not call `{}`", excerpt(&expected)),
                 )
-                .with_help(format!("end the search with `| `{expected}``")),
+                .with_help(format!("end the search with `| `{}``", excerpt(&expected))),
         };
         out.push(finding);
     }

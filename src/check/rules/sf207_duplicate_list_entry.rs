@@ -31,6 +31,7 @@ use std::collections::HashMap;
 use super::{Rule, RuleScope};
 use crate::check::{Context, Finding, Severity};
 use crate::load::Span;
+use crate::load::excerpt;
 use crate::model::{Detection, Text};
 
 pub(super) static RULE: Rule = Rule {
@@ -54,7 +55,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                             ctx,
                             file,
                             span,
-                            format!("{list} \"{shown}\" is listed twice"),
+                            format!("{list} \"{}\" is listed twice", excerpt(&shown)),
                         )
                         .with_related(ctx.path(file), first, "first listed here")
                         .with_help("remove this entry"),

@@ -22,6 +22,7 @@
 
 use super::{Rule, RuleScope, all_headers};
 use crate::check::{Context, Finding, Severity};
+use crate::load::excerpt;
 use crate::model::Text;
 
 pub(super) static RULE: Rule = Rule {
@@ -56,9 +57,9 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 ctx,
                 file,
                 name.span,
-                format!("{what} \"{}\" {problem}", name.value),
+                format!("{what} \"{}\" {problem}", excerpt(&name.value)),
             )
-            .with_help(format!("write \"{}\"", normalised(&name.value))),
+            .with_help(format!("write \"{}\"", excerpt(&normalised(&name.value)))),
         );
     }
 }

@@ -26,6 +26,7 @@ use std::path::{Component, Path};
 use super::{Rule, RuleScope};
 use crate::check::{Context, Finding, Severity};
 use crate::load::Span;
+use crate::load::excerpt;
 
 pub(super) static RULE: Rule = Rule {
     code: "SF301",
@@ -55,7 +56,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             RULE.severity,
             path.clone(),
             Span::default(),
-            format!("lookup file `{}` cannot be used: {error}", path.display()),
+            format!(
+                "lookup file `{}` cannot be used: {error}",
+                excerpt(&path.to_string_lossy())
+            ),
         ));
     }
     // Sets and a suggestion index built once: a scan of every data file per lookup is
@@ -91,7 +95,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     filename.span,
                     format!(
                         "lookup file name `{}` is not a plain path inside lookups/",
-                        filename.value.escape_debug()
+                        excerpt(&filename.value).escape_debug()
                     ),
                 )
                 .with_help(
@@ -106,12 +110,15 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     ctx,
                     file,
                     filename.span,
-                    format!("lookup file `{}` does not exist", path.display()),
+                    format!(
+                        "lookup file `{}` does not exist",
+                        excerpt(&path.to_string_lossy())
+                    ),
                 )
                 .with_help_opt(
                     file_names()
                         .best(&filename.value)
-                        .map(|s| format!("did you mean `{s}`?")),
+                        .map(|s| format!("did you mean `{}`?", excerpt(s))),
                 ),
             ),
             Some(_) => {}

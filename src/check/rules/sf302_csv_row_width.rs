@@ -22,6 +22,7 @@ use rayon::prelude::*;
 use super::sf301_lookup_file_missing::lookup_file_path;
 use super::{Rule, RuleScope};
 use crate::check::{Context, Finding, Severity};
+use crate::load::excerpt;
 use crate::load::{SourceFile, Span, read_data_file};
 
 pub(super) static RULE: Rule = Rule {
@@ -56,7 +57,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                         RULE.severity,
                         path.clone(),
                         Span::default(),
-                        format!("cannot check the rows of `{}`: {error}", path.display()),
+                        format!(
+                            "cannot check the rows of `{}`: {error}",
+                            excerpt(&path.to_string_lossy())
+                        ),
                     );
                     return Some((SourceFile::new(path.clone(), String::new()), vec![finding]));
                 }

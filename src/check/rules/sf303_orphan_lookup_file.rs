@@ -25,6 +25,7 @@ use super::sf301_lookup_file_missing::lookup_file_path;
 use super::{Rule, RuleScope};
 use crate::check::{Context, Finding, Severity};
 use crate::load::Span;
+use crate::load::excerpt;
 use crate::model::Generation;
 
 pub(super) static RULE: Rule = Rule {
@@ -57,7 +58,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     RULE.severity,
                     path.clone(),
                     Span::default(),
-                    format!("`{}` is not the filename of any lookup", path.display()),
+                    format!(
+                        "`{}` is not the filename of any lookup",
+                        excerpt(&path.to_string_lossy())
+                    ),
                 )
                 .with_help("add a lookup YAML that names it, or delete the file"),
             );

@@ -36,6 +36,7 @@ use super::{Rule, RuleScope};
 use crate::check::suggest::Candidates;
 use crate::check::{Context, Finding, Severity};
 use crate::load::Span;
+use crate::load::excerpt;
 use crate::model::{FileId, Generation};
 
 pub(super) static RULE: Rule = Rule {
@@ -77,13 +78,13 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 ctx,
                 file,
                 span,
-                format!("lookup `{name}` ({command}) is defined nowhere"),
+                format!("lookup `{}` ({command}) is defined nowhere", excerpt(name)),
             )
             .with_label("not in lookups/ nor [lint.external] lookups")
             .with_help_opt(
                 suggestions()
                     .best(name)
-                    .map(|s| format!("did you mean `{s}`?")),
+                    .map(|s| format!("did you mean `{}`?", excerpt(s))),
             ),
         );
     };

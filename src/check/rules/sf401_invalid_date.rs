@@ -18,6 +18,7 @@
 
 use super::{Rule, RuleScope, all_headers};
 use crate::check::{Context, Finding, Severity};
+use crate::load::excerpt;
 
 pub(super) static RULE: Rule = Rule {
     code: "SF401",
@@ -37,7 +38,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     ctx,
                     header.file,
                     date.span,
-                    format!("`{}` is not a valid date", date.value),
+                    format!("`{}` is not a valid date", excerpt(&date.value)),
                 )
                 .with_help("write the date as YYYY-MM-DD"),
             );
@@ -48,7 +49,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 date.span,
                 format!(
                     "date {} is in the future (today is {})",
-                    date.value, ctx.options.today
+                    excerpt(&date.value),
+                    ctx.options.today
                 ),
             ));
         }

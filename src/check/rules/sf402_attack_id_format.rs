@@ -21,6 +21,7 @@
 use super::{Rule, RuleScope};
 use crate::attack::is_technique_id;
 use crate::check::{Context, Finding, Severity};
+use crate::load::excerpt;
 
 pub(super) static RULE: Rule = Rule {
     code: "SF402",
@@ -40,7 +41,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                         ctx,
                         detection.header.file,
                         id.span,
-                        format!("`{}` is not an ATT&CK technique id", id.value),
+                        format!("`{}` is not an ATT&CK technique id", excerpt(&id.value)),
                     )
                     .with_help("write T1234 or T1234.567"),
                 );

@@ -28,6 +28,7 @@ use super::{Rule, RuleScope};
 use crate::attack::lockheed_kill_chain;
 use crate::check::suggest::did_you_mean;
 use crate::check::{Context, Finding, Severity};
+use crate::load::excerpt;
 
 pub(super) static RULE: Rule = Rule {
     code: "SF406",
@@ -58,7 +59,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     phase.span,
                     format!(
                         "\"{}\" is not a phase of the Lockheed Martin kill chain",
-                        phase.value
+                        excerpt(&phase.value)
                     ),
                 )
                 .with_help(help),

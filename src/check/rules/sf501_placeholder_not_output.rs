@@ -28,6 +28,7 @@
 use super::{Rule, RuleScope};
 use crate::check::searches::{SearchOwner, field_uses};
 use crate::check::{Context, Finding, Severity};
+use crate::load::excerpt;
 use crate::spl::FieldSet;
 
 pub(super) static RULE: Rule = Rule {
@@ -59,7 +60,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                         used.span(source),
                         format!(
                             "{} uses `{}`, which the search does not output",
-                            used.place, used.field
+                            used.place,
+                            excerpt(&used.field)
                         ),
                     )
                     .with_label("not among the search's output fields")

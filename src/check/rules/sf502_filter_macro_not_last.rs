@@ -20,6 +20,7 @@
 
 use super::{Rule, RuleScope};
 use crate::check::{Context, Finding, Severity};
+use crate::load::excerpt;
 use crate::spl::ProblemKind;
 
 pub(super) static RULE: Rule = Rule {
@@ -41,7 +42,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                         ctx,
                         searched.file,
                         searched.search.sub_span(source, problem.span.clone()),
-                        format!("filter macro `{name}` is not the last stage"),
+                        format!("filter macro `{}` is not the last stage", excerpt(name)),
                     )
                     .with_help("move the stages after it before it, and call it once"),
                 );

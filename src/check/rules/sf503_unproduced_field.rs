@@ -21,6 +21,7 @@
 use super::{Rule, RuleScope};
 use crate::check::searches::SearchOwner;
 use crate::check::{Context, Finding, Severity};
+use crate::load::excerpt;
 
 pub(super) static RULE: Rule = Rule {
     code: "SF503",
@@ -52,7 +53,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 searched.search.sub_span(source, reference.span.clone()),
                 format!(
                     "`{}` in a {clause} is produced by no earlier stage",
-                    reference.name
+                    excerpt(&reference.name)
                 ),
             ));
         }

@@ -29,6 +29,7 @@ use std::ops::Range;
 use super::{Rule, RuleScope};
 use crate::check::searches::SearchOwner;
 use crate::check::{Context, Finding, Severity};
+use crate::load::excerpt;
 use crate::spl::FieldSet;
 
 pub(super) static RULE: Rule = Rule {
@@ -73,6 +74,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                         continue;
                     }
                 }
+                let written = excerpt(written);
                 let (message, help) = match malformed.kind {
                     Malformed::Unclosed => (
                         format!("placeholder `{written}` in {place} has no closing `$`"),

@@ -4,12 +4,13 @@
 //! time and compiled once per process. Each error's JSON Pointer is mapped back to the
 //! YAML node (or key) it names, so the finding has a file:line:column.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use jsonschema::error::ValidationErrorKind;
 
-use crate::load::{ContentKind, Node, Span};
+use crate::load::{ContentKind, Node, Span, excerpt};
 use crate::model::Generation;
 
 mod native;
@@ -182,7 +183,7 @@ fn place(
     let location = if pointer.is_empty() {
         String::new()
     } else {
-        format!("`{pointer}`: ")
+        format!("`{}`: ", excerpt(&pointer))
     };
     if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
         // One violation per unknown key, at the key itself.
@@ -196,7 +197,7 @@ fn place(
                 let suggestion = typo_of(key, property_names);
                 SchemaViolation {
                     span,
-                    message: format!("{location}unknown field `{key}`"),
+                    message: format!("{location}unknown field `{}`", excerpt(key)),
                     pointer: pointer.clone(),
                     format: None,
                     unknown_field: Some(UnknownField {
@@ -217,10 +218,11 @@ fn place(
                 .map_or_else(|| first_line(node), |k| k.span);
             (at, format!("missing required field `{name}`"))
         }
-        ValidationErrorKind::Type { .. } => {
-            (node.span, format!("{error} (found {})", node.kind_name()))
-        }
-        _ => (node.span, error.to_string()),
+        ValidationErrorKind::Type { .. } => (
+            node.span,
+            format!("{} (found {})", bounded_message(error), node.kind_name()),
+        ),
+        _ => (node.span, bounded_message(error)),
     };
     let format = match error.kind() {
         ValidationErrorKind::Format { format } => Some(format.clone()),
@@ -233,6 +235,16 @@ fn place(
         format,
         unknown_field: None,
     }]
+}
+
+/// `jsonschema`'s message, which quotes the offending value whole: a value longer than a
+/// quote allows ([`excerpt`]) is quoted as its beginning.
+fn bounded_message(error: &jsonschema::ValidationError<'_>) -> String {
+    let value = error.instance().to_string();
+    match excerpt(&value) {
+        Cow::Borrowed(_) => error.to_string(),
+        Cow::Owned(short) => error.masked_with(short).to_string(),
+    }
 }
 
 /// The declared name `key` is most likely a typo of: equal but for letter case, or one
