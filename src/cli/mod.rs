@@ -554,7 +554,7 @@ fn clean(global: &GlobalArgs, given: Option<&Path>) -> anyhow::Result<ExitCode> 
 fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let config = load_config(global)?;
-    let out = out.map_or_else(|| global.root.join(&config.build.out), Path::to_path_buf);
+    let out = output_dir(global, out, &config.build.out, "[build] out")?;
     let build_time = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(value) => value
             .trim()
@@ -629,7 +629,7 @@ fn docs(global: &GlobalArgs, out: Option<&Path>) -> anyhow::Result<ExitCode> {
     use crate::docs::{DocsFormat, DocsOptions};
     let started = Instant::now();
     let config = load_config(global)?;
-    let out = out.map_or_else(|| global.root.join(&config.docs.out), Path::to_path_buf);
+    let out = output_dir(global, out, &config.docs.out, "[docs] out")?;
     let formats: &[(DocsFormat, &str)] = match global.format {
         Format::Markdown => &[(DocsFormat::Markdown, "")],
         Format::Html => &[(DocsFormat::Html, "")],
@@ -749,6 +749,23 @@ fn report_attack(
         }
         None => print_out(&text),
     }
+}
+
+/// The output directory of `build` or `docs`: `--out` as given, else the configured one
+/// (`setting`), which must stay inside the root; either way not the root, above it, or
+/// inside a directory splforge reads.
+fn output_dir(
+    global: &GlobalArgs,
+    given: Option<&Path>,
+    configured: &Path,
+    setting: &'static str,
+) -> anyhow::Result<PathBuf> {
+    let out = match given {
+        Some(out) => out.to_path_buf(),
+        None => crate::ownership::configured_path(&global.root, configured, setting)?,
+    };
+    crate::ownership::check_outside_inputs(&global.root, &out, "the output directory")?;
+    Ok(out)
 }
 
 /// Writes a file through a temporary sibling and a rename: never a half-written file.

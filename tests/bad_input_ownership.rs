@@ -1,0 +1,249 @@
+//! The bad-input catalogue, continued (issue 18, classes 1, 5 and 6): splforge never deletes
+//! or replaces what it did not make, never trusts a cache it did not write on this machine,
+//! and never skips a file without a word. docs/reliability.md lists every case ("Ownership,
+//! the cache and the walk").
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+
+use support::{Fixture, assert_no_crash, names, splforge};
+
+const APP: &str = "SPLFORGE-SampleContent";
+const PACKAGE: &str = "SPLFORGE-SampleContent-1.0.0.tar.gz";
+
+/// `splforge ARGS... --root ROOT` at a fixed build time.
+fn run(root: &Path, args: &[&str]) -> std::process::Output {
+    splforge()
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .unwrap()
+}
+
+/// `splforge build --root ROOT [--out OUT]`.
+fn build(root: &Path, out: Option<&Path>) -> std::process::Output {
+    let mut args = vec!["build".to_owned()];
+    if let Some(out) = out {
+        args.push("--out".to_owned());
+        args.push(out.to_string_lossy().into_owned());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    run(root, &args)
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Asserts exit 2 with `needle` in the message.
+fn refused(output: &std::process::Output, what: &str, needle: &str) {
+    let code = assert_no_crash(output, what);
+    assert_eq!(code, 2, "{what}: {}", stderr(output));
+    assert!(
+        stderr(output).contains(needle),
+        "{what}: no {needle:?} in {}",
+        stderr(output)
+    );
+}
+
+/// Appends a table to the fixture's splforge.toml.
+fn configure(f: &Fixture, toml: &str) {
+    let text = f.read("splforge.toml");
+    f.write("splforge.toml", format!("{text}\n{toml}\n"));
+}
+
+// 1. Never delete or replace what splforge did not create.
+
+/// Puts something of the user's into an output directory.
+type MakeEntry<'a> = Box<dyn Fn(&Path) + 'a>;
+
+#[test]
+fn build_never_replaces_an_entry_it_did_not_make() {
+    let f = Fixture::bundled();
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path();
+    // A user's directory named like the app, a file named like it, a symbolic link named
+    // like it (to a directory of the user's), a file named like the package.
+    let precious = tempfile::tempdir().unwrap();
+    fs::write(precious.path().join("keep.txt"), "mine").unwrap();
+    let cases: Vec<(&str, MakeEntry)> = vec![
+        (
+            "a directory",
+            Box::new(|out| {
+                fs::create_dir(out.join(APP)).unwrap();
+                fs::write(out.join(APP).join("keep.txt"), "mine").unwrap();
+            }),
+        ),
+        (
+            "a file",
+            Box::new(|out| fs::write(out.join(APP), "mine").unwrap()),
+        ),
+        (
+            "the package",
+            Box::new(|out| fs::write(out.join(PACKAGE), "mine").unwrap()),
+        ),
+        #[cfg(unix)]
+        (
+            "a symbolic link",
+            Box::new(|out| std::os::unix::fs::symlink(precious.path(), out.join(APP)).unwrap()),
+        ),
+    ];
+    for (what, make) in cases {
+        let dir = out.join(what.replace(' ', "_"));
+        fs::create_dir(&dir).unwrap();
+        make(&dir);
+        let before = names(&dir);
+        let output = build(f.root(), Some(&dir));
+        refused(&output, what, "was not made by `splforge build`");
+        assert_eq!(names(&dir), before, "{what}: the output directory changed");
+    }
+    assert_eq!(
+        fs::read_to_string(out.join("a_directory").join(APP).join("keep.txt")).unwrap(),
+        "mine"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("a_file").join(APP)).unwrap(),
+        "mine"
+    );
+    assert_eq!(
+        fs::read_to_string(precious.path().join("keep.txt")).unwrap(),
+        "mine"
+    );
+
+    // What a build made, it replaces; a directory it did not make beside it stays.
+    let dir = out.join("ours");
+    let first = build(f.root(), Some(&dir));
+    assert_eq!(
+        assert_no_crash(&first, "first build"),
+        0,
+        "{}",
+        stderr(&first)
+    );
+    fs::create_dir(dir.join("notes")).unwrap();
+    let second = build(f.root(), Some(&dir));
+    assert_eq!(
+        assert_no_crash(&second, "second build"),
+        0,
+        "{}",
+        stderr(&second)
+    );
+    assert!(dir.join("notes").is_dir());
+    assert!(dir.join(APP).join("default/savedsearches.conf").is_file());
+}
+
+#[test]
+fn build_never_replaces_the_content_root() {
+    // `--root P/<appid> --out P`: the app directory is the repository itself.
+    let parent = tempfile::tempdir().unwrap();
+    let f = Fixture::bundled();
+    let root = parent.path().join(APP);
+    fs::rename(f.root(), &root).unwrap();
+    let before = names(&root.join("detections"));
+    let output = build(&root, Some(parent.path()));
+    refused(&output, "--out above the root", "overlap");
+    assert_eq!(names(&root.join("detections")), before);
+    // `--out` inside a content directory.
+    let output = build(&root, Some(&root.join("detections/out")));
+    refused(&output, "--out in detections/", "overlap");
+    assert!(!root.join("detections/out").exists());
+    fs::rename(&root, f.root()).unwrap();
+}
+
+#[test]
+fn configured_output_paths_stay_inside_the_root_and_off_the_content() {
+    let outside = tempfile::tempdir().unwrap();
+    let outside_name = outside.path().file_name().unwrap().to_string_lossy();
+    let cases = [
+        (
+            format!("[build]\nout = \"../{outside_name}/x\""),
+            "build",
+            "stay inside the content root",
+        ),
+        (
+            format!("[build]\nout = \"{}\"", outside.path().display()),
+            "build",
+            "stay inside the content root",
+        ),
+        (
+            "[build]\nout = \"detections\"".to_owned(),
+            "build",
+            "overlap",
+        ),
+        ("[build]\nout = \".\"".to_owned(), "build", "overlap"),
+        (
+            format!("[docs]\nout = \"../{outside_name}/d\""),
+            "docs",
+            "stay inside the content root",
+        ),
+        ("[docs]\nout = \"detections\"".to_owned(), "docs", "overlap"),
+    ];
+    for (toml, command, needle) in cases {
+        let f = Fixture::bundled();
+        configure(&f, &toml);
+        // A docs marker where the docs would go: "ours", says the pull request.
+        f.write("detections/markdown/.splforge-docs", "");
+        f.write("detections/html/.splforge-docs", "");
+        let before = names(&f.root().join("detections"));
+        let output = run(f.root(), &[command]);
+        refused(&output, &toml, needle);
+        assert_eq!(names(&f.root().join("detections")), before, "{toml}");
+        assert!(
+            names(outside.path()).is_empty(),
+            "{toml}: wrote outside the root"
+        );
+    }
+    // `appid = "detections"` with `out = "."`: the app would replace detections/.
+    let f = Fixture::bundled();
+    let text = f.read("splforge.toml").replace(
+        "appid = \"SPLFORGE-SampleContent\"",
+        "appid = \"detections\"",
+    );
+    f.write("splforge.toml", format!("{text}\n[build]\nout = \".\"\n"));
+    let before = names(&f.root().join("detections"));
+    refused(&run(f.root(), &["build"]), "appid = detections", "overlap");
+    assert_eq!(names(&f.root().join("detections")), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_as_the_configured_output_is_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("keep.txt"), "mine").unwrap();
+    let f = Fixture::bundled();
+    std::os::unix::fs::symlink(outside.path(), f.root().join("dist")).unwrap();
+    refused(
+        &run(f.root(), &["build"]),
+        "dist -> outside",
+        "symbolic link",
+    );
+    std::os::unix::fs::symlink(outside.path(), f.root().join("docs_site")).unwrap();
+    refused(
+        &run(f.root(), &["docs"]),
+        "docs_site -> outside",
+        "symbolic link",
+    );
+    assert_eq!(names(outside.path()), ["keep.txt"]);
+}
+
+#[test]
+fn a_killed_builds_temporary_directory_is_removed_by_the_next() {
+    let f = Fixture::bundled();
+    let out = tempfile::tempdir().unwrap();
+    let first = build(f.root(), Some(out.path()));
+    assert_eq!(assert_no_crash(&first, "build"), 0, "{}", stderr(&first));
+    // What a build killed while writing leaves behind.
+    let stale = out.path().join(".splforge-build-Ab12Cd");
+    fs::create_dir_all(stale.join(APP).join("default")).unwrap();
+    fs::write(stale.join(APP).join("default/app.conf"), "x").unwrap();
+    let second = build(f.root(), Some(out.path()));
+    assert_eq!(assert_no_crash(&second, "build"), 0, "{}", stderr(&second));
+    assert!(
+        !stale.exists(),
+        "the stale temporary directory is still there"
+    );
+    assert_eq!(names(out.path()), [".splforge-build", APP, PACKAGE]);
+}
