@@ -247,3 +247,131 @@ fn a_killed_builds_temporary_directory_is_removed_by_the_next() {
     );
     assert_eq!(names(out.path()), [".splforge-build", APP, PACKAGE]);
 }
+
+// 5. The cache never changes a result.
+
+const DETECTION: &str = "detections/cloud/aws_iam_failure_group_deletion.yml";
+
+/// `splforge lint --format FORMAT --root ROOT` with the cache on, on the machine whose
+/// cache key lives under `machine` (`XDG_CACHE_HOME`).
+fn lint_on(machine: &Path, root: &Path, format: &str) -> std::process::Output {
+    splforge()
+        .env("XDG_CACHE_HOME", machine)
+        .args(["lint", "--format", format, "--root"])
+        .arg(root)
+        .output()
+        .unwrap()
+}
+
+/// Rewrites a cache entry as a pull request can: every input vouched for by the hash of
+/// its current content, whatever the findings say. The entry's first line (a tag, where
+/// there is one) is kept: without the machine's key it cannot be made again.
+fn forge_entry(root: &Path) {
+    let path = root.join(".splforge_cache/lint-all.json");
+    let bytes = fs::read(&path).unwrap();
+    let start = if bytes.first() == Some(&b'{') {
+        0
+    } else {
+        bytes.iter().position(|&b| b == b'\n').unwrap() + 1
+    };
+    let mut entry: serde_json::Value = serde_json::from_slice(&bytes[start..]).unwrap();
+    for input in entry["inputs"].as_array_mut().unwrap() {
+        let content = fs::read(root.join(input["path"].as_str().unwrap())).unwrap();
+        input["settled"] = false.into();
+        input["hash"] = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&content)).into();
+    }
+    let mut forged = bytes[..start].to_vec();
+    forged.extend(serde_json::to_vec(&entry).unwrap());
+    fs::write(&path, forged).unwrap();
+}
+
+#[test]
+fn a_cache_committed_in_a_pull_request_is_not_trusted() {
+    let f = Fixture::bundled();
+    let (ours, fresh_runner) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let clean = lint_on(ours.path(), f.root(), "human");
+    assert_eq!(assert_no_crash(&clean, "lint"), 0, "{}", stderr(&clean));
+    // The pull request breaks a detection and commits a cache that says all is well.
+    f.replace(DETECTION, "  confidence: 50", "  confidence: high");
+    forge_entry(f.root());
+    for (machine, what) in [
+        (fresh_runner.path(), "a fresh CI runner"),
+        (ours.path(), "the machine that wrote the entry"),
+    ] {
+        let human = lint_on(machine, f.root(), "human");
+        assert_eq!(
+            assert_no_crash(&human, what),
+            1,
+            "{what}: {}",
+            stderr(&human)
+        );
+        assert!(!stderr(&human).contains("(cached)"), "{what}");
+        let github = lint_on(machine, f.root(), "github");
+        assert_eq!(assert_no_crash(&github, what), 1, "{what}");
+        assert!(
+            String::from_utf8_lossy(&github.stdout).contains("::error"),
+            "{what}: no annotation"
+        );
+    }
+}
+
+#[test]
+fn a_cache_written_on_another_machine_is_not_used() {
+    let f = Fixture::bundled();
+    let (one, other) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let first = lint_on(one.path(), f.root(), "human");
+    assert_eq!(assert_no_crash(&first, "lint"), 0, "{}", stderr(&first));
+    assert!(stderr(&lint_on(one.path(), f.root(), "human")).contains("(cached)"));
+    assert!(!stderr(&lint_on(other.path(), f.root(), "human")).contains("(cached)"));
+}
+
+#[test]
+fn the_cache_is_never_written_outside_the_root() {
+    let outside = tempfile::tempdir().unwrap();
+    let machine = tempfile::tempdir().unwrap();
+    let outside_name = outside.path().file_name().unwrap().to_string_lossy();
+    // `[cache] dir` out of the root.
+    let f = Fixture::bundled();
+    configure(&f, &format!("[cache]\ndir = \"../{outside_name}\""));
+    refused(
+        &lint_on(machine.path(), f.root(), "human"),
+        "[cache] dir = ../x",
+        "stay inside the content root",
+    );
+    // `.splforge_cache`, committed as a symbolic link out of the root.
+    #[cfg(unix)]
+    {
+        let f = Fixture::bundled();
+        std::os::unix::fs::symlink(outside.path(), f.root().join(".splforge_cache")).unwrap();
+        refused(
+            &lint_on(machine.path(), f.root(), "human"),
+            ".splforge_cache -> outside",
+            "symbolic link",
+        );
+        refused(
+            &run(f.root(), &["clean"]),
+            "clean .splforge_cache -> outside",
+            "symbolic link",
+        );
+    }
+    assert!(names(outside.path()).is_empty(), "wrote outside the root");
+}
+
+#[test]
+fn clean_removes_only_what_the_cache_wrote() {
+    let f = Fixture::bundled();
+    let machine = tempfile::tempdir().unwrap();
+    let lint = lint_on(machine.path(), f.root(), "human");
+    assert_eq!(assert_no_crash(&lint, "lint"), 0, "{}", stderr(&lint));
+    let dir = f.root().join(".splforge_cache");
+    fs::write(dir.join("notes.txt"), "mine").unwrap();
+    let clean = run(f.root(), &["clean"]);
+    assert_eq!(assert_no_crash(&clean, "clean"), 0, "{}", stderr(&clean));
+    assert_eq!(names(&dir), ["notes.txt"]);
+    // Without it, the directory goes.
+    fs::remove_file(dir.join("notes.txt")).unwrap();
+    let _ = lint_on(machine.path(), f.root(), "human");
+    let clean = run(f.root(), &["clean"]);
+    assert_eq!(assert_no_crash(&clean, "clean"), 0, "{}", stderr(&clean));
+    assert!(!dir.exists());
+}

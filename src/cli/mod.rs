@@ -71,9 +71,25 @@ struct CacheArgs {
     cache_dir: Option<PathBuf>,
 }
 
-/// The cache directory: `--cache-dir`, else `[cache] dir` under the root.
-fn cache_dir(given: Option<&Path>, root: &Path, config: &Config) -> PathBuf {
-    given.map_or_else(|| root.join(&config.cache.dir), Path::to_path_buf)
+/// The cache directory: `--cache-dir`, else `[cache] dir` under the root (which must stay
+/// inside it); either way not the root or inside a directory splforge reads.
+fn cache_dir(given: Option<&Path>, root: &Path, config: &Config) -> anyhow::Result<PathBuf> {
+    let dir = match given {
+        Some(dir) => dir.to_path_buf(),
+        None => crate::ownership::configured_path(root, &config.cache.dir, "[cache] dir")?,
+    };
+    crate::ownership::check_outside_inputs(root, &dir, "the cache directory")?;
+    Ok(dir)
+}
+
+/// This machine's cache key (`$XDG_CACHE_HOME/splforge/key` or `~/.cache/splforge/key`,
+/// made on first use); `None`, and so no cache, when there is no place for it.
+fn machine_key() -> Option<cache::MachineKey> {
+    let dir = cache::key_dir(
+        std::env::var_os("XDG_CACHE_HOME").as_deref(),
+        std::env::var_os("HOME").as_deref(),
+    )?;
+    cache::MachineKey::load_or_create(&dir).ok()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -384,15 +400,18 @@ fn lint(
         global.format,
         prefix.display()
     );
-    let cache = (!cache_args.no_cache).then(|| {
-        let key = cache::LintKey {
-            config: &config,
-            today: &options.today,
-            only_files: options.only_files.as_deref(),
-        };
-        let dir = cache_dir(cache_args.cache_dir.as_deref(), root, &config);
-        cache::LintCache::new(&dir, &key)
-    });
+    let cache = match cache_args.no_cache {
+        true => None,
+        false => {
+            let key = cache::LintKey {
+                config: &config,
+                today: &options.today,
+                only_files: options.only_files.as_deref(),
+            };
+            let dir = cache_dir(cache_args.cache_dir.as_deref(), root, &config)?;
+            machine_key().map(|machine| cache::LintCache::new(&dir, &key, &machine))
+        }
+    };
     let mut snapshot = None;
     // Stores the per-file results a whole-repository run used, for the next run.
     let mut facts_writer = None;
@@ -539,13 +558,16 @@ fn render_human(
 
 fn clean(global: &GlobalArgs, given: Option<&Path>) -> anyhow::Result<ExitCode> {
     let config = load_config(global)?;
-    let dir = cache_dir(given, &global.root, &config);
-    let removed = cache::clean(&dir)?;
+    let dir = cache_dir(given, &global.root, &config)?;
+    let cleaned = cache::clean(&dir)?;
     if !global.quiet {
-        if removed {
-            eprintln!("Removed {}", dir.display());
-        } else {
-            eprintln!("No cache at {}", dir.display());
+        match cleaned {
+            cache::Cleaned::Directory => eprintln!("Removed {}", dir.display()),
+            cache::Cleaned::Nothing => eprintln!("No cache at {}", dir.display()),
+            cache::Cleaned::OursOnly(kept) => eprintln!(
+                "Removed the cache files in {}; kept {kept} file(s) splforge did not make",
+                dir.display()
+            ),
         }
     }
     Ok(ExitCode::SUCCESS)
