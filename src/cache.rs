@@ -353,7 +353,7 @@ impl LintCache {
         if entry.format != FORMAT || entry.key != self.key {
             return None;
         }
-        let (yaml, data) = load::input_files(root);
+        let (yaml, data) = load::input_files(root, limits);
         let listed = yaml
             .iter()
             .map(|(_, p)| (p, false))
@@ -589,8 +589,8 @@ impl Snapshot {
     /// Stats every file `root`'s lint reads, before it reads them, and hashes those not
     /// settled: `now_nanos` (nanoseconds since the Unix epoch) decides which are. `None` when a
     /// file is not a plain regular file or its path is not UTF-8: such a run is not cached.
-    pub fn take(root: &Path, now_nanos: i64) -> Option<Snapshot> {
-        let (yaml, data) = load::input_files(root);
+    pub fn take(root: &Path, limits: LoadLimits, now_nanos: i64) -> Option<Snapshot> {
+        let (yaml, data) = load::input_files(root, limits);
         let listed: Vec<(PathBuf, bool)> = yaml
             .into_iter()
             .map(|(_, p)| (p, false))
@@ -870,7 +870,7 @@ mod tests {
         let root = repository();
         let cache = cache_of(root.path());
         // Everything is settled for a run that starts far in the future: nothing is hashed.
-        let snapshot = Snapshot::take(root.path(), i64::MAX).unwrap();
+        let snapshot = Snapshot::take(root.path(), LoadLimits::default(), i64::MAX).unwrap();
         assert!(
             snapshot
                 .inputs
@@ -901,7 +901,7 @@ mod tests {
         let root = repository();
         let cache = cache_of(root.path());
         // A run that started at the epoch: every file is newer, so every file is hashed.
-        let snapshot = Snapshot::take(root.path(), 0).unwrap();
+        let snapshot = Snapshot::take(root.path(), LoadLimits::default(), 0).unwrap();
         assert!(
             snapshot
                 .inputs
@@ -931,7 +931,7 @@ mod tests {
     fn another_key_or_a_new_file_is_a_miss() {
         let root = repository();
         let cache = cache_of(root.path());
-        let snapshot = Snapshot::take(root.path(), 0).unwrap();
+        let snapshot = Snapshot::take(root.path(), LoadLimits::default(), 0).unwrap();
         cache
             .store(root.path(), &snapshot, &report(), ("k", ""))
             .unwrap();
@@ -968,6 +968,6 @@ mod tests {
     fn a_symbolic_link_makes_the_run_uncacheable() {
         let root = repository();
         std::os::unix::fs::symlink("a.yml", root.path().join("macros/link.yml")).unwrap();
-        assert!(Snapshot::take(root.path(), 0).is_none());
+        assert!(Snapshot::take(root.path(), LoadLimits::default(), 0).is_none());
     }
 }

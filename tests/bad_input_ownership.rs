@@ -375,3 +375,76 @@ fn clean_removes_only_what_the_cache_wrote() {
     assert_eq!(assert_no_crash(&clean, "clean"), 0, "{}", stderr(&clean));
     assert!(!dir.exists());
 }
+
+// 6. Nothing is skipped silently.
+
+/// `detections/d1/.../dN`, relative.
+fn deep_dir(levels: usize) -> String {
+    let parts: Vec<String> = (1..=levels).map(|i| format!("d{i}")).collect();
+    format!("detections/{}", parts.join("/"))
+}
+
+#[test]
+fn a_file_below_the_walk_depth_limit_is_a_finding() {
+    let f = Fixture::bundled();
+    let broken = format!("{}/broken.yml", deep_dir(20));
+    f.write(&broken, "name: [\n");
+    let (code, findings) = f.lint(&[]);
+    assert_eq!(code, 1, "{findings:?}");
+    let at_limit = deep_dir(16);
+    assert!(
+        findings.iter().any(|x| x["code"] == "SF001"
+            && x["file"] == at_limit.as_str()
+            && x["message"]
+                .as_str()
+                .unwrap()
+                .contains("walk depth limit (16)")),
+        "{findings:?}"
+    );
+    // Named on the command line (pre-commit), the file itself is reported.
+    let (code, findings) = f.lint(&[&broken]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert!(
+        findings.iter().any(|x| x["code"] == "SF001"
+            && x["file"] == broken.as_str()
+            && x["message"]
+                .as_str()
+                .unwrap()
+                .contains("deeper than 16 directories")),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn the_walk_depth_limit_is_configurable() {
+    let f = Fixture::bundled();
+    let broken = format!("{}/broken.yml", deep_dir(20));
+    f.write(&broken, "name: [\n");
+    configure(&f, "[limits]\nmax_walk_depth = 32");
+    // Read now: its own syntax error, and nothing about depth.
+    let (code, findings) = f.lint(&[]);
+    assert_eq!(code, 1);
+    assert!(
+        findings.iter().any(|x| x["code"] == "SF001"
+            && x["file"] == broken.as_str()
+            && x["message"].as_str().unwrap().contains("YAML")),
+        "{findings:?}"
+    );
+    assert!(
+        !findings
+            .iter()
+            .any(|x| x["message"].as_str().unwrap().contains("max_walk_depth")),
+        "{findings:?}"
+    );
+    // A lower limit: the bundled detections (at depth 2) are still read, one deeper is not.
+    let f = Fixture::bundled();
+    f.write("detections/cloud/deeper/x.yml", "name: x\n");
+    configure(&f, "[limits]\nmax_walk_depth = 2");
+    let (_, findings) = f.lint(&[]);
+    let depth: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|x| x["message"].as_str().unwrap().contains("max_walk_depth"))
+        .collect();
+    assert_eq!(depth.len(), 1, "{findings:?}");
+    assert_eq!(depth[0]["file"], "detections/cloud/deeper");
+}

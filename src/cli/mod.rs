@@ -430,7 +430,7 @@ fn lint(
                 None => (None, None),
                 Some(cache) => std::thread::scope(|scope| {
                     let facts = scope.spawn(|| check::facts::Facts::reusing(cache.facts()));
-                    let taken = cache::Snapshot::take(root, now_nanos);
+                    let taken = cache::Snapshot::take(root, config.limits, now_nanos);
                     (taken, facts.join().ok())
                 }),
             };
