@@ -345,7 +345,7 @@ impl LintCache {
     /// printed text comes with it when it was printed as `render_key` says; otherwise the
     /// files its findings point into are read.
     pub fn lookup(&self, root: &Path, limits: LoadLimits, render_key: &str) -> Option<Hit> {
-        let bytes = fs::read(&self.entry).ok()?;
+        let bytes = read_regular(&self.entry)?;
         let body = verified(&self.machine, ENTRY_KIND, &bytes)?;
         let entry: Entry = serde_json::from_slice(body).ok()?;
         if entry.format != FORMAT || entry.key != self.key {
@@ -471,8 +471,7 @@ impl LintCache {
     /// The per-file results the last run stored (`check::facts`); none when there are none,
     /// or they are from another format or splforge build, or do not parse.
     pub fn facts(&self) -> StoredFacts {
-        fs::read(self.dir.join(FACTS))
-            .ok()
+        read_regular(&self.dir.join(FACTS))
             .and_then(|bytes| {
                 let body = verified(&self.machine, FACTS_KIND, &bytes)?;
                 postcard::from_bytes::<FactsFile>(body).ok()
@@ -726,6 +725,15 @@ fn hash_file(path: &Path) -> Option<String> {
         }
     }
     Some(format!("{:032x}", hasher.digest128()))
+}
+
+/// The bytes of a regular file; `None` for anything else: a FIFO a repository put in its
+/// cache directory would block the read for ever, and a link is not ours.
+fn read_regular(path: &Path) -> Option<Vec<u8>> {
+    if !fs::symlink_metadata(path).ok()?.is_file() {
+        return None;
+    }
+    fs::read(path).ok()
 }
 
 fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {

@@ -19,8 +19,9 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::load::ContentKind;
 
-/// Directories of the root that splforge reads besides the content directories.
-const OTHER_INPUT_DIRS: [&str; 2] = [crate::package::APP_TEMPLATE_DIR, "templates"];
+/// Directories of the root that splforge reads besides the content directories, and the
+/// repository's own `.git`, which no output may touch.
+const OTHER_INPUT_DIRS: [&str; 3] = [crate::package::APP_TEMPLATE_DIR, "templates", ".git"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum LocationError {
@@ -32,7 +33,9 @@ pub enum LocationError {
         path: PathBuf,
         reason: &'static str,
     },
-    #[error("{what} {path} would overlap {input}, which splforge reads: refusing to write there")]
+    #[error(
+        "{what} {path} would overlap {input}, which splforge reads or must not touch: refusing to write there"
+    )]
     OverlapsInput {
         what: &'static str,
         path: PathBuf,
@@ -186,6 +189,7 @@ mod tests {
             root.join("detections/endpoint/new"),
             root.join("macros/x"),
             root.join("app_template"),
+            root.join(".git/hooks"),
             root.join("dist/../detections"),
         ] {
             assert!(

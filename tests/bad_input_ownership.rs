@@ -448,3 +448,24 @@ fn the_walk_depth_limit_is_configurable() {
     assert_eq!(depth.len(), 1, "{findings:?}");
     assert_eq!(depth[0]["file"], "detections/cloud/deeper");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_the_cache_directory_does_not_hang_lint() {
+    let f = Fixture::bundled();
+    let machine = tempfile::tempdir().unwrap();
+    let first = lint_on(machine.path(), f.root(), "human");
+    assert_eq!(assert_no_crash(&first, "lint"), 0, "{}", stderr(&first));
+    let dir = f.root().join(".splforge_cache");
+    for name in ["lint-all.json", "facts.postcard"] {
+        fs::remove_file(dir.join(name)).unwrap();
+        let status = std::process::Command::new("mkfifo")
+            .arg(dir.join(name))
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    // Killed after a minute (support::splforge): a read of the FIFO would wait for ever.
+    let run = lint_on(machine.path(), f.root(), "human");
+    assert_eq!(assert_no_crash(&run, "lint"), 0, "{}", stderr(&run));
+}
