@@ -400,17 +400,16 @@ fn lint(
         global.format,
         prefix.display()
     );
-    let cache = match cache_args.no_cache {
-        true => None,
-        false => {
-            let key = cache::LintKey {
-                config: &config,
-                today: &options.today,
-                only_files: options.only_files.as_deref(),
-            };
-            let dir = cache_dir(cache_args.cache_dir.as_deref(), root, &config)?;
-            machine_key().map(|machine| cache::LintCache::new(&dir, &key, &machine))
-        }
+    let cache = if cache_args.no_cache {
+        None
+    } else {
+        let key = cache::LintKey {
+            config: &config,
+            today: &options.today,
+            only_files: options.only_files.as_deref(),
+        };
+        let dir = cache_dir(cache_args.cache_dir.as_deref(), root, &config)?;
+        machine_key().map(|machine| cache::LintCache::new(&dir, &key, &machine))
     };
     let mut snapshot = None;
     // Stores the per-file results a whole-repository run used, for the next run.
