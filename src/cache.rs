@@ -26,6 +26,15 @@
 //! does not parse, or carries another [`FORMAT`] is ignored and replaced: the cache never
 //! fails a run and never changes its findings.
 //!
+//! **Trust.** The cache directory sits in the content repository, which a pull request
+//! controls: an entry it commits could claim any findings for any files. So every file the
+//! cache writes starts with a tag, a keyed hash (SipHash-2-4, a MAC) of the rest of the
+//! file under [`MachineKey`], a secret of this machine kept outside every repository
+//! (`~/.cache/splforge/key`, made on first use; the CLI finds it). A file whose tag does not
+//! verify (a committed cache, a cache from another machine, a tampered entry) is ignored
+//! like a corrupt one. The cache is never written through a symbolic link, nor into a
+//! directory that is not a splforge cache.
+//!
 //! **Per-file results.** Beside the entries, `facts.postcard` holds the schema results and
 //! SPL summaries of the last whole-repository run, each keyed by a hash of what it depends
 //! on (`check::facts`): a run that misses its entry reuses those whose input is the same.
@@ -47,7 +56,7 @@ use crate::load::{self, LoadLimits, SourceFile, Span};
 pub const DEFAULT_DIR: &str = ".splforge_cache";
 
 /// The on-disk format; an entry of another format is ignored.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// The splforge build: its version and a digest of its sources and embedded data.
 pub const TOOL: &str = concat!(
@@ -76,6 +85,135 @@ pub enum CacheError {
     EncodeFacts(#[from] postcard::Error),
 }
 
+/// The secret the cache's files are tagged with: 256 random bits (the MAC takes 128 of them)
+/// made once per machine (per user) and kept outside every repository, so that no one who cannot read it can write
+/// a cache entry this machine trusts.
+#[derive(Clone)]
+pub struct MachineKey([u64; 4]);
+
+impl std::fmt::Debug for MachineKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MachineKey(..)")
+    }
+}
+
+/// The file of the machine key, in [`key_dir`].
+const KEY_FILE: &str = "key";
+
+/// Where the machine key is kept: `$XDG_CACHE_HOME/splforge`, else `$HOME/.cache/splforge`
+/// (the caller reads the environment); `None` without either.
+pub fn key_dir(
+    xdg_cache_home: Option<&std::ffi::OsStr>,
+    home: Option<&std::ffi::OsStr>,
+) -> Option<PathBuf> {
+    let absolute = |v: &std::ffi::OsStr| {
+        let path = Path::new(v);
+        path.is_absolute().then(|| path.to_path_buf())
+    };
+    xdg_cache_home
+        .and_then(absolute)
+        .or_else(|| home.and_then(absolute).map(|h| h.join(".cache")))
+        .map(|dir| dir.join("splforge"))
+}
+
+impl MachineKey {
+    /// The key kept in `dir`, made there (readable by this user only) when there is none.
+    pub fn load_or_create(dir: &Path) -> Result<MachineKey, CacheError> {
+        let path = dir.join(KEY_FILE);
+        let io = |source| CacheError::Io {
+            path: path.clone(),
+            source,
+        };
+        if let Some(key) = MachineKey::read(&path) {
+            return Ok(key);
+        }
+        let mut builder = fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir).map_err(io)?;
+        let mut bytes = Vec::with_capacity(32);
+        for _ in 0..2 {
+            bytes.extend_from_slice(uuid::Uuid::new_v4().as_bytes());
+        }
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        // Made in full beside its place and linked there: two first runs at once keep one key.
+        let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+        temp.write_all(hex.as_bytes()).map_err(io)?;
+        let _ = temp.persist_noclobber(&path);
+        MachineKey::read(&path).ok_or_else(|| io(std::io::Error::other("not a splforge key")))
+    }
+
+    /// The key in `path`: a regular file of 64 hexadecimal digits.
+    fn read(path: &Path) -> Option<MachineKey> {
+        if !fs::symlink_metadata(path).ok()?.is_file() {
+            return None;
+        }
+        let text = fs::read_to_string(path).ok()?;
+        let text = text.trim();
+        if text.len() != 64 {
+            return None;
+        }
+        let mut words = [0; 4];
+        for (word, chunk) in words.iter_mut().zip(text.as_bytes().chunks(16)) {
+            *word = u64::from_str_radix(std::str::from_utf8(chunk).ok()?, 16).ok()?;
+        }
+        Some(MachineKey(words))
+    }
+
+    /// A key for tests and tools that make their own.
+    pub fn from_words(words: [u64; 4]) -> MachineKey {
+        MachineKey(words)
+    }
+
+    /// A hasher of the tag of a file of `kind` (the entry or the facts).
+    fn tagger(&self, kind: &[u8]) -> Tagger {
+        #[allow(deprecated)]
+        let mut tagger = Tagger(std::hash::SipHasher::new_with_keys(self.0[0], self.0[1]));
+        tagger.update(kind);
+        tagger
+    }
+}
+
+/// SipHash-2-4 under a 128-bit key: a message authentication code with a 64-bit tag. A
+/// forger without the key has one chance in 2^64 per try, and each try is a CI run.
+/// `std::hash::SipHasher` is deprecated for hash tables (where `DefaultHasher` is meant),
+/// but it is the keyed SipHash-2-4 of the paper, a MAC, which is what this needs, and no
+/// other dependency is taken for it. One pass: a second hasher for a 128-bit tag doubled
+/// the cost (0.8 ms for the corpus's 1.3 MB entry, optimised), 5% of a cached lint.
+#[allow(deprecated)]
+struct Tagger(std::hash::SipHasher);
+
+impl Tagger {
+    fn update(&mut self, bytes: &[u8]) {
+        use std::hash::Hasher as _;
+        self.0.write(bytes);
+    }
+
+    /// The tag as the first line of a cache file: 16 hexadecimal digits and a line break.
+    fn line(&self) -> String {
+        use std::hash::Hasher as _;
+        format!("{:016x}\n", self.0.finish())
+    }
+}
+
+/// Length of the tag line that starts every cache file.
+const TAG_LINE: usize = 17;
+
+/// The body of a cache file of `kind` whose tag verifies under `key`.
+fn verified<'a>(key: &MachineKey, kind: &[u8], bytes: &'a [u8]) -> Option<&'a [u8]> {
+    let (line, body) = bytes.split_at_checked(TAG_LINE)?;
+    let mut tagger = key.tagger(kind);
+    tagger.update(body);
+    // Not a secret compared byte by byte in time: the tag is never printed, and a wrong
+    // one only makes the run check everything.
+    (tagger.line().as_bytes() == line).then_some(body)
+}
+
+/// What a tag's hash of an entry starts with, and of the facts file.
+const ENTRY_KIND: &[u8] = b"splforge lint entry\0";
+const FACTS_KIND: &[u8] = b"splforge lint facts\0";
+
 /// What a run's findings depend on besides the files.
 #[derive(Debug, Clone, Copy)]
 pub struct LintKey<'a> {
@@ -92,6 +230,7 @@ pub struct LintCache {
     dir: PathBuf,
     entry: PathBuf,
     key: String,
+    machine: MachineKey,
 }
 
 /// A remembered run: the report, and either the text it printed (when it was printed the
@@ -170,8 +309,8 @@ struct StoredRelated {
 }
 
 impl LintCache {
-    /// The cache in `dir` for runs with `key`.
-    pub fn new(dir: &Path, key: &LintKey<'_>) -> LintCache {
+    /// The cache in `dir` for runs with `key`, its files tagged with `machine`.
+    pub fn new(dir: &Path, key: &LintKey<'_>, machine: &MachineKey) -> LintCache {
         let mut hasher = KeyHasher::default();
         hasher.field(&FORMAT.to_le_bytes());
         hasher.field(TOOL.as_bytes());
@@ -198,6 +337,7 @@ impl LintCache {
             dir: dir.to_path_buf(),
             entry: dir.join(format!("lint-{slot}.json")),
             key: format!("{high:016x}{low:016x}"),
+            machine: machine.clone(),
         }
     }
 
@@ -205,12 +345,13 @@ impl LintCache {
     /// printed text comes with it when it was printed as `render_key` says; otherwise the
     /// files its findings point into are read.
     pub fn lookup(&self, root: &Path, limits: LoadLimits, render_key: &str) -> Option<Hit> {
-        let bytes = fs::read(&self.entry).ok()?;
-        let entry: Entry = serde_json::from_slice(&bytes).ok()?;
+        let bytes = read_regular(&self.entry)?;
+        let body = verified(&self.machine, ENTRY_KIND, &bytes)?;
+        let entry: Entry = serde_json::from_slice(body).ok()?;
         if entry.format != FORMAT || entry.key != self.key {
             return None;
         }
-        let (yaml, data) = load::input_files(root);
+        let (yaml, data) = load::input_files(root, limits);
         let listed = yaml
             .iter()
             .map(|(_, p)| (p, false))
@@ -316,7 +457,11 @@ impl LintCache {
                 text: text.to_owned(),
             },
         };
-        let bytes = serde_json::to_vec(&entry)?;
+        let body = serde_json::to_vec(&entry)?;
+        let mut tagger = self.machine.tagger(ENTRY_KIND);
+        tagger.update(&body);
+        let mut bytes = tagger.line().into_bytes();
+        bytes.extend_from_slice(&body);
         self.prepare_dir()?;
         write_atomically(&self.dir, &self.entry, &bytes).map_err(|e| self.io(e))?;
         prune(&self.dir);
@@ -326,9 +471,11 @@ impl LintCache {
     /// The per-file results the last run stored (`check::facts`); none when there are none,
     /// or they are from another format or splforge build, or do not parse.
     pub fn facts(&self) -> StoredFacts {
-        fs::read(self.dir.join(FACTS))
-            .ok()
-            .and_then(|bytes| postcard::from_bytes::<FactsFile>(&bytes).ok())
+        read_regular(&self.dir.join(FACTS))
+            .and_then(|bytes| {
+                let body = verified(&self.machine, FACTS_KIND, &bytes)?;
+                postcard::from_bytes::<FactsFile>(body).ok()
+            })
             .filter(|file| file.format == FORMAT && file.tool == TOOL)
             .map(|file| file.facts)
             .unwrap_or_default()
@@ -344,12 +491,24 @@ impl LintCache {
             facts,
         };
         self.prepare_dir()?;
-        // Written as it is encoded: at 100k detections the facts are 37 MB.
+        // Written as it is encoded (at 100k detections the facts are 37 MB), after room for
+        // the tag, which is written last.
         let mut temp = tempfile::NamedTempFile::new_in(&self.dir).map_err(|e| self.io(e))?;
-        let mut out = std::io::BufWriter::new(temp.as_file_mut());
-        postcard::to_io(&file, &mut out)?;
-        out.flush().map_err(|e| self.io(e))?;
-        drop(out);
+        let line = {
+            let mut out = TaggingWriter {
+                out: std::io::BufWriter::new(temp.as_file_mut()),
+                tagger: self.machine.tagger(FACTS_KIND),
+            };
+            out.out
+                .write_all(&[b'0'; TAG_LINE])
+                .map_err(|e| self.io(e))?;
+            postcard::to_io(&file, &mut out)?;
+            out.out.flush().map_err(|e| self.io(e))?;
+            out.tagger.line()
+        };
+        let written = temp.as_file_mut();
+        std::io::Seek::rewind(written).map_err(|e| self.io(e))?;
+        written.write_all(line.as_bytes()).map_err(|e| self.io(e))?;
         temp.persist(self.dir.join(FACTS))
             .map_err(|e| self.io(e.error))?;
         Ok(())
@@ -358,6 +517,12 @@ impl LintCache {
     /// Creates the cache directory, refusing one that is not a splforge cache and holds
     /// files.
     fn prepare_dir(&self) -> Result<(), CacheError> {
+        if fs::symlink_metadata(&self.dir).is_ok_and(|m| !m.is_dir()) {
+            // A symbolic link (a repository can commit one) is never written through.
+            return Err(self.io(std::io::Error::other(
+                "it is not a directory (a symbolic link?)",
+            )));
+        }
         if !is_cache_dir(&self.dir) && fs::read_dir(&self.dir).is_ok_and(|mut d| d.next().is_some())
         {
             // `--cache-dir .` or a directory of the user's: never write our files into it.
@@ -387,6 +552,24 @@ impl LintCache {
     }
 }
 
+/// Writes through to `out` and hashes what it writes into the tag.
+struct TaggingWriter<W> {
+    out: W,
+    tagger: Tagger,
+}
+
+impl<W: std::io::Write> std::io::Write for TaggingWriter<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let written = self.out.write(bytes)?;
+        self.tagger.update(&bytes[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
 /// The file of per-file results ([`LintCache::facts`]): postcard, a compact binary form of
 /// serde's data model, because the run that misses the entry reads it before it can reuse
 /// anything (JSON took 58 M instructions to read for the corpus).
@@ -403,8 +586,8 @@ impl Snapshot {
     /// Stats every file `root`'s lint reads, before it reads them, and hashes those not
     /// settled: `now_nanos` (nanoseconds since the Unix epoch) decides which are. `None` when a
     /// file is not a plain regular file or its path is not UTF-8: such a run is not cached.
-    pub fn take(root: &Path, now_nanos: i64) -> Option<Snapshot> {
-        let (yaml, data) = load::input_files(root);
+    pub fn take(root: &Path, limits: LoadLimits, now_nanos: i64) -> Option<Snapshot> {
+        let (yaml, data) = load::input_files(root, limits);
         let listed: Vec<(PathBuf, bool)> = yaml
             .into_iter()
             .map(|(_, p)| (p, false))
@@ -544,6 +727,15 @@ fn hash_file(path: &Path) -> Option<String> {
     Some(format!("{:032x}", hasher.digest128()))
 }
 
+/// The bytes of a regular file; `None` for anything else: a FIFO a repository put in its
+/// cache directory would block the read for ever, and a link is not ours.
+fn read_regular(path: &Path) -> Option<Vec<u8>> {
+    if !fs::symlink_metadata(path).ok()?.is_file() {
+        return None;
+    }
+    fs::read(path).ok()
+}
+
 fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut temp = tempfile::NamedTempFile::new_in(dir)?;
     temp.write_all(bytes)?;
@@ -582,24 +774,69 @@ fn is_cache_dir(dir: &Path) -> bool {
     fs::read_to_string(dir.join(TAG)).is_ok_and(|text| text == TAG_TEXT)
 }
 
-/// Removes the cache directory `dir`; `Ok(false)` when there was none. Refuses a directory
-/// that is not a splforge cache (`--cache-dir .` must not delete the repository).
-pub fn clean(dir: &Path) -> Result<bool, CacheError> {
+/// What [`clean`] removed from a cache directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cleaned {
+    /// There was no cache directory.
+    Nothing,
+    /// The directory and everything in it.
+    Directory,
+    /// splforge's files; the directory stays for the files it holds that splforge did not
+    /// make (this many).
+    OursOnly(usize),
+}
+
+/// Whether a file in a cache directory is one the cache writes: an entry, the per-file
+/// results, the two files that mark the directory, a temporary file of an interrupted write.
+fn is_cache_file(name: &str) -> bool {
+    (name.starts_with("lint-") && name.ends_with(".json"))
+        || name == FACTS
+        || name == TAG
+        || name == ".gitignore"
+        || name.starts_with(".tmp")
+}
+
+/// Removes the cache in `dir`: the files splforge made there, and the directory when that
+/// leaves it empty. Refuses a directory that is not a splforge cache (`--cache-dir .` must
+/// not delete the repository) and a symbolic link.
+pub fn clean(dir: &Path) -> Result<Cleaned, CacheError> {
+    let io = |source| CacheError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let metadata = match fs::symlink_metadata(dir) {
+        Ok(metadata) => metadata,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Cleaned::Nothing),
+        Err(e) => return Err(io(e)),
+    };
+    if !metadata.is_dir() {
+        return Err(io(std::io::Error::other(
+            "not a splforge cache directory (a symbolic link or a file)",
+        )));
+    }
     let empty = fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none());
-    if dir.exists() && !is_cache_dir(dir) && !empty {
-        return Err(CacheError::Io {
-            path: dir.to_path_buf(),
-            source: std::io::Error::other("not a splforge cache directory (no CACHEDIR.TAG)"),
-        });
+    if !is_cache_dir(dir) && !empty {
+        return Err(io(std::io::Error::other(
+            "not a splforge cache directory (no CACHEDIR.TAG)",
+        )));
     }
-    match fs::remove_dir_all(dir) {
-        Ok(()) => Ok(true),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-        Err(source) => Err(CacheError::Io {
-            path: dir.to_path_buf(),
-            source,
-        }),
+    let mut kept = 0;
+    for entry in fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let name = entry.file_name();
+        let ours = name.to_str().is_some_and(is_cache_file)
+            && entry.file_type().is_ok_and(|t| t.is_file());
+        if ours {
+            fs::remove_file(entry.path()).map_err(io)?;
+        } else {
+            kept += 1;
+        }
     }
+    if kept > 0 {
+        return Ok(Cleaned::OursOnly(kept));
+    }
+    fs::remove_dir(dir).map_err(io)?;
+    Ok(Cleaned::Directory)
 }
 
 #[cfg(test)]
@@ -620,7 +857,11 @@ mod tests {
             today: "2026-01-01",
             only_files: None,
         };
-        LintCache::new(&root.join(DEFAULT_DIR), &key)
+        LintCache::new(&root.join(DEFAULT_DIR), &key, &machine())
+    }
+
+    fn machine() -> MachineKey {
+        MachineKey::from_words([1, 2, 3, 4])
     }
 
     fn report() -> Report {
@@ -635,7 +876,7 @@ mod tests {
         let root = repository();
         let cache = cache_of(root.path());
         // Everything is settled for a run that starts far in the future: nothing is hashed.
-        let snapshot = Snapshot::take(root.path(), i64::MAX).unwrap();
+        let snapshot = Snapshot::take(root.path(), LoadLimits::default(), i64::MAX).unwrap();
         assert!(
             snapshot
                 .inputs
@@ -666,7 +907,7 @@ mod tests {
         let root = repository();
         let cache = cache_of(root.path());
         // A run that started at the epoch: every file is newer, so every file is hashed.
-        let snapshot = Snapshot::take(root.path(), 0).unwrap();
+        let snapshot = Snapshot::take(root.path(), LoadLimits::default(), 0).unwrap();
         assert!(
             snapshot
                 .inputs
@@ -696,7 +937,7 @@ mod tests {
     fn another_key_or_a_new_file_is_a_miss() {
         let root = repository();
         let cache = cache_of(root.path());
-        let snapshot = Snapshot::take(root.path(), 0).unwrap();
+        let snapshot = Snapshot::take(root.path(), LoadLimits::default(), 0).unwrap();
         cache
             .store(root.path(), &snapshot, &report(), ("k", ""))
             .unwrap();
@@ -709,7 +950,7 @@ mod tests {
             today: "2026-01-01",
             only_files: None,
         };
-        let other = LintCache::new(&root.path().join(DEFAULT_DIR), &key);
+        let other = LintCache::new(&root.path().join(DEFAULT_DIR), &key, &machine());
         assert!(
             other
                 .lookup(root.path(), LoadLimits::default(), "k")
@@ -728,11 +969,64 @@ mod tests {
         );
     }
 
+    #[test]
+    fn an_entry_is_trusted_only_under_the_key_it_was_tagged_with() {
+        let root = repository();
+        let cache = cache_of(root.path());
+        let snapshot = Snapshot::take(root.path(), LoadLimits::default(), 0).unwrap();
+        cache
+            .store(root.path(), &snapshot, &report(), ("k", ""))
+            .unwrap();
+        let hit = |cache: &LintCache| {
+            cache
+                .lookup(root.path(), LoadLimits::default(), "k")
+                .is_some()
+        };
+        assert!(hit(&cache));
+        let config = Config::default();
+        let key = LintKey {
+            config: &config,
+            today: "2026-01-01",
+            only_files: None,
+        };
+        let elsewhere = LintCache::new(
+            &root.path().join(DEFAULT_DIR),
+            &key,
+            &MachineKey::from_words([1, 3, 3, 4]),
+        );
+        assert!(!hit(&elsewhere));
+        // One byte of the body changed, the tag kept.
+        let mut bytes = fs::read(&cache.entry).unwrap();
+        let last = bytes.len() - 2;
+        bytes[last] ^= 1;
+        fs::write(&cache.entry, bytes).unwrap();
+        assert!(!hit(&cache));
+    }
+
+    #[test]
+    fn the_machine_key_is_made_once_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = dir.path().join("splforge");
+        let first = MachineKey::load_or_create(&keys).unwrap();
+        let again = MachineKey::load_or_create(&keys).unwrap();
+        assert_eq!(first.0, again.0);
+        assert_ne!(first.0, [0; 4]);
+        assert_eq!(
+            key_dir(None, Some(std::ffi::OsStr::new("/home/u"))),
+            Some(PathBuf::from("/home/u/.cache/splforge"))
+        );
+        assert_eq!(
+            key_dir(Some(std::ffi::OsStr::new("relative")), None),
+            None,
+            "a relative XDG_CACHE_HOME is ignored"
+        );
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_symbolic_link_makes_the_run_uncacheable() {
         let root = repository();
         std::os::unix::fs::symlink("a.yml", root.path().join("macros/link.yml")).unwrap();
-        assert!(Snapshot::take(root.path(), 0).is_none());
+        assert!(Snapshot::take(root.path(), LoadLimits::default(), 0).is_none());
     }
 }

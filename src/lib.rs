@@ -19,6 +19,7 @@ pub mod docs;
 pub mod load;
 pub mod migrate;
 pub mod model;
+pub mod ownership;
 pub mod package;
 pub mod render;
 pub mod scaffold;

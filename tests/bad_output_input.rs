@@ -23,6 +23,8 @@ const LOOKUP: &str = "lookups/splf_dynamic_dns_providers.yml";
 const DATA_SOURCE: &str = "data_sources/aws_cloudtrail.yml";
 const APP: &str = "SPLFORGE-SampleContent";
 const PACKAGE: &str = "SPLFORGE-SampleContent-1.0.0.tar.gz";
+/// The file `build` marks its output directory with (issue 18).
+const MARKER: &str = ".splforge-build";
 
 /// `splforge build --root ROOT --out OUT [--force]` at a fixed build time.
 fn build(root: &Path, out: &Path, force: bool) -> std::process::Output {
@@ -293,7 +295,7 @@ fn names_that_cannot_be_stanza_headers_are_refused() {
             fs::read(out.path().join(APP).join("default/savedsearches.conf")).unwrap(),
             conf
         );
-        assert_eq!(names(out.path()), [APP, PACKAGE], "{name:?}");
+        assert_eq!(names(out.path()), [MARKER, APP, PACKAGE], "{name:?}");
     }
 }
 
@@ -307,7 +309,7 @@ fn build_into_a_missing_directory_creates_it() {
     let out = dir.path().join("no/such/dir");
     let output = build(f.root(), &out, false);
     assert_eq!(assert_no_crash(&output, "build"), 0, "{}", stderr(&output));
-    assert_eq!(names(&out), [APP, PACKAGE]);
+    assert_eq!(names(&out), [MARKER, APP, PACKAGE]);
 }
 
 /// Case 66: an output path that is a file: exit 2, the file untouched.
@@ -408,7 +410,7 @@ fn a_second_build_replaces_the_first_whole() {
         0
     );
     assert!(!out.path().join(APP).join("extra.txt").exists());
-    assert_eq!(names(out.path()), [APP, PACKAGE]);
+    assert_eq!(names(out.path()), [MARKER, APP, PACKAGE]);
 }
 
 /// Case 78: a build that fails at its last step (the package path is taken by a directory,
@@ -431,7 +433,7 @@ fn a_build_failing_at_the_last_rename_keeps_the_previous_app() {
     assert_eq!(assert_no_crash(&output, "build"), 2, "{}", stderr(&output));
     let after: Vec<(PathBuf, Vec<u8>)> = snapshot(&app);
     assert!(before == after, "the previous app changed");
-    assert_eq!(names(out.path()), [APP, PACKAGE]);
+    assert_eq!(names(out.path()), [MARKER, APP, PACKAGE]);
 }
 
 // ---- 70-71: path traversal through names ------------------------------------------------

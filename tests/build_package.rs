@@ -175,7 +175,8 @@ fn a_failed_build_leaves_the_previous_output_intact() {
     let leftovers: Vec<_> = fs::read_dir(out.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".splforge"))
+        // Temporary directories; `.splforge-build` itself is the output directory's marker.
+        .filter(|n| n.starts_with(".splforge-build-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }

@@ -130,13 +130,17 @@ fn a_warm_run_is_answered_from_the_entry() {
     let cache = cache_dir();
     let cold = lint(f.root(), Some(cache.path()), "json", &[]);
     assert!(cold.stdout.contains("T9999"));
-    // Nothing changed, so the (edited) entry is believed: proof that nothing was re-checked.
+    let warm = lint(f.root(), Some(cache.path()), "human", &[]);
+    assert!(warm.cached && warm.stdout.contains("T9999"));
+    // An edited entry is not believed (its tag no longer verifies under this machine's
+    // key, issue 18): the run checks everything again.
     let entry = cache.path().join("lint-all.json");
     let text = fs::read_to_string(&entry).unwrap();
     assert!(text.contains("T9999"));
     fs::write(&entry, text.replace("T9999", "T7777")).unwrap();
-    let warm = lint(f.root(), Some(cache.path()), "json", &[]);
-    assert!(warm.stdout.contains("T7777") && !warm.stdout.contains("T9999"));
+    let edited = lint(f.root(), Some(cache.path()), "json", &[]);
+    assert!(!edited.stdout.contains("T7777") && edited.stdout.contains("T9999"));
+    assert_eq!(edited.stdout, cold.stdout);
 }
 
 #[test]
@@ -179,7 +183,14 @@ fn stored_facts(root: &Path, cache: &Path) -> (LintCache, StoredFacts) {
         today: "2026-11-24",
         only_files: None,
     };
-    let cache = LintCache::new(cache, &key);
+    // The key the binary uses: the tests run it with this process's environment.
+    let key_dir = splforge::cache::key_dir(
+        std::env::var_os("XDG_CACHE_HOME").as_deref(),
+        std::env::var_os("HOME").as_deref(),
+    )
+    .unwrap();
+    let machine = splforge::cache::MachineKey::load_or_create(&key_dir).unwrap();
+    let cache = LintCache::new(cache, &key, &machine);
     let facts = cache.facts();
     (cache, facts)
 }
@@ -373,9 +384,10 @@ fn clean_removes_the_cache_and_nothing_else() {
     let refused = clean(&["--cache-dir", "detections"]);
     assert_eq!(refused.status.code(), Some(2));
     assert!(f.root().join("detections/cloud").is_dir());
-    // And lint will not write its files into it either.
+    // And lint will not write its files into it either: a cache inside a content
+    // directory is refused (issue 18).
     let run = lint(f.root(), Some(&f.root().join("detections")), "json", &[]);
-    assert_eq!(run.exit, 1);
+    assert_eq!(run.exit, 2);
     assert!(!f.root().join("detections/lint-all.json").exists());
 }
 

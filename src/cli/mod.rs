@@ -72,9 +72,25 @@ struct CacheArgs {
     cache_dir: Option<PathBuf>,
 }
 
-/// The cache directory: `--cache-dir`, else `[cache] dir` under the root.
-fn cache_dir(given: Option<&Path>, root: &Path, config: &Config) -> PathBuf {
-    given.map_or_else(|| root.join(&config.cache.dir), Path::to_path_buf)
+/// The cache directory: `--cache-dir`, else `[cache] dir` under the root (which must stay
+/// inside it); either way not the root or inside a directory splforge reads.
+fn cache_dir(given: Option<&Path>, root: &Path, config: &Config) -> anyhow::Result<PathBuf> {
+    let dir = match given {
+        Some(dir) => dir.to_path_buf(),
+        None => crate::ownership::configured_path(root, &config.cache.dir, "[cache] dir")?,
+    };
+    crate::ownership::check_outside_inputs(root, &dir, "the cache directory")?;
+    Ok(dir)
+}
+
+/// This machine's cache key (`$XDG_CACHE_HOME/splforge/key` or `~/.cache/splforge/key`,
+/// made on first use); `None`, and so no cache, when there is no place for it.
+fn machine_key() -> Option<cache::MachineKey> {
+    let dir = cache::key_dir(
+        std::env::var_os("XDG_CACHE_HOME").as_deref(),
+        std::env::var_os("HOME").as_deref(),
+    )?;
+    cache::MachineKey::load_or_create(&dir).ok()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -391,15 +407,17 @@ fn lint(
         global.format,
         prefix.display()
     );
-    let cache = (!cache_args.no_cache).then(|| {
+    let cache = if cache_args.no_cache {
+        None
+    } else {
         let key = cache::LintKey {
             config: &config,
             today: &options.today,
             only_files: options.only_files.as_deref(),
         };
-        let dir = cache_dir(cache_args.cache_dir.as_deref(), root, &config);
-        cache::LintCache::new(&dir, &key)
-    });
+        let dir = cache_dir(cache_args.cache_dir.as_deref(), root, &config)?;
+        machine_key().map(|machine| cache::LintCache::new(&dir, &key, &machine))
+    };
     let mut snapshot = None;
     // Stores the per-file results a whole-repository run used, for the next run.
     let mut facts_writer = None;
@@ -418,7 +436,7 @@ fn lint(
                 None => (None, None),
                 Some(cache) => std::thread::scope(|scope| {
                     let facts = scope.spawn(|| check::facts::Facts::reusing(cache.facts()));
-                    let taken = cache::Snapshot::take(root, now_nanos);
+                    let taken = cache::Snapshot::take(root, config.limits, now_nanos);
                     (taken, facts.join().ok())
                 }),
             };
@@ -546,13 +564,20 @@ fn render_human(
 
 fn clean(global: &GlobalArgs, given: Option<&Path>) -> anyhow::Result<ExitCode> {
     let config = load_config(global)?;
-    let dir = cache_dir(given, &global.root, &config);
-    let removed = cache::clean(&dir)?;
+    let dir = cache_dir(given, &global.root, &config)?;
+    let cleaned = cache::clean(&dir)?;
     if !global.quiet {
-        if removed {
-            terminal::stderr_line(format!("Removed {}", dir.display()));
-        } else {
-            terminal::stderr_line(format!("No cache at {}", dir.display()));
+        match cleaned {
+            cache::Cleaned::Directory => {
+                terminal::stderr_line(format!("Removed {}", dir.display()))
+            }
+            cache::Cleaned::Nothing => {
+                terminal::stderr_line(format!("No cache at {}", dir.display()))
+            }
+            cache::Cleaned::OursOnly(kept) => terminal::stderr_line(format!(
+                "Removed the cache files in {}; kept {kept} file(s) splforge did not make",
+                dir.display()
+            )),
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -561,7 +586,7 @@ fn clean(global: &GlobalArgs, given: Option<&Path>) -> anyhow::Result<ExitCode> 
 fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let config = load_config(global)?;
-    let out = out.map_or_else(|| global.root.join(&config.build.out), Path::to_path_buf);
+    let out = output_dir(global, out, &config.build.out, "[build] out")?;
     let build_time = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(value) => value
             .trim()
@@ -636,7 +661,7 @@ fn docs(global: &GlobalArgs, out: Option<&Path>) -> anyhow::Result<ExitCode> {
     use crate::docs::{DocsFormat, DocsOptions};
     let started = Instant::now();
     let config = load_config(global)?;
-    let out = out.map_or_else(|| global.root.join(&config.docs.out), Path::to_path_buf);
+    let out = output_dir(global, out, &config.docs.out, "[docs] out")?;
     let formats: &[(DocsFormat, &str)] = match global.format {
         Format::Markdown => &[(DocsFormat::Markdown, "")],
         Format::Html => &[(DocsFormat::Html, "")],
@@ -757,6 +782,23 @@ fn report_attack(
         None if markdown => print_human(&text),
         None => print_out(&text),
     }
+}
+
+/// The output directory of `build` or `docs`: `--out` as given, else the configured one
+/// (`setting`), which must stay inside the root; either way not the root, above it, or
+/// inside a directory splforge reads.
+fn output_dir(
+    global: &GlobalArgs,
+    given: Option<&Path>,
+    configured: &Path,
+    setting: &'static str,
+) -> anyhow::Result<PathBuf> {
+    let out = match given {
+        Some(out) => out.to_path_buf(),
+        None => crate::ownership::configured_path(&global.root, configured, setting)?,
+    };
+    crate::ownership::check_outside_inputs(&global.root, &out, "the output directory")?;
+    Ok(out)
 }
 
 /// Writes a file through a temporary sibling and a rename: never a half-written file.

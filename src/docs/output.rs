@@ -34,7 +34,7 @@ fn check_replaceable(out: &Path) -> Result<bool, DocsError> {
         Err(e) => Err(io_error(out)(e)),
         Ok(meta) if !meta.is_dir() => Err(DocsError::OutputNotOurs(out.to_path_buf())),
         Ok(_) => {
-            let ours = out.join(MARKER).is_file();
+            let ours = fs::symlink_metadata(out.join(MARKER)).is_ok_and(|m| m.is_file());
             let empty = fs::read_dir(out).map_err(io_error(out))?.next().is_none();
             if ours || empty {
                 Ok(true)

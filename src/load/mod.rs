@@ -100,6 +100,10 @@ pub struct LoadLimits {
     pub max_lookup_bytes: u64,
     /// Longest SPL search analysed, in bytes (a longer one is an SF504 finding).
     pub max_search_bytes: u64,
+    /// How many directories deep below a content directory files are read
+    /// (`detections/a.yml` is at depth 1). A file deeper, or a directory at the limit that
+    /// holds anything, is an SF001 finding: never skipped without a word.
+    pub max_walk_depth: usize,
 }
 
 impl Default for LoadLimits {
@@ -111,6 +115,7 @@ impl Default for LoadLimits {
             max_nodes: yaml.max_nodes,
             max_lookup_bytes: 64 * 1024 * 1024,
             max_search_bytes: crate::spl::DEFAULT_MAX_SEARCH_BYTES as u64,
+            max_walk_depth: DEFAULT_WALK_DEPTH,
         }
     }
 }
@@ -151,6 +156,14 @@ pub enum FileError {
     LinkOutsideRoot,
     #[error("not a regular file (a directory, FIFO, socket or device)")]
     NotAFile,
+    #[error(
+        "deeper than {limit} directories below the content directory: not read (`[limits] max_walk_depth`)"
+    )]
+    TooDeep { limit: usize },
+    #[error(
+        "directory at the walk depth limit ({limit}): the files in it are not read (`[limits] max_walk_depth`)"
+    )]
+    DirectoryAtDepthLimit { limit: usize },
     #[error(transparent)]
     Yaml(#[from] YamlError),
 }
@@ -214,7 +227,7 @@ fn vet_data_files(
 
 /// Walks `root` and loads every content file, parsing in parallel.
 pub fn load_repository(root: &Path, limits: LoadLimits) -> Repository {
-    let found = Discovery::walk(root);
+    let found = Discovery::walk(root, limits);
     let all: Vec<usize> = (0..found.yaml.len()).collect();
     let files = found.load(&all, limits, |_, loaded| loaded);
     found.into_repository(files)
@@ -232,8 +245,8 @@ pub struct Discovery {
 }
 
 impl Discovery {
-    pub fn walk(root: &Path) -> Discovery {
-        let (yaml, data) = discover(root);
+    pub fn walk(root: &Path, limits: LoadLimits) -> Discovery {
+        let (yaml, data) = discover(root, limits.max_walk_depth);
         Discovery {
             root: root.to_path_buf(),
             yaml,
@@ -272,9 +285,10 @@ impl Discovery {
 }
 
 /// Every file [`load_repository`] reads: content YAML files and lookup data files, sorted
-/// by relative path. The lint cache stats this list.
-pub fn input_files(root: &Path) -> (Vec<(ContentKind, PathBuf)>, Vec<PathBuf>) {
-    discover(root)
+/// by relative path, and the directories at the walk depth limit (which `lint` reports).
+/// The lint cache stats this list.
+pub fn input_files(root: &Path, limits: LoadLimits) -> (Vec<(ContentKind, PathBuf)>, Vec<PathBuf>) {
+    discover(root, limits.max_walk_depth)
 }
 
 /// Splits an iterator of results into its successes and its failures.
@@ -317,6 +331,13 @@ pub fn load_file(
     kind: ContentKind,
     limits: LoadLimits,
 ) -> LoadedFile {
+    if let Some(error) = beyond_walk_depth(root, relative, limits.max_walk_depth) {
+        return LoadedFile {
+            kind,
+            source: SourceFile::new(relative, String::new()),
+            document: Err(error),
+        };
+    }
     let (text, document) = match read_text(root, relative, limits) {
         Ok(text) => {
             let document = yaml::parse(&text, limits.yaml()).map_err(FileError::from);
@@ -497,10 +518,10 @@ type Discovered = (Vec<(ContentKind, PathBuf)>, Vec<PathBuf>);
 
 /// Finds content YAML files and lookup data files, sorted by relative path. The eight
 /// content directories are walked in parallel (the walk is all system calls).
-fn discover(root: &Path) -> Discovered {
+fn discover(root: &Path, max_depth: usize) -> Discovered {
     let walks: Vec<Discovered> = ContentKind::ALL
         .par_iter()
-        .map(|&kind| discover_kind(root, kind))
+        .map(|&kind| discover_kind(root, kind, max_depth))
         .collect();
     merged(Discovered::default(), walks)
 }
@@ -551,13 +572,39 @@ fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
     }
 }
 
-/// How deep below a kind's directory files are found.
-const WALK_DEPTH: usize = 16;
+/// How deep below a kind's directory files are found, unless `[limits] max_walk_depth`
+/// says otherwise.
+pub const DEFAULT_WALK_DEPTH: usize = 16;
+
+/// The depth of a path relative to the root below its kind's directory
+/// (`detections/a.yml`: 1).
+fn walk_depth(relative: &Path) -> usize {
+    relative.components().count().saturating_sub(1)
+}
+
+/// Why a path the walk found (or `lint` was given) is not read for its depth: a file below
+/// the limit, or a directory at it (whose files the walk did not enter).
+fn beyond_walk_depth(root: &Path, relative: &Path, limit: usize) -> Option<FileError> {
+    let depth = walk_depth(relative);
+    if depth > limit {
+        Some(FileError::TooDeep { limit })
+    } else if depth == limit && fs::symlink_metadata(root.join(relative)).is_ok_and(|m| m.is_dir())
+    {
+        Some(FileError::DirectoryAtDepthLimit { limit })
+    } else {
+        None
+    }
+}
+
+/// Whether a directory holds anything (one at the walk depth limit that does is reported).
+fn has_entries(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some())
+}
 
 /// The YAML files and (for lookups) data files under one kind's directory, sorted. Its
 /// subdirectories are walked in parallel: `detections/` holds two thirds of the files, in
 /// a handful of subdirectories.
-fn discover_kind(root: &Path, kind: ContentKind) -> Discovered {
+fn discover_kind(root: &Path, kind: ContentKind, max_depth: usize) -> Discovered {
     let dir = root.join(kind.directory());
     let Ok(entries) = fs::read_dir(&dir) else {
         return (Vec::new(), Vec::new());
@@ -569,31 +616,57 @@ fn discover_kind(root: &Path, kind: ContentKind) -> Discovered {
         // Not followed: a symbolic link to a directory is kept as a file, as the walk
         // below keeps it.
         if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            subdirectories.push(entry.path());
+            if max_depth > 1 {
+                subdirectories.push(entry.path());
+            } else if has_entries(&entry.path()) {
+                keep_at_depth_limit(root, kind, &entry.path(), &mut yaml);
+            }
         } else {
             keep_file(root, kind, &entry.path(), &mut yaml, &mut data);
         }
     }
     let walks: Vec<Discovered> = subdirectories
         .par_iter()
-        .map(|subdirectory| walk_subdirectory(root, kind, subdirectory))
+        .map(|subdirectory| walk_subdirectory(root, kind, subdirectory, max_depth))
         .collect();
     merged((yaml, data), walks)
 }
 
 /// The files under one subdirectory of a kind's directory.
-fn walk_subdirectory(root: &Path, kind: ContentKind, subdirectory: &Path) -> Discovered {
+fn walk_subdirectory(
+    root: &Path,
+    kind: ContentKind,
+    subdirectory: &Path,
+    max_depth: usize,
+) -> Discovered {
     let mut yaml = Vec::new();
     let mut data = Vec::new();
+    // The subdirectory is at depth 1 below the kind's directory.
+    let last = max_depth.saturating_sub(1);
     let walker = walkdir::WalkDir::new(subdirectory)
         .follow_links(false)
-        .max_depth(WALK_DEPTH - 1);
+        .max_depth(last);
     for entry in walker.into_iter().filter_map(Result::ok) {
         if !entry.file_type().is_dir() {
             keep_file(root, kind, entry.path(), &mut yaml, &mut data);
+        } else if entry.depth() == last && has_entries(entry.path()) {
+            keep_at_depth_limit(root, kind, entry.path(), &mut yaml);
         }
     }
     (yaml, data)
+}
+
+/// Keeps a directory at the walk depth limit among the YAML files: loading it reports that
+/// its files are not read ([`FileError::DirectoryAtDepthLimit`]).
+fn keep_at_depth_limit(
+    root: &Path,
+    kind: ContentKind,
+    path: &Path,
+    yaml: &mut Vec<(ContentKind, PathBuf)>,
+) {
+    if let Ok(relative) = path.strip_prefix(root) {
+        yaml.push((kind, relative.to_path_buf()));
+    }
 }
 
 /// Keeps a file found under a kind's directory: a YAML file, or a lookup's data file.
@@ -653,6 +726,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         // `deep/` is depth 1: a file in `WALK_DEPTH - 2` more directories is at the limit.
+        const WALK_DEPTH: usize = DEFAULT_WALK_DEPTH;
         let at_limit = format!("detections/deep/{}", ["d"; WALK_DEPTH - 2].join("/"));
         for file in [
             "detections/top.yml",
@@ -687,19 +761,35 @@ mod tests {
             for entry in walker.into_iter().filter_map(Result::ok) {
                 if !entry.file_type().is_dir() {
                     keep_file(root, kind, entry.path(), &mut yaml, &mut data);
+                } else if entry.depth() == WALK_DEPTH && has_entries(entry.path()) {
+                    keep_at_depth_limit(root, kind, entry.path(), &mut yaml);
                 }
             }
         }
         yaml.sort_by(|a, b| a.1.cmp(&b.1));
         data.sort();
 
-        let (found_yaml, found_data) = discover(root);
+        let (found_yaml, found_data) = discover(root, WALK_DEPTH);
         assert_eq!(found_yaml, yaml);
         assert_eq!(found_data, data);
         let names: Vec<&Path> = found_yaml.iter().map(|(_, p)| p.as_path()).collect();
         assert!(names.contains(&Path::new("detections/top.yml")));
         assert!(names.iter().any(|p| p.ends_with("at_limit.yml")));
         assert!(!names.iter().any(|p| p.ends_with("too_deep.yml")));
+        // The directory the walk did not enter is kept, to be reported.
+        let limit_dir = format!("{at_limit}/d");
+        assert!(names.contains(&Path::new(&limit_dir)));
+        assert_eq!(
+            load_file(
+                root,
+                Path::new(&limit_dir),
+                ContentKind::Detection,
+                LoadLimits::default()
+            )
+            .document
+            .unwrap_err(),
+            FileError::DirectoryAtDepthLimit { limit: WALK_DEPTH }
+        );
         #[cfg(unix)]
         assert!(names.contains(&Path::new("detections/linked.yml")));
     }

@@ -20,7 +20,20 @@ use super::{ContentKind, FileError, LoadLimits, LoadedFile, Repository, SourceFi
 /// Loads the files `selected` (relative to `root`) in full, and every other content file
 /// as an index-only document (see the module documentation).
 pub fn load_for_files(root: &Path, selected: &[PathBuf], limits: LoadLimits) -> Repository {
-    let (yaml_paths, data_paths) = super::discover(root);
+    let (mut yaml_paths, data_paths) = super::discover(root, limits.max_walk_depth);
+    // A named file below the walk depth limit is not among those found: it is reported.
+    for path in selected {
+        let found = yaml_paths
+            .iter()
+            .any(|(_, p)| p.as_os_str() == path.as_os_str());
+        if let Some(kind) = ContentKind::of_path(path)
+            && !found
+            && super::walk_depth(path) > limits.max_walk_depth
+        {
+            yaml_paths.push((kind, path.clone()));
+        }
+    }
+    yaml_paths.sort_by(|a, b| super::path_order(&a.1, &b.1));
     let (lookup_data_files, rejected_data_files) = super::vet_data_files(root, data_paths);
     let lookups_in_full = selected
         .iter()

@@ -176,7 +176,7 @@ impl Content {
         limits: LoadLimits,
         visit: impl Fn(FileId, &LoadedFile, Generation) -> T + Sync,
     ) -> (Repository, Content, Vec<T>) {
-        let found = Discovery::walk(root);
+        let found = Discovery::walk(root, limits);
         let (detections, others): (Vec<usize>, Vec<usize>) =
             (0..found.yaml.len()).partition(|&i| found.yaml[i].0 == ContentKind::Detection);
         let digest_each = |generation| {

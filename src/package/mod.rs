@@ -61,7 +61,19 @@ pub enum BuildError {
     Read { path: PathBuf, message: String },
     #[error("cannot write {path}: {message}")]
     Write { path: PathBuf, message: String },
+    #[error(
+        "{0} exists and was not made by `splforge build` (it is not listed in the output directory's {MARKER}): refusing to replace it; move it away or build into another directory"
+    )]
+    OutputNotOurs(PathBuf),
 }
+
+/// The file that marks an output directory `build` writes into. It lists, one a line, the
+/// entries of the directory that `build` made (app directories and packages): only those
+/// may be replaced by a later build. It is also the lock a build holds while it writes.
+pub const MARKER: &str = ".splforge-build";
+
+/// The prefix of the temporary directories a build writes in.
+const STAGING_PREFIX: &str = ".splforge-build-";
 
 /// Renders the app and writes `<out>/<app id>/` and `<out>/<app id>-<version>.tar.gz`.
 pub fn build(
@@ -204,8 +216,16 @@ fn write_atomically(
     archive: impl FnOnce() -> Result<Vec<u8>, BuildError> + Send,
 ) -> Result<u64, BuildError> {
     fs::create_dir_all(out).map_err(|e| write_error(out, e))?;
+    let marker = Marker::lock(out)?;
+    for name in [app_id, package_name] {
+        if let Err(e) = marker.check_replaceable(name) {
+            marker.abandon();
+            return Err(e);
+        }
+    }
+    marker.remove_stale_staging();
     let staging = tempfile::Builder::new()
-        .prefix(".splforge-build-")
+        .prefix(STAGING_PREFIX)
         .tempdir_in(out)
         .map_err(|e| write_error(out, e))?;
     let new_app = staging.path().join(app_id);
@@ -246,8 +266,122 @@ fn write_atomically(
         let _ = fs::rename(&app_dir, &new_app);
         return Err(restore(e, &package));
     }
+    marker.record(&[app_id, package_name])?;
     // Dropping `staging` removes the previous app directory.
     Ok(package_bytes)
+}
+
+/// The output directory's [`MARKER`], open and locked: builds into one directory take turns,
+/// so a temporary directory present while the lock is held belongs to a build that died.
+struct Marker {
+    out: PathBuf,
+    file: fs::File,
+    listed: Vec<String>,
+    /// The marker did not exist before this build.
+    created: bool,
+}
+
+impl Marker {
+    fn lock(out: &Path) -> Result<Marker, BuildError> {
+        use std::io::Read as _;
+        let path = out.join(MARKER);
+        // Never opened through a symbolic link (or a FIFO) a repository may have put there.
+        let created = match fs::symlink_metadata(&path) {
+            Ok(metadata) if !metadata.is_file() => return Err(BuildError::OutputNotOurs(path)),
+            Ok(_) => false,
+            Err(_) => true,
+        };
+        let file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| write_error(&path, e))?;
+        file.lock().map_err(|e| write_error(&path, e))?;
+        let mut text = String::new();
+        // A marker that is not text lists nothing.
+        let _ = (&file).take(1 << 20).read_to_string(&mut text);
+        let listed = text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+        Ok(Marker {
+            out: out.to_path_buf(),
+            file,
+            listed,
+            created,
+        })
+    }
+
+    /// Gives up a build that wrote nothing: a marker this build created is removed again.
+    fn abandon(self) {
+        if self.created {
+            let _ = fs::remove_file(self.out.join(MARKER));
+        }
+    }
+
+    /// Refuses to go on when `out/name` exists and is not what a build made: not listed, or
+    /// not a plain directory or file (a symbolic link is never replaced).
+    fn check_replaceable(&self, name: &str) -> Result<(), BuildError> {
+        let path = self.out.join(name);
+        match fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(write_error(&path, e)),
+            Ok(metadata) => {
+                let plain = metadata.is_dir() || metadata.is_file();
+                if plain && self.listed.iter().any(|l| l == name) {
+                    Ok(())
+                } else {
+                    Err(BuildError::OutputNotOurs(path))
+                }
+            }
+        }
+    }
+
+    /// Removes the temporary directories of builds that were killed.
+    fn remove_stale_staging(&self) {
+        let Ok(entries) = fs::read_dir(&self.out) else {
+            return;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let stale = entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(STAGING_PREFIX)
+                && entry.file_type().is_ok_and(|t| t.is_dir());
+            if stale {
+                let _ = fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+
+    /// Lists `names` (and what is listed and still there) as made by a build.
+    fn record(mut self, names: &[&str]) -> Result<(), BuildError> {
+        use std::io::{Seek as _, Write as _};
+        let mut listed: Vec<String> = std::mem::take(&mut self.listed)
+            .into_iter()
+            .filter(|name| fs::symlink_metadata(self.out.join(name)).is_ok())
+            .chain(names.iter().map(|n| (*n).to_owned()))
+            .collect();
+        listed.sort();
+        listed.dedup();
+        let mut text = String::from(
+            "# Made by splforge build: the entries below may be replaced by the next build.\n",
+        );
+        for name in listed {
+            text.push_str(&name);
+            text.push('\n');
+        }
+        let path = self.out.join(MARKER);
+        let written = self
+            .file
+            .set_len(0)
+            .and_then(|()| self.file.rewind())
+            .and_then(|()| self.file.write_all(text.as_bytes()));
+        written.map_err(|e| write_error(&path, e))
+    }
 }
 
 fn write_error(path: &Path, e: std::io::Error) -> BuildError {
