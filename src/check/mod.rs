@@ -91,7 +91,7 @@ impl SchemaResult {
         options: &CheckOptions,
         facts: Option<&Facts>,
     ) -> Option<SchemaResult> {
-        if !options.reports_on(&loaded.source.path) {
+        if !options.reports_on(&loaded.source.path) || !generation.reads(loaded.kind) {
             return None;
         }
         let root = crate::model::root_mapping(loaded)?;

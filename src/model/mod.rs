@@ -67,6 +67,13 @@ impl Generation {
         }
     }
 
+    /// Whether this generation's contentctl reads files of `kind` at all. contentctl 5
+    /// dropped investigations (response tasks): a 5.x repository's `investigations/` is
+    /// neither modelled, nor checked, nor built.
+    pub fn reads(self, kind: ContentKind) -> bool {
+        !(self == Generation::Contentctl5 && kind == ContentKind::Investigation)
+    }
+
     pub fn from_name(name: &str) -> Option<Generation> {
         Generation::ALL.into_iter().find(|g| g.schema_dir() == name)
     }
@@ -354,6 +361,9 @@ impl Object {
     /// The object of a file whose generation ([`file_generation`], or the repository's
     /// default) is `generation`.
     fn read(file: FileId, loaded: &LoadedFile, generation: Generation) -> Option<Object> {
+        if !generation.reads(loaded.kind) {
+            return None;
+        }
         let root = root_mapping(loaded)?;
         let fields = Fields::of(Some(root));
         let source = loaded.source.text.as_str();
@@ -375,7 +385,15 @@ impl Object {
                 Object::Macro(Box::new(Macro::read(header, generation, &fields, source)))
             }
             ContentKind::Lookup => {
-                Object::Lookup(Box::new(Lookup::read(header, generation, &fields, source)))
+                let stem = loaded
+                    .source
+                    .path
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or_default();
+                Object::Lookup(Box::new(Lookup::read(
+                    header, generation, &fields, source, stem,
+                )))
             }
             ContentKind::DataSource => Object::DataSource(Box::new(DataSource::read(
                 header, generation, &fields, source,

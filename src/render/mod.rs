@@ -326,6 +326,7 @@ impl Templates {
         let mut base = tera::Context::new();
         base.insert("app", &AppContext::new(app, stamp));
         base.insert("stamp", stamp);
+        base.insert("format", view.format);
         let (stanzas, stanza_bytes) = self.detection_stanzas(view, &base)?;
         let mut context = base.clone();
         context.insert("custom_conf_files", &custom_conf_stems(conf_names));
