@@ -7,6 +7,7 @@
 //! (the schema check reports them), so any repository yields a model.
 
 mod baseline;
+mod dashboard;
 mod data_source;
 mod deployment;
 mod detection;
@@ -22,6 +23,7 @@ use std::path::Path;
 use crate::load::{ContentKind, Discovery, LoadLimits, LoadedFile, Repository, Span};
 
 pub use baseline::{Baseline, Investigation};
+pub use dashboard::Dashboard;
 pub use data_source::{
     CliRemediation, CliStep, CodeRemediation, ConsoleRemediation, DataSource, DataSourceExample,
     Remediation, SupportedAddOn,
@@ -131,6 +133,7 @@ pub struct Content {
     pub lookups: Vec<Lookup>,
     pub data_sources: Vec<DataSource>,
     pub deployments: Vec<Deployment>,
+    pub dashboards: Vec<Dashboard>,
     /// The generation most detections are in: files that do not show their own take it.
     pub generation: Generation,
 }
@@ -259,6 +262,7 @@ impl Content {
             lookups: keep(&self.lookups, |o| &o.header, files),
             data_sources: keep(&self.data_sources, |o| &o.header, files),
             deployments: self.deployments.clone(),
+            dashboards: keep(&self.dashboards, |o| &o.header, files),
             generation: self.generation,
         }
     }
@@ -270,7 +274,7 @@ impl Content {
         generation: Generation,
         objects: impl Iterator<Item = &'o FileObject>,
     ) -> Content {
-        let mut counts = [0usize; 8];
+        let mut counts = [0usize; 9];
         for object in objects.filter_map(|FileObject(o)| o.as_ref()) {
             counts[object.slot()] += 1;
         }
@@ -283,6 +287,7 @@ impl Content {
             lookups: Vec::with_capacity(counts[5]),
             data_sources: Vec::with_capacity(counts[6]),
             deployments: Vec::with_capacity(counts[7]),
+            dashboards: Vec::with_capacity(counts[8]),
             generation,
         }
     }
@@ -297,6 +302,7 @@ impl Content {
             Object::Lookup(o) => self.lookups.push(*o),
             Object::DataSource(o) => self.data_sources.push(*o),
             Object::Deployment(o) => self.deployments.push(*o),
+            Object::Dashboard(o) => self.dashboards.push(*o),
         }
     }
 }
@@ -341,6 +347,7 @@ enum Object {
     Lookup(Box<Lookup>),
     DataSource(Box<DataSource>),
     Deployment(Box<Deployment>),
+    Dashboard(Box<Dashboard>),
 }
 
 impl Object {
@@ -355,6 +362,7 @@ impl Object {
             Object::Lookup(_) => 5,
             Object::DataSource(_) => 6,
             Object::Deployment(_) => 7,
+            Object::Dashboard(_) => 8,
         }
     }
 
@@ -368,6 +376,12 @@ impl Object {
         let fields = Fields::of(Some(root));
         let source = loaded.source.text.as_str();
         let header = Header::read(file, generation, &fields, source);
+        let stem = loaded
+            .source
+            .path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
         Some(match loaded.kind {
             ContentKind::Detection => Object::Detection(Box::new(Detection::read(
                 header, generation, &fields, source,
@@ -384,22 +398,17 @@ impl Object {
             ContentKind::Macro => {
                 Object::Macro(Box::new(Macro::read(header, generation, &fields, source)))
             }
-            ContentKind::Lookup => {
-                let stem = loaded
-                    .source
-                    .path
-                    .file_stem()
-                    .and_then(|s| s.to_str())
-                    .unwrap_or_default();
-                Object::Lookup(Box::new(Lookup::read(
-                    header, generation, &fields, source, stem,
-                )))
-            }
+            ContentKind::Lookup => Object::Lookup(Box::new(Lookup::read(
+                header, generation, &fields, source, stem,
+            ))),
             ContentKind::DataSource => Object::DataSource(Box::new(DataSource::read(
                 header, generation, &fields, source,
             ))),
             ContentKind::Deployment => Object::Deployment(Box::new(Deployment::read(
                 header, generation, &fields, source,
+            ))),
+            ContentKind::Dashboard => Object::Dashboard(Box::new(Dashboard::read(
+                header, generation, &fields, source, stem,
             ))),
         })
     }

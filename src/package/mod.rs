@@ -133,6 +133,12 @@ pub fn app_files(
         }
         files.insert(name, text.into_bytes());
     }
+    for dashboard in &view.dashboards {
+        let definition = read_dashboard_definition(repository, &dashboard.definition)?;
+        let (path, text) =
+            templates.render_dashboard(dashboard, &definition, &config.app, &stamp, view.format)?;
+        files.insert(path, text.into_bytes());
+    }
     match &view.lookup_files {
         Some(lookup_files) => copy_lookup_files(lookup_files, repository, &mut files)?,
         None => copy_lookup_data_files(repository, &mut files)?,
@@ -142,6 +148,27 @@ pub fn app_files(
         data_sources::csv(content).into_bytes(),
     );
     Ok(files)
+}
+
+/// A dashboard's JSON definition, parsed (keys in their order).
+fn read_dashboard_definition(
+    repository: &Repository,
+    relative: &str,
+) -> Result<serde_json::Value, BuildError> {
+    let path = repository.root.join(relative);
+    let read_error = |message: String| BuildError::Read {
+        path: path.clone(),
+        message,
+    };
+    if !repository.has_data_file(Path::new(relative)) {
+        return Err(read_error(
+            "no such file beside the dashboard's YAML file".to_owned(),
+        ));
+    }
+    let text =
+        crate::load::read_data_file(&repository.root, Path::new(relative), Default::default())
+            .map_err(|e| read_error(e.to_string()))?;
+    serde_json::from_str(&text).map_err(|e| read_error(format!("not JSON: {e}")))
 }
 
 /// contentctl 5's lookup files: each definition's file under its name in the app, read as

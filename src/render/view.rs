@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use super::conf::{MAX_STANZA_NAME_CHARS, StanzaNameError, check_stanza_name};
 use crate::config::AppConfig;
 use crate::model::{
-    Baseline, Content, Deployment, Detection, Generation, Investigation, Lookup, Macro,
+    Baseline, Content, Dashboard, Deployment, Detection, Generation, Investigation, Lookup, Macro,
     ObservableObject, RiskSource, Story, Text,
 };
 
@@ -185,6 +185,18 @@ pub struct StoryView {
     pub narrative: Option<String>,
 }
 
+/// A dashboard: its XML file in the app, from its JSON definition (read at build time).
+#[derive(Debug, Serialize)]
+pub struct DashboardView {
+    /// The XML file in the app: `default/data/ui/views/<stem>.xml` (4.x), or
+    /// `<label>__<stem>.xml` in lower case with spaces as `_` (5.x).
+    pub path: String,
+    pub name: String,
+    pub theme: String,
+    /// The JSON definition, relative to the content root.
+    pub definition: String,
+}
+
 #[derive(Debug, Serialize)]
 pub struct MacroView {
     pub stanza_name: String,
@@ -223,6 +235,9 @@ pub struct AppView {
     pub macros: Vec<MacroView>,
     /// The transforms.conf lookups (not 5.x's ML models, which MLTK finds by file name).
     pub lookups: Vec<LookupView>,
+    /// Rendered one by one, each with its definition, not part of `content`.
+    #[serde(skip)]
+    pub dashboards: Vec<DashboardView>,
     /// The format generation of the build (`"4"`, `"5"`): templates write what that
     /// generation's contentctl writes.
     pub format: &'static str,
@@ -324,6 +339,11 @@ impl AppView {
             stories,
             macros,
             lookups,
+            dashboards: content
+                .dashboards
+                .iter()
+                .map(|d| dashboard_view(d, &build))
+                .collect(),
             format: build.generation.schema_dir(),
             lookup_files: renames_files.then_some(lookup_files),
             data_sources_file,
@@ -831,6 +851,25 @@ fn normalise_url(url: &str) -> String {
             format!("{url}/")
         }
         _ => url.to_owned(),
+    }
+}
+
+fn dashboard_view(d: &Dashboard, build: &Build<'_>) -> DashboardView {
+    let file_name = if build.generation == Generation::Contentctl5 {
+        format!("{}__{}.xml", build.input.app.label, d.file_stem)
+            .to_lowercase()
+            .replace(' ', "_")
+    } else {
+        format!("{}.xml", d.file_stem)
+    };
+    DashboardView {
+        path: format!("default/data/ui/views/{file_name}"),
+        name: d.header.name().to_owned(),
+        theme: d
+            .theme
+            .as_ref()
+            .map_or_else(|| "light".to_owned(), |t| t.value.clone()),
+        definition: d.definition_path(),
     }
 }
 

@@ -22,7 +22,7 @@ use std::collections::HashSet;
 use super::sf301_lookup_file_missing::lookup_file_path;
 use super::{Rule, RuleScope};
 use crate::check::{Context, Finding, Severity};
-use crate::load::Span;
+use crate::load::{ContentKind, Span};
 
 pub(super) static RULE: Rule = Rule {
     code: "SF303",
@@ -40,8 +40,9 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         .iter()
         .filter_map(|l| lookup_file_path(&l.filename.as_ref()?.value))
         .collect();
+    let lookups_dir = std::path::Path::new(ContentKind::Lookup.directory());
     for path in &ctx.repository.lookup_data_files {
-        if !referenced.contains(path) {
+        if path.starts_with(lookups_dir) && !referenced.contains(path) {
             out.push(
                 Finding::new(
                     RULE.code,
