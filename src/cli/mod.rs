@@ -5,6 +5,7 @@
 
 mod authoring;
 mod github;
+mod init;
 mod output;
 pub mod progress;
 mod rule_docs;
@@ -210,6 +211,14 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Create a new contentctl 5.x repository, as `contentctl init` 5.6.2 does: contentctl.yml,
+    /// one detection with its story, macros and data source, the default deployments, the app
+    /// template and every content directory. Refuses a directory that already has any of them.
+    Init {
+        /// Directory to create the repository in (default: the current directory).
+        #[arg(value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -292,6 +301,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             &today(),
         ),
         Command::Migrate { to, paths, check } => authoring::migrate(global, to, paths, *check),
+        Command::Init { dir } => init::init(dir, global.quiet),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut command, "splforge", &mut std::io::stdout());
