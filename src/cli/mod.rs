@@ -130,7 +130,8 @@ enum Command {
     },
     /// Print the JSON Schema of a content type (all types' names without TYPE).
     Schema {
-        /// detection, baseline, story, macro, lookup, data_source, deployment, investigation.
+        /// detection, baseline, story, macro, lookup, data_source, deployment, investigation,
+        /// dashboard.
         #[arg(value_name = "TYPE")]
         kind: Option<String>,
         /// Format generation: 2022, 4 or 5 (default: 4).
