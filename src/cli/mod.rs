@@ -857,7 +857,7 @@ fn schema(kind: Option<&str>, generation: &str) -> anyhow::Result<ExitCode> {
 }
 
 /// Today's date, `YYYY-MM-DD` (UTC), from the system clock.
-fn today() -> String {
+pub(super) fn today() -> String {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
