@@ -201,7 +201,8 @@ enum Command {
     },
     /// Convert content to another format generation, in place, keeping key order and
     /// comments. `--to 5` turns 4.x detections' observables, impact and confidence into
-    /// an `rba:` block.
+    /// an `rba:` block and stories, baselines and lookups into their 5.x form, creates
+    /// `removed/`, then prints the content defects it cannot fix (exit 1 while any remain).
     Migrate {
         /// Target generation (only 5 for now).
         #[arg(long, value_name = "GENERATION")]
