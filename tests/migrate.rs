@@ -380,7 +380,14 @@ fn corpus_detections_migrate_clean_with_the_same_risk() {
     // The defects contentctl 4 let through are printed, one per error finding, and the run
     // fails; a second run converts nothing and prints them again.
     let errors = after.iter().filter(|f| f["severity"] == "error").count();
-    let printed_defects = printed.lines().filter(|l| l.starts_with("error[")).count();
+    let printed_defects = printed
+        .lines()
+        .filter(|l| l.starts_with("error[SF"))
+        .count();
+    assert!(
+        printed.contains("error[contentctl5]: story `Winter Vivern` is listed twice"),
+        "{printed}"
+    );
     assert_eq!((code, printed_defects), (1, errors), "{printed}");
     assert!(dir.path().join("removed").is_dir());
     let (again, printed_again) = migrate_reporting(dir.path());
