@@ -1,6 +1,8 @@
 //! Generates two tables at build time, so that data files and rule docs cannot drift:
 //! - `schemas.rs`: every `schemas/<generation>/<type>.schema.json`, embedded with include_str!;
-//! - `rule_docs.rs`: the `//!` doc comment of every `src/check/rules/sfNNN_*.rs`, by code.
+//! - `rule_docs.rs`: the `//!` doc comment of every `src/check/rules/sfNNN_*.rs`, by code;
+//! - `init_files.rs`: every file under `templates/init/` (what `splforge init` writes, as
+//!   `contentctl init` 5.6.2 writes it), embedded with include_bytes!, by relative path.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -11,6 +13,7 @@ fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo"));
     write_schemas(&manifest, &out);
     write_rule_docs(&manifest, &out);
+    write_init_files(&manifest, &out);
     write_build_digest(&manifest);
 }
 
@@ -79,6 +82,38 @@ fn write_schemas(manifest: &Path, out: &Path) {
     }
     table.push(']');
     fs::write(out.join("schemas.rs"), table).unwrap();
+}
+
+fn write_init_files(manifest: &Path, out: &Path) {
+    let dir = manifest.join("templates/init");
+    let mut table = String::from("&[\n");
+    let mut stack = vec![dir.clone()];
+    let mut files = Vec::new();
+    while let Some(path) = stack.pop() {
+        println!("cargo:rerun-if-changed={}", path.display());
+        if path.is_dir() {
+            stack.extend(sorted_entries(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files.sort();
+    for file in files {
+        let relative = file.strip_prefix(&dir).unwrap();
+        let name: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        writeln!(
+            table,
+            "    ({:?}, include_bytes!({:?})),",
+            name.join("/"),
+            file.display().to_string()
+        )
+        .unwrap();
+    }
+    table.push(']');
+    fs::write(out.join("init_files.rs"), table).unwrap();
 }
 
 fn write_rule_docs(manifest: &Path, out: &Path) {

@@ -1,5 +1,6 @@
 //! New content files from templates (`splforge new`): a fresh id, the given date and the
-//! conventional file name, in the repository's format generation.
+//! conventional file name, in the repository's format generation. And a new repository
+//! (`splforge init`): what `contentctl init` 5.6.2 writes, from `templates/init/`.
 //!
 //! The templates are data, under `templates/new/`, embedded at build time. They fill in
 //! `{{name}}`, `{{id}}`, `{{date}}`, `{{author}}` and `{{stem}}` (the file stem, for the
@@ -10,6 +11,34 @@ use std::path::PathBuf;
 use crate::check::rules::{MAX_FILE_NAME_BYTES, expected_stem, longest_file_name};
 use crate::load::ContentKind;
 use crate::model::Generation;
+
+/// Every file of a new 5.x repository, by path relative to its root, as `contentctl init`
+/// 5.6.2 writes it: `contentctl.yml`, one detection with its story, macros and data source,
+/// the default deployments and the app template (`templates/init/`, embedded at build time).
+pub static INIT_FILES: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/init_files.rs"));
+
+/// The directories `contentctl init` creates, empty or not: contentctl 5 requires each
+/// content directory to exist, even with nothing in it.
+pub const INIT_DIRECTORIES: [&str; 18] = [
+    "detections",
+    "playbooks",
+    "stories",
+    "data_sources",
+    "investigations",
+    "macros",
+    "lookups",
+    "dashboards",
+    "baselines",
+    "deployments",
+    "removed",
+    "docs",
+    "reporting",
+    "detections/application",
+    "detections/cloud",
+    "detections/endpoint",
+    "detections/network",
+    "detections/web",
+];
 
 /// The kinds `new` can write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

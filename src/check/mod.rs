@@ -91,7 +91,7 @@ impl SchemaResult {
         options: &CheckOptions,
         facts: Option<&Facts>,
     ) -> Option<SchemaResult> {
-        if !options.reports_on(&loaded.source.path) {
+        if !options.reports_on(&loaded.source.path) || !generation.reads(loaded.kind) {
             return None;
         }
         // contentctl 5 reads no investigations/ (its director loads every other kind): a

@@ -172,6 +172,100 @@ pub fn migrate(
             }
         }
     }
+    // Stories and baselines: the keys 5.x does not read go, `status` comes in.
+    let others = content
+        .stories
+        .iter()
+        .map(|s| &s.header)
+        .chain(content.baselines.iter().map(|b| &b.header));
+    let (mut others_converted, mut others_unchanged) = (0, 0);
+    for header in others {
+        let loaded = &repository.files[header.file];
+        let path = &loaded.source.path;
+        if only.as_ref().is_some_and(|o| !o.contains(path)) {
+            continue;
+        }
+        let Some(tree) = root_mapping(loaded) else {
+            continue;
+        };
+        let shown = loaded.source.display_path();
+        let deprecated = path.components().any(|c| c.as_os_str() == "deprecated");
+        match migrate::object_to_5(loaded.kind, &loaded.source.text, tree, deprecated) {
+            Outcome::Converted { text, notes } if text != loaded.source.text => {
+                others_converted += 1;
+                if check_only {
+                    println!("{shown}: would convert to 5.x");
+                } else {
+                    write_atomically(&root.join(path), text.as_bytes())?;
+                }
+                for note in notes {
+                    terminal::stderr_line(format!("{shown}: note: {note}"));
+                }
+            }
+            _ => others_unchanged += 1,
+        }
+    }
+    // Lookups: 5.x's `lookup_type` and header; a data file named otherwise is renamed.
+    let author = config.app.author_name.clone();
+    let date = super::today();
+    let defaults = migrate::LookupDefaults {
+        author: &author,
+        date: &date,
+    };
+    for lookup in &content.lookups {
+        let loaded = &repository.files[lookup.header.file];
+        let path = &loaded.source.path;
+        if only.as_ref().is_some_and(|o| !o.contains(path)) {
+            continue;
+        }
+        let Some(tree) = root_mapping(loaded) else {
+            continue;
+        };
+        let shown = loaded.source.display_path();
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        let migration = migrate::lookup_to_5(&loaded.source.text, tree, lookup, stem, &defaults);
+        let Outcome::Converted { text, notes } = migration.outcome else {
+            others_unchanged += 1;
+            continue;
+        };
+        others_converted += 1;
+        if check_only {
+            println!("{shown}: would convert to 5.x");
+        } else {
+            if let Some((from, to)) = &migration.rename {
+                let (from, to) = (
+                    root.join("lookups").join(from),
+                    root.join("lookups").join(to),
+                );
+                if !from.exists() {
+                    bail!("{shown}: its file {} does not exist", from.display());
+                }
+                if to.exists() {
+                    bail!(
+                        "cannot rename {} to {}: it exists",
+                        from.display(),
+                        to.display()
+                    );
+                }
+                std::fs::rename(&from, &to)
+                    .with_context(|| format!("cannot rename {}", from.display()))?;
+            }
+            write_atomically(&root.join(path), text.as_bytes())?;
+        }
+        for note in notes {
+            terminal::stderr_line(format!("{shown}: note: {note}"));
+        }
+    }
+    // contentctl 5 requires `removed/`, even empty.
+    let removed = root.join("removed");
+    let creates_removed = only.is_none() && !removed.exists();
+    if creates_removed && !check_only {
+        std::fs::create_dir(&removed)
+            .with_context(|| format!("cannot create {}", removed.display()))?;
+    }
     if !global.quiet {
         let verb = if check_only {
             "Would convert"
@@ -179,12 +273,79 @@ pub fn migrate(
             "Converted"
         };
         terminal::stderr_line(format!(
-            "{verb} {converted} detections to 5.x; {unchanged} unchanged."
+            "{verb} {converted} detections and {others_converted} stories, baselines and lookups to 5.x; {} unchanged{}.",
+            unchanged + others_unchanged,
+            if creates_removed {
+                if check_only {
+                    "; would create removed/"
+                } else {
+                    "; created removed/"
+                }
+            } else {
+                ""
+            }
         ));
     }
-    Ok(if check_only && converted > 0 {
-        ExitCode::from(1)
-    } else {
+    let converted = converted + others_converted + usize::from(creates_removed);
+    if check_only {
+        return Ok(if converted > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
+    // What migrate cannot fix: the converted repository's error-level findings, each a
+    // content defect contentctl 4 let through (or one of splforge's stricter rules).
+    let defects = remaining_defects(root, &config, &date);
+    for defect in &defects {
+        terminal::stderr_line(defect);
+    }
+    if !defects.is_empty() && !global.quiet {
+        terminal::stderr_line(format!(
+            "{} content defects migrate cannot fix (listed above): fix them by hand.",
+            defects.len()
+        ));
+    }
+    Ok(if defects.is_empty() {
         ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     })
+}
+
+/// Every error-level finding of the repository at `root`, rendered as `lint` shows it
+/// (file:line:column, without colour).
+fn remaining_defects(root: &Path, config: &crate::config::Config, today: &str) -> Vec<String> {
+    let repository = load::load_repository(root, config.limits);
+    let content = Content::build(&repository);
+    let options = crate::check::CheckOptions {
+        today: today.to_owned(),
+        only_files: None,
+    };
+    let report = crate::check::check(&repository, &content, config, &options);
+    let sources = super::output::Sources::new(&repository, &report);
+    let mut defects: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == crate::check::Severity::Error)
+        .map(|f| super::output::human(f, &sources, super::output::Palette::new(false)))
+        .collect();
+    // And what contentctl 5 rejects that no rule reports as an error.
+    let texts: Vec<&str> = repository
+        .files
+        .iter()
+        .map(|f| f.source.text.as_str())
+        .collect();
+    for defect in migrate::defects::contentctl5_defects(&content, &texts) {
+        let source = &repository.files[defect.file].source;
+        let at = source.line_col(defect.span.start as usize);
+        defects.push(format!(
+            "error[contentctl5]: {}\n  --> {}:{}:{}\n",
+            defect.message,
+            source.display_path(),
+            at.line,
+            at.column
+        ));
+    }
+    defects
 }

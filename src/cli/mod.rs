@@ -5,6 +5,7 @@
 
 mod authoring;
 mod github;
+mod init;
 mod output;
 pub mod progress;
 mod rule_docs;
@@ -146,7 +147,8 @@ enum Command {
     },
     /// Print the JSON Schema of a content type (all types' names without TYPE).
     Schema {
-        /// detection, baseline, story, macro, lookup, data_source, deployment, investigation.
+        /// detection, baseline, story, macro, lookup, data_source, deployment, investigation,
+        /// dashboard.
         #[arg(value_name = "TYPE")]
         kind: Option<String>,
         /// Format generation: 2022, 4 or 5 (default: 4).
@@ -216,7 +218,8 @@ enum Command {
     },
     /// Convert content to another format generation, in place, keeping key order and
     /// comments. `--to 5` turns 4.x detections' observables, impact and confidence into
-    /// an `rba:` block.
+    /// an `rba:` block and stories, baselines and lookups into their 5.x form, creates
+    /// `removed/`, then prints the content defects it cannot fix (exit 1 while any remain).
     Migrate {
         /// Target generation (only 5 for now).
         #[arg(long, value_name = "GENERATION")]
@@ -226,6 +229,14 @@ enum Command {
         /// Print what would change, write nothing; exit 1 when something would.
         #[arg(long)]
         check: bool,
+    },
+    /// Create a new contentctl 5.x repository, as `contentctl init` 5.6.2 does: contentctl.yml,
+    /// one detection with its story, macros and data source, the default deployments, the app
+    /// template and every content directory. Refuses a directory that already has any of them.
+    Init {
+        /// Directory to create the repository in (default: the current directory).
+        #[arg(value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
@@ -309,6 +320,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             &today(),
         ),
         Command::Migrate { to, paths, check } => authoring::migrate(global, to, paths, *check),
+        Command::Init { dir } => init::init(dir, global.quiet),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut command, "splforge", &mut std::io::stdout());
@@ -896,7 +908,7 @@ fn schema(kind: Option<&str>, generation: &str) -> anyhow::Result<ExitCode> {
 }
 
 /// Today's date, `YYYY-MM-DD` (UTC), from the system clock.
-fn today() -> String {
+pub(super) fn today() -> String {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

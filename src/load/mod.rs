@@ -31,10 +31,12 @@ pub enum ContentKind {
     DataSource,
     Deployment,
     Investigation,
+    /// A Dashboard Studio dashboard: `dashboards/<name>.yml` and its `<name>.json`.
+    Dashboard,
 }
 
 impl ContentKind {
-    pub const ALL: [ContentKind; 8] = [
+    pub const ALL: [ContentKind; 9] = [
         ContentKind::Detection,
         ContentKind::Baseline,
         ContentKind::Story,
@@ -43,6 +45,7 @@ impl ContentKind {
         ContentKind::DataSource,
         ContentKind::Deployment,
         ContentKind::Investigation,
+        ContentKind::Dashboard,
     ];
 
     /// The directory under the content root that holds this kind.
@@ -56,6 +59,7 @@ impl ContentKind {
             ContentKind::DataSource => "data_sources",
             ContentKind::Deployment => "deployments",
             ContentKind::Investigation => "investigations",
+            ContentKind::Dashboard => "dashboards",
         }
     }
 
@@ -70,6 +74,7 @@ impl ContentKind {
             ContentKind::DataSource => "data_source",
             ContentKind::Deployment => "deployment",
             ContentKind::Investigation => "investigation",
+            ContentKind::Dashboard => "dashboard",
         }
     }
 
@@ -686,6 +691,8 @@ fn keep_file(
     match path.extension().and_then(|e| e.to_str()) {
         Some("yml" | "yaml") => yaml.push((kind, relative.to_path_buf())),
         Some(_) if kind == ContentKind::Lookup => data.push(relative.to_path_buf()),
+        // A dashboard's definition, beside its YAML file: read at build time.
+        Some("json") if kind == ContentKind::Dashboard => data.push(relative.to_path_buf()),
         _ => {}
     }
 }

@@ -17,6 +17,8 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+pub mod defects;
+
 use crate::load::yaml::Node;
 use crate::model::{Deployment, Detection, Generation, RiskObject, Text, ThreatObject};
 
@@ -87,6 +89,13 @@ pub fn detection_to_5(
     for timestamp in update_timestamps(root) {
         edits.push(Edit::remove_lines(source, timestamp.0, timestamp.1));
     }
+    edits.extend(overlapping_techniques(source, tags_map, &mut notes));
+    if let Some((key, value)) = root.as_map().and_then(|m| m.entry("datamodel")) {
+        edits.push(Edit::remove_lines(source, key.span.start, value.span.end));
+        notes.push(
+            "dropped datamodel (contentctl 5 finds the data models in the search)".to_owned(),
+        );
+    }
     let rba_written = rba_enabled(detection, deployments);
     if rba_written {
         match rba_block(
@@ -109,12 +118,15 @@ pub fn detection_to_5(
         }
     }
     let rba_missing = !rba_written || notes.iter().any(|n| n.starts_with(NO_RBA));
-    if let Some(score) = detection.observable_score().filter(|s| s.value > 20)
+    // contentctl 5 gives a notable without risk objects the severity `high` (61..=80).
+    if let Some(score) = detection
+        .observable_score()
+        .filter(|s| !(61..=80).contains(&s.value))
         && rba_missing
         && deployment_of(detection, deployments).is_some_and(|d| d.notable.is_some())
     {
         notes.push(format!(
-            "its notable's severity came from impact x confidence (score {}); without `rba:` 5.x has no score for it, so the notable becomes informational",
+            "its notable's severity came from impact x confidence (score {}); without `rba:` 5.x has no score for it, so the notable gets contentctl 5's default severity, high",
             score.value
         ));
     }
@@ -122,6 +134,335 @@ pub fn detection_to_5(
         text: apply(source, edits),
         notes,
     }
+}
+
+/// The entries of `tags.mitre_attack_id` that name a technique also listed with one of its
+/// sub-techniques (`T1003` beside `T1003.001`), which contentctl 5 rejects ("Overlapping
+/// MITRE Attack ID Techniques and Subtechniques"): removed, the sub-technique says more.
+fn overlapping_techniques(
+    source: &str,
+    tags: &crate::load::yaml::Mapping,
+    notes: &mut Vec<String>,
+) -> Vec<Edit> {
+    let Some((_, ids)) = tags.entry("mitre_attack_id") else {
+        return Vec::new();
+    };
+    let items = ids.as_seq().unwrap_or_default();
+    let texts: Vec<Option<&str>> = items.iter().map(Node::as_str).collect();
+    let mut edits = Vec::new();
+    for (item, id) in items.iter().zip(&texts) {
+        let Some(id) = id.filter(|id| !id.contains('.')) else {
+            continue;
+        };
+        let sub_prefix = format!("{id}.");
+        if !texts.iter().flatten().any(|t| t.starts_with(&sub_prefix)) {
+            continue;
+        }
+        // A block sequence item is a line of its own; a flow sequence is left for lint.
+        let line = line_start(source, item.span.start as usize);
+        if !source[line..item.span.start as usize]
+            .trim_start()
+            .starts_with('-')
+        {
+            notes.push(format!(
+                "tags.mitre_attack_id lists {id} beside its sub-technique: remove {id} (contentctl 5 rejects the overlap)"
+            ));
+            continue;
+        }
+        edits.push(Edit::remove_lines(source, item.span.start, item.span.end));
+        notes.push(format!(
+            "dropped technique {id} from tags.mitre_attack_id: its sub-technique is listed (contentctl 5 rejects the overlap)"
+        ));
+    }
+    edits
+}
+
+/// What happened to a story or baseline: the 5.x schema of its kind decides. Top-level and
+/// `tags` keys that schema does not list are removed (each with a note), and a missing
+/// `status` is added after `version`: `deprecated` under a `deprecated/` directory, else
+/// `production` (contentctl 4 had no status for these kinds). A file already in 5.x form
+/// comes back unchanged, so a second run changes nothing.
+pub fn object_to_5(
+    kind: crate::load::ContentKind,
+    source: &str,
+    root: &Node,
+    deprecated: bool,
+) -> Outcome {
+    let schema: serde_json::Value =
+        crate::check::schema::schema_text(kind, Generation::Contentctl5)
+            .and_then(|text| serde_json::from_str(text).ok())
+            .unwrap_or_default();
+    let Some(properties) = schema["properties"].as_object() else {
+        return Outcome::Unchanged(format!("no 5.x schema for {}", kind.name()));
+    };
+    let Some(map) = root.as_map() else {
+        return Outcome::Unchanged("not a mapping".to_owned());
+    };
+    let mut edits = Vec::new();
+    let mut notes = Vec::new();
+    for (key, value) in &map.entries {
+        let name = key.key_text();
+        if !properties.contains_key(name.as_ref()) {
+            edits.push(Edit::remove_lines(source, key.span.start, value.span.end));
+            notes.push(format!("dropped {name} (contentctl 5 does not read it)"));
+        }
+    }
+    let tag_names = schema["properties"]["tags"]["properties"].as_object();
+    if let (Some(tag_names), Some(tags)) = (tag_names, root.get("tags").and_then(Node::as_map)) {
+        for (key, value) in &tags.entries {
+            let name = key.key_text();
+            if !tag_names.contains_key(name.as_ref()) {
+                edits.push(Edit::remove_lines(source, key.span.start, value.span.end));
+                notes.push(format!(
+                    "dropped tags.{name} (contentctl 5 does not read it)"
+                ));
+            }
+        }
+    }
+    if properties.contains_key("status") && root.get("status").is_none() {
+        let status = if deprecated {
+            "deprecated"
+        } else {
+            "production"
+        };
+        let at = match map.entry("version") {
+            Some((_, value)) => source[value.span.end as usize..]
+                .find('\n')
+                .map_or(source.len(), |i| value.span.end as usize + i + 1),
+            None => source.len(),
+        };
+        let newline = if at == source.len() && !source.ends_with('\n') {
+            "\n"
+        } else {
+            ""
+        };
+        edits.push(Edit {
+            start: at,
+            end: at,
+            text: format!("{newline}status: {status}\n"),
+        });
+    }
+    if edits.is_empty() {
+        return Outcome::Unchanged("already in 5.x form".to_owned());
+    }
+    Outcome::Converted {
+        text: apply(source, edits),
+        notes,
+    }
+}
+
+/// A 4.x lookup converted to 5.x: its new text, and the data file to rename (from, to;
+/// names in `lookups/`) when 5.x's file name (the YAML file's stem) differs from the 4.x
+/// `filename`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LookupMigration {
+    pub outcome: Outcome,
+    pub rename: Option<(String, String)>,
+}
+
+/// What the 5.x lookup needs that a 4.x one does not have, and that migrate invents: the
+/// author and the date written into every converted lookup.
+pub struct LookupDefaults<'a> {
+    pub author: &'a str,
+    /// `YYYY-MM-DD`, given by the caller (nothing here reads the clock).
+    pub date: &'a str,
+}
+
+/// Converts a 4.x lookup definition (`source`, its tree, its model and its YAML file's
+/// stem) to 5.x: `lookup_type` from what its keys show, `id` (derived from the name, so a
+/// run is reproducible), `version: 1`, `date` and `author` when missing; `filename` and
+/// `collection` go (5.x derives both), `fields_list` becomes `fields` (with `_key`
+/// first), a `match_type` string a list, and keys 5.x does not read go (with a note).
+pub fn lookup_to_5(
+    source: &str,
+    root: &Node,
+    lookup: &crate::model::Lookup,
+    stem: &str,
+    defaults: &LookupDefaults<'_>,
+) -> LookupMigration {
+    let unchanged = |reason: &str| LookupMigration {
+        outcome: Outcome::Unchanged(reason.to_owned()),
+        rename: None,
+    };
+    let Some(map) = root.as_map() else {
+        return unchanged("not a mapping");
+    };
+    if root.get("lookup_type").is_some() {
+        return unchanged("already in 5.x form");
+    }
+    let schema: serde_json::Value = crate::check::schema::schema_text(
+        crate::load::ContentKind::Lookup,
+        Generation::Contentctl5,
+    )
+    .and_then(|text| serde_json::from_str(text).ok())
+    .unwrap_or_default();
+    let known = schema["properties"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    let kind = lookup.kind();
+    let name = lookup.header.name();
+    let mut edits = Vec::new();
+    let mut notes = Vec::new();
+    let mut added = String::new();
+    for (key, value) in &map.entries {
+        let key_name = key.key_text();
+        let replaced = match key_name.as_ref() {
+            "filename" | "collection" => true,
+            "fields" if kind != "kvstore" => {
+                notes.push(format!(
+                    "dropped fields (contentctl 5 reads the columns of a {kind} lookup from its file)"
+                ));
+                true
+            }
+            "fields_list" => {
+                let mut fields: Vec<&str> = value
+                    .as_str()
+                    .unwrap_or_default()
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|f| !f.is_empty())
+                    .collect();
+                if fields.first() != Some(&"_key") {
+                    fields.retain(|f| *f != "_key");
+                    fields.insert(0, "_key");
+                }
+                added.push_str(&yaml_list("fields", &fields));
+                true
+            }
+            "match_type" if value.as_str().is_some() => {
+                let entries: Vec<&str> = value
+                    .as_str()
+                    .unwrap_or_default()
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|f| !f.is_empty())
+                    .collect();
+                added.push_str(&yaml_list("match_type", &entries));
+                true
+            }
+            other if !known.contains_key(other) => {
+                notes.push(format!("dropped {other} (contentctl 5 does not read it)"));
+                true
+            }
+            _ => false,
+        };
+        if replaced {
+            edits.push(Edit::remove_lines(source, key.span.start, value.span.end));
+        }
+    }
+    if kind == "kvstore"
+        && let Some(collection) = lookup.collection.as_ref().filter(|c| c.value != name)
+    {
+        notes.push(format!(
+            "collection `{}` is not the lookup's name: contentctl 5 names the collection after the lookup, `{name}`",
+            collection.value
+        ));
+    }
+    let mut header = String::new();
+    let missing = |key: &str| root.get(key).is_none();
+    if missing("id") {
+        header.push_str(&format!(
+            "id: {}
+",
+            derived_id(name)
+        ));
+    }
+    if missing("version") {
+        header.push_str(
+            "version: 1
+",
+        );
+    }
+    if missing("date") {
+        header.push_str(&format!(
+            "date: '{}'
+",
+            defaults.date
+        ));
+    }
+    if missing("author") {
+        header.push_str(&format!(
+            "author: {}
+",
+            yaml_scalar(defaults.author)
+        ));
+    }
+    header.push_str(&format!(
+        "lookup_type: {kind}
+"
+    ));
+    let after_name = map.entry("name").map_or(0, |(_, value)| {
+        source[value.span.end as usize..]
+            .find('\n')
+            .map_or(source.len(), |i| value.span.end as usize + i + 1)
+    });
+    let header = if after_name == source.len() && !source.ends_with('\n') {
+        format!("\n{header}")
+    } else {
+        header
+    };
+    edits.push(Edit {
+        start: after_name,
+        end: after_name,
+        text: header,
+    });
+    if !added.is_empty() {
+        let end = source.len();
+        let newline = if source.ends_with('\n') { "" } else { "\n" };
+        edits.push(Edit {
+            start: end,
+            end,
+            text: format!("{newline}{added}"),
+        });
+    }
+    let expected = match kind {
+        "csv" | "mlmodel" => Some(format!("{stem}.{kind}")),
+        _ => None,
+    };
+    let rename = lookup
+        .filename
+        .as_ref()
+        .zip(expected)
+        .map(|(file, expected)| (file.value.clone(), expected))
+        .filter(|(from, to)| from != to);
+    if let Some((from, to)) = &rename {
+        notes.push(format!(
+            "lookups/{from} renamed lookups/{to}: contentctl 5 names the file after the definition"
+        ));
+    }
+    LookupMigration {
+        outcome: Outcome::Converted {
+            text: apply(source, edits),
+            notes,
+        },
+        rename,
+    }
+}
+
+/// A UUID derived from a lookup's name (XXH3-128, version 8 "custom"): 4.x lookups have no
+/// id, and the same name must give the same id on every run.
+fn derived_id(name: &str) -> String {
+    let hash =
+        xxhash_rust::xxh3::xxh3_128(format!("splforge migrate lookup id\0{name}").as_bytes());
+    let mut bytes = hash.to_be_bytes();
+    bytes[6] = (bytes[6] & 0x0f) | 0x80;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    uuid::Uuid::from_bytes(bytes).to_string()
+}
+
+/// `key:` and a block list of `items`, each a single-quoted scalar.
+fn yaml_list(key: &str, items: &[&str]) -> String {
+    let mut out = format!("{key}:\n");
+    for item in items {
+        out.push_str(&format!("- {}\n", yaml_scalar(item)));
+    }
+    out
+}
+
+/// `text` single-quoted for YAML (quotes doubled).
+fn yaml_scalar(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
 }
 
 /// How a note that `rba:` could not be written begins.

@@ -85,6 +85,91 @@ fn keeps_comments_outside_removed_entries() {
 }
 
 #[test]
+fn drops_a_technique_listed_beside_its_sub_technique() {
+    let source = "tags:\n  mitre_attack_id:\n  - T1003\n  - T1003.001\n  - T1059\n  product:\n  - Splunk Enterprise\n";
+    let root = crate::load::yaml::parse(source, Default::default())
+        .unwrap()
+        .root
+        .unwrap();
+    let tags = root.get("tags").unwrap().as_map().unwrap();
+    let mut notes = Vec::new();
+    let edits = overlapping_techniques(source, tags, &mut notes);
+    assert_eq!(
+        apply(source, edits),
+        "tags:\n  mitre_attack_id:\n  - T1003.001\n  - T1059\n  product:\n  - Splunk Enterprise\n"
+    );
+    assert_eq!(notes.len(), 1, "{notes:?}");
+}
+
+#[test]
+fn stories_get_a_status_and_lose_what_5x_does_not_read_once() {
+    let source = "name: Example\nid: bcfd17e8-5461-400a-80a2-3b7d1459220c\nversion: 1\ndate: '2021-02-16'\nauthor: A, B\ndescription: d\nnarrative: n\ntype: batch\ntags:\n  category:\n  - Malware\n  product:\n  - Splunk Enterprise\n  usecase: Advanced Threat Detection\n";
+    let parse = |text: &str| {
+        crate::load::yaml::parse(text, Default::default())
+            .unwrap()
+            .root
+            .unwrap()
+    };
+    let Outcome::Converted { text, notes } = object_to_5(
+        crate::load::ContentKind::Story,
+        source,
+        &parse(source),
+        true,
+    ) else {
+        panic!("not converted");
+    };
+    assert_eq!(
+        text,
+        source
+            .replace("version: 1\n", "version: 1\nstatus: deprecated\n")
+            .replace("type: batch\n", "")
+    );
+    assert_eq!(notes, ["dropped type (contentctl 5 does not read it)"]);
+    assert!(matches!(
+        object_to_5(crate::load::ContentKind::Story, &text, &parse(&text), true),
+        Outcome::Unchanged(_)
+    ));
+}
+
+#[test]
+fn lookups_get_their_type_header_and_5x_keys_once() {
+    let root_dir = tempfile::tempdir().unwrap();
+    let lookups = root_dir.path().join("lookups");
+    std::fs::create_dir(&lookups).unwrap();
+    let source = "name: api_calls\ndescription: a collection\ncollection: api_calls\nfields_list: arn, count\n";
+    std::fs::write(lookups.join("api_calls.yml"), source).unwrap();
+    let repository = load_repository(root_dir.path(), LoadLimits::default());
+    let content = Content::build(&repository);
+    let lookup = &content.lookups[0];
+    let root = root_mapping(&repository.files[0]).unwrap();
+    let defaults = LookupDefaults {
+        author: "Someone",
+        date: "2024-10-01",
+    };
+    let migration = lookup_to_5(source, root, lookup, "api_calls", &defaults);
+    let Outcome::Converted { text, notes } = migration.outcome else {
+        panic!("not converted");
+    };
+    let id = derived_id("api_calls");
+    assert_eq!(
+        text,
+        format!(
+            "name: api_calls\nid: {id}\nversion: 1\ndate: '2024-10-01'\nauthor: 'Someone'\nlookup_type: kvstore\ndescription: a collection\nfields:\n- '_key'\n- 'arn'\n- 'count'\n"
+        )
+    );
+    assert!(notes.is_empty(), "{notes:?}");
+    assert_eq!(migration.rename, None);
+    let again = crate::load::yaml::parse(&text, Default::default())
+        .unwrap()
+        .root
+        .unwrap();
+    assert!(matches!(
+        lookup_to_5(&text, &again, lookup, "api_calls", &defaults).outcome,
+        Outcome::Unchanged(_)
+    ));
+}
+
+#[test]
 fn merge_keys_are_seen_in_block_and_flow_style() {
     assert!(has_merge_key("tags:\n  <<: *common\n"));
     assert!(has_merge_key("tags:\n  - <<: *common\n"));

@@ -1,11 +1,22 @@
+use super::fields::TextStyle;
 use super::{Fields, Generation, Header, Text};
+use crate::load::Span;
 
 /// A lookup definition: a CSV file, a KV-store collection or an ML model.
+///
+/// Every generation reads into the same fields. 4.x and 2022 name their file
+/// (`filename`) and collection (`collection`, `fields_list`) themselves; 5.x says only its
+/// `lookup_type`, and the rest follows as contentctl 5 derives it: a CSV lookup's file is
+/// `lookups/<yml stem>.csv`, an ML model's `lookups/<yml stem>.mlmodel`, a KV store's
+/// collection is its name and its `fields` are the `fields_list`. 5.x's `match_type` list
+/// reads as 4.x's one string, its entries joined with `, `.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Lookup {
     #[serde(flatten)]
     pub header: Header,
     pub generation: Generation,
+    /// `csv`, `kvstore` or `mlmodel` (5.x only).
+    pub lookup_type: Option<Text>,
     /// The CSV or .mlmodel file under `lookups/`, when the lookup has one.
     pub filename: Option<Text>,
     pub collection: Option<Text>,
@@ -19,19 +30,45 @@ pub struct Lookup {
 }
 
 impl Lookup {
+    /// `file_stem` is the definition file's name without `.yml`: a 5.x file-backed lookup's
+    /// data file is named after it.
     pub(super) fn read(
         header: Header,
         generation: Generation,
         f: &Fields<'_>,
         src: &str,
+        file_stem: &str,
     ) -> Lookup {
+        let lookup_type = f.text("lookup_type", src);
+        let derived = |value: String| lookup_type.as_ref().map(|t| Text { value, ..t.clone() });
+        let kind = lookup_type.as_ref().map(|t| t.value.as_str());
+        let (filename, collection, fields_list) = match kind {
+            Some(kind @ ("csv" | "mlmodel")) => {
+                (derived(format!("{file_stem}.{kind}")), None, None)
+            }
+            Some("kvstore") => (
+                None,
+                derived(header.name().to_owned()),
+                joined(&f.texts("fields", src)),
+            ),
+            _ => (
+                f.text("filename", src),
+                f.text("collection", src),
+                f.text("fields_list", src),
+            ),
+        };
+        let match_type = match f.node("match_type") {
+            Some(node) if node.as_seq().is_some() => joined(&f.texts("match_type", src)),
+            _ => f.text("match_type", src),
+        };
         Lookup {
             header,
             generation,
-            filename: f.text("filename", src),
-            collection: f.text("collection", src),
-            fields_list: f.text("fields_list", src),
-            match_type: f.text("match_type", src),
+            lookup_type,
+            filename,
+            collection,
+            fields_list,
+            match_type,
             min_matches: f.text("min_matches", src),
             max_matches: f.text("max_matches", src),
             default_match: f.text("default_match", src),
@@ -39,4 +76,35 @@ impl Lookup {
             filter: f.text("filter", src),
         }
     }
+
+    /// The lookup's type: 5.x's `lookup_type`, or what a 4.x definition's keys show.
+    pub fn kind(&self) -> &str {
+        match &self.lookup_type {
+            Some(t) => t.as_str(),
+            None if self.filename.is_none() => "kvstore",
+            None if self
+                .filename
+                .as_ref()
+                .is_some_and(|f| f.value.ends_with(".mlmodel")) =>
+            {
+                "mlmodel"
+            }
+            None => "csv",
+        }
+    }
+}
+
+/// A list's entries joined with `, ` (as contentctl 5 writes `match_type` and
+/// `fields_list`), spanning the first to the last entry; `None` for an empty list.
+fn joined(items: &[Text]) -> Option<Text> {
+    let (first, last) = (items.first()?, items.last()?);
+    Some(Text {
+        value: items
+            .iter()
+            .map(Text::as_str)
+            .collect::<Vec<_>>()
+            .join(", "),
+        span: Span::new(first.span.start as usize, last.span.end as usize),
+        style: TextStyle::default(),
+    })
 }

@@ -7,6 +7,7 @@
 //! (the schema check reports them), so any repository yields a model.
 
 mod baseline;
+mod dashboard;
 mod data_source;
 mod deployment;
 mod detection;
@@ -22,6 +23,7 @@ use std::path::Path;
 use crate::load::{ContentKind, Discovery, LoadLimits, LoadedFile, Repository, Span};
 
 pub use baseline::{Baseline, Investigation};
+pub use dashboard::Dashboard;
 pub use data_source::{
     CliRemediation, CliStep, CodeRemediation, ConsoleRemediation, DataSource, DataSourceExample,
     Remediation, SupportedAddOn,
@@ -65,6 +67,13 @@ impl Generation {
             Generation::Contentctl4 => "4",
             Generation::Contentctl5 => "5",
         }
+    }
+
+    /// Whether this generation's contentctl reads files of `kind` at all. contentctl 5
+    /// dropped investigations (response tasks): a 5.x repository's `investigations/` is
+    /// neither modelled, nor checked, nor built.
+    pub fn reads(self, kind: ContentKind) -> bool {
+        !(self == Generation::Contentctl5 && kind == ContentKind::Investigation)
     }
 
     pub fn from_name(name: &str) -> Option<Generation> {
@@ -124,6 +133,7 @@ pub struct Content {
     pub lookups: Vec<Lookup>,
     pub data_sources: Vec<DataSource>,
     pub deployments: Vec<Deployment>,
+    pub dashboards: Vec<Dashboard>,
     /// The generation most detections are in: files that do not show their own take it.
     pub generation: Generation,
 }
@@ -252,6 +262,7 @@ impl Content {
             lookups: keep(&self.lookups, |o| &o.header, files),
             data_sources: keep(&self.data_sources, |o| &o.header, files),
             deployments: self.deployments.clone(),
+            dashboards: keep(&self.dashboards, |o| &o.header, files),
             generation: self.generation,
         }
     }
@@ -263,7 +274,7 @@ impl Content {
         generation: Generation,
         objects: impl Iterator<Item = &'o FileObject>,
     ) -> Content {
-        let mut counts = [0usize; 8];
+        let mut counts = [0usize; 9];
         for object in objects.filter_map(|FileObject(o)| o.as_ref()) {
             counts[object.slot()] += 1;
         }
@@ -276,6 +287,7 @@ impl Content {
             lookups: Vec::with_capacity(counts[5]),
             data_sources: Vec::with_capacity(counts[6]),
             deployments: Vec::with_capacity(counts[7]),
+            dashboards: Vec::with_capacity(counts[8]),
             generation,
         }
     }
@@ -290,6 +302,7 @@ impl Content {
             Object::Lookup(o) => self.lookups.push(*o),
             Object::DataSource(o) => self.data_sources.push(*o),
             Object::Deployment(o) => self.deployments.push(*o),
+            Object::Dashboard(o) => self.dashboards.push(*o),
         }
     }
 }
@@ -334,6 +347,7 @@ enum Object {
     Lookup(Box<Lookup>),
     DataSource(Box<DataSource>),
     Deployment(Box<Deployment>),
+    Dashboard(Box<Dashboard>),
 }
 
 impl Object {
@@ -348,16 +362,26 @@ impl Object {
             Object::Lookup(_) => 5,
             Object::DataSource(_) => 6,
             Object::Deployment(_) => 7,
+            Object::Dashboard(_) => 8,
         }
     }
 
     /// The object of a file whose generation ([`file_generation`], or the repository's
     /// default) is `generation`.
     fn read(file: FileId, loaded: &LoadedFile, generation: Generation) -> Option<Object> {
+        if !generation.reads(loaded.kind) {
+            return None;
+        }
         let root = root_mapping(loaded)?;
         let fields = Fields::of(Some(root));
         let source = loaded.source.text.as_str();
         let header = Header::read(file, generation, &fields, source);
+        let stem = loaded
+            .source
+            .path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
         Some(match loaded.kind {
             ContentKind::Detection => Object::Detection(Box::new(Detection::read(
                 header, generation, &fields, source,
@@ -374,14 +398,17 @@ impl Object {
             ContentKind::Macro => {
                 Object::Macro(Box::new(Macro::read(header, generation, &fields, source)))
             }
-            ContentKind::Lookup => {
-                Object::Lookup(Box::new(Lookup::read(header, generation, &fields, source)))
-            }
+            ContentKind::Lookup => Object::Lookup(Box::new(Lookup::read(
+                header, generation, &fields, source, stem,
+            ))),
             ContentKind::DataSource => Object::DataSource(Box::new(DataSource::read(
                 header, generation, &fields, source,
             ))),
             ContentKind::Deployment => Object::Deployment(Box::new(Deployment::read(
                 header, generation, &fields, source,
+            ))),
+            ContentKind::Dashboard => Object::Dashboard(Box::new(Dashboard::read(
+                header, generation, &fields, source, stem,
             ))),
         })
     }

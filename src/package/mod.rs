@@ -19,7 +19,6 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::load::Repository;
 use crate::model::Content;
-use crate::render::view::DATA_SOURCES_CSV;
 use crate::render::{AppView, AttackEnrichment, BuildStamp, RenderError, Templates, ViewInput};
 
 pub use tarball::tar_gz;
@@ -124,10 +123,13 @@ pub fn app_files(
     let root = &repository.root;
     let mut files = read_tree(&root.join(APP_TEMPLATE_DIR))?;
     let templates = Templates::load(root)?;
+    let stamp = BuildStamp::at(options.build_time);
+    let build_day = stamp.date.replace('-', "");
     let view = AppView::build(&ViewInput {
         content,
         app: &config.app,
         attack: options.attack.as_deref(),
+        build_day: &build_day,
     })
     .map_err(RenderError::from)?;
     let conf_names: Vec<String> = files
@@ -136,7 +138,6 @@ pub fn app_files(
         .filter(|n| n.ends_with(".conf"))
         .cloned()
         .collect();
-    let stamp = BuildStamp::at(options.build_time);
     for (name, text) in templates.render(&view, &config.app, &stamp, &conf_names)? {
         // A repository's own metadata/default.meta wins over the default one.
         if name == "metadata/default.meta" && files.contains_key(&name) {
@@ -144,6 +145,94 @@ pub fn app_files(
         }
         files.insert(name, text.into_bytes());
     }
+    for dashboard in &view.dashboards {
+        let definition = read_dashboard_definition(repository, &dashboard.definition)?;
+        let (path, text) =
+            templates.render_dashboard(dashboard, &definition, &config.app, &stamp, view.format)?;
+        files.insert(path, text.into_bytes());
+    }
+    match &view.lookup_files {
+        Some(lookup_files) => copy_lookup_files(lookup_files, repository, &mut files)?,
+        None => copy_lookup_data_files(repository, &mut files)?,
+    }
+    files.insert(
+        format!("lookups/{}", view.data_sources_file),
+        data_sources::csv(content).into_bytes(),
+    );
+    Ok(files)
+}
+
+/// A dashboard's JSON definition, parsed (keys in their order).
+fn read_dashboard_definition(
+    repository: &Repository,
+    relative: &str,
+) -> Result<serde_json::Value, BuildError> {
+    let path = repository.root.join(relative);
+    let read_error = |message: String| BuildError::Read {
+        path: path.clone(),
+        message,
+    };
+    if !repository.has_data_file(Path::new(relative)) {
+        return Err(read_error(
+            "no such file beside the dashboard's YAML file".to_owned(),
+        ));
+    }
+    let text =
+        crate::load::read_data_file(&repository.root, Path::new(relative), Default::default())
+            .map_err(|e| read_error(e.to_string()))?;
+    serde_json::from_str(&text).map_err(|e| read_error(format!("not JSON: {e}")))
+}
+
+/// contentctl 5's lookup files: each definition's file under its name in the app, read as
+/// text (CRLF and CR line ends become LF, as Python's text mode reads them). A file the
+/// loader did not accept (absent, a link out of the root) is left out: lint reports it.
+fn copy_lookup_files(
+    lookup_files: &[crate::render::view::LookupFile],
+    repository: &Repository,
+    files: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<(), BuildError> {
+    for file in lookup_files {
+        let relative = Path::new(&file.source);
+        if !repository.has_data_file(relative) {
+            continue;
+        }
+        let path = repository.root.join(relative);
+        let bytes = fs::read(&path).map_err(|e| BuildError::Read {
+            path,
+            message: e.to_string(),
+        })?;
+        files.insert(
+            format!("lookups/{}", file.app_name),
+            universal_newlines(bytes),
+        );
+    }
+    Ok(())
+}
+
+/// `\r\n` and a lone `\r` as `\n`.
+fn universal_newlines(bytes: Vec<u8>) -> Vec<u8> {
+    if !bytes.contains(&b'\r') {
+        return bytes;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut iter = bytes.iter().peekable();
+    while let Some(&b) = iter.next() {
+        if b == b'\r' {
+            iter.next_if_eq(&&b'\n');
+            out.push(b'\n');
+        } else {
+            out.push(b);
+        }
+    }
+    out
+}
+
+/// contentctl 4's lookup files: every top-level `.csv` and `.mlmodel` of `lookups/` as it is.
+fn copy_lookup_data_files(
+    repository: &Repository,
+    files: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<(), BuildError> {
+    let root = &repository.root;
     for relative in &repository.lookup_data_files {
         let is_top_level = relative.components().count() == 2;
         let extension = relative.extension().and_then(|e| e.to_str());
@@ -159,11 +248,7 @@ pub fn app_files(
             files.insert(format!("lookups/{file_name}"), bytes);
         }
     }
-    files.insert(
-        format!("lookups/{DATA_SOURCES_CSV}"),
-        data_sources::csv(content).into_bytes(),
-    );
-    Ok(files)
+    Ok(())
 }
 
 fn check_path_part(part: &str) -> Result<(), BuildError> {

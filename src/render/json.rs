@@ -2,6 +2,8 @@
 //!
 //! Jinja2's `tojson` is `json.dumps(value, sort_keys=True)` (separators `", "` and `": "`,
 //! `ensure_ascii`), followed by HTML-safe replacement of `<`, `>`, `&` and `'` with `\uXXXX`.
+//! [`to_python_json_indented`] is Python's `json.dumps(value, indent=N)`, which contentctl
+//! writes dashboard definitions with.
 
 use std::fmt::Write;
 
@@ -12,6 +14,53 @@ pub fn to_jinja_json(value: &Value) -> String {
     let mut out = String::new();
     write_value(&mut out, value);
     out
+}
+
+/// `value` as Python's `json.dumps(value, indent=indent)` writes it: keys in their order,
+/// separators `","` and `": "`, one item per line, `ensure_ascii`, no HTML escaping.
+pub fn to_python_json_indented(value: &Value, indent: usize) -> String {
+    let mut out = String::new();
+    write_indented(&mut out, value, indent, 0);
+    out
+}
+
+fn write_indented(out: &mut String, value: &Value, indent: usize, depth: usize) {
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n(' ', indent * depth));
+    };
+    match value {
+        Value::Array(items) if !items.is_empty() => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                write_indented(out, item, indent, depth + 1);
+            }
+            newline(out, depth);
+            out.push(']');
+        }
+        Value::Object(map) if !map.is_empty() => {
+            out.push('{');
+            for (i, (key, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                write_string_with(out, key, &ESCAPED_BY_PYTHON);
+                out.push_str(": ");
+                write_indented(out, item, indent, depth + 1);
+            }
+            newline(out, depth);
+            out.push('}');
+        }
+        Value::Array(_) => out.push_str("[]"),
+        Value::Object(_) => out.push_str("{}"),
+        Value::String(s) => write_string_with(out, s, &ESCAPED_BY_PYTHON),
+        other => write_value(out, other),
+    }
 }
 
 fn write_value(out: &mut String, value: &Value) {
@@ -62,11 +111,16 @@ fn write_number(out: &mut String, n: &serde_json::Number) {
 }
 
 fn write_string(out: &mut String, s: &str) {
+    write_string_with(out, s, &ESCAPED);
+}
+
+/// `s` quoted, each character that starts with a byte `escaped` marks escaped.
+fn write_string_with(out: &mut String, s: &str, escaped: &[bool; 256]) {
     out.push('"');
     // Runs of characters written as they are are copied whole: `savedsearches.conf` writes
     // every search and drilldown through here.
     let mut rest = s;
-    while let Some(at) = rest.bytes().position(|b| ESCAPED[b as usize]) {
+    while let Some(at) = rest.bytes().position(|b| escaped[b as usize]) {
         out.push_str(&rest[..at]);
         // `at` is a character boundary: every byte of a multi-byte character needs escaping.
         let c = rest[at..].chars().next().unwrap_or_default();
@@ -85,6 +139,17 @@ static ESCAPED: [bool; 256] = {
     while byte < 256 {
         table[byte] = !(byte >= 0x20 && byte <= 0x7f)
             || matches!(byte as u8, b'"' | b'\\' | b'<' | b'>' | b'&' | b'\'');
+        byte += 1;
+    }
+    table
+};
+
+/// What Python's `json.dumps` escapes (`ensure_ascii`): [`ESCAPED`] but for the HTML four.
+static ESCAPED_BY_PYTHON: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = !(byte >= 0x20 && byte <= 0x7f) || matches!(byte as u8, b'"' | b'\\');
         byte += 1;
     }
     table
@@ -160,6 +225,15 @@ mod tests {
             write_string_by_char(&mut slow, &s);
             proptest::prop_assert_eq!(fast, slow);
         }
+    }
+
+    #[test]
+    fn indented_json_is_python_json_dumps_with_indent() {
+        let value = json!({"b": [1, {}], "a": {"x": "<é>"}, "c": []});
+        assert_eq!(
+            to_python_json_indented(&value, 4),
+            "{\n    \"b\": [\n        1,\n        {}\n    ],\n    \"a\": {\n        \"x\": \"<\\u00e9>\"\n    },\n    \"c\": []\n}"
+        );
     }
 
     #[test]

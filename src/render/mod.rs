@@ -24,10 +24,14 @@ use crate::config::AppConfig;
 pub use view::{AppView, AttackEnrichment, ViewError, ViewInput};
 
 /// The embedded default templates, by name (the output path inside the app).
-const DEFAULT_TEMPLATES: [(&str, &str); 16] = [
+const DEFAULT_TEMPLATES: [(&str, &str); 17] = [
     (
         PANEL_TEMPLATE,
         include_str!("../../templates/app/default/data/ui/panels/workbench_panel.xml"),
+    ),
+    (
+        DASHBOARD_TEMPLATE,
+        include_str!("../../templates/app/default/data/ui/views/dashboard.xml"),
     ),
     (
         "default/es_investigations.conf",
@@ -104,10 +108,15 @@ const DETECTION_PARTIALS: [(&str, &str); 2] = [
 /// inputs, as `default/data/ui/panels/workbench_panel_<lowercase name>___response_task.xml`.
 const PANEL_TEMPLATE: &str = "default/data/ui/panels/workbench_panel.xml";
 
+/// A dashboard's view, rendered once per dashboard with `dashboard` and its pretty-printed
+/// JSON `definition`, as [`view::DashboardView::path`].
+const DASHBOARD_TEMPLATE: &str = "default/data/ui/views/dashboard.xml";
+
 /// Templates that are partials or per-object templates, not output files of their own name.
-const PARTIALS: [&str; 4] = [
+const PARTIALS: [&str; 5] = [
     "header.conf",
     PANEL_TEMPLATE,
+    DASHBOARD_TEMPLATE,
     DETECTION_PARTIALS[0].1,
     DETECTION_PARTIALS[1].1,
 ];
@@ -326,6 +335,7 @@ impl Templates {
         let mut base = tera::Context::new();
         base.insert("app", &AppContext::new(app, stamp));
         base.insert("stamp", stamp);
+        base.insert("format", view.format);
         let (stanzas, stanza_bytes) = self.detection_stanzas(view, &base)?;
         let mut context = base.clone();
         context.insert("custom_conf_files", &custom_conf_stems(conf_names));
@@ -387,6 +397,29 @@ impl Templates {
             message: e.to_string(),
         })?;
         Ok((name.to_owned(), text))
+    }
+
+    /// The view of a dashboard whose JSON definition is `definition`, by its path in the
+    /// app. The definition is written as contentctl writes it (`json.dumps(indent=4)`).
+    pub fn render_dashboard(
+        &self,
+        dashboard: &view::DashboardView,
+        definition: &serde_json::Value,
+        app: &AppConfig,
+        stamp: &BuildStamp,
+        format: &str,
+    ) -> Result<(String, String), RenderError> {
+        let mut context = tera::Context::new();
+        context.insert("app", &AppContext::new(app, stamp));
+        context.insert("stamp", stamp);
+        context.insert("format", format);
+        context.insert("dashboard", dashboard);
+        context.insert("definition", &json::to_python_json_indented(definition, 4));
+        let text = self
+            .xml
+            .render(DASHBOARD_TEMPLATE, &context)
+            .map_err(|e| template_error(DASHBOARD_TEMPLATE, &e))?;
+        Ok((dashboard.path.clone(), text))
     }
 
     /// The response-task panel of `task`, by its path in the app.

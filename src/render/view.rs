@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use super::conf::{MAX_STANZA_NAME_CHARS, StanzaNameError, check_stanza_name};
 use crate::config::AppConfig;
 use crate::model::{
-    Baseline, Content, Deployment, Detection, Generation, Investigation, Lookup, Macro,
+    Baseline, Content, Dashboard, Deployment, Detection, Generation, Investigation, Lookup, Macro,
     ObservableObject, RiskSource, Story, Text,
 };
 
@@ -48,6 +48,53 @@ const PROVIDING_TECHNOLOGIES: &str =
 
 const DETECTION_TYPES: [&str; 4] = ["TTP", "Anomaly", "Hunting", "Correlation"];
 
+/// The warning contentctl puts before an experimental or deprecated object's description,
+/// and the kinds it puts it on, per format generation.
+const STATUS_WARNINGS: &str = include_str!("../../templates/data/status_warnings.json");
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct StatusWarnings {
+    experimental: String,
+    deprecated: String,
+    /// generation -> kind -> the name written for `{content_type}`.
+    content_types: HashMap<String, HashMap<String, String>>,
+}
+
+impl StatusWarnings {
+    /// contentctl's `status_aware_description` of a `kind` object in a `generation` build.
+    fn describe(
+        &self,
+        generation: Generation,
+        kind: &str,
+        status: Option<&str>,
+        description: &str,
+    ) -> String {
+        let template = match status {
+            Some("experimental") => &self.experimental,
+            Some("deprecated") => &self.deprecated,
+            _ => return description.to_owned(),
+        };
+        let Some(content_type) = self
+            .content_types
+            .get(generation.schema_dir())
+            .and_then(|kinds| kinds.get(kind))
+        else {
+            return description.to_owned();
+        };
+        template
+            .replace("{content_type}", content_type)
+            .replace("{description}", description)
+    }
+}
+
+/// What the build of one format generation computes beside the content.
+struct Build<'a> {
+    generation: Generation,
+    warnings: StatusWarnings,
+    technologies: Vec<(String, Vec<String>)>,
+    input: &'a ViewInput<'a>,
+}
+
 #[derive(Debug, Serialize)]
 pub struct DetectionView {
     pub stanza_name: String,
@@ -55,6 +102,9 @@ pub struct DetectionView {
     pub status: String,
     pub detection_type: String,
     pub description: String,
+    /// The description after the experimental / deprecated warning, when the build's
+    /// contentctl puts one there.
+    pub status_aware_description: String,
     pub mappings: Value,
     pub datamodel: Vec<String>,
     pub how_to_implement: String,
@@ -135,6 +185,18 @@ pub struct StoryView {
     pub narrative: Option<String>,
 }
 
+/// A dashboard: its XML file in the app, from its JSON definition (read at build time).
+#[derive(Debug, Serialize)]
+pub struct DashboardView {
+    /// The XML file in the app: `default/data/ui/views/<stem>.xml` (4.x), or
+    /// `<label>__<stem>.xml` in lower case with spaces as `_` (5.x).
+    pub path: String,
+    pub name: String,
+    pub theme: String,
+    /// The JSON definition, relative to the content root.
+    pub definition: String,
+}
+
 #[derive(Debug, Serialize)]
 pub struct MacroView {
     pub stanza_name: String,
@@ -146,6 +208,9 @@ pub struct MacroView {
 #[derive(Debug, Serialize)]
 pub struct LookupView {
     pub name: String,
+    /// `csv`, `kvstore` or `mlmodel`.
+    pub lookup_type: String,
+    /// The file's name in the app's `lookups/`.
     pub filename: Option<String>,
     pub collection: Option<String>,
     pub default_match: Option<String>,
@@ -168,7 +233,30 @@ pub struct AppView {
     pub investigations: Vec<InvestigationView>,
     pub stories: Vec<StoryView>,
     pub macros: Vec<MacroView>,
+    /// The transforms.conf lookups (not 5.x's ML models, which MLTK finds by file name).
     pub lookups: Vec<LookupView>,
+    /// Rendered one by one, each with its definition, not part of `content`.
+    #[serde(skip)]
+    pub dashboards: Vec<DashboardView>,
+    /// The format generation of the build (`"4"`, `"5"`): templates write what that
+    /// generation's contentctl writes.
+    pub format: &'static str,
+    /// The lookup data files to copy, when the build renames them (5.x); `None` copies
+    /// every top-level `.csv` and `.mlmodel` of `lookups/` as it is (4.x).
+    #[serde(skip)]
+    pub lookup_files: Option<Vec<LookupFile>>,
+    /// The name of the data-source lookup file the build writes into `lookups/`.
+    #[serde(skip)]
+    pub data_sources_file: String,
+}
+
+/// A lookup data file and its name in the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LookupFile {
+    /// Relative to the content root, e.g. `lookups/asr_rules.csv`.
+    pub source: String,
+    /// In the app's `lookups/`, e.g. `asr_rules_20241001.csv`.
+    pub app_name: String,
 }
 
 /// A content object that cannot be rendered.
@@ -185,23 +273,29 @@ pub struct ViewInput<'a> {
     pub content: &'a Content,
     pub app: &'a AppConfig,
     pub attack: Option<&'a dyn AttackEnrichment>,
+    /// The build's day, `YYYYMMDD` (contentctl 5 dates the data-source lookup it writes).
+    pub build_day: &'a str,
 }
 
 impl AppView {
     pub fn build(input: &ViewInput<'_>) -> Result<AppView, ViewError> {
         let content = input.content;
-        let technologies: Vec<(String, Vec<String>)> =
-            serde_json::from_str(PROVIDING_TECHNOLOGIES).unwrap_or_default();
+        let build = Build {
+            generation: content.generation,
+            warnings: serde_json::from_str(STATUS_WARNINGS).unwrap_or_default(),
+            technologies: serde_json::from_str(PROVIDING_TECHNOLOGIES).unwrap_or_default(),
+            input,
+        };
         // In parallel; the first error in content order is the one reported.
         let detections: Vec<Result<DetectionView, ViewError>> = content
             .detections
             .par_iter()
-            .map(|detection| detection_view(detection, input, &technologies))
+            .map(|detection| detection_view(detection, &build))
             .collect();
         let detections = detections.into_iter().collect::<Result<Vec<_>, _>>()?;
         let mut baselines = Vec::new();
         for baseline in &content.baselines {
-            baselines.push(baseline_view(baseline, input)?);
+            baselines.push(baseline_view(baseline, &build)?);
         }
         let mut investigations = Vec::new();
         for investigation in &content.investigations {
@@ -210,18 +304,34 @@ impl AppView {
         let searches = searches_by_story(&detections);
         let mut stories = Vec::new();
         for story in &content.stories {
-            stories.push(story_view(story, &searches, content, input.app)?);
+            stories.push(story_view(story, &searches, &build)?);
         }
         let mut macros = Vec::new();
         for macro_def in &content.macros {
             macros.push(macro_view(macro_def)?);
         }
         add_filter_macros(&mut macros, &detections);
+        let renames_files = build.generation == Generation::Contentctl5;
         let mut lookups = Vec::new();
+        let mut lookup_files = Vec::new();
         for lookup in &content.lookups {
-            lookups.push(lookup_view(lookup)?);
+            let view = lookup_view(lookup, renames_files)?;
+            if let (true, Some(source), Some(app_name)) =
+                (renames_files, &lookup.filename, &view.filename)
+            {
+                lookup_files.push(LookupFile {
+                    source: format!("lookups/{}", source.value),
+                    app_name: app_name.clone(),
+                });
+            }
+            // contentctl 5 leaves ML models out of transforms.conf: MLTK finds them by name.
+            if !(renames_files && view.lookup_type == "mlmodel") {
+                lookups.push(view);
+            }
         }
-        lookups.push(data_sources_lookup());
+        let data_sources = data_sources_lookup(build.generation, input.build_day);
+        let data_sources_file = data_sources.filename.clone().unwrap_or_default();
+        lookups.push(data_sources);
         Ok(AppView {
             detections,
             baselines,
@@ -229,6 +339,14 @@ impl AppView {
             stories,
             macros,
             lookups,
+            dashboards: content
+                .dashboards
+                .iter()
+                .map(|d| dashboard_view(d, &build))
+                .collect(),
+            format: build.generation.schema_dir(),
+            lookup_files: renames_files.then_some(lookup_files),
+            data_sources_file,
         })
     }
 }
@@ -257,11 +375,8 @@ fn story_names(names: &[Text]) -> Vec<String> {
     names
 }
 
-fn detection_view(
-    d: &Detection,
-    input: &ViewInput<'_>,
-    technologies: &[(String, Vec<String>)],
-) -> Result<DetectionView, ViewError> {
+fn detection_view(d: &Detection, build: &Build<'_>) -> Result<DetectionView, ViewError> {
+    let input = build.input;
     let name = d.name().to_owned();
     let stanza_name = format!("{} - {} - Rule", input.app.label, name);
     let detection_type = text(&d.detection_type);
@@ -273,24 +388,27 @@ fn detection_view(
     let deployment = deployment_for(input.content, &detection_type);
     let confidence = d.confidence.map(|c| c.value);
     let impact = d.impact.map(|c| c.value);
-    let risk_score = d.overall_risk_score().unwrap_or(0);
+    let overall_score = d.overall_risk_score();
+    let risk_score = overall_score.unwrap_or(0);
     let security_domain = text(&d.security_domain);
     let mappings = mappings(d, input.attack);
     let description = text(&d.header.description);
     Ok(DetectionView {
         status: d.status().unwrap_or_default().to_owned(),
+        status_aware_description: build.warnings.describe(
+            build.generation,
+            "detection",
+            d.status(),
+            &description,
+        ),
         description: description.clone(),
-        datamodel: DATA_MODELS
-            .iter()
-            .filter(|dm| search.contains(*dm))
-            .map(|dm| (*dm).to_owned())
-            .collect(),
+        datamodel: data_models_in(&search),
         how_to_implement: text(&d.how_to_implement),
         known_false_positives: text(&d.known_false_positives),
         date: text(&d.header.date),
         products: texts(&d.products),
         atomic_guids: texts(&d.atomic_guids),
-        providing_technologies: providing_technologies(&search, technologies),
+        providing_technologies: providing_technologies(&search, &build.technologies),
         analytic_stories: story_names(&d.analytic_stories),
         rba_enabled: deployment
             .and_then(|dep| dep.rba_enabled)
@@ -316,7 +434,9 @@ fn detection_view(
                     substitute(&text(&n.rule_title), d)
                 },
                 security_domain: security_domain.clone(),
-                severity: severity(risk_score).to_owned(),
+                // contentctl's `severity`: from the highest risk score; a detection
+                // without risk objects (a Correlation search) is `high`.
+                severity: overall_score.map_or("high", severity).to_owned(),
             }),
         drilldowns: Value::Array(
             d.drilldowns
@@ -549,16 +669,29 @@ fn publish_time(date: &str) -> Value {
     json!((days * 86_400) as f64)
 }
 
-fn baseline_view(b: &Baseline, input: &ViewInput<'_>) -> Result<BaselineView, ViewError> {
+fn baseline_view(b: &Baseline, build: &Build<'_>) -> Result<BaselineView, ViewError> {
+    let input = build.input;
+    let search = text(&b.search);
     let stanza_name = format!("{} - {}", input.app.label, b.header.name());
     check_stanza_name(&stanza_name, Some(MAX_STANZA_NAME_CHARS))
         .map_err(named("baseline", b.header.name()))?;
     Ok(BaselineView {
         stanza_name,
-        description: text(&b.header.description),
+        description: build.warnings.describe(
+            build.generation,
+            "baseline",
+            b.status.as_ref().map(Text::as_str),
+            &text(&b.header.description),
+        ),
         date: text(&b.header.date),
         analytic_stories: story_names(&b.analytic_stories),
-        datamodel: texts(&b.datamodels),
+        // 5.x baselines name no data models: contentctl 5 finds them in the search, as it
+        // does a detection's.
+        datamodel: if b.generation == Generation::Contentctl5 {
+            data_models_in(&search)
+        } else {
+            texts(&b.datamodels)
+        },
         scheduling: match &b.inline_scheduling {
             Some(inline) => Scheduling {
                 cron_schedule: text(&inline.cron_schedule),
@@ -569,7 +702,7 @@ fn baseline_view(b: &Baseline, input: &ViewInput<'_>) -> Result<BaselineView, Vi
             None => scheduling(deployment_for(input.content, "Baseline")),
         },
         how_to_implement: text(&b.how_to_implement),
-        search: text(&b.search),
+        search,
     })
 }
 
@@ -644,12 +777,21 @@ fn searches_by_story(detections: &[DetectionView]) -> HashMap<&str, Vec<&str>> {
     searches
 }
 
+/// The data models contentctl finds in a search: each whose name it contains, in its enum order.
+fn data_models_in(search: &str) -> Vec<String> {
+    DATA_MODELS
+        .iter()
+        .filter(|dm| search.contains(*dm))
+        .map(|dm| (*dm).to_owned())
+        .collect()
+}
+
 fn story_view(
     s: &Story,
     searches: &HashMap<&str, Vec<&str>>,
-    content: &Content,
-    app: &AppConfig,
+    build: &Build<'_>,
 ) -> Result<StoryView, ViewError> {
+    let (content, app) = (build.input.content, build.input.app);
     let name = s.header.name();
     // analyticstories.conf has a `[analytic_story://<name>]` stanza per story.
     check_stanza_name(name, None).map_err(named("story", name))?;
@@ -692,7 +834,12 @@ fn story_view(
             .collect(),
         maintainers: json!([{"company": author_company, "email": "-", "name": author_name}]),
         searches,
-        description: text(&s.header.description),
+        description: build.warnings.describe(
+            build.generation,
+            "story",
+            s.status.as_ref().map(Text::as_str),
+            &text(&s.header.description),
+        ),
         narrative: s.narrative.as_ref().map(|n| n.value.clone()),
     })
 }
@@ -704,6 +851,25 @@ fn normalise_url(url: &str) -> String {
             format!("{url}/")
         }
         _ => url.to_owned(),
+    }
+}
+
+fn dashboard_view(d: &Dashboard, build: &Build<'_>) -> DashboardView {
+    let file_name = if build.generation == Generation::Contentctl5 {
+        format!("{}__{}.xml", build.input.app.label, d.file_stem)
+            .to_lowercase()
+            .replace(' ', "_")
+    } else {
+        format!("{}.xml", d.file_stem)
+    };
+    DashboardView {
+        path: format!("default/data/ui/views/{file_name}"),
+        name: d.header.name().to_owned(),
+        theme: d
+            .theme
+            .as_ref()
+            .map_or_else(|| "light".to_owned(), |t| t.value.clone()),
+        definition: d.definition_path(),
     }
 }
 
@@ -744,16 +910,26 @@ fn macro_view(m: &Macro) -> Result<MacroView, ViewError> {
 /// The lookup of data-source objects that the build itself writes (`lookups/data_sources.csv`).
 pub const DATA_SOURCES_CSV: &str = "data_sources.csv";
 
-fn data_sources_lookup() -> LookupView {
+/// contentctl 4 writes `data_sources.csv`; contentctl 5 a runtime CSV lookup dated the day
+/// of the build, `data_sources_<YYYYMMDD>.csv`, that matches case-insensitively.
+fn data_sources_lookup(generation: Generation, build_day: &str) -> LookupView {
+    let five = generation == Generation::Contentctl5;
     LookupView {
         name: "data_sources".to_owned(),
-        filename: Some(DATA_SOURCES_CSV.to_owned()),
+        lookup_type: "csv".to_owned(),
+        filename: Some(if five {
+            format!("data_sources_{build_day}.csv")
+        } else {
+            DATA_SOURCES_CSV.to_owned()
+        }),
         collection: None,
         default_match: None,
-        case_sensitive_match: None,
-        description: Some(
-            "A lookup file that will contain the data source objects for detections.".to_owned(),
-        ),
+        case_sensitive_match: five.then(|| "false".to_owned()),
+        description: Some(if five {
+            "A lookup file that contains the data source objects for detections.".to_owned()
+        } else {
+            "A lookup file that will contain the data source objects for detections.".to_owned()
+        }),
         match_type: None,
         max_matches: None,
         min_matches: None,
@@ -762,15 +938,24 @@ fn data_sources_lookup() -> LookupView {
     }
 }
 
-fn lookup_view(l: &Lookup) -> Result<LookupView, ViewError> {
+/// A lookup's transforms.conf stanza. With `dated_files` (contentctl 5), a CSV file is
+/// named `<name>_<YYYYMMDD>.csv` after the lookup's date in the app.
+fn lookup_view(l: &Lookup, dated_files: bool) -> Result<LookupView, ViewError> {
     let name = l.header.name().to_owned();
     check_stanza_name(&name, None).map_err(named("lookup", l.header.name()))?;
     let opt = |t: &Option<Text>| t.as_ref().map(|t| t.value.clone());
+    let lookup_type = l.kind().to_owned();
     let file_name = l.filename.as_ref().map(|f| {
         let path = f.value.replace('\\', "/");
-        path.rsplit('/').next().unwrap_or_default().to_owned()
+        let file_name = path.rsplit('/').next().unwrap_or_default().to_owned();
+        if dated_files && lookup_type == "csv" {
+            format!("{name}_{}.csv", text(&l.header.date).replace('-', ""))
+        } else {
+            file_name
+        }
     });
     Ok(LookupView {
+        lookup_type,
         name,
         filename: file_name,
         collection: opt(&l.collection),

@@ -27,11 +27,34 @@ pub fn reference_app() -> Option<PathBuf> {
 
 /// Builds `root` into `out` with a fixed build time.
 pub fn build_into(root: &Path, out: &Path) -> splforge::package::BuildReport {
+    build_at(root, out, 1_700_000_000)
+}
+
+/// Seconds since the epoch of app.conf's `build = YYYYMMDDHHMMSS` (UTC).
+pub fn epoch_of_build_stamp(stamp: &str) -> i64 {
+    let digits = |range: std::ops::Range<usize>| -> i64 {
+        stamp
+            .get(range)
+            .and_then(|d| d.parse().ok())
+            .unwrap_or_else(|| panic!("not a YYYYMMDDHHMMSS build stamp: {stamp:?}"))
+    };
+    let (y, m, d) = (digits(0..4), digits(4..6), digits(6..8));
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    days * 86_400 + digits(8..10) * 3600 + digits(10..12) * 60 + digits(12..14)
+}
+
+/// Builds `root` into `out` at `build_time` (seconds since the epoch).
+pub fn build_at(root: &Path, out: &Path, build_time: i64) -> splforge::package::BuildReport {
     let repository = splforge::load::load_repository(root, Default::default());
     let content = splforge::model::Content::build(&repository);
     let (config, _) = splforge::config::Config::discover(root).expect("config");
     let options = splforge::package::BuildOptions {
-        build_time: 1_700_000_000,
+        build_time,
         attack: None,
     };
     splforge::package::build(&content, &repository, &config, out, &options).expect("build")

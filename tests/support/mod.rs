@@ -229,6 +229,11 @@ pub fn with_code<'a>(findings: &'a [serde_json::Value], code: &str) -> Vec<&'a s
     findings.iter().filter(|f| f["code"] == code).collect()
 }
 
+/// Copies the directory tree `from` to `to` (created).
+pub fn copy_tree(from: &Path, to: &Path) {
+    copy_dir(from, to);
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {

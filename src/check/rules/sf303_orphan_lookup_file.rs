@@ -24,9 +24,7 @@ use std::collections::HashSet;
 use super::sf301_lookup_file_missing::lookup_file_path;
 use super::{Rule, RuleScope};
 use crate::check::{Context, Finding, Severity};
-use crate::load::Span;
-use crate::load::excerpt;
-use crate::model::Generation;
+use crate::load::{ContentKind, Span, excerpt};
 
 pub(super) static RULE: Rule = Rule {
     code: "SF303",
@@ -38,20 +36,15 @@ pub(super) static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    let mut referenced: HashSet<_> = ctx
+    let referenced: HashSet<_> = ctx
         .content
         .lookups
         .iter()
         .filter_map(|l| lookup_file_path(&l.filename.as_ref()?.value))
         .collect();
-    for lookup in &ctx.content.lookups {
-        if lookup.generation == Generation::Contentctl5 && lookup.filename.is_none() {
-            let yaml = ctx.path(lookup.header.file);
-            referenced.extend(["csv", "mlmodel"].map(|ext| yaml.with_extension(ext)));
-        }
-    }
+    let lookups_dir = std::path::Path::new(ContentKind::Lookup.directory());
     for path in &ctx.repository.lookup_data_files {
-        if !referenced.contains(path) {
+        if path.starts_with(lookups_dir) && !referenced.contains(path) {
             out.push(
                 Finding::new(
                     RULE.code,

@@ -141,7 +141,11 @@ fn known_tables<'s>(ctx: &'s Context<'_>) -> HashSet<&'s str> {
     }
     for lookup in &ctx.content.lookups {
         known.insert(lookup.header.name());
-        known.extend(lookup.filename.as_ref().map(|f| f.value.as_str()));
+        // A 5.x lookup's file (derived from its YAML's name) ships renamed
+        // `<name>_<date>.csv`, so a search cannot name it.
+        if lookup.generation != Generation::Contentctl5 {
+            known.extend(lookup.filename.as_ref().map(|f| f.value.as_str()));
+        }
     }
     // The files of lookups/ (what a lookup's `filename:` names, also when single-file mode
     // read the lookup's YAML for its name only). Not in 5.x, whose build renames each file
