@@ -16,9 +16,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::check::rules::lookup_file_path;
 use crate::config::Config;
 use crate::load::Repository;
 use crate::model::Content;
+use crate::render::conf::{ReadStanza, read_stanzas};
 use crate::render::view::DATA_SOURCES_CSV;
 use crate::render::{AppView, AttackEnrichment, BuildStamp, RenderError, Templates, ViewInput};
 
@@ -61,6 +63,13 @@ pub enum BuildError {
     Read { path: PathBuf, message: String },
     #[error("cannot write {path}: {message}")]
     Write { path: PathBuf, message: String },
+    /// What the rendered `.conf` files say does not hold in the app (see [`verify_app`]).
+    #[error("{file}:{line}: {problem}")]
+    Inconsistent {
+        file: String,
+        line: usize,
+        problem: String,
+    },
 }
 
 /// Renders the app and writes `<out>/<app id>/` and `<out>/<app id>-<version>.tar.gz`.
@@ -111,6 +120,11 @@ pub fn app_files(
 ) -> Result<BTreeMap<String, Vec<u8>>, BuildError> {
     let root = &repository.root;
     let mut files = read_tree(&root.join(APP_TEMPLATE_DIR))?;
+    files.extend(lookup_files(content, repository)?);
+    files.insert(
+        format!("lookups/{DATA_SOURCES_CSV}"),
+        data_sources::csv(content).into_bytes(),
+    );
     let templates = Templates::load(root)?;
     let view = AppView::build(&ViewInput {
         content,
@@ -118,28 +132,44 @@ pub fn app_files(
         attack: options.attack.as_deref(),
     })
     .map_err(RenderError::from)?;
-    let conf_names: Vec<String> = files
-        .keys()
-        .chain(templates.outputs())
-        .filter(|n| n.ends_with(".conf"))
-        .cloned()
-        .collect();
+    let shipped: Vec<String> = files.keys().cloned().collect();
     let stamp = BuildStamp::at(options.build_time);
-    for (name, text) in templates.render(&view, &config.app, &stamp, &conf_names)? {
+    let mut rendered = Vec::new();
+    for (name, text) in templates.render(&view, &config.app, &stamp, &shipped)? {
         // A repository's own metadata/default.meta wins over the default one.
         if name == "metadata/default.meta" && files.contains_key(&name) {
             continue;
         }
+        rendered.push(name.clone());
         files.insert(name, text.into_bytes());
     }
+    verify_app(&files, &rendered)?;
+    Ok(files)
+}
+
+/// The lookup data files the app ships, as `lookups/<file name>`: every top-level `.csv`
+/// and `.mlmodel` file of `lookups/` (as contentctl copies them), and every top-level file
+/// a lookup's `filename` names, whatever its extension (`UPPER.CSV`, `x.csv.gz`), since
+/// transforms.conf names it.
+fn lookup_files(
+    content: &Content,
+    repository: &Repository,
+) -> Result<BTreeMap<String, Vec<u8>>, BuildError> {
+    let named: std::collections::HashSet<PathBuf> = content
+        .lookups
+        .iter()
+        .filter_map(|l| lookup_file_path(&l.filename.as_ref()?.value))
+        .collect();
+    let mut files = BTreeMap::new();
     for relative in &repository.lookup_data_files {
         let is_top_level = relative.components().count() == 2;
         let extension = relative.extension().and_then(|e| e.to_str());
         let Some(file_name) = relative.file_name().and_then(|n| n.to_str()) else {
             continue;
         };
-        if is_top_level && matches!(extension, Some("csv" | "mlmodel")) {
-            let path = root.join(relative);
+        let shipped = matches!(extension, Some("csv" | "mlmodel")) || named.contains(relative);
+        if is_top_level && shipped {
+            let path = repository.root.join(relative);
             let bytes = fs::read(&path).map_err(|e| BuildError::Read {
                 path,
                 message: e.to_string(),
@@ -147,11 +177,92 @@ pub fn app_files(
             files.insert(format!("lookups/{file_name}"), bytes);
         }
     }
-    files.insert(
-        format!("lookups/{DATA_SOURCES_CSV}"),
-        data_sources::csv(content).into_bytes(),
-    );
     Ok(files)
+}
+
+/// Checks what the `rendered` `.conf` and `.meta` files of the app say against the app's
+/// `files`, whatever the templates (a repository may override them) and lint said: no
+/// stanza twice in a file (Splunk would merge them), no control character but line breaks,
+/// every file a setting names in the app (transforms.conf `filename` under `lookups/`, the
+/// panel of each es_investigations.conf `panel://` stanza under `default/data/ui/panels/`).
+fn verify_app(files: &BTreeMap<String, Vec<u8>>, rendered: &[String]) -> Result<(), BuildError> {
+    let problem = |file: &str, line: usize, problem: String| BuildError::Inconsistent {
+        file: file.to_owned(),
+        line,
+        problem,
+    };
+    for name in rendered
+        .iter()
+        .filter(|n| n.ends_with(".conf") || n.ends_with(".meta"))
+    {
+        let text = String::from_utf8_lossy(files.get(name).map_or(&[][..], Vec::as_slice));
+        if let Some((index, line)) = text
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.contains(is_unwritable))
+        {
+            let c = line.chars().find(|&c| is_unwritable(c)).unwrap_or_default();
+            return Err(problem(
+                name,
+                index + 1,
+                format!("control character {:?} in the written file", c),
+            ));
+        }
+        let stanzas = read_stanzas(&text);
+        let mut seen = std::collections::HashMap::new();
+        for stanza in &stanzas {
+            if let Some(first) = seen.insert(stanza.name.as_str(), stanza.line) {
+                return Err(problem(
+                    name,
+                    stanza.line,
+                    format!(
+                        "stanza [{}] is written twice (first at line {first}); Splunk would merge them",
+                        stanza.name
+                    ),
+                ));
+            }
+        }
+        for stanza in &stanzas {
+            for referenced in referenced_files(name, stanza) {
+                if !files.contains_key(&referenced) {
+                    return Err(problem(
+                        name,
+                        stanza.line,
+                        format!(
+                            "stanza [{}] names {referenced}, which the app does not hold",
+                            stanza.name
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A character no rendered file may hold: a control character other than a line break or
+/// tab (values are written without any, see `render::conf`; a template may hold tabs).
+fn is_unwritable(c: char) -> bool {
+    c.is_control() && !matches!(c, '\r' | '\t')
+}
+
+/// The files of the app that a stanza of the rendered file `conf` names.
+fn referenced_files(conf: &str, stanza: &ReadStanza) -> Vec<String> {
+    match conf {
+        "default/transforms.conf" => stanza
+            .settings
+            .iter()
+            .filter(|(key, _)| key == "filename")
+            .map(|(_, file)| format!("lookups/{file}"))
+            .collect(),
+        "default/es_investigations.conf" => stanza
+            .name
+            .strip_prefix("panel://")
+            .map(|panel| format!("default/data/ui/panels/{panel}.xml"))
+            .into_iter()
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn check_path_part(part: &str) -> Result<(), BuildError> {
