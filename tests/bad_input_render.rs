@@ -324,7 +324,7 @@ fn macro_argument_names_are_validated() {
     let f = Fixture::bundled();
     f.write(
         "macros/m.yml",
-        "name: m\narguments:\n  - \"$\"\n  - a$b\n  - \"\"\n  - \"a\\nb\"\n  - ok_name-2\n\
+        "name: m\narguments:\n  - \"$\"\n  - a$b\n  - \"\"\n  - \"a\\nb\"\n  - ok_name-2\n  - ok_name-2\n\
          definition: search x=$ok_name-2$\ndescription: bad argument names\n",
     );
     let (code, findings) = f.lint(&[]);
@@ -337,7 +337,13 @@ fn macro_argument_names_are_validated() {
         })
         .collect();
     positions.sort();
-    assert_eq!(positions, [(3, 5), (4, 5), (5, 5), (6, 5)]);
+    assert_eq!(positions, [(3, 5), (4, 5), (5, 5), (6, 5), (8, 5)]);
+    assert!(
+        with_code(&findings, "SF107")
+            .iter()
+            .any(|f| f["message"].as_str().unwrap().contains("earlier argument")),
+        "{findings:#?}"
+    );
     assert_refused(&f, "macro argument");
 }
 

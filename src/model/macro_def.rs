@@ -20,11 +20,23 @@ impl Macro {
         }
     }
 
-    /// The arguments whose names macros.conf cannot hold (see [`is_argument_name`]).
-    pub fn bad_arguments(&self) -> impl Iterator<Item = &Text> {
+    /// The arguments macros.conf cannot hold, with why: a name that is not one
+    /// ([`is_argument_name`]), or a name an earlier argument has (`args = a, a` leaves `$a$`
+    /// ambiguous).
+    pub fn bad_arguments(&self) -> Vec<(&Text, ArgumentProblem)> {
+        let mut seen = std::collections::HashSet::new();
         self.arguments
             .iter()
-            .filter(|a| !is_argument_name(&a.value))
+            .filter_map(|a| {
+                if !is_argument_name(&a.value) {
+                    Some((a, ArgumentProblem::NotAName))
+                } else if !seen.insert(a.value.as_str()) {
+                    Some((a, ArgumentProblem::Repeated))
+                } else {
+                    None
+                }
+            })
+            .collect()
     }
 
     /// The stanza name in macros.conf: `name(N)` for a macro with N arguments.
@@ -32,6 +44,25 @@ impl Macro {
         match self.arguments.len() {
             0 => self.header.name().to_owned(),
             n => format!("{}({n})", self.header.name()),
+        }
+    }
+}
+
+/// Why macros.conf cannot hold a macro argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgumentProblem {
+    /// Not letters, digits, `_` and `-`.
+    NotAName,
+    /// The name of an earlier argument.
+    Repeated,
+}
+
+impl ArgumentProblem {
+    /// What is wrong, after the argument's name.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ArgumentProblem::NotAName => "is not a name of letters, digits, '_' and '-'",
+            ArgumentProblem::Repeated => "is the name of an earlier argument",
         }
     }
 }

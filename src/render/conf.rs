@@ -53,10 +53,11 @@ pub enum StanzaNameError {
         /// The other object, as `kind "name"` (or what the build generates).
         other: String,
     },
-    #[error(
-        "macro argument {argument:?} is not a name of letters, digits, '_' and '-', as macros.conf `args` requires"
-    )]
-    MacroArgument { argument: String },
+    #[error("macro argument {argument:?} {problem}, which macros.conf `args` cannot hold")]
+    MacroArgument {
+        argument: String,
+        problem: &'static str,
+    },
 }
 
 /// What stands for a control character other than a line break in a `.conf` file.

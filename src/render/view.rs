@@ -899,10 +899,11 @@ fn add_filter_macros(macros: &mut Vec<MacroView>, detections: &[DetectionView]) 
 fn macro_view(m: &Macro) -> Result<MacroView, ViewError> {
     let stanza_name = m.stanza_name();
     check_stanza_name(&stanza_name, None).map_err(named("macro", m.header.name()))?;
-    if let Some(argument) = m.bad_arguments().next() {
+    if let Some((argument, problem)) = m.bad_arguments().first() {
         return Err(named("macro", m.header.name())(
             StanzaNameError::MacroArgument {
                 argument: argument.value.clone(),
+                problem: problem.describe(),
             },
         ));
     }
