@@ -20,7 +20,7 @@ use crate::check::rules::lookup_file_path;
 use crate::config::Config;
 use crate::load::Repository;
 use crate::model::Content;
-use crate::render::conf::{ReadStanza, read_stanzas};
+use crate::render::conf::{ReadStanza, find_control, read_stanzas};
 use crate::render::view::DATA_SOURCES_CSV;
 use crate::render::{AppView, AttackEnrichment, BuildStamp, RenderError, Templates, ViewInput};
 
@@ -196,16 +196,14 @@ fn verify_app(files: &BTreeMap<String, Vec<u8>>, rendered: &[String]) -> Result<
         .filter(|n| n.ends_with(".conf") || n.ends_with(".meta"))
     {
         let text = String::from_utf8_lossy(files.get(name).map_or(&[][..], Vec::as_slice));
-        if let Some((index, line)) = text
-            .lines()
-            .enumerate()
-            .find(|(_, l)| l.contains(is_unwritable))
-        {
-            let c = line.chars().find(|&c| is_unwritable(c)).unwrap_or_default();
+        // Line breaks and tabs are a template's own; values hold neither (`conf`).
+        if let Some(offset) = find_control(&text, b"\n\r\t") {
+            let line = text[..offset].matches('\n').count() + 1;
+            let c = text[offset..].chars().next().unwrap_or_default();
             return Err(problem(
                 name,
-                index + 1,
-                format!("control character {:?} in the written file", c),
+                line,
+                format!("control character {c:?} in the written file"),
             ));
         }
         let stanzas = read_stanzas(&text);
@@ -238,12 +236,6 @@ fn verify_app(files: &BTreeMap<String, Vec<u8>>, rendered: &[String]) -> Result<
         }
     }
     Ok(())
-}
-
-/// A character no rendered file may hold: a control character other than a line break or
-/// tab (values are written without any, see `render::conf`; a template may hold tabs).
-fn is_unwritable(c: char) -> bool {
-    c.is_control() && !matches!(c, '\r' | '\t')
 }
 
 /// The files of the app that a stanza of the rendered file `conf` names.

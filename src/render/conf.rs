@@ -74,7 +74,7 @@ pub fn escape_value(value: &str) -> String {
     };
     let replaced;
     let mut trimmed = value.trim();
-    if trimmed.contains(is_replaced_control) {
+    if find_control(trimmed, b"\n").is_some() {
         replaced = replace_controls(trimmed);
         trimmed = &replaced;
     }
@@ -100,6 +100,18 @@ pub fn read_back(value: &str) -> String {
 /// the line feed (line breaks are continuations).
 pub fn is_replaced_control(c: char) -> bool {
     c.is_control() && c != '\n'
+}
+
+/// The byte offset of the first control character in `text` (C0, DEL, C1) other than the
+/// ASCII ones in `allowed`. A scan of bytes, not characters: every value of an app goes
+/// through it. In UTF-8 a C0 character or DEL is its own byte, and a C1 character is `0xC2`
+/// followed by `0x80`-`0x9F`.
+pub fn find_control(text: &str, allowed: &[u8]) -> Option<usize> {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().position(|(i, &b)| {
+        ((b < 0x20 || b == 0x7f) && !allowed.contains(&b))
+            || (b == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)))
+    })
 }
 
 /// `text` with a tab as a space and every other control character but `\n` as
@@ -247,6 +259,19 @@ mod tests {
     fn read_back_is_the_value_as_a_reader_joins_it() {
         assert_eq!(read_back(" a\r\nb\rc\n"), "a \nb \nc");
         assert_eq!(read_back("C:\\"), "C:\\");
+    }
+
+    #[test]
+    fn find_control_finds_c0_del_and_c1_characters_only() {
+        assert_eq!(find_control("ab\ncd", b"\n"), None);
+        assert_eq!(find_control("ab\ncd", b""), Some(2));
+        assert_eq!(find_control("é\u{85}", b""), Some(2));
+        assert_eq!(find_control("\u{a0}\u{100}\u{2028}€", b""), None);
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let text = format!("a{c}");
+            let found = find_control(&text, b"\n\t").is_some();
+            assert_eq!(found, is_replaced_control(c) && c != '\t', "{c:?}");
+        }
     }
 
     #[test]
