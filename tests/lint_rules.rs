@@ -196,6 +196,32 @@ fn sf105_missing_risk() {
 }
 
 #[test]
+fn sf106_stanza_collision() {
+    let f = Fixture::bundled();
+    f.write(
+        "macros/m.yml",
+        "name: m\narguments:\n  - x\ndefinition: search x=$x$\ndescription: one argument\n",
+    );
+    f.write(
+        "macros/m_1_.yml",
+        "name: m(1)\ndefinition: search x\ndescription: named like the other's stanza\n",
+    );
+    assert_at(&f, "SF106", "macros/m.yml", "m\n", 0);
+    assert_at(&f, "SF106", "macros/m_1_.yml", "m(1)", 0);
+}
+
+#[test]
+fn sf107_macro_argument_name() {
+    let f = Fixture::bundled();
+    f.replace(
+        "macros/drop_dm_object_name.yml",
+        "  - object",
+        "  - obj$ect",
+    );
+    assert_at(&f, "SF107", "macros/drop_dm_object_name.yml", "obj$ect", 0);
+}
+
+#[test]
 fn sf201_unknown_story() {
     let f = Fixture::bundled();
     f.replace(

@@ -35,7 +35,7 @@ pub use detection::{
 };
 pub use fields::{Fields, Spanned, Text};
 pub use lookup::Lookup;
-pub use macro_def::Macro;
+pub use macro_def::{ArgumentProblem, Macro, is_argument_name};
 pub use story::Story;
 
 /// Which format a file is written in.

@@ -16,9 +16,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::check::rules::lookup_file_path;
 use crate::config::Config;
 use crate::load::Repository;
 use crate::model::Content;
+use crate::render::conf::{ReadStanza, find_control, read_stanzas};
 use crate::render::{AppView, AttackEnrichment, BuildStamp, RenderError, Templates, ViewInput};
 
 pub use tarball::tar_gz;
@@ -64,6 +66,13 @@ pub enum BuildError {
         "{0} exists and was not made by `splforge build` (it is not listed in the output directory's {MARKER}): refusing to replace it; move it away or build into another directory"
     )]
     OutputNotOurs(PathBuf),
+    /// What the rendered `.conf` files say does not hold in the app (see [`verify_app`]).
+    #[error("{file}:{line}: {problem}")]
+    Inconsistent {
+        file: String,
+        line: usize,
+        problem: String,
+    },
 }
 
 /// The file that marks an output directory `build` writes into. It lists, one a line, the
@@ -132,17 +141,22 @@ pub fn app_files(
         build_day: &build_day,
     })
     .map_err(RenderError::from)?;
-    let conf_names: Vec<String> = files
-        .keys()
-        .chain(templates.outputs())
-        .filter(|n| n.ends_with(".conf"))
-        .cloned()
-        .collect();
-    for (name, text) in templates.render(&view, &config.app, &stamp, &conf_names)? {
+    match &view.lookup_files {
+        Some(lookup_files) => copy_lookup_files(lookup_files, repository, &mut files)?,
+        None => files.extend(lookup_data_files(content, repository)?),
+    }
+    files.insert(
+        format!("lookups/{}", view.data_sources_file),
+        data_sources::csv(content).into_bytes(),
+    );
+    let shipped: Vec<String> = files.keys().cloned().collect();
+    let mut rendered = Vec::new();
+    for (name, text) in templates.render(&view, &config.app, &stamp, &shipped)? {
         // A repository's own metadata/default.meta wins over the default one.
         if name == "metadata/default.meta" && files.contains_key(&name) {
             continue;
         }
+        rendered.push(name.clone());
         files.insert(name, text.into_bytes());
     }
     for dashboard in &view.dashboards {
@@ -151,14 +165,7 @@ pub fn app_files(
             templates.render_dashboard(dashboard, &definition, &config.app, &stamp, view.format)?;
         files.insert(path, text.into_bytes());
     }
-    match &view.lookup_files {
-        Some(lookup_files) => copy_lookup_files(lookup_files, repository, &mut files)?,
-        None => copy_lookup_data_files(repository, &mut files)?,
-    }
-    files.insert(
-        format!("lookups/{}", view.data_sources_file),
-        data_sources::csv(content).into_bytes(),
-    );
+    verify_app(&files, &rendered)?;
     Ok(files)
 }
 
@@ -227,20 +234,29 @@ fn universal_newlines(bytes: Vec<u8>) -> Vec<u8> {
     out
 }
 
-/// contentctl 4's lookup files: every top-level `.csv` and `.mlmodel` of `lookups/` as it is.
-fn copy_lookup_data_files(
+/// The lookup data files the app ships, as `lookups/<file name>`: every top-level `.csv`
+/// and `.mlmodel` file of `lookups/` (as contentctl copies them), and every top-level file
+/// a lookup's `filename` names, whatever its extension (`UPPER.CSV`, `x.csv.gz`), since
+/// transforms.conf names it.
+fn lookup_data_files(
+    content: &Content,
     repository: &Repository,
-    files: &mut BTreeMap<String, Vec<u8>>,
-) -> Result<(), BuildError> {
-    let root = &repository.root;
+) -> Result<BTreeMap<String, Vec<u8>>, BuildError> {
+    let named: std::collections::HashSet<PathBuf> = content
+        .lookups
+        .iter()
+        .filter_map(|l| lookup_file_path(&l.filename.as_ref()?.value))
+        .collect();
+    let mut files = BTreeMap::new();
     for relative in &repository.lookup_data_files {
         let is_top_level = relative.components().count() == 2;
         let extension = relative.extension().and_then(|e| e.to_str());
         let Some(file_name) = relative.file_name().and_then(|n| n.to_str()) else {
             continue;
         };
-        if is_top_level && matches!(extension, Some("csv" | "mlmodel")) {
-            let path = root.join(relative);
+        let shipped = matches!(extension, Some("csv" | "mlmodel")) || named.contains(relative);
+        if is_top_level && shipped {
+            let path = repository.root.join(relative);
             let bytes = fs::read(&path).map_err(|e| BuildError::Read {
                 path,
                 message: e.to_string(),
@@ -248,7 +264,84 @@ fn copy_lookup_data_files(
             files.insert(format!("lookups/{file_name}"), bytes);
         }
     }
+    Ok(files)
+}
+
+/// Checks what the `rendered` `.conf` and `.meta` files of the app say against the app's
+/// `files`, whatever the templates (a repository may override them) and lint said: no
+/// stanza twice in a file (Splunk would merge them), no control character but line breaks,
+/// every file a setting names in the app (transforms.conf `filename` under `lookups/`, the
+/// panel of each es_investigations.conf `panel://` stanza under `default/data/ui/panels/`).
+fn verify_app(files: &BTreeMap<String, Vec<u8>>, rendered: &[String]) -> Result<(), BuildError> {
+    let problem = |file: &str, line: usize, problem: String| BuildError::Inconsistent {
+        file: file.to_owned(),
+        line,
+        problem,
+    };
+    for name in rendered
+        .iter()
+        .filter(|n| n.ends_with(".conf") || n.ends_with(".meta"))
+    {
+        let text = String::from_utf8_lossy(files.get(name).map_or(&[][..], Vec::as_slice));
+        // Line breaks and tabs are a template's own; values hold neither (`conf`).
+        if let Some(offset) = find_control(&text, b"\n\r\t") {
+            let line = text[..offset].matches('\n').count() + 1;
+            let c = text[offset..].chars().next().unwrap_or_default();
+            return Err(problem(
+                name,
+                line,
+                format!("control character {c:?} in the written file"),
+            ));
+        }
+        let stanzas = read_stanzas(&text);
+        let mut seen = std::collections::HashMap::new();
+        for stanza in &stanzas {
+            if let Some(first) = seen.insert(stanza.name.as_str(), stanza.line) {
+                return Err(problem(
+                    name,
+                    stanza.line,
+                    format!(
+                        "stanza [{}] is written twice (first at line {first}); Splunk would merge them",
+                        stanza.name
+                    ),
+                ));
+            }
+        }
+        for stanza in &stanzas {
+            for referenced in referenced_files(name, stanza) {
+                if !files.contains_key(&referenced) {
+                    return Err(problem(
+                        name,
+                        stanza.line,
+                        format!(
+                            "stanza [{}] names {referenced}, which the app does not hold",
+                            stanza.name
+                        ),
+                    ));
+                }
+            }
+        }
+    }
     Ok(())
+}
+
+/// The files of the app that a stanza of the rendered file `conf` names.
+fn referenced_files(conf: &str, stanza: &ReadStanza) -> Vec<String> {
+    match conf {
+        "default/transforms.conf" => stanza
+            .settings
+            .iter()
+            .filter(|(key, _)| key == "filename")
+            .map(|(_, file)| format!("lookups/{file}"))
+            .collect(),
+        "default/es_investigations.conf" => stanza
+            .name
+            .strip_prefix("panel://")
+            .map(|panel| format!("default/data/ui/panels/{panel}.xml"))
+            .into_iter()
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn check_path_part(part: &str) -> Result<(), BuildError> {

@@ -317,11 +317,13 @@ impl Templates {
         &self.outputs
     }
 
-    /// Renders every output template. `conf_names` are all `default/*.conf` file names the
-    /// app will hold (rendered or copied), for app.conf's reload triggers.
+    /// Renders every output template. `shipped` names every other file the app will hold
+    /// (copied from `app_template/`, lookup data files): its `default/*.conf` files count for
+    /// app.conf's reload triggers, and templates see the file names under `lookups/` as
+    /// `lookup_files`, so they name only files the app ships.
     ///
     /// Detection stanzas first, one detection per task; then every output file and panel,
-    /// one per task. File templates see `app`, `stamp`, `custom_conf_files`, `content`
+    /// one per task. File templates see `app`, `stamp`, `custom_conf_files`, `lookup_files`, `content`
     /// (without its detections) and `detection_stanzas`; a panel sees `app`, `stamp` and its
     /// `task`. Each output depends only on its template and its context, so the result is the
     /// same on any number of threads.
@@ -330,7 +332,7 @@ impl Templates {
         view: &AppView,
         app: &AppConfig,
         stamp: &BuildStamp,
-        conf_names: &[String],
+        shipped: &[String],
     ) -> Result<BTreeMap<String, String>, RenderError> {
         let mut base = tera::Context::new();
         base.insert("app", &AppContext::new(app, stamp));
@@ -338,7 +340,18 @@ impl Templates {
         base.insert("format", view.format);
         let (stanzas, stanza_bytes) = self.detection_stanzas(view, &base)?;
         let mut context = base.clone();
-        context.insert("custom_conf_files", &custom_conf_stems(conf_names));
+        let conf_names: Vec<String> = shipped
+            .iter()
+            .chain(&self.outputs)
+            .filter(|n| n.ends_with(".conf"))
+            .cloned()
+            .collect();
+        context.insert("custom_conf_files", &custom_conf_stems(&conf_names));
+        let lookup_files: Vec<&str> = shipped
+            .iter()
+            .filter_map(|n| n.strip_prefix("lookups/"))
+            .collect();
+        context.insert("lookup_files", &lookup_files);
         if self.overrides_outputs {
             // The detections were left out of `content` for the defaults, which render them
             // through the partials; an override may loop over them, at the old cost.

@@ -4,7 +4,7 @@
 //! Everything here is a pure function of the model, the app config and the enrichment
 //! plug-ins; no escaping happens here (that is `conf`'s job, at template output).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -13,8 +13,8 @@ use serde_json::{Map, Value, json};
 use super::conf::{MAX_STANZA_NAME_CHARS, StanzaNameError, check_stanza_name};
 use crate::config::AppConfig;
 use crate::model::{
-    Baseline, Content, Dashboard, Deployment, Detection, Generation, Investigation, Lookup, Macro,
-    ObservableObject, RiskSource, Story, Text,
+    Baseline, Content, Dashboard, Deployment, Detection, Generation, Header, Investigation, Lookup,
+    Macro, ObservableObject, RiskSource, Story, Text,
 };
 
 /// ATT&CK enrichment for the annotations. contentctl with `enrichments: false` (and the
@@ -280,6 +280,23 @@ pub struct ViewInput<'a> {
 impl AppView {
     pub fn build(input: &ViewInput<'_>) -> Result<AppView, ViewError> {
         let content = input.content;
+        let stanzas = object_stanzas(content, input.app);
+        if let Some(&(first, second)) = stanza_collisions(&stanzas).first() {
+            let (mut first, mut second) = (&stanzas[first], &stanzas[second]);
+            if second.header.is_none() {
+                // Name the content's object, not the stanza the build writes itself.
+                std::mem::swap(&mut first, &mut second);
+            }
+            return Err(ViewError {
+                kind: second.kind,
+                name: second.object_name().to_owned(),
+                source: StanzaNameError::Collision {
+                    name: second.name.clone(),
+                    file: second.file,
+                    other: first.describe(),
+                },
+            });
+        }
         let build = Build {
             generation: content.generation,
             warnings: serde_json::from_str(STATUS_WARNINGS).unwrap_or_default(),
@@ -378,9 +395,9 @@ fn story_names(names: &[Text]) -> Vec<String> {
 fn detection_view(d: &Detection, build: &Build<'_>) -> Result<DetectionView, ViewError> {
     let input = build.input;
     let name = d.name().to_owned();
-    let stanza_name = format!("{} - {} - Rule", input.app.label, name);
+    let stanza_name = detection_stanza_name(input.app, &name);
     let detection_type = text(&d.detection_type);
-    if DETECTION_TYPES.contains(&detection_type.as_str()) {
+    if is_listed(d) {
         check_stanza_name(&stanza_name, Some(MAX_STANZA_NAME_CHARS))
             .map_err(named("detection", &name))?;
     }
@@ -672,7 +689,7 @@ fn publish_time(date: &str) -> Value {
 fn baseline_view(b: &Baseline, build: &Build<'_>) -> Result<BaselineView, ViewError> {
     let input = build.input;
     let search = text(&b.search);
-    let stanza_name = format!("{} - {}", input.app.label, b.header.name());
+    let stanza_name = baseline_stanza_name(input.app, b.header.name());
     check_stanza_name(&stanza_name, Some(MAX_STANZA_NAME_CHARS))
         .map_err(named("baseline", b.header.name()))?;
     Ok(BaselineView {
@@ -706,8 +723,162 @@ fn baseline_view(b: &Baseline, build: &Build<'_>) -> Result<BaselineView, ViewEr
     })
 }
 
+/// The savedsearches.conf (and analyticstories.conf `savedsearch://`) stanza of a detection.
+fn detection_stanza_name(app: &AppConfig, name: &str) -> String {
+    format!("{} - {} - Rule", app.label, name)
+}
+
+/// Whether savedsearches.conf and analyticstories.conf list a detection: one of the four
+/// alerting types (the detection partials test the same list).
+fn is_listed(d: &Detection) -> bool {
+    d.detection_type
+        .as_ref()
+        .is_some_and(|t| DETECTION_TYPES.contains(&t.value.as_str()))
+}
+
+/// The savedsearches.conf stanza of a baseline.
+fn baseline_stanza_name(app: &AppConfig, name: &str) -> String {
+    format!("{} - {}", app.label, name)
+}
+
+/// The savedsearches.conf stanza of an investigation (a response task).
 fn response_task_name(app: &AppConfig, name: &str) -> String {
     format!("{} - {} - Response Task", app.label, name)
+}
+
+/// An investigation's name in its panel's names: lower case, ` -./` as `_` (contentctl's).
+fn panel_lowercase_name(name: &str) -> String {
+    name.replace([' ', '-', '.', '/'], "_").to_lowercase()
+}
+
+/// The es_investigations.conf stanza of an investigation whose search has `$token$` inputs;
+/// its panel file is `default/data/ui/panels/<the same name without panel://>.xml`.
+fn panel_stanza_name(name: &str) -> String {
+    format!(
+        "panel://workbench_panel_{}___response_task",
+        panel_lowercase_name(name)
+    )
+}
+
+/// The one `[data_sources]` lookup stanza the build writes itself.
+const DATA_SOURCES_LOOKUP: &str = "data_sources";
+
+/// A stanza that an object of the content renders to.
+#[derive(Debug, Clone)]
+pub struct ObjectStanza<'a> {
+    /// The file under `default/`.
+    pub file: &'static str,
+    /// The stanza name, as written between `[` and `]`.
+    pub name: String,
+    /// The object's kind (`detection`, `macro`, ...).
+    pub kind: &'static str,
+    /// The object's header (its file and name span); `None` for a stanza the build writes
+    /// itself.
+    pub header: Option<&'a Header>,
+}
+
+impl ObjectStanza<'_> {
+    /// The object's name (the stanza name for a stanza the build writes itself).
+    pub fn object_name(&self) -> &str {
+        self.header.map_or(self.name.as_str(), Header::name)
+    }
+
+    /// `kind "name"`, or what the build writes itself.
+    pub fn describe(&self) -> String {
+        match self.header {
+            Some(header) => format!("{} {:?}", self.kind, header.name()),
+            None => format!("the {} the build writes itself", self.kind),
+        }
+    }
+}
+
+/// Every stanza that the content's objects render to, with the names the views compute (the
+/// same functions), in content order: savedsearches.conf (detections of the listed types,
+/// baselines, investigations), analyticstories.conf (stories; its `savedsearch://` stanzas
+/// repeat savedsearches.conf's names), macros.conf (macros; the generated `_filter` macros
+/// are made only for names no macro has), transforms.conf (lookups and the build's own
+/// `data_sources`) and es_investigations.conf (the panel of each investigation with inputs,
+/// whose file and workflow action have the same name).
+pub fn object_stanzas<'a>(content: &'a Content, app: &AppConfig) -> Vec<ObjectStanza<'a>> {
+    let stanza = |file, name, kind, header| ObjectStanza {
+        file,
+        name,
+        kind,
+        header,
+    };
+    let saved = "savedsearches.conf";
+    let mut out = Vec::new();
+    for d in content.detections.iter().filter(|d| is_listed(d)) {
+        let name = detection_stanza_name(app, d.name());
+        out.push(stanza(saved, name, "detection", Some(&d.header)));
+    }
+    for b in &content.baselines {
+        let name = baseline_stanza_name(app, b.header.name());
+        out.push(stanza(saved, name, "baseline", Some(&b.header)));
+    }
+    for i in &content.investigations {
+        let name = response_task_name(app, i.header.name());
+        out.push(stanza(saved, name, "investigation", Some(&i.header)));
+    }
+    for i in &content.investigations {
+        if !search_inputs(&text(&i.search)).is_empty() {
+            let name = panel_stanza_name(i.header.name());
+            out.push(stanza(
+                "es_investigations.conf",
+                name,
+                "investigation",
+                Some(&i.header),
+            ));
+        }
+    }
+    for s in &content.stories {
+        let name = story_stanza_name(s.header.name());
+        out.push(stanza(
+            "analyticstories.conf",
+            name,
+            "story",
+            Some(&s.header),
+        ));
+    }
+    for m in &content.macros {
+        out.push(stanza(
+            "macros.conf",
+            m.stanza_name(),
+            "macro",
+            Some(&m.header),
+        ));
+    }
+    let transforms = "transforms.conf";
+    for l in &content.lookups {
+        let name = l.header.name().to_owned();
+        out.push(stanza(transforms, name, "lookup", Some(&l.header)));
+    }
+    let data_sources = DATA_SOURCES_LOOKUP.to_owned();
+    out.push(stanza(transforms, data_sources, "lookup", None));
+    out
+}
+
+/// Pairs of `stanzas` (indices: the first of a name, a later one) that are the same stanza
+/// of the same file: Splunk merges them, the later one's settings winning. Stanza names are
+/// compared exactly (Splunk's are case-sensitive, and nothing a writer changes can make two
+/// kept names equal: names it would change are refused).
+pub fn stanza_collisions(stanzas: &[ObjectStanza<'_>]) -> Vec<(usize, usize)> {
+    let mut first: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut pairs = Vec::new();
+    for (index, stanza) in stanzas.iter().enumerate() {
+        match first.get(&(stanza.file, stanza.name.as_str())) {
+            Some(&earlier) => pairs.push((earlier, index)),
+            None => {
+                first.insert((stanza.file, stanza.name.as_str()), index);
+            }
+        }
+    }
+    pairs
+}
+
+/// The analyticstories.conf stanza of a story.
+fn story_stanza_name(name: &str) -> String {
+    format!("analytic_story://{name}")
 }
 
 fn investigation_view(
@@ -721,11 +892,7 @@ fn investigation_view(
     Ok(InvestigationView {
         stanza_name,
         name: i.header.name().to_owned(),
-        lowercase_name: i
-            .header
-            .name()
-            .replace([' ', '-', '.', '/'], "_")
-            .to_lowercase(),
+        lowercase_name: panel_lowercase_name(i.header.name()),
         inputs: search_inputs(&search),
         description: text(&i.header.description),
         date: text(&i.header.date),
@@ -876,8 +1043,7 @@ fn dashboard_view(d: &Dashboard, build: &Build<'_>) -> DashboardView {
 /// contentctl makes `<detection name>_filter` (lower case, ` -./` as `_`) for every detection
 /// whose filter macro the repository does not define, after the repository's macros.
 fn add_filter_macros(macros: &mut Vec<MacroView>, detections: &[DetectionView]) {
-    let mut known: std::collections::HashSet<String> =
-        macros.iter().map(|m| m.stanza_name.clone()).collect();
+    let mut known: HashSet<String> = macros.iter().map(|m| m.stanza_name.clone()).collect();
     for d in detections {
         let name = format!(
             "{}_filter",
@@ -899,6 +1065,14 @@ fn add_filter_macros(macros: &mut Vec<MacroView>, detections: &[DetectionView]) 
 fn macro_view(m: &Macro) -> Result<MacroView, ViewError> {
     let stanza_name = m.stanza_name();
     check_stanza_name(&stanza_name, None).map_err(named("macro", m.header.name()))?;
+    if let Some((argument, problem)) = m.bad_arguments().first() {
+        return Err(named("macro", m.header.name())(
+            StanzaNameError::MacroArgument {
+                argument: argument.value.clone(),
+                problem: problem.describe(),
+            },
+        ));
+    }
     Ok(MacroView {
         stanza_name,
         arguments: texts(&m.arguments),
@@ -915,7 +1089,7 @@ pub const DATA_SOURCES_CSV: &str = "data_sources.csv";
 fn data_sources_lookup(generation: Generation, build_day: &str) -> LookupView {
     let five = generation == Generation::Contentctl5;
     LookupView {
-        name: "data_sources".to_owned(),
+        name: DATA_SOURCES_LOOKUP.to_owned(),
         lookup_type: "csv".to_owned(),
         filename: Some(if five {
             format!("data_sources_{build_day}.csv")

@@ -21,6 +21,8 @@ mod sf103_duplicate_name;
 mod sf104_file_name;
 pub use sf104_file_name::{MAX_FILE_NAME_BYTES, expected_stem, longest_file_name};
 mod sf105_missing_risk;
+mod sf106_stanza_collision;
+mod sf107_macro_argument_name;
 mod sf201_unknown_story;
 mod sf202_unknown_data_source;
 mod sf203_unknown_detection;
@@ -105,6 +107,8 @@ pub static RULES: &[&Rule] = &[
     &sf103_duplicate_name::RULE,
     &sf104_file_name::RULE,
     &sf105_missing_risk::RULE,
+    &sf106_stanza_collision::RULE,
+    &sf107_macro_argument_name::RULE,
     &sf201_unknown_story::RULE,
     &sf202_unknown_data_source::RULE,
     &sf203_unknown_detection::RULE,
