@@ -149,7 +149,7 @@ impl<'a> Context<'a> {
     fn spl_inputs(&self) -> &searches::SplInputs {
         self.spl_inputs.get_or_init(|| searches::SplInputs {
             macros: searches::macro_table(self.content, &self.config.spl.external_macros),
-            lookups: searches::lookup_columns(self.content, self.repository),
+            lookups: searches::lookup_columns(self.content, self.repository, self.config.limits),
             limits: self.config.limits.spl(),
         })
     }

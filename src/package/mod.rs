@@ -110,7 +110,8 @@ pub fn app_files(
     options: &BuildOptions,
 ) -> Result<BTreeMap<String, Vec<u8>>, BuildError> {
     let root = &repository.root;
-    let mut files = read_tree(&root.join(APP_TEMPLATE_DIR))?;
+    let max_bytes = config.limits.max_lookup_bytes;
+    let mut files = read_tree(root, Path::new(APP_TEMPLATE_DIR), max_bytes)?;
     let templates = Templates::load(root)?;
     let view = AppView::build(&ViewInput {
         content,
@@ -139,10 +140,11 @@ pub fn app_files(
             continue;
         };
         if is_top_level && matches!(extension, Some("csv" | "mlmodel")) {
-            let path = root.join(relative);
-            let bytes = fs::read(&path).map_err(|e| BuildError::Read {
-                path,
-                message: e.to_string(),
+            let bytes = crate::load::read_in_root(root, relative, max_bytes).map_err(|e| {
+                BuildError::Read {
+                    path: relative.clone(),
+                    message: e.to_string(),
+                }
             })?;
             files.insert(format!("lookups/{file_name}"), bytes);
         }
@@ -167,27 +169,49 @@ fn check_path_part(part: &str) -> Result<(), BuildError> {
     }
 }
 
-/// Files under `dir` by relative path with `/` separators, sorted; empty when `dir` is absent.
-fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, BuildError> {
+/// Files under `dir` (relative to `root`) by path relative to `dir` with `/` separators,
+/// sorted; empty when `dir` is absent. Every file is read as [`crate::load::read_in_root`]
+/// reads it: a regular file, or a link that resolves to one inside the root, of at most
+/// `max_bytes`; anything else (a link out of the root, to a directory, a FIFO) is an error
+/// that names it, never skipped or followed out. `dir` itself may be a link inside the root.
+fn read_tree(
+    root: &Path,
+    dir: &Path,
+    max_bytes: u64,
+) -> Result<BTreeMap<String, Vec<u8>>, BuildError> {
     let mut files = BTreeMap::new();
-    if !dir.is_dir() {
+    if !crate::load::is_present(root, dir) {
         return Ok(files);
     }
     let read_error = |path: &Path, e: &dyn std::fmt::Display| BuildError::Read {
         path: path.to_path_buf(),
         message: e.to_string(),
     };
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    let inside_root = fs::canonicalize(root.join(dir))
+        .and_then(|d| Ok(d.starts_with(fs::canonicalize(root)?)))
+        .map_err(|e| read_error(dir, &e))?;
+    if !inside_root {
+        return Err(read_error(dir, &crate::load::FileError::LinkOutsideRoot));
+    }
+    if !root.join(dir).is_dir() {
+        return Err(read_error(dir, &crate::load::FileError::NotAFile));
+    }
+    for entry in walkdir::WalkDir::new(root.join(dir)).sort_by_file_name() {
         let entry = entry.map_err(|e| read_error(dir, &e))?;
-        if !entry.file_type().is_file() {
+        if entry.file_type().is_dir() {
             continue;
         }
-        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let relative = entry
+            .path()
+            .strip_prefix(root.join(dir))
+            .unwrap_or(entry.path());
+        let in_root = dir.join(relative);
+        let bytes = crate::load::read_in_root(root, &in_root, max_bytes)
+            .map_err(|e| read_error(&in_root, &e))?;
         let name: Vec<String> = relative
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
-        let bytes = fs::read(entry.path()).map_err(|e| read_error(entry.path(), &e))?;
         files.insert(name.join("/"), bytes);
     }
     Ok(files)
