@@ -360,6 +360,17 @@ fn template_recursion_and_nesting_are_bounded() {
         "{% macro r(n) %}{{ self::r(n=n + 1) }}{% endmacro r %}{{ self::r(n=0) }}";
     let deep_ifs = format!("{}x", "{% if true %}".repeat(50_000));
     let deep_brackets = format!("\n{{{{ {}1 }}}}", "(".repeat(100_000));
+    let long_chain = format!("{{{{ 1{} }}}}", " + 1".repeat(100_000));
+    let long_logic = format!("{{% if a{} %}}{{% endif %}}", " and a".repeat(100_000));
+    // Everything just under the limits of the text at once, in a macro calling itself:
+    // 61 nested ifs, 63 brackets and 63 operators in a tag, 32 nested frames.
+    let deepest_allowed = format!(
+        "{{% macro r(n) %}}{}{{{{ {}1{} }}}}{{% for i in [1] %}}{{% if n < 100 %}}{{{{ self::r(n=n + 1) }}}}{{% endif %}}{{% endfor %}}{}{{% endmacro r %}}{{{{ self::r(n=0) }}}}",
+        "{% if true %}".repeat(61),
+        "(".repeat(63),
+        " + 1)".repeat(63),
+        "{% endif %}".repeat(61)
+    );
     let cases = [
         (
             "docs/index.md",
@@ -392,6 +403,28 @@ fn template_recursion_and_nesting_are_bounded() {
             "templates/docs/story.md:2:68: nesting deeper than 64",
         ),
     ];
+    let cases = cases.into_iter().chain([
+        (
+            "docs/index.md",
+            long_chain,
+            "templates/docs/index.md:1:262: more than 64 operators in one tag",
+        ),
+        (
+            "app/default/app.conf",
+            long_logic,
+            "templates/app/default/app.conf:1:393: more than 64 operators in one tag",
+        ),
+        (
+            "docs/detection.md",
+            deepest_allowed.clone(),
+            "deeper than 32",
+        ),
+        (
+            "app/partials/detection/savedsearches.conf",
+            deepest_allowed,
+            "deeper than 32",
+        ),
+    ]);
     for (name, template, expected) in cases {
         let f = with_template(name, &template);
         let out = tempfile::tempdir().unwrap();

@@ -271,7 +271,7 @@ impl Templates {
         for (name, text) in sources {
             sandbox::check_nesting(text).map_err(|e| RenderError::Template {
                 name: format!("{OVERRIDE_DIR}/{name}:{}:{}", e.line, e.column),
-                message: format!("nesting deeper than {} levels", sandbox::MAX_NESTING),
+                message: e.problem.to_owned(),
             })?;
         }
         let mut conf = tera::Tera::default();

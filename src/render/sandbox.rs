@@ -63,11 +63,20 @@ pub fn harden(tera: &mut tera::Tera) {
 
 /// A template nested deeper than [`MAX_NESTING`], at its 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{line}:{column}: nesting deeper than {MAX_NESTING} levels")]
+#[error("{line}:{column}: {problem}")]
 pub struct NestingError {
     pub line: u32,
     pub column: u32,
+    pub problem: &'static str,
 }
+
+// The messages spell the limit out.
+const _: () = assert!(MAX_NESTING == 64);
+const TOO_DEEP: &str = "nesting deeper than 64 levels";
+const TOO_MANY_OPERATORS: &str = "more than 64 operators in one tag";
+
+/// Operator words of Tera expressions; each operator nests the expression tree one level.
+const OPERATOR_WORDS: [&str; 5] = ["and", "or", "not", "in", "is"];
 
 /// Checks how deep block tags and brackets nest in a template's text, without parsing it:
 /// Tera's parser recurses once per level, so a template of 100,000 `(` or `{% if %}`
@@ -94,9 +103,9 @@ pub fn check_nesting(text: &str) -> Result<(), NestingError> {
                 continue;
             }
         };
-        let (end, depth_at) = scan_tag(bytes, start + 2, close);
-        if let Some(offset) = depth_at {
-            return Err(position(text, offset));
+        let (end, problem) = scan_tag(bytes, start + 2, close);
+        if let Some((offset, problem)) = problem {
+            return Err(position(text, offset, problem));
         }
         if kind == b'%' {
             let words = String::from_utf8_lossy(&bytes[start + 2..end]);
@@ -109,7 +118,7 @@ pub fn check_nesting(text: &str) -> Result<(), NestingError> {
                 "if" | "for" | "macro" | "block" | "filter" => {
                     blocks += 1;
                     if blocks > MAX_NESTING {
-                        return Err(position(text, start));
+                        return Err(position(text, start, TOO_DEEP));
                     }
                 }
                 "raw" => {
@@ -126,11 +135,34 @@ pub fn check_nesting(text: &str) -> Result<(), NestingError> {
 }
 
 /// Scans a tag's inside from `from` to its `close`, skipping strings: where it ends, and
-/// the offset at which its brackets went deeper than [`MAX_NESTING`], if they did.
-fn scan_tag(bytes: &[u8], from: usize, close: &[u8]) -> (usize, Option<usize>) {
+/// where its brackets went deeper than [`MAX_NESTING`] or its operators (`1 + 1 + ...`,
+/// `a and b and ...`: Tera nests one level per operator) passed that number, if they did.
+fn scan_tag(bytes: &[u8], from: usize, close: &[u8]) -> (usize, Option<(usize, &'static str)>) {
     let mut depth = 0usize;
+    let mut operators = 0usize;
     let mut i = from;
     while i < bytes.len() {
+        let token = i;
+        let operator = match bytes[i] {
+            b'+' | b'-' | b'*' | b'/' | b'%' | b'<' | b'>' | b'!' => !bytes[i..].starts_with(close),
+            b'=' => bytes.get(i + 1) == Some(&b'='),
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let word_end = bytes[i..]
+                    .iter()
+                    .position(|c| !c.is_ascii_alphanumeric() && *c != b'_')
+                    .map_or(bytes.len(), |n| i + n);
+                let word = &bytes[i..word_end];
+                i = word_end - 1;
+                OPERATOR_WORDS.iter().any(|w| w.as_bytes() == word)
+            }
+            _ => false,
+        };
+        if operator {
+            operators += 1;
+            if operators > MAX_NESTING {
+                return (i, Some((token, TOO_MANY_OPERATORS)));
+            }
+        }
         match bytes[i] {
             quote @ (b'"' | b'\'' | b'`') => {
                 i = memchr::memchr(quote, &bytes[i + 1..]).map_or(bytes.len(), |n| i + 1 + n);
@@ -138,7 +170,7 @@ fn scan_tag(bytes: &[u8], from: usize, close: &[u8]) -> (usize, Option<usize>) {
             b'(' | b'[' | b'{' if !bytes[i..].starts_with(close) => {
                 depth += 1;
                 if depth > MAX_NESTING {
-                    return (i, Some(i));
+                    return (i, Some((i, TOO_DEEP)));
                 }
             }
             b')' | b']' | b'}' if !bytes[i..].starts_with(close) => depth = depth.saturating_sub(1),
@@ -168,11 +200,12 @@ fn find_endraw(bytes: &[u8], from: usize) -> Option<usize> {
     None
 }
 
-fn position(text: &str, offset: usize) -> NestingError {
+fn position(text: &str, offset: usize, problem: &'static str) -> NestingError {
     let at = crate::load::source::LineIndex::new(text).line_col(text, offset);
     NestingError {
         line: at.line,
         column: at.column,
+        problem,
     }
 }
 
@@ -243,7 +276,8 @@ mod tests {
             check_nesting(&deep_ifs),
             Err(NestingError {
                 line: 1,
-                column: 10 * MAX_NESTING as u32 + 1
+                column: 10 * MAX_NESTING as u32 + 1,
+                problem: TOO_DEEP,
             })
         );
         let deep_brackets = format!("\n{{{{ {} }}}}", "(".repeat(1000));
@@ -251,7 +285,8 @@ mod tests {
             check_nesting(&deep_brackets),
             Err(NestingError {
                 line: 2,
-                column: 4 + MAX_NESTING as u32
+                column: 4 + MAX_NESTING as u32,
+                problem: TOO_DEEP,
             })
         );
         // Text, strings, comments and raw sections do not count.
@@ -263,6 +298,19 @@ mod tests {
             "{% if %}".repeat(100)
         );
         assert_eq!(check_nesting(&text), Ok(()));
+        // Operators nest too, in words and symbols; identifiers holding them do not count.
+        let chain = format!("{{{{ 1{} }}}}", " + 1".repeat(MAX_NESTING + 1));
+        assert_eq!(
+            check_nesting(&chain).map_err(|e| (e.column, e.problem)),
+            Err((4 + 4 * MAX_NESTING as u32 + 2, TOO_MANY_OPERATORS))
+        );
+        let words = format!(
+            "{{% if a{} %}}{{% endif %}}",
+            " and a".repeat(MAX_NESTING + 1)
+        );
+        assert!(check_nesting(&words).is_err());
+        let names = format!("{{{{ index{} }}}}", " ~ band ~ origin ~ isle".repeat(100));
+        assert_eq!(check_nesting(&names), Ok(()));
         // Closed blocks do not add up.
         assert_eq!(check_nesting(&"{% if a %}{% endif %}".repeat(1000)), Ok(()));
     }

@@ -416,6 +416,10 @@ impl<'a> Processor<'a> {
     }
 
     fn eval_expression(&mut self, expr: &'a Expr) -> Result<Val<'a>> {
+        on_big_stack(|| self.eval_expression_unguarded(expr))
+    }
+
+    fn eval_expression_unguarded(&mut self, expr: &'a Expr) -> Result<Val<'a>> {
         let mut needs_escape = false;
 
         let mut res = match expr.val {
@@ -666,6 +670,10 @@ impl<'a> Processor<'a> {
     }
 
     fn eval_as_bool(&mut self, bool_expr: &'a Expr) -> Result<bool> {
+        on_big_stack(|| self.eval_as_bool_unguarded(bool_expr))
+    }
+
+    fn eval_as_bool_unguarded(&mut self, bool_expr: &'a Expr) -> Result<bool> {
         let res = match bool_expr.val {
             ExprVal::Logic(LogicExpr { ref lhs, ref rhs, ref operator }) => {
                 match *operator {
@@ -785,6 +793,10 @@ impl<'a> Processor<'a> {
 
     /// Return the value of an expression as a number
     fn eval_as_number(&mut self, expr: &'a ExprVal) -> Result<Option<Number>> {
+        on_big_stack(|| self.eval_as_number_unguarded(expr))
+    }
+
+    fn eval_as_number_unguarded(&mut self, expr: &'a ExprVal) -> Result<Option<Number>> {
         let result = match *expr {
             ExprVal::Ident(ref ident) => {
                 let v = &*self.lookup_ident(ident)?;
@@ -1042,6 +1054,10 @@ impl<'a> Processor<'a> {
     /// Process the given node, appending the string result to the buffer
     /// if it is possible
     fn render_node(&mut self, node: &'a Node, write: &mut impl Write) -> Result<()> {
+        on_big_stack(|| self.render_node_unguarded(node, write))
+    }
+
+    fn render_node_unguarded(&mut self, node: &'a Node, write: &mut impl Write) -> Result<()> {
         match *node {
             // Comments are ignored when rendering
             Node::Comment(_, _) => (),
@@ -1189,4 +1205,12 @@ fn value_size(value: &Value, max_depth: usize) -> Option<u64> {
         }
     }
     Some(size)
+}
+
+/// splforge patch: runs `f` with at least 256 KiB of stack left, on a new 4 MiB segment when
+/// the current stack has less: nested templates, expressions and macro calls (each bounded
+/// by `RenderLimits` and splforge's checks of the text) never overflow the stack of the
+/// thread that renders, whatever its size.
+fn on_big_stack<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, f)
 }
