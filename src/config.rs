@@ -181,12 +181,13 @@ impl Config {
         let toml_path = root.join(CONFIG_FILE);
         if crate::load::is_present(root, Path::new(CONFIG_FILE)) {
             let text = read(root, CONFIG_FILE)?;
-            let config = Config::from_toml(&text).map_err(|e| ConfigError::Invalid {
+            let mut config = Config::from_toml(&text).map_err(|e| ConfigError::Invalid {
                 path: CONFIG_FILE.into(),
                 message: e.message().to_owned(),
                 span: e.span().map(|r| Span::new(r.start, r.end)),
                 text,
             })?;
+            config.limits = config.limits.within_ceilings();
             return Ok((config, ConfigSource::SplforgeToml(toml_path)));
         }
         let yml_path = root.join(CONTENTCTL_FILE);

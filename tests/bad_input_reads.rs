@@ -293,6 +293,35 @@ fn build_reads_lookups_within_the_limit() {
         &[csv, "over the 100-byte limit"],
     );
 
+    // A limit raised past its ceiling (1 GiB) is held at the ceiling.
+    let f = Fixture::bundled();
+    let toml = f.read("splforge.toml");
+    f.write(
+        "splforge.toml",
+        format!(
+            "{toml}\n[limits]\nmax_lookup_bytes = 100000000000\nmax_file_bytes = 100000000000\n"
+        ),
+    );
+    let file = fs::File::create(f.root().join(csv)).unwrap();
+    file.set_len(3 << 30).unwrap();
+    let file = fs::File::create(f.root().join("macros/big.yml")).unwrap();
+    file.set_len(3 << 30).unwrap();
+    let output = build(f.root(), out.path());
+    refused(
+        &output,
+        out.path(),
+        "a sparse 3 GiB lookup under a raised limit",
+        &[csv, "over the 1073741824-byte limit"],
+    );
+    let output = splforge()
+        .args(["lint", "--no-cache", "--format", "json", "--root"])
+        .arg(f.root())
+        .output()
+        .unwrap();
+    assert_eq!(assert_no_crash(&output, "lint"), 1);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("over the 268435456-byte limit"), "{stdout}");
+
     // The default limit, and a sparse CSV past it.
     let f = Fixture::bundled();
     let file = fs::File::create(f.root().join(csv)).unwrap();

@@ -138,6 +138,26 @@ impl LoadLimits {
 /// The deepest nesting any configuration can allow.
 pub const MAX_DEPTH_CEILING: usize = 256;
 
+/// The largest `max_file_bytes` any configuration can set: a YAML file is held whole.
+pub const MAX_FILE_BYTES_CEILING: u64 = 256 * 1024 * 1024;
+
+/// The largest `max_lookup_bytes` any configuration can set: a lookup file is held whole
+/// (to check its rows, to ship it).
+pub const MAX_LOOKUP_BYTES_CEILING: u64 = 1024 * 1024 * 1024;
+
+impl LoadLimits {
+    /// These limits, the file sizes capped at [`MAX_FILE_BYTES_CEILING`] and
+    /// [`MAX_LOOKUP_BYTES_CEILING`]: `splforge.toml` is part of the pull request, and
+    /// `max_lookup_bytes = 100000000000` made `build` read a sparse 3 GiB CSV whole.
+    pub fn within_ceilings(self) -> LoadLimits {
+        LoadLimits {
+            max_file_bytes: self.max_file_bytes.min(MAX_FILE_BYTES_CEILING),
+            max_lookup_bytes: self.max_lookup_bytes.min(MAX_LOOKUP_BYTES_CEILING),
+            ..self
+        }
+    }
+}
+
 /// Why a file could not be turned into a document.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FileError {
