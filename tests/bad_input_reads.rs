@@ -4,7 +4,7 @@
 //! template cannot read the environment, recurse without bound or grow without bound.
 //! Every refusal is exit 2 with a message naming the file (and its line and column where
 //! there is one), no panic, no hang, no output written, and nothing from outside the root
-//! anywhere. docs/reliability.md lists the cases (R1-R12).
+//! anywhere. docs/reliability.md lists the cases (R1-R9, R1b).
 
 #![cfg(unix)]
 
@@ -175,6 +175,32 @@ fn links_out_of_the_root_are_refused_by_name() {
                 &["templates/docs/", "outside the content root"],
             );
         }
+    }
+}
+
+/// R1b: the configuration is read like any other file: `splforge.toml` or `contentctl.yml`
+/// linking out of the root is refused by name, the target unread.
+#[test]
+fn configuration_link_out_of_the_root_is_refused() {
+    let secret = outside();
+    for name in ["splforge.toml", "contentctl.yml"] {
+        let f = Fixture::bundled();
+        f.remove("splforge.toml");
+        symlink(secret.path().join("secret.txt"), f.root().join(name)).unwrap();
+        let output = splforge()
+            .args(["lint", "--no-cache", "--root"])
+            .arg(f.root())
+            .output()
+            .unwrap();
+        let code = assert_no_crash(&output, name);
+        let message = stderr(&output);
+        assert_eq!(code, 2, "{name}: {message}");
+        assert!(
+            message.contains(name) && message.contains("outside the content root"),
+            "{name}: {message}"
+        );
+        assert!(!message.contains(SECRET), "{name}: {message}");
+        assert!(output.stdout.is_empty());
     }
 }
 
@@ -468,8 +494,9 @@ fn template_recursion_and_nesting_are_bounded() {
 
 /// R8: what a template makes is bounded while it is made: a string doubled in a loop, a
 /// filter chain that multiplies it, arrays nested in a loop, a huge `range`, a `range`
-/// that never ends, loops nested to 10^15 iterations, a macro writing without end. Each
-/// stops with an error (the doubling reached 3.6 GB in 1.6 s).
+/// that never ends, loops nested to 10^15 iterations, 10^10 tests and filters on a 1 MB
+/// string, a macro writing without end. Each stops with an error (the doubling reached
+/// 3.6 GB in 1.6 s).
 #[test]
 fn what_a_template_makes_is_bounded() {
     let cases = [
@@ -479,6 +506,7 @@ fn what_a_template_makes_is_bounded() {
         "{% for i in range(end=1000000000000) %}{% endfor %}",
         "{% for i in range(end=10, step_by=0) %}{% endfor %}",
         "{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% for c in range(end=100000) %}{% endfor %}{% endfor %}{% endfor %}",
+        "{% set_global big = \"x\" %}{% for i in range(end=20) %}{% set_global big = big ~ big %}{% endfor %}{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% if big is matching(\"y\") %}y{% endif %}{{ big | length }}{% endfor %}{% endfor %}",
         "{% macro m() %}{% for a in range(end=100000) %}{% for b in range(end=100000) %}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}{% endfor %}{% endmacro m %}{{ self::m() }}",
     ];
     for (i, template) in cases.iter().enumerate() {

@@ -197,6 +197,17 @@ impl<'a> Processor<'a> {
         self.charge(size)
     }
 
+    /// splforge patch: counts a value a filter, function or test is given (and copies, or
+    /// walks): the work a call does is paid for like what it makes, so a loop calling one
+    /// on a large value stops too. Measured without a depth limit: it may come from the
+    /// context.
+    fn charge_input(&mut self, value: &Value) -> Result<()> {
+        if self.limits.is_none() {
+            return Ok(());
+        }
+        self.charge(value_size(value, usize::MAX).unwrap_or(u64::MAX))
+    }
+
     /// splforge patch: refuses a frame (macro call, include, for loop) past the depth limit,
     /// before the recursion that would overflow the stack.
     fn check_depth(&self) -> Result<()> {
@@ -559,11 +570,15 @@ impl<'a> Processor<'a> {
 
         let mut tester_args = vec![];
         for arg in &test.args {
-            tester_args
-                .push(self.safe_eval_expression(arg).map_err(err_wrap)?.clone().into_owned());
+            let arg = self.safe_eval_expression(arg).map_err(err_wrap)?.clone().into_owned();
+            self.charge_input(&arg)?;
+            tester_args.push(arg);
         }
 
         let found = self.lookup_ident(&test.ident).map(|found| found.clone().into_owned()).ok();
+        if let Some(found) = &found {
+            self.charge_input(found)?;
+        }
 
         let result = tester_fn.test(found.as_ref(), &tester_args).map_err(err_wrap)?;
         if test.negated {
@@ -585,10 +600,9 @@ impl<'a> Processor<'a> {
 
         let mut args = HashMap::with_capacity(function_call.args.len());
         for (arg_name, expr) in &function_call.args {
-            args.insert(
-                arg_name.to_string(),
-                self.safe_eval_expression(expr).map_err(err_wrap)?.clone().into_owned(),
-            );
+            let arg = self.safe_eval_expression(expr).map_err(err_wrap)?.clone().into_owned();
+            self.charge_input(&arg)?;
+            args.insert(arg_name.to_string(), arg);
         }
 
         let value = tera_fn.call(&args).map_err(err_wrap)?;
@@ -656,12 +670,12 @@ impl<'a> Processor<'a> {
 
         let err_wrap = |e| Error::call_filter(&fn_call.name, e);
 
+        self.charge_input(value)?;
         let mut args = HashMap::with_capacity(fn_call.args.len());
         for (arg_name, expr) in &fn_call.args {
-            args.insert(
-                arg_name.to_string(),
-                self.safe_eval_expression(expr).map_err(err_wrap)?.clone().into_owned(),
-            );
+            let arg = self.safe_eval_expression(expr).map_err(err_wrap)?.clone().into_owned();
+            self.charge_input(&arg)?;
+            args.insert(arg_name.to_string(), arg);
         }
 
         let value = filter_fn.filter(value, &args).map_err(err_wrap)?;
