@@ -198,8 +198,8 @@ impl<'a> Processor<'a> {
     }
 
     /// splforge patch: counts a value a filter, function or test is given (and copies, or
-    /// walks): the work a call does is paid for like what it makes, so a loop calling one
-    /// on a large value stops too. Measured without a depth limit: it may come from the
+    /// walks), or that `==`, `!=` or `in` compares: the work is paid for like what a
+    /// render makes, so a loop doing it on a large value stops too. Measured without a depth limit: it may come from the
     /// context.
     fn charge_input(&mut self, value: &Value) -> Result<()> {
         if self.limits.is_none() {
@@ -395,6 +395,8 @@ impl<'a> Processor<'a> {
     fn eval_in_condition(&mut self, in_cond: &'a In) -> Result<bool> {
         let lhs = self.safe_eval_expression(&in_cond.lhs)?;
         let rhs = self.safe_eval_expression(&in_cond.rhs)?;
+        self.charge_input(&lhs)?;
+        self.charge_input(&rhs)?;
 
         let present = match *rhs {
             Value::Array(ref v) => v.contains(&lhs),
@@ -715,6 +717,8 @@ impl<'a> Processor<'a> {
                     LogicOperator::Eq | LogicOperator::NotEq => {
                         let mut lhs_val = self.eval_expression(lhs)?;
                         let mut rhs_val = self.eval_expression(rhs)?;
+                        self.charge_input(&lhs_val)?;
+                        self.charge_input(&rhs_val)?;
 
                         // Monomorphize number vals.
                         if lhs_val.is_number() || rhs_val.is_number() {
