@@ -506,7 +506,8 @@ fn what_a_template_makes_is_bounded() {
         "{% for i in range(end=1000000000000) %}{% endfor %}",
         "{% for i in range(end=10, step_by=0) %}{% endfor %}",
         "{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% for c in range(end=100000) %}{% endfor %}{% endfor %}{% endfor %}",
-        "{% set_global big = \"x\" %}{% for i in range(end=20) %}{% set_global big = big ~ big %}{% endfor %}{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% if big is matching(\"y\") %}y{% endif %}{{ big | length }}{% if big == big or \"y\" in big %}{% endif %}{% endfor %}{% endfor %}",
+        "{% set_global big = \"x\" %}{% for i in range(end=20) %}{% set_global big = big ~ big %}{% endfor %}{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% if big is matching(\"y\") %}y{% endif %}{{ big | length }}{% if \"y\" in big %}{% endif %}{% endfor %}{% endfor %}",
+        "{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% if content == content %}{% endif %}{% endfor %}{% endfor %}",
         "{% macro m() %}{% for a in range(end=100000) %}{% for b in range(end=100000) %}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}{% endfor %}{% endmacro m %}{{ self::m() }}",
     ];
     for (i, template) in cases.iter().enumerate() {
