@@ -12,6 +12,9 @@ use crate::load::{LoadLimits, Span};
 
 pub const CONFIG_FILE: &str = "splforge.toml";
 pub const CONTENTCTL_FILE: &str = "contentctl.yml";
+/// Largest `splforge.toml` or `contentctl.yml` read, in bytes. Fixed: the limits the
+/// configuration sets cannot cover the reading of the configuration itself.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -184,9 +187,9 @@ pub enum ConfigError {
         text: String,
     },
     #[error("cannot read {path}: {source}")]
-    Io {
+    Read {
         path: PathBuf,
-        source: std::io::Error,
+        source: crate::load::FileError,
     },
 }
 
@@ -194,20 +197,21 @@ impl Config {
     /// Reads the configuration of the content root `root`.
     pub fn discover(root: &Path) -> Result<(Config, ConfigSource), ConfigError> {
         let toml_path = root.join(CONFIG_FILE);
-        if toml_path.is_file() {
-            let text = read(&toml_path)?;
-            let config = Config::from_toml(&text).map_err(|e| ConfigError::Invalid {
+        if crate::load::is_present(root, Path::new(CONFIG_FILE)) {
+            let text = read(root, CONFIG_FILE)?;
+            let mut config = Config::from_toml(&text).map_err(|e| ConfigError::Invalid {
                 path: CONFIG_FILE.into(),
                 message: crate::load::truncated(e.message(), crate::load::MAX_MESSAGE_CHARS)
                     .into_owned(),
                 span: e.span().map(|r| Span::new(r.start, r.end)),
                 text,
             })?;
+            config.limits = config.limits.within_ceilings();
             return Ok((config, ConfigSource::SplforgeToml(toml_path)));
         }
         let yml_path = root.join(CONTENTCTL_FILE);
-        if yml_path.is_file() {
-            let text = read(&yml_path)?;
+        if crate::load::is_present(root, Path::new(CONTENTCTL_FILE)) {
+            let text = read(root, CONTENTCTL_FILE)?;
             let config = Config::from_contentctl_yml(&text).map_err(|(message, span)| {
                 ConfigError::Invalid {
                     path: CONTENTCTL_FILE.into(),
@@ -259,10 +263,14 @@ impl Config {
     }
 }
 
-fn read(path: &Path) -> Result<String, ConfigError> {
-    std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
-        path: path.to_path_buf(),
-        source,
+/// A configuration file of the root: a regular file (or a link inside the root) of at most
+/// [`MAX_CONFIG_BYTES`], checked before it is read.
+fn read(root: &Path, name: &str) -> Result<String, ConfigError> {
+    crate::load::read_text_in_root(root, Path::new(name), MAX_CONFIG_BYTES).map_err(|source| {
+        ConfigError::Read {
+            path: name.into(),
+            source,
+        }
     })
 }
 

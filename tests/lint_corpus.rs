@@ -150,7 +150,7 @@ fn every_corpus_search_summarises_as_its_whole_analysis() {
     let content = Content::build(&repository);
     let inputs = check::searches::SplInputs {
         macros: check::searches::macro_table(&content, &config.spl.external_macros),
-        lookups: check::searches::lookup_columns(&content, &repository),
+        lookups: check::searches::lookup_columns(&content, &repository, config.limits),
         limits: config.limits.spl(),
     };
     let searches: Vec<&str> = (content.detections.iter().filter_map(|d| d.search.as_ref()))

@@ -159,7 +159,7 @@ impl<'a> Context<'a> {
                 self.content,
                 (self.config.spl.external_macros.iter()).chain(&self.config.lint.external.macros),
             ),
-            lookups: searches::lookup_columns(self.content, self.repository),
+            lookups: searches::lookup_columns(self.content, self.repository, self.config.limits),
             limits: self.config.limits.spl(),
         })
     }

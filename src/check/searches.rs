@@ -97,6 +97,7 @@ pub fn macro_table<'a>(
 pub fn lookup_columns(
     content: &Content,
     repository: &crate::load::Repository,
+    limits: crate::load::LoadLimits,
 ) -> HashMap<String, Vec<String>> {
     let root = &repository.root;
     let mut columns = HashMap::new();
@@ -111,9 +112,12 @@ pub fn lookup_columns(
                     if !repository.has_data_file(&path) {
                         continue;
                     }
-                    let Some(header) = read_first_line(&root.join(path)) else {
+                    let Ok(header) = crate::load::read_data_file_header(root, &path, limits) else {
                         continue;
                     };
+                    let header = header
+                        .trim_end_matches(['\r', '\n'])
+                        .trim_start_matches('\u{feff}');
                     let names = header
                         .split(',')
                         .map(|c| c.trim().trim_matches('"').trim().to_owned())
@@ -138,18 +142,6 @@ pub fn lookup_columns(
         }
     }
     columns
-}
-
-fn read_first_line(path: &std::path::Path) -> Option<String> {
-    use std::io::BufRead;
-    let file = std::fs::File::open(path).ok()?;
-    let mut line = String::new();
-    std::io::BufReader::new(file).read_line(&mut line).ok()?;
-    Some(
-        line.trim_end_matches(['\r', '\n'])
-            .trim_start_matches('\u{feff}')
-            .to_owned(),
-    )
 }
 
 /// Analyses every detection, baseline and investigation search.

@@ -353,9 +353,7 @@ impl PageRenderer<'_, '_> {
             ),
             message: templates::error_chain(&e),
         };
-        let markdown = self
-            .tera
-            .render(plan.template, &context)
+        let markdown = crate::render::sandbox::render(self.tera, plan.template, &context, 2000, 0)
             .map_err(render_error)?;
         if self.format == DocsFormat::Markdown {
             return Ok(RenderedPage {
@@ -370,10 +368,14 @@ impl PageRenderer<'_, '_> {
         layout.insert("kind", job.kind());
         layout.insert("body", &body);
         layout.insert("root", root);
-        let page = self
-            .tera
-            .render("layout.html", &layout)
-            .map_err(render_error)?;
+        let page = crate::render::sandbox::render(
+            self.tera,
+            "layout.html",
+            &layout,
+            body.len() + 2000,
+            body.len(),
+        )
+        .map_err(render_error)?;
         Ok(RenderedPage {
             search: Some(html::SearchEntry {
                 t: plan.title,

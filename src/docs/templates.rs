@@ -12,6 +12,7 @@ use tera::{Tera, Value};
 
 use super::DocsError;
 use super::escape;
+use crate::render::sandbox;
 
 /// Page templates: (name, embedded default).
 const PAGE_TEMPLATES: [(&str, &str); 7] = [
@@ -46,25 +47,31 @@ pub const SITE_ASSETS: [(&str, &str); 2] = [
 pub const OVERRIDE_DIR: &str = "templates/docs";
 
 /// Reads `name` from the repository's override directory, else the embedded default.
+/// An override is read as every repository template is ([`sandbox::read_override`]): a
+/// regular file inside the root, within the size limit.
 fn source_of(repository_root: &Path, name: &str, default: &str) -> Result<String, DocsError> {
-    let path = repository_root.join(OVERRIDE_DIR).join(name);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Ok(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(default.to_owned()),
-        Err(e) => Err(DocsError::Io {
-            path,
-            message: e.to_string(),
-        }),
+    let relative = Path::new(OVERRIDE_DIR).join(name);
+    if !crate::load::is_present(repository_root, &relative) {
+        return Ok(default.to_owned());
     }
+    sandbox::read_override(repository_root, &relative).map_err(|e| DocsError::Io {
+        path: relative,
+        message: e.to_string(),
+    })
 }
 
 /// The page templates, with the repository's overrides, parsed and ready.
 pub fn page_templates(repository_root: &Path) -> Result<Tera, DocsError> {
     let mut sources = Vec::with_capacity(PAGE_TEMPLATES.len());
     for (name, default) in PAGE_TEMPLATES {
-        sources.push((name, source_of(repository_root, name, default)?));
+        let text = source_of(repository_root, name, default)?;
+        sandbox::check_nesting(&text).map_err(|e| DocsError::Template {
+            message: format!("{OVERRIDE_DIR}/{name}:{e}"),
+        })?;
+        sources.push((name, text));
     }
     let mut tera = Tera::default();
+    sandbox::harden(&mut tera);
     tera.autoescape_on(vec![".md", ".html"]);
     tera.set_escape_fn(escape::page_text);
     tera.register_filter("break_pipes", break_pipes);

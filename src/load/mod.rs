@@ -148,6 +148,26 @@ impl LoadLimits {
 /// The deepest nesting any configuration can allow.
 pub const MAX_DEPTH_CEILING: usize = 256;
 
+/// The largest `max_file_bytes` any configuration can set: a YAML file is held whole.
+pub const MAX_FILE_BYTES_CEILING: u64 = 256 * 1024 * 1024;
+
+/// The largest `max_lookup_bytes` any configuration can set: a lookup file is held whole
+/// (to check its rows, to ship it).
+pub const MAX_LOOKUP_BYTES_CEILING: u64 = 1024 * 1024 * 1024;
+
+impl LoadLimits {
+    /// These limits, the file sizes capped at [`MAX_FILE_BYTES_CEILING`] and
+    /// [`MAX_LOOKUP_BYTES_CEILING`]: `splforge.toml` is part of the pull request, and
+    /// `max_lookup_bytes = 100000000000` made `build` read a sparse 3 GiB CSV whole.
+    pub fn within_ceilings(self) -> LoadLimits {
+        LoadLimits {
+            max_file_bytes: self.max_file_bytes.min(MAX_FILE_BYTES_CEILING),
+            max_lookup_bytes: self.max_lookup_bytes.min(MAX_LOOKUP_BYTES_CEILING),
+            ..self
+        }
+    }
+}
+
 /// Why a file could not be turned into a document.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FileError {
@@ -159,6 +179,8 @@ pub enum FileError {
     TooLarge { size: u64, limit: u64 },
     #[error("symbolic link points outside the content root")]
     LinkOutsideRoot,
+    #[error("path is not a plain path inside the content root")]
+    NotInRoot,
     #[error("not a regular file (a directory, FIFO, socket or device)")]
     NotAFile,
     #[error(
@@ -394,6 +416,56 @@ fn read_text(root: &Path, relative: &Path, limits: LoadLimits) -> Result<String,
     })
 }
 
+/// Whether anything is at `relative` under `root`: a file, a directory, a FIFO, a symbolic
+/// link (even a broken one, which [`read_in_root`] then reports). For a file with a
+/// default, such as a template override: absent takes the default, present must be read.
+pub fn is_present(root: &Path, relative: &Path) -> bool {
+    fs::symlink_metadata(root.join(relative)).is_ok()
+}
+
+/// Reads `relative` under `root`: the one bounded reader for every file of a repository
+/// besides the content YAML the walk finds (configuration, template overrides, the
+/// `app_template/` files, lookup data files a build ships). A regular file of at most
+/// `max_bytes`, checked before it is read; a symbolic link only when it resolves inside
+/// the root, and the same for every directory on the way (`templates -> /etc` would
+/// otherwise make `templates/app/...` a file of the CI machine). The walk of the content
+/// directories never follows a link, so its files need only [`read_bytes`].
+pub fn read_in_root(root: &Path, relative: &Path, max_bytes: u64) -> Result<Vec<u8>, FileError> {
+    check_directories_in_root(root, relative)?;
+    read_bytes(root, relative, max_bytes)
+}
+
+/// [`read_in_root`] for a text file: UTF-8, or [`FileError::NotUtf8`] at the first bad byte.
+pub fn read_text_in_root(
+    root: &Path,
+    relative: &Path,
+    max_bytes: u64,
+) -> Result<String, FileError> {
+    String::from_utf8(read_in_root(root, relative, max_bytes)?).map_err(|e| FileError::NotUtf8 {
+        offset: e.utf8_error().valid_up_to(),
+    })
+}
+
+/// Refuses a relative path that is not plain (`..`, absolute) or whose directories resolve
+/// outside the root.
+fn check_directories_in_root(root: &Path, relative: &Path) -> Result<(), FileError> {
+    let plain = relative
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !plain || relative.as_os_str().is_empty() {
+        return Err(FileError::NotInRoot);
+    }
+    let Some(parent) = relative.parent().filter(|p| !p.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    let io = |e: std::io::Error| FileError::Io(e.to_string());
+    let directory = fs::canonicalize(root.join(parent)).map_err(io)?;
+    if !directory.starts_with(fs::canonicalize(root).map_err(io)?) {
+        return Err(FileError::LinkOutsideRoot);
+    }
+    Ok(())
+}
+
 /// Reads a regular file under the root, at most `max_bytes` of it. Refuses a symbolic
 /// link that resolves outside the root (a hostile pull request could otherwise make a
 /// linter print, or a build ship, any file of the CI machine) and anything that is not a
@@ -404,20 +476,8 @@ fn read_bytes(root: &Path, relative: &Path, max_bytes: u64) -> Result<Vec<u8>, F
         return Ok(bytes);
     }
     let io = |e: std::io::Error| FileError::Io(e.to_string());
-    check_data_file(root, relative)?;
-    let file = fs::File::open(&path).map_err(io)?;
-    let metadata = file.metadata().map_err(io)?;
-    if !metadata.is_file() {
-        return Err(FileError::NotAFile);
-    }
-    let size = metadata.len();
-    if size > max_bytes {
-        return Err(FileError::TooLarge {
-            size,
-            limit: max_bytes,
-        });
-    }
-    let mut bytes = Vec::with_capacity(size as usize);
+    let (file, size) = open_checked(root, relative, max_bytes)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     file.take(max_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(io)?;
@@ -429,6 +489,49 @@ fn read_bytes(root: &Path, relative: &Path, max_bytes: u64) -> Result<Vec<u8>, F
         });
     }
     Ok(bytes)
+}
+
+/// Opens a file under the root that [`check_data_file`] accepts, with its size, at most
+/// `max_bytes`: the checks of [`read_bytes`] before any byte is read.
+fn open_checked(
+    root: &Path,
+    relative: &Path,
+    max_bytes: u64,
+) -> Result<(fs::File, u64), FileError> {
+    let io = |e: std::io::Error| FileError::Io(e.to_string());
+    check_data_file(root, relative)?;
+    let file = fs::File::open(root.join(relative)).map_err(io)?;
+    let metadata = file.metadata().map_err(io)?;
+    if !metadata.is_file() {
+        return Err(FileError::NotAFile);
+    }
+    let size = metadata.len();
+    if size > max_bytes {
+        return Err(FileError::TooLarge {
+            size,
+            limit: max_bytes,
+        });
+    }
+    Ok((file, size))
+}
+
+/// The first line of a lookup data file (its CSV header), without its line break: read
+/// through the checks of [`read_data_file`], and never more than `max_lookup_bytes` of it
+/// (a file of one endless line would otherwise be read whole).
+pub fn read_data_file_header(
+    root: &Path,
+    relative: &Path,
+    limits: LoadLimits,
+) -> Result<String, FileError> {
+    use std::io::BufRead as _;
+    let (file, _) = open_checked(root, relative, limits.max_lookup_bytes)?;
+    let mut line = Vec::new();
+    std::io::BufReader::new(file.take(limits.max_lookup_bytes))
+        .read_until(b'\n', &mut line)
+        .map_err(|e| FileError::Io(e.to_string()))?;
+    String::from_utf8(line).map_err(|e| FileError::NotUtf8 {
+        offset: e.utf8_error().valid_up_to(),
+    })
 }
 
 /// The usual case of [`read_bytes`] in four system calls instead of six: a regular file,
@@ -611,6 +714,13 @@ fn has_entries(dir: &Path) -> bool {
 /// a handful of subdirectories.
 fn discover_kind(root: &Path, kind: ContentKind, max_depth: usize) -> Discovered {
     let dir = root.join(kind.directory());
+    if fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink())
+        && check_directories_in_root(root, &Path::new(kind.directory()).join("_")).is_err()
+    {
+        // `detections -> /elsewhere`: not walked. Kept as a file of its own, which loading
+        // reports (SF001 "symbolic link points outside the content root").
+        return (vec![(kind, PathBuf::from(kind.directory()))], Vec::new());
+    }
     let Ok(entries) = fs::read_dir(&dir) else {
         return (Vec::new(), Vec::new());
     };
@@ -723,6 +833,35 @@ mod tests {
             1_000,
             &mut buffer
         ));
+    }
+
+    /// `read_in_root` reads a plain file within its limit and refuses, before reading, a
+    /// file over it, a path that is not plain, and a directory or file link out of the root;
+    /// a link inside the root is followed.
+    #[cfg(unix)]
+    #[test]
+    fn read_in_root_stays_in_the_root() {
+        use std::os::unix::fs::symlink;
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("secret"), "secret").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("a")).unwrap();
+        fs::write(root.join("a/file"), "12345").unwrap();
+        symlink(outside.path(), root.join("out")).unwrap();
+        symlink(outside.path().join("secret"), root.join("a/secret")).unwrap();
+        symlink("a", root.join("in")).unwrap();
+        let read = |relative: &str, max| read_in_root(root, Path::new(relative), max);
+        assert_eq!(read("a/file", 5).unwrap(), b"12345");
+        assert_eq!(read("in/file", 5).unwrap(), b"12345");
+        assert_eq!(
+            read("a/file", 4),
+            Err(FileError::TooLarge { size: 5, limit: 4 })
+        );
+        assert_eq!(read("out/secret", 100), Err(FileError::LinkOutsideRoot));
+        assert_eq!(read("a/secret", 100), Err(FileError::LinkOutsideRoot));
+        assert_eq!(read("a/../a/file", 100), Err(FileError::NotInRoot));
+        assert_eq!(read("a", 100), Err(FileError::NotAFile));
     }
 
     /// The walk, split by subdirectory and merged, finds what one walk of each kind's

@@ -130,7 +130,8 @@ pub fn app_files(
     options: &BuildOptions,
 ) -> Result<BTreeMap<String, Vec<u8>>, BuildError> {
     let root = &repository.root;
-    let mut files = read_tree(&root.join(APP_TEMPLATE_DIR))?;
+    let max_bytes = config.limits.max_lookup_bytes;
+    let mut files = read_tree(root, Path::new(APP_TEMPLATE_DIR), max_bytes)?;
     let templates = Templates::load(root)?;
     let stamp = BuildStamp::at(options.build_time);
     let build_day = stamp.date.replace('-', "");
@@ -142,8 +143,8 @@ pub fn app_files(
     })
     .map_err(RenderError::from)?;
     match &view.lookup_files {
-        Some(lookup_files) => copy_lookup_files(lookup_files, repository, &mut files)?,
-        None => files.extend(lookup_data_files(content, repository)?),
+        Some(lookup_files) => copy_lookup_files(lookup_files, repository, max_bytes, &mut files)?,
+        None => files.extend(lookup_data_files(content, repository, max_bytes)?),
     }
     files.insert(
         format!("lookups/{}", view.data_sources_file),
@@ -160,7 +161,8 @@ pub fn app_files(
         files.insert(name, text.into_bytes());
     }
     for dashboard in &view.dashboards {
-        let definition = read_dashboard_definition(repository, &dashboard.definition)?;
+        let definition =
+            read_dashboard_definition(repository, &dashboard.definition, config.limits)?;
         let (path, text) =
             templates.render_dashboard(dashboard, &definition, &config.app, &stamp, view.format)?;
         files.insert(path, text.into_bytes());
@@ -173,6 +175,7 @@ pub fn app_files(
 fn read_dashboard_definition(
     repository: &Repository,
     relative: &str,
+    limits: crate::load::LoadLimits,
 ) -> Result<serde_json::Value, BuildError> {
     let path = repository.root.join(relative);
     let read_error = |message: String| BuildError::Read {
@@ -184,9 +187,8 @@ fn read_dashboard_definition(
             "no such file beside the dashboard's YAML file".to_owned(),
         ));
     }
-    let text =
-        crate::load::read_data_file(&repository.root, Path::new(relative), Default::default())
-            .map_err(|e| read_error(e.to_string()))?;
+    let text = crate::load::read_data_file(&repository.root, Path::new(relative), limits)
+        .map_err(|e| read_error(e.to_string()))?;
     serde_json::from_str(&text).map_err(|e| read_error(format!("not JSON: {e}")))
 }
 
@@ -196,6 +198,7 @@ fn read_dashboard_definition(
 fn copy_lookup_files(
     lookup_files: &[crate::render::view::LookupFile],
     repository: &Repository,
+    max_bytes: u64,
     files: &mut BTreeMap<String, Vec<u8>>,
 ) -> Result<(), BuildError> {
     for file in lookup_files {
@@ -203,11 +206,13 @@ fn copy_lookup_files(
         if !repository.has_data_file(relative) {
             continue;
         }
-        let path = repository.root.join(relative);
-        let bytes = fs::read(&path).map_err(|e| BuildError::Read {
-            path,
-            message: e.to_string(),
-        })?;
+        let bytes =
+            crate::load::read_in_root(&repository.root, relative, max_bytes).map_err(|e| {
+                BuildError::Read {
+                    path: relative.to_owned(),
+                    message: e.to_string(),
+                }
+            })?;
         files.insert(
             format!("lookups/{}", file.app_name),
             universal_newlines(bytes),
@@ -241,6 +246,7 @@ fn universal_newlines(bytes: Vec<u8>) -> Vec<u8> {
 fn lookup_data_files(
     content: &Content,
     repository: &Repository,
+    max_bytes: u64,
 ) -> Result<BTreeMap<String, Vec<u8>>, BuildError> {
     let named: std::collections::HashSet<PathBuf> = content
         .lookups
@@ -256,11 +262,13 @@ fn lookup_data_files(
         };
         let shipped = matches!(extension, Some("csv" | "mlmodel")) || named.contains(relative);
         if is_top_level && shipped {
-            let path = repository.root.join(relative);
-            let bytes = fs::read(&path).map_err(|e| BuildError::Read {
-                path,
-                message: e.to_string(),
-            })?;
+            let bytes =
+                crate::load::read_in_root(&repository.root, relative, max_bytes).map_err(|e| {
+                    BuildError::Read {
+                        path: relative.clone(),
+                        message: e.to_string(),
+                    }
+                })?;
             files.insert(format!("lookups/{file_name}"), bytes);
         }
     }
@@ -357,27 +365,49 @@ fn check_path_part(part: &str) -> Result<(), BuildError> {
     }
 }
 
-/// Files under `dir` by relative path with `/` separators, sorted; empty when `dir` is absent.
-fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, BuildError> {
+/// Files under `dir` (relative to `root`) by path relative to `dir` with `/` separators,
+/// sorted; empty when `dir` is absent. Every file is read as [`crate::load::read_in_root`]
+/// reads it: a regular file, or a link that resolves to one inside the root, of at most
+/// `max_bytes`; anything else (a link out of the root, to a directory, a FIFO) is an error
+/// that names it, never skipped or followed out. `dir` itself may be a link inside the root.
+fn read_tree(
+    root: &Path,
+    dir: &Path,
+    max_bytes: u64,
+) -> Result<BTreeMap<String, Vec<u8>>, BuildError> {
     let mut files = BTreeMap::new();
-    if !dir.is_dir() {
+    if !crate::load::is_present(root, dir) {
         return Ok(files);
     }
     let read_error = |path: &Path, e: &dyn std::fmt::Display| BuildError::Read {
         path: path.to_path_buf(),
         message: e.to_string(),
     };
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    let inside_root = fs::canonicalize(root.join(dir))
+        .and_then(|d| Ok(d.starts_with(fs::canonicalize(root)?)))
+        .map_err(|e| read_error(dir, &e))?;
+    if !inside_root {
+        return Err(read_error(dir, &crate::load::FileError::LinkOutsideRoot));
+    }
+    if !root.join(dir).is_dir() {
+        return Err(read_error(dir, &crate::load::FileError::NotAFile));
+    }
+    for entry in walkdir::WalkDir::new(root.join(dir)).sort_by_file_name() {
         let entry = entry.map_err(|e| read_error(dir, &e))?;
-        if !entry.file_type().is_file() {
+        if entry.file_type().is_dir() {
             continue;
         }
-        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let relative = entry
+            .path()
+            .strip_prefix(root.join(dir))
+            .unwrap_or(entry.path());
+        let in_root = dir.join(relative);
+        let bytes = crate::load::read_in_root(root, &in_root, max_bytes)
+            .map_err(|e| read_error(&in_root, &e))?;
         let name: Vec<String> = relative
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
-        let bytes = fs::read(entry.path()).map_err(|e| read_error(entry.path(), &e))?;
         files.insert(name.join("/"), bytes);
     }
     Ok(files)

@@ -12,6 +12,7 @@
 
 pub mod conf;
 pub mod json;
+pub mod sandbox;
 pub mod view;
 
 use std::collections::{BTreeMap, HashMap};
@@ -22,6 +23,9 @@ use serde::Serialize;
 
 use crate::config::AppConfig;
 pub use view::{AppView, AttackEnrichment, ViewError, ViewInput};
+
+/// The directory, relative to the repository root, whose files replace the defaults.
+pub const OVERRIDE_DIR: &str = "templates/app";
 
 /// The embedded default templates, by name (the output path inside the app).
 const DEFAULT_TEMPLATES: [(&str, &str); 17] = [
@@ -254,14 +258,15 @@ impl Templates {
             .collect();
         let mut overrides_outputs = false;
         for name in DEFAULT_TEMPLATES.map(|(name, _)| name) {
-            let path = root.join("templates").join("app").join(name);
-            if path.is_file() {
+            let relative = Path::new(OVERRIDE_DIR).join(name);
+            if crate::load::is_present(root, &relative) {
                 overrides_outputs |= !PARTIALS.contains(&name);
-                let text =
-                    std::fs::read_to_string(&path).map_err(|e| RenderError::ReadOverride {
-                        path: path.display().to_string(),
+                let text = sandbox::read_override(root, &relative).map_err(|e| {
+                    RenderError::ReadOverride {
+                        path: relative.display().to_string(),
                         message: e.to_string(),
-                    })?;
+                    }
+                })?;
                 sources.insert(name.to_owned(), text);
             }
         }
@@ -272,6 +277,12 @@ impl Templates {
     }
 
     fn from_sources(sources: &BTreeMap<String, String>) -> Result<Templates, RenderError> {
+        for (name, text) in sources {
+            sandbox::check_nesting(text).map_err(|e| RenderError::Template {
+                name: format!("{OVERRIDE_DIR}/{name}:{}:{}", e.line, e.column),
+                message: e.problem.to_owned(),
+            })?;
+        }
         let mut conf = tera::Tera::default();
         conf.autoescape_on(vec![".conf", ".meta"]);
         conf.set_escape_fn(conf::escape_value);
@@ -284,6 +295,9 @@ impl Templates {
         let mut xml = tera::Tera::default();
         xml.autoescape_on(vec![".xml"]);
         xml.set_escape_fn(xml_escape);
+        for engine in [&mut conf, &mut manifest, &mut xml] {
+            sandbox::harden(engine);
+        }
         let (xml_sources, other): (Vec<_>, Vec<_>) = sources
             .iter()
             .map(|(n, t)| (n.as_str(), t.as_str()))
@@ -378,7 +392,7 @@ impl Templates {
                 .filter(|((key, _), _)| *name == format!("default/{key}.conf"))
                 .map(|(_, bytes)| bytes)
                 .sum();
-            self.render_file(name, &context, stanzas + stanzas / 8 + 8192)
+            self.render_file(name, &context, stanzas + stanzas / 8 + 8192, stanzas)
         });
         let panels = view
             .investigations
@@ -389,26 +403,22 @@ impl Templates {
         Ok(first_error_in_order(rendered)?.into_iter().collect())
     }
 
-    /// One output file, rendered into a buffer of `capacity` bytes.
+    /// One output file, rendered into a buffer of `capacity` bytes, joining `expected`
+    /// bytes of detection stanzas.
     fn render_file(
         &self,
         name: &str,
         context: &tera::Context,
         capacity: usize,
+        expected: usize,
     ) -> Result<(String, String), RenderError> {
         let engine = if name.ends_with(".manifest") {
             &self.manifest
         } else {
             &self.conf
         };
-        let mut text = Vec::with_capacity(capacity);
-        engine
-            .render_to(name, context, &mut text)
+        let text = sandbox::render(engine, name, context, capacity, expected)
             .map_err(|e| template_error(name, &e))?;
-        let text = String::from_utf8(text).map_err(|e| RenderError::Template {
-            name: name.to_owned(),
-            message: e.to_string(),
-        })?;
         Ok((name.to_owned(), text))
     }
 
@@ -447,9 +457,7 @@ impl Templates {
             "default/data/ui/panels/workbench_panel_{}___response_task.xml",
             task.lowercase_name
         );
-        let text = self
-            .xml
-            .render(PANEL_TEMPLATE, &context)
+        let text = sandbox::render(&self.xml, PANEL_TEMPLATE, &context, 2000, 0)
             .map_err(|e| template_error(PANEL_TEMPLATE, &e))?;
         Ok((name, text))
     }
@@ -471,8 +479,7 @@ impl Templates {
                 DETECTION_PARTIALS
                     .iter()
                     .map(|(_, template)| {
-                        self.conf
-                            .render(template, &context)
+                        sandbox::render(&self.conf, template, &context, 2000, 0)
                             .map(serde_json::Value::String)
                             .map_err(|e| template_error(template, &e))
                     })

@@ -55,7 +55,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                             ctx,
                             file,
                             span,
-                            format!("{list} \"{}\" is listed twice", excerpt(&shown)),
+                            format!("{list} \"{}\" is listed twice", excerpt(shown)),
                         )
                         .with_related(ctx.path(file), first, "first listed here")
                         .with_help("remove this entry"),
