@@ -83,8 +83,12 @@ pub struct SplConfig {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct LintConfig {
-    /// Rules to run; empty means all.
+    /// Rules to run instead of the default set (every rule not off by default); empty
+    /// means the default set.
     pub select: Vec<String>,
+    /// Rules to run besides `select` (or the default set): the way to turn on a rule that
+    /// is off by default without listing every other rule.
+    pub extend_select: Vec<String>,
     /// Rules not to run; wins over `select`.
     pub ignore: Vec<String>,
     /// Severity per rule selector: `"error"` or `"warning"`.

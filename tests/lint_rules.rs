@@ -474,6 +474,31 @@ fn sf405_redundant_attack_technique() {
 }
 
 #[test]
+fn sf405_on_request_on_4x_content() {
+    // Off by default on 4.x content; naming the rule in `extend_select` reports the pair
+    // there too, as a warning (contentctl 4 accepts it).
+    let f = Fixture::bundled();
+    f.replace(D, "    - T1098\n", "    - T1098\n    - T1098.001\n");
+    let toml = f.read("splforge.toml");
+    f.write(
+        "splforge.toml",
+        format!("{toml}\n[lint]\nextend_select = [\"SF405\"]\n"),
+    );
+    assert_at(&f, "SF405", D, "T1098", 0);
+    let (exit, findings) = f.lint(&[]);
+    let hits = with_code(&findings, "SF405");
+    assert_eq!(hits.len(), 1, "{findings:#?}");
+    assert_eq!(hits[0]["severity"], "warning");
+    assert_eq!(exit, 0);
+    // `ignore` still wins.
+    f.write(
+        "splforge.toml",
+        format!("{toml}\n[lint]\nextend_select = [\"SF405\"]\nignore = [\"SF405\"]\n"),
+    );
+    assert!(with_code(&f.lint(&[]).1, "SF405").is_empty());
+}
+
+#[test]
 fn sf406_unknown_kill_chain_phase() {
     // A phase the techniques do not imply (T1098 is Installation) is the author's call.
     let f = Fixture::bundled();
@@ -498,6 +523,34 @@ fn sf406_unknown_kill_chain_phase() {
         with_code(&findings, "SF406")[0]["help"],
         "did you mean \"Actions on Objectives\"?"
     );
+}
+
+#[test]
+fn sf407_kill_chain_mismatch() {
+    // T1098 is Persistence, so Installation; Delivery is not implied.
+    let f = Fixture::bundled();
+    f.replace(
+        D,
+        "  mitre_attack_id:",
+        "  kill_chain_phases:\n    - Delivery\n    - Installation\n    - Actions on Objective\n  mitre_attack_id:",
+    );
+    // Off by default.
+    assert!(with_code(&f.lint(&[]).1, "SF407").is_empty());
+    let toml = f.read("splforge.toml");
+    f.write(
+        "splforge.toml",
+        format!("{toml}\n[lint]\nextend_select = [\"kill-chain-mismatch\"]\n"),
+    );
+    assert_at(&f, "SF407", D, "Delivery", 0);
+    let (_, findings) = f.lint(&[]);
+    let hits = with_code(&findings, "SF407");
+    // Installation is implied; the misspelt phase is SF406's alone.
+    assert_eq!(hits.len(), 1, "{findings:#?}");
+    assert!(
+        hits[0]["help"].as_str().unwrap().contains("Installation"),
+        "{hits:#?}"
+    );
+    assert_eq!(with_code(&findings, "SF406").len(), 1);
 }
 
 #[test]

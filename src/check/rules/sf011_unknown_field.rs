@@ -19,7 +19,7 @@
 //! name: FIN7
 //! ```
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::{Context, Finding, Severity};
 
 pub(super) static RULE: Rule = Rule {
@@ -27,6 +27,7 @@ pub(super) static RULE: Rule = Rule {
     name: "unknown-field",
     severity: Severity::Warning,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "a key the schema does not know (and that is no typo of one)",
     check,
 };

@@ -20,7 +20,7 @@
 //! name: AWS IAM Failure Group Deletion
 //! ```
 
-use super::{Rule, RuleScope, all_headers};
+use super::{Rule, RuleDefault, RuleScope, all_headers};
 use crate::check::{Context, Finding, Severity};
 use crate::load::ContentKind;
 use crate::model::Generation;
@@ -30,6 +30,7 @@ pub(super) static RULE: Rule = Rule {
     name: "file-name",
     severity: Severity::Error,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "the file name does not follow from the object's name",
     check,
 };

@@ -32,7 +32,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::suggest::Candidates;
 use crate::check::{Context, Finding, Severity};
 use crate::load::Span;
@@ -45,6 +45,7 @@ pub(super) static RULE: Rule = Rule {
     // Lookups are defined in other files: in single-file mode the file's search still
     // resolves against every lookup of the repository.
     scope: RuleScope::Repository,
+    default: RuleDefault::On,
     summary: "a search uses a lookup table that is defined nowhere",
     check,
 };

@@ -26,7 +26,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::searches::SearchOwner;
 use crate::check::{Context, Finding, Severity};
 use crate::spl::FieldSet;
@@ -36,6 +36,7 @@ pub(super) static RULE: Rule = Rule {
     name: "malformed-placeholder",
     severity: Severity::Error,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "a `$field$` placeholder is not closed, not opened, or holds spaces",
     check,
 };
