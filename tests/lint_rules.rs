@@ -625,6 +625,43 @@ fn sf505_malformed_placeholder() {
 }
 
 #[test]
+fn sf505_in_a_deployments_notable() {
+    const DEP: &str = "deployments/escu_default_configuration_correlation.yml";
+    // `%name%` is contentctl's token and `$dest$` a well-formed placeholder: silent.
+    let f = Fixture::bundled();
+    f.replace(
+        DEP,
+        "rule_title: '%name%'",
+        "rule_title: '%name% on $dest$'",
+    );
+    assert!(with_code(&f.lint(&[]).1, "SF505").is_empty());
+    // An unclosed one in the title, an unopened one in the description, at their bytes.
+    f.replace(DEP, "'%name% on $dest$'", "'%name% on $dest'");
+    f.replace(
+        DEP,
+        "rule_description: '%description%'",
+        "rule_description: '%description% by user$'",
+    );
+    assert_at(&f, "SF505", DEP, "$dest'", 0);
+    assert_at(&f, "SF505", DEP, "user$'", 0);
+    let (_, findings) = f.lint(&[]);
+    let hits = with_code(&findings, "SF505");
+    assert_eq!(hits.len(), 2, "{findings:#?}");
+    assert!(
+        hits.iter()
+            .any(|h| h["message"].as_str().unwrap().contains("the notable title"))
+    );
+    // A spaced one: no single search tells whether a field has that name.
+    let f = Fixture::bundled();
+    f.replace(
+        DEP,
+        "rule_title: '%name%'",
+        "rule_title: '%name% $risk object$'",
+    );
+    assert!(with_code(&f.lint(&[]).1, "SF505").is_empty());
+}
+
+#[test]
 fn every_rule_has_a_case_here() {
     let source = include_str!("lint_rules.rs");
     for rule in splforge::check::RULES {
