@@ -6,6 +6,14 @@
 //! (`data/spl/external_lookups.toml`), and not in `[lint.external] lookups` of
 //! splforge.toml. A name in a macro's body is reported once, in the macro's file.
 //!
+//! No Splunk search command takes its lookup table in a `lookup=` option: `lookup`'s
+//! options are `local=` and `update=`, `inputlookup`'s and `outputlookup`'s are flags
+//! (`append=`, `max=`, `where`), and the table is always positional, which this rule reads
+//! after any options. Two other commands name a lookup, neither used by real content
+//! (0 uses in the 2024-10, 5.x and 2022 trees), so neither is read: `geom
+//! <featureCollection>` (a geospatial lookup, `geo_us_states`) and the dataset syntax
+//! `from lookup:<name>`.
+//!
 //! ## Why is this bad?
 //! Splunk fails the search at run time ("The lookup table 'x' does not exist"), and a
 //! scheduled detection fails on every run without anyone seeing it. contentctl 5 refuses to
