@@ -86,8 +86,12 @@ pub struct SplConfig {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct LintConfig {
-    /// Rules to run; empty means all.
+    /// Rules to run instead of the default set (every rule not off by default); empty
+    /// means the default set.
     pub select: Vec<String>,
+    /// Rules to run besides `select` (or the default set): the way to turn on a rule that
+    /// is off by default without listing every other rule.
+    pub extend_select: Vec<String>,
     /// Rules not to run; wins over `select`.
     pub ignore: Vec<String>,
     /// Severity per rule selector: `"error"` or `"warning"`.
@@ -186,10 +190,12 @@ pub enum ConfigError {
         span: Option<Span>,
         text: String,
     },
-    #[error("cannot read {path}: {source}")]
+    // `reason`, not `source`: thiserror would make it the error's source too, and a chain
+    // printed with `{:#}` would say it twice.
+    #[error("cannot read {path}: {reason}")]
     Read {
         path: PathBuf,
-        source: crate::load::FileError,
+        reason: crate::load::FileError,
     },
 }
 
@@ -269,7 +275,7 @@ fn read(root: &Path, name: &str) -> Result<String, ConfigError> {
     crate::load::read_text_in_root(root, Path::new(name), MAX_CONFIG_BYTES).map_err(|source| {
         ConfigError::Read {
             path: name.into(),
-            source,
+            reason: source,
         }
     })
 }

@@ -118,6 +118,21 @@ fn docs_rules_md_is_generated_from_the_rule_docs() {
     for rule in splforge::check::RULES {
         assert!(generated.contains(&format!("<a id=\"{}\"></a>", rule.code.to_lowercase())));
     }
+    // Rules off by default say so, in the table and in their section.
+    assert!(generated.contains("| [SF407](#sf407) | `kill-chain-mismatch` | warning | **off** |"));
+    assert!(generated.contains("Severity **warning**, **off by default**"));
+    let listed = splforge().arg("rules").output().unwrap();
+    let listed = String::from_utf8(listed.stdout).unwrap();
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with("SF407") && l.contains(" off "))
+    );
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with("SF406") && l.contains(" on "))
+    );
 }
 
 #[test]

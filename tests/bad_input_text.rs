@@ -198,7 +198,9 @@ fn messages_quote_a_short_prefix_of_huge_values() {
 
     // The configuration is part of the pull request too: a 4 MB key in it.
     let config = Fixture::empty();
-    config.write("splforge.toml", format!("[limits]\n{huge} = 1\n"));
+    // Under the 1 MiB limit on a configuration file, so it is parsed.
+    let key = "A".repeat(1_000_000);
+    config.write("splforge.toml", format!("[limits]\n{key} = 1\n"));
     let output = run(config.root(), &["lint", "--no-cache"]);
     assert_eq!(assert_no_crash(&output, "lint"), 2);
     let error = text(&output.stderr);

@@ -65,6 +65,43 @@ fn per_file_ignores_match_globs() {
 }
 
 #[test]
+fn extend_select_and_an_unknown_key_beside_it() {
+    // `extend_select` with an unknown selector is a configuration error naming the key.
+    let f = Fixture::bundled();
+    configure(&f, "extend_select = [\"SF9\"]");
+    let output = assert_cmd::Command::cargo_bin("splforge")
+        .unwrap()
+        .args(["lint", "--root"])
+        .arg(f.root())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("extend_select") && stderr.contains("`SF9`"),
+        "{stderr}"
+    );
+    // ruff's spelling `extend-select` is not a key here: an error at its line, not ignored.
+    let f = Fixture::bundled();
+    configure(&f, "extend-select = [\"SF407\"]");
+    let output = assert_cmd::Command::cargo_bin("splforge")
+        .unwrap()
+        .args(["lint", "--root"])
+        .arg(f.root())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let line = f.read("splforge.toml").lines().count();
+    assert!(
+        stderr.contains(&format!("splforge.toml:{line}:1"))
+            && stderr.contains("unknown field `extend-select`")
+            && stderr.contains("`extend_select`"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn an_unknown_selector_is_a_configuration_error() {
     let f = Fixture::bundled();
     configure(&f, "ignore = [\"SF999\"]");

@@ -500,6 +500,31 @@ fn sf405_redundant_attack_technique() {
 }
 
 #[test]
+fn sf405_on_request_on_4x_content() {
+    // Off by default on 4.x content; naming the rule in `extend_select` reports the pair
+    // there too, as a warning (contentctl 4 accepts it).
+    let f = Fixture::bundled();
+    f.replace(D, "    - T1098\n", "    - T1098\n    - T1098.001\n");
+    let toml = f.read("splforge.toml");
+    f.write(
+        "splforge.toml",
+        format!("{toml}\n[lint]\nextend_select = [\"SF405\"]\n"),
+    );
+    assert_at(&f, "SF405", D, "T1098", 0);
+    let (exit, findings) = f.lint(&[]);
+    let hits = with_code(&findings, "SF405");
+    assert_eq!(hits.len(), 1, "{findings:#?}");
+    assert_eq!(hits[0]["severity"], "warning");
+    assert_eq!(exit, 0);
+    // `ignore` still wins.
+    f.write(
+        "splforge.toml",
+        format!("{toml}\n[lint]\nextend_select = [\"SF405\"]\nignore = [\"SF405\"]\n"),
+    );
+    assert!(with_code(&f.lint(&[]).1, "SF405").is_empty());
+}
+
+#[test]
 fn sf406_unknown_kill_chain_phase() {
     // A phase the techniques do not imply (T1098 is Installation) is the author's call.
     let f = Fixture::bundled();
@@ -524,6 +549,34 @@ fn sf406_unknown_kill_chain_phase() {
         with_code(&findings, "SF406")[0]["help"],
         "did you mean \"Actions on Objectives\"?"
     );
+}
+
+#[test]
+fn sf407_kill_chain_mismatch() {
+    // T1098 is Persistence, so Installation; Delivery is not implied.
+    let f = Fixture::bundled();
+    f.replace(
+        D,
+        "  mitre_attack_id:",
+        "  kill_chain_phases:\n    - Delivery\n    - Installation\n    - Actions on Objective\n  mitre_attack_id:",
+    );
+    // Off by default.
+    assert!(with_code(&f.lint(&[]).1, "SF407").is_empty());
+    let toml = f.read("splforge.toml");
+    f.write(
+        "splforge.toml",
+        format!("{toml}\n[lint]\nextend_select = [\"kill-chain-mismatch\"]\n"),
+    );
+    assert_at(&f, "SF407", D, "Delivery", 0);
+    let (_, findings) = f.lint(&[]);
+    let hits = with_code(&findings, "SF407");
+    // Installation is implied; the misspelt phase is SF406's alone.
+    assert_eq!(hits.len(), 1, "{findings:#?}");
+    assert!(
+        hits[0]["help"].as_str().unwrap().contains("Installation"),
+        "{hits:#?}"
+    );
+    assert_eq!(with_code(&findings, "SF406").len(), 1);
 }
 
 #[test]
@@ -595,6 +648,43 @@ fn sf505_malformed_placeholder() {
         "search user_arn = user_arn$",
     );
     assert_at(&f, "SF505", D, "user_arn$ src", 0);
+}
+
+#[test]
+fn sf505_in_a_deployments_notable() {
+    const DEP: &str = "deployments/escu_default_configuration_correlation.yml";
+    // `%name%` is contentctl's token and `$dest$` a well-formed placeholder: silent.
+    let f = Fixture::bundled();
+    f.replace(
+        DEP,
+        "rule_title: '%name%'",
+        "rule_title: '%name% on $dest$'",
+    );
+    assert!(with_code(&f.lint(&[]).1, "SF505").is_empty());
+    // An unclosed one in the title, an unopened one in the description, at their bytes.
+    f.replace(DEP, "'%name% on $dest$'", "'%name% on $dest'");
+    f.replace(
+        DEP,
+        "rule_description: '%description%'",
+        "rule_description: '%description% by user$'",
+    );
+    assert_at(&f, "SF505", DEP, "$dest'", 0);
+    assert_at(&f, "SF505", DEP, "user$'", 0);
+    let (_, findings) = f.lint(&[]);
+    let hits = with_code(&findings, "SF505");
+    assert_eq!(hits.len(), 2, "{findings:#?}");
+    assert!(
+        hits.iter()
+            .any(|h| h["message"].as_str().unwrap().contains("the notable title"))
+    );
+    // A spaced one: no single search tells whether a field has that name.
+    let f = Fixture::bundled();
+    f.replace(
+        DEP,
+        "rule_title: '%name%'",
+        "rule_title: '%name% $risk object$'",
+    );
+    assert!(with_code(&f.lint(&[]).1, "SF505").is_empty());
 }
 
 #[test]

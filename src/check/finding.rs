@@ -71,6 +71,12 @@ impl Finding {
         self
     }
 
+    /// The finding at another severity than its rule's (`[lint] severity` still wins).
+    pub fn with_severity(mut self, severity: Severity) -> Finding {
+        self.severity = severity;
+        self
+    }
+
     pub fn with_help(mut self, help: impl Into<String>) -> Finding {
         self.help = Some(help.into());
         self

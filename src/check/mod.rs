@@ -30,7 +30,7 @@ use facts::Facts;
 
 pub use finding::{Finding, Related, Severity, sort_and_dedup};
 pub use index::Index;
-pub use rules::{RULES, Rule, RuleScope, rule_by_code};
+pub use rules::{RULES, Rule, RuleDefault, RuleScope, rule_by_code};
 pub use selection::{RuleSelection, SelectionError};
 
 /// What a check run needs besides the content: nothing below the CLI reads the clock.
@@ -371,9 +371,10 @@ fn check_with(
             };
             let mut out = Vec::new();
             (rule.check)(ctx, &mut out);
-            let severity = selection.severity(rule);
+            // A configured severity wins; else the finding's own (the rule's, or the lower
+            // one a rule gives what it reports only on request, as SF405 on 4.x).
             for finding in &mut out {
-                finding.severity = selection.severity_of(finding.code, severity);
+                finding.severity = selection.severity_of(finding.code, finding.severity);
             }
             out
         })

@@ -2,7 +2,9 @@
 //! `splforge.toml`, resolved against the rule registry once per run.
 //!
 //! Selectors follow ruff: a code (`SF201`), a code prefix (`SF2`, every SF2xx rule), a rule
-//! name (`unknown-story`) or `ALL`. `ignore` wins over `select`; a `per_file_ignores` glob
+//! name (`unknown-story`) or `ALL`. Without `select` the rules that are on by default run;
+//! `select` replaces that set and `extend_select` adds to it, and either turns on a rule
+//! that is off by default (`RuleDefault::Off`). `ignore` wins over both; a `per_file_ignores` glob
 //! drops a rule's findings in the files it matches. An unknown selector is an error, so a
 //! typo never silently turns a rule off.
 
@@ -17,6 +19,9 @@ use super::{RULES, Rule, Severity};
 #[derive(Debug, Clone)]
 pub struct RuleSelection {
     enabled: HashSet<&'static str>,
+    /// The rules `select` or `extend_select` name: they also report what their rule
+    /// reports only on request (SF405 on 4.x content).
+    explicit: HashSet<&'static str>,
     severity: HashMap<&'static str, Severity>,
     per_file_ignores: Vec<(Glob, HashSet<&'static str>)>,
 }
@@ -32,7 +37,8 @@ pub struct SelectionError {
 impl Default for RuleSelection {
     fn default() -> RuleSelection {
         RuleSelection {
-            enabled: RULES.iter().map(|r| r.code).collect(),
+            enabled: default_set(),
+            explicit: HashSet::new(),
             severity: HashMap::new(),
             per_file_ignores: Vec::new(),
         }
@@ -41,11 +47,15 @@ impl Default for RuleSelection {
 
 impl RuleSelection {
     pub fn from_config(lint: &LintConfig) -> Result<RuleSelection, SelectionError> {
+        let selected = resolve_all("select", &lint.select)?;
+        let extended = resolve_all("extend_select", &lint.extend_select)?;
         let mut enabled: HashSet<&'static str> = if lint.select.is_empty() {
-            RULES.iter().map(|r| r.code).collect()
+            default_set()
         } else {
-            resolve_all("select", &lint.select)?
+            selected.clone()
         };
+        enabled.extend(&extended);
+        let explicit: HashSet<&'static str> = selected.union(&extended).copied().collect();
         for code in resolve_all("ignore", &lint.ignore)? {
             enabled.remove(code);
         }
@@ -62,6 +72,7 @@ impl RuleSelection {
         }
         Ok(RuleSelection {
             enabled,
+            explicit,
             severity,
             per_file_ignores,
         })
@@ -69,6 +80,12 @@ impl RuleSelection {
 
     pub fn is_enabled(&self, code: &str) -> bool {
         self.enabled.contains(code)
+    }
+
+    /// Whether `select` or `extend_select` names the rule (by code, prefix, name or `ALL`)
+    /// and `ignore` does not: it then also reports what it reports only on request.
+    pub fn is_explicitly_selected(&self, code: &str) -> bool {
+        self.explicit.contains(code) && self.enabled.contains(code)
     }
 
     /// The severity findings of `rule` are reported at.
@@ -88,6 +105,15 @@ impl RuleSelection {
             .iter()
             .any(|(glob, codes)| codes.contains(code) && glob.matches(&path))
     }
+}
+
+/// The rules that run when `[lint]` names none.
+fn default_set() -> HashSet<&'static str> {
+    RULES
+        .iter()
+        .filter(|r| r.on_by_default())
+        .map(|r| r.code)
+        .collect()
 }
 
 fn resolve_all(key: &str, selectors: &[String]) -> Result<HashSet<&'static str>, SelectionError> {
@@ -187,6 +213,25 @@ mod tests {
         assert!(s.is_enabled("SF201") && s.is_enabled("SF401"));
         assert!(!s.is_enabled("SF205") && !s.is_enabled("SF101"));
         assert!(RuleSelection::default().is_enabled("SF101"));
+    }
+
+    #[test]
+    fn rules_off_by_default_run_only_when_named() {
+        assert!(!RuleSelection::default().is_enabled("SF407"));
+        assert!(RuleSelection::default().is_enabled("SF406"));
+        let s =
+            RuleSelection::from_config(&lint("extend_select = [\"kill-chain-mismatch\"]")).unwrap();
+        assert!(s.is_enabled("SF407") && s.is_enabled("SF101"));
+        assert!(s.is_explicitly_selected("SF407") && !s.is_explicitly_selected("SF101"));
+        // `select` replaces the default set; a prefix or ALL names the rules it covers.
+        let s = RuleSelection::from_config(&lint("select = [\"SF4\"]")).unwrap();
+        assert!(s.is_enabled("SF407") && !s.is_enabled("SF101"));
+        assert!(s.is_explicitly_selected("SF405"));
+        let s =
+            RuleSelection::from_config(&lint("select = [\"ALL\"]\nignore = [\"SF405\"]")).unwrap();
+        assert!(s.is_enabled("SF407") && !s.is_explicitly_selected("SF405"));
+        let err = RuleSelection::from_config(&lint("extend_select = [\"SF9\"]")).unwrap_err();
+        assert_eq!(err.key, "extend_select");
     }
 
     #[test]

@@ -284,9 +284,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut out = String::new();
             for rule in RULES {
                 out.push_str(&format!(
-                    "{}  {:<8} {:<22} {}\n",
+                    "{}  {:<8} {:<4} {:<22} {}\n",
                     rule.code,
                     rule.severity.as_str(),
+                    if rule.on_by_default() { "on" } else { "off" },
                     rule.name,
                     rule.summary
                 ));
@@ -298,11 +299,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 bail!("no rule `{code}`; `splforge rules` lists them");
             };
             print_human(&format!(
-                "# {} ({}): {}\n\nSeverity: {}\n\n{}\n",
+                "# {} ({}): {}
+
+Severity: {}, {}
+
+{}
+",
                 rule.code,
                 rule.name,
                 rule.summary,
                 rule.severity.as_str(),
+                if rule.on_by_default() {
+                    "on by default"
+                } else {
+                    "off by default"
+                },
                 rule.doc()
             ))
         }

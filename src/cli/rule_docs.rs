@@ -15,15 +15,21 @@ pub fn markdown() -> String {
          in the `[lint]` table of `splforge.toml`, or suppress one finding with a comment \
          `# splforge: ignore SFnnn -- reason` on its line (see [ci.md](ci.md)). How often each \
          rule fires on real content, and why its default findings are worth acting on: \
-         [precision.md](precision.md).\n\n\
-         | code | name | severity | scope | summary |\n| --- | --- | --- | --- | --- |\n",
+         [precision.md](precision.md). A rule off by default runs only when `[lint] select` \
+         or `extend_select` names it (`extend_select = [\"SF407\"]`).\n\n\
+         | code | name | severity | default | scope | summary |\n| --- | --- | --- | --- | --- | --- |\n",
     );
     for rule in RULES {
         let _ = writeln!(
             out,
-            "| [{code}](#{anchor}) | `{}` | {} | {} | {} |",
+            "| [{code}](#{anchor}) | `{}` | {} | {} | {} | {} |",
             rule.name,
             rule.severity.as_str(),
+            if rule.on_by_default() {
+                "on"
+            } else {
+                "**off**"
+            },
             format!("{:?}", rule.scope).to_lowercase(),
             rule.summary.replace('|', "\\|"),
             code = rule.code,
@@ -33,12 +39,17 @@ pub fn markdown() -> String {
     for rule in RULES {
         let _ = write!(
             out,
-            "\n<a id=\"{}\"></a>\n\n## {}: {}\n\n{}. Severity **{}**, {} scope.\n\n",
+            "\n<a id=\"{}\"></a>\n\n## {}: {}\n\n{}. Severity **{}**, {}, {} scope.\n\n",
             rule.code.to_lowercase(),
             rule.code,
             rule.name,
             capitalised(rule.summary),
             rule.severity.as_str(),
+            if rule.on_by_default() {
+                "on by default"
+            } else {
+                "**off by default**"
+            },
             format!("{:?}", rule.scope).to_lowercase(),
         );
         for line in rule.doc().lines() {

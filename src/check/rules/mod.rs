@@ -41,6 +41,7 @@ mod sf403_unknown_attack_technique;
 mod sf404_revoked_attack_technique;
 mod sf405_redundant_attack_technique;
 mod sf406_unknown_kill_chain_phase;
+mod sf407_kill_chain_mismatch;
 mod sf501_placeholder_not_output;
 mod sf502_filter_macro_not_last;
 mod sf503_unproduced_field;
@@ -55,17 +56,35 @@ pub enum RuleScope {
     Repository,
 }
 
+/// Whether a rule runs when `[lint]` does not name it (ruff's default rule set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleDefault {
+    /// Runs unless `[lint] ignore` (or a `select` without it) turns it off.
+    On,
+    /// Runs only when `[lint] select` or `extend_select` names it (by code, prefix, name or
+    /// `ALL`): a check whose findings on real content are mostly judgement, not defects.
+    Off,
+}
+
 pub struct Rule {
     pub code: &'static str,
     pub name: &'static str,
     pub severity: Severity,
     pub scope: RuleScope,
+    /// Whether the rule runs by default.
+    pub default: RuleDefault,
     /// One line: what the rule reports.
     pub summary: &'static str,
     pub check: fn(&Context<'_>, &mut Vec<Finding>),
 }
 
 impl Rule {
+    /// Whether the rule runs when `[lint]` does not name it.
+    pub fn on_by_default(&self) -> bool {
+        self.default == RuleDefault::On
+    }
+
     /// The rule's documentation, from the `//!` comment of its file.
     pub fn doc(&self) -> &'static str {
         RULE_DOCS
@@ -127,6 +146,7 @@ pub static RULES: &[&Rule] = &[
     &sf404_revoked_attack_technique::RULE,
     &sf405_redundant_attack_technique::RULE,
     &sf406_unknown_kill_chain_phase::RULE,
+    &sf407_kill_chain_mismatch::RULE,
     &sf501_placeholder_not_output::RULE,
     &sf502_filter_macro_not_last::RULE,
     &sf503_unproduced_field::RULE,

@@ -19,7 +19,7 @@
 //! tags: [closed]
 //! ```
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::{Context, Finding, Severity};
 
 pub(super) static RULE: Rule = Rule {
@@ -27,6 +27,7 @@ pub(super) static RULE: Rule = Rule {
     name: "yaml-syntax",
     severity: Severity::Error,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "the file is not readable YAML",
     check,
 };

@@ -18,7 +18,7 @@
 //!   confidence: 80
 //! ```
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::{Context, Finding, Severity};
 use crate::load::excerpt;
 use crate::load::yaml::YamlProblem;
@@ -28,6 +28,7 @@ pub(super) static RULE: Rule = Rule {
     name: "duplicate-key",
     severity: Severity::Error,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "a key appears twice in one mapping",
     check,
 };

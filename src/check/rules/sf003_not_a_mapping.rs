@@ -15,7 +15,7 @@
 //! name: AWS IAM Failure Group Deletion
 //! ```
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::{Context, Finding, Severity};
 
 pub(super) static RULE: Rule = Rule {
@@ -23,6 +23,7 @@ pub(super) static RULE: Rule = Rule {
     name: "not-a-mapping",
     severity: Severity::Error,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "the file is empty or its document is not a mapping",
     check,
 };

@@ -26,7 +26,7 @@
 //!   - Ransomware
 //! ```
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::{Context, Finding, Severity};
 
 pub(super) static RULE: Rule = Rule {
@@ -34,6 +34,7 @@ pub(super) static RULE: Rule = Rule {
     name: "unused-suppression",
     severity: Severity::Warning,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "an inline `# splforge: ignore` comment suppresses nothing",
     check,
 };

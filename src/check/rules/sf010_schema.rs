@@ -24,7 +24,7 @@
 //!   analytic_story: [Ransomware]
 //! ```
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::{Context, Finding, Severity};
 
 pub(super) static RULE: Rule = Rule {
@@ -32,6 +32,7 @@ pub(super) static RULE: Rule = Rule {
     name: "schema",
     severity: Severity::Error,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "the file does not match the schema of its kind and generation",
     check,
 };

@@ -8,6 +8,12 @@
 //! baseline) that suggest a behaviour the content does not have, or a key of another
 //! tool (`max_matches` is not a contentctl 4 lookup key, so transforms.conf never gets it).
 //!
+//! Files under `deprecated/` are reported too: contentctl builds them like any other
+//! (a deprecated baseline is a scheduled saved search of the app, a deprecated story a
+//! stanza of analyticstories.conf), and on the 2024-10 release the authors deleted every one
+//! of the 90 keys reported there, or the file, when they converted to 5.x
+//! (docs/precision.md).
+//!
 //! ## Example
 //! ```yaml
 //! name: FIN7
@@ -19,7 +25,7 @@
 //! name: FIN7
 //! ```
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::{Context, Finding, Severity};
 
 pub(super) static RULE: Rule = Rule {
@@ -27,6 +33,7 @@ pub(super) static RULE: Rule = Rule {
     name: "unknown-field",
     severity: Severity::Warning,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "a key the schema does not know (and that is no typo of one)",
     check,
 };

@@ -15,7 +15,7 @@
 //! id: 723b861a-92eb-11eb-93b8-acde48001122
 //! ```
 
-use super::{Rule, RuleScope, all_headers};
+use super::{Rule, RuleDefault, RuleScope, all_headers};
 use crate::check::{Context, Finding, Severity};
 use crate::load::excerpt;
 
@@ -24,6 +24,7 @@ pub(super) static RULE: Rule = Rule {
     name: "invalid-uuid",
     severity: Severity::Error,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "the id is not a UUID",
     check,
 };

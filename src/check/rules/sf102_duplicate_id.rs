@@ -18,7 +18,7 @@
 
 use std::collections::HashMap;
 
-use super::{Rule, RuleScope, all_headers};
+use super::{Rule, RuleDefault, RuleScope, all_headers};
 use crate::check::{Context, Finding, Severity};
 use crate::load::excerpt;
 use crate::model::Text;
@@ -28,6 +28,7 @@ pub(super) static RULE: Rule = Rule {
     name: "duplicate-id",
     severity: Severity::Error,
     scope: RuleScope::Repository,
+    default: RuleDefault::On,
     summary: "two objects share an id",
     check,
 };

@@ -18,7 +18,7 @@
 
 use std::collections::HashMap;
 
-use super::{Rule, RuleScope, all_headers};
+use super::{Rule, RuleDefault, RuleScope, all_headers};
 use crate::check::{Context, Finding, Severity};
 use crate::load::ContentKind;
 use crate::load::excerpt;
@@ -29,6 +29,7 @@ pub(super) static RULE: Rule = Rule {
     name: "duplicate-name",
     severity: Severity::Error,
     scope: RuleScope::Repository,
+    default: RuleDefault::On,
     summary: "two objects of one kind share a name",
     check,
 };

@@ -24,7 +24,7 @@
 //! name: AWS IAM Failure Group Deletion
 //! ```
 
-use super::{Rule, RuleScope, all_headers};
+use super::{Rule, RuleDefault, RuleScope, all_headers};
 use crate::check::{Context, Finding, Severity};
 use crate::load::{ContentKind, excerpt};
 use crate::model::Generation;
@@ -34,6 +34,7 @@ pub(super) static RULE: Rule = Rule {
     name: "file-name",
     severity: Severity::Error,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "the file name does not follow from the object's name",
     check,
 };

@@ -30,7 +30,7 @@
 //!     score: 40
 //! ```
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::{Context, Finding, Severity};
 use crate::model::Generation;
 
@@ -39,6 +39,7 @@ pub(super) static RULE: Rule = Rule {
     name: "missing-risk",
     severity: Severity::Error,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "a production alerting detection has no message or no risk object",
     check,
 };

@@ -30,7 +30,7 @@
 //! name: m_one
 //! ```
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::{Context, Finding, Severity};
 use crate::render::view::{ObjectStanza, object_stanzas, stanza_collisions};
 
@@ -38,6 +38,7 @@ pub(super) static RULE: Rule = Rule {
     code: "SF106",
     name: "stanza-collision",
     severity: Severity::Error,
+    default: RuleDefault::On,
     scope: RuleScope::Repository,
     summary: "two objects render to the same .conf stanza",
     check,

@@ -25,13 +25,14 @@
 //! definition: process_name=$name$
 //! ```
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::{Context, Finding, Severity};
 
 pub(super) static RULE: Rule = Rule {
     code: "SF107",
     name: "macro-argument-name",
     severity: Severity::Error,
+    default: RuleDefault::On,
     scope: RuleScope::File,
     summary: "a macro argument name is not letters, digits, '_' and '-', or is repeated",
     check,

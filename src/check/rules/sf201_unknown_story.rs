@@ -20,7 +20,7 @@
 //!   - Ransomware
 //! ```
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::{Context, Finding, Severity};
 use crate::load::ContentKind;
 use crate::load::excerpt;
@@ -31,6 +31,7 @@ pub(super) static RULE: Rule = Rule {
     name: "unknown-story",
     severity: Severity::Error,
     scope: RuleScope::Repository,
+    default: RuleDefault::On,
     summary: "an analytic story reference does not resolve",
     check,
 };

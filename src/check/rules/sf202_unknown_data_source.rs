@@ -19,7 +19,7 @@
 //! ```
 
 use super::sf201_unknown_story::report_unresolved;
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::{Context, Finding, Severity};
 use crate::load::ContentKind;
 
@@ -28,6 +28,7 @@ pub(super) static RULE: Rule = Rule {
     name: "unknown-data-source",
     severity: Severity::Error,
     scope: RuleScope::Repository,
+    default: RuleDefault::On,
     summary: "a data source reference does not resolve",
     check,
 };

@@ -21,7 +21,7 @@
 //! ```
 
 use super::sf201_unknown_story::report_unresolved;
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::{Context, Finding, Severity};
 use crate::load::ContentKind;
 
@@ -30,6 +30,7 @@ pub(super) static RULE: Rule = Rule {
     name: "unknown-detection",
     severity: Severity::Error,
     scope: RuleScope::Repository,
+    default: RuleDefault::On,
     summary: "a baseline names a detection that does not exist",
     check,
 };

@@ -19,7 +19,7 @@
 //!   cron_schedule: 0 * * * *
 //! ```
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::{Context, Finding, Severity};
 use crate::load::excerpt;
 
@@ -28,6 +28,7 @@ pub(super) static RULE: Rule = Rule {
     name: "missing-deployment",
     severity: Severity::Error,
     scope: RuleScope::Repository,
+    default: RuleDefault::On,
     summary: "no deployment covers a detection's type",
     check,
 };

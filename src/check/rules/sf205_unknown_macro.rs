@@ -19,7 +19,7 @@
 //! search: '`cloudtrail` eventName=DeleteGroup | `security_content_ctime(firstTime)`'
 //! ```
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::{Context, Finding, Severity};
 use crate::load::excerpt;
 use crate::spl::ProblemKind;
@@ -29,6 +29,7 @@ pub(super) static RULE: Rule = Rule {
     name: "unknown-macro",
     severity: Severity::Error,
     scope: RuleScope::Repository,
+    default: RuleDefault::On,
     summary: "a search calls a macro that does not exist, or with the wrong arguments",
     check,
 };

@@ -18,7 +18,7 @@
 //! search: '`cloudtrail` eventName=DeleteGroup | stats count by user | `aws_iam_failure_group_deletion_filter`'
 //! ```
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::searches::SearchOwner;
 use crate::check::{Context, Finding, Severity};
 use crate::load::excerpt;
@@ -28,6 +28,7 @@ pub(super) static RULE: Rule = Rule {
     name: "missing-filter-macro",
     severity: Severity::Error,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "a detection's search does not call its `<file stem>_filter` macro",
     check,
 };

@@ -28,7 +28,7 @@
 
 use std::collections::HashMap;
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::{Context, Finding, Severity};
 use crate::load::Span;
 use crate::load::excerpt;
@@ -39,6 +39,7 @@ pub(super) static RULE: Rule = Rule {
     name: "duplicate-list-entry",
     severity: Severity::Warning,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "a detection lists the same story, technique, data source or drilldown twice",
     check,
 };

@@ -20,7 +20,7 @@
 //! name: Emotet Malware DHS Report TA18-201A
 //! ```
 
-use super::{Rule, RuleScope, all_headers};
+use super::{Rule, RuleDefault, RuleScope, all_headers};
 use crate::check::{Context, Finding, Severity};
 use crate::load::excerpt;
 use crate::model::Text;
@@ -30,6 +30,7 @@ pub(super) static RULE: Rule = Rule {
     name: "name-whitespace",
     severity: Severity::Warning,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "a name starts or ends with white space, or holds doubled white space",
     check,
 };

@@ -23,7 +23,7 @@
 
 use std::path::{Component, Path};
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::{Context, Finding, Severity};
 use crate::load::Span;
 use crate::load::excerpt;
@@ -33,6 +33,7 @@ pub(super) static RULE: Rule = Rule {
     name: "lookup-file-missing",
     severity: Severity::Error,
     scope: RuleScope::Repository,
+    default: RuleDefault::On,
     summary: "a lookup's file is missing from lookups/",
     check,
 };

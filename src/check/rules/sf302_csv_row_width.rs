@@ -20,7 +20,7 @@
 use rayon::prelude::*;
 
 use super::sf301_lookup_file_missing::lookup_file_path;
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::{Context, Finding, Severity};
 use crate::load::excerpt;
 use crate::load::{SourceFile, Span, read_data_file};
@@ -30,6 +30,7 @@ pub(super) static RULE: Rule = Rule {
     name: "csv-row-width",
     severity: Severity::Error,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "a lookup CSV row has a different number of columns than its header",
     check,
 };

@@ -22,7 +22,7 @@
 use std::collections::HashSet;
 
 use super::sf301_lookup_file_missing::lookup_file_path;
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::{Context, Finding, Severity};
 use crate::load::{ContentKind, Span, excerpt};
 
@@ -31,6 +31,7 @@ pub(super) static RULE: Rule = Rule {
     name: "orphan-lookup-file",
     severity: Severity::Warning,
     scope: RuleScope::Repository,
+    default: RuleDefault::On,
     summary: "a file in lookups/ is named by no lookup",
     check,
 };

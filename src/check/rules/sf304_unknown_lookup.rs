@@ -6,6 +6,14 @@
 //! (`data/spl/external_lookups.toml`), and not in `[lint.external] lookups` of
 //! splforge.toml. A name in a macro's body is reported once, in the macro's file.
 //!
+//! No Splunk search command takes its lookup table in a `lookup=` option: `lookup`'s
+//! options are `local=` and `update=`, `inputlookup`'s and `outputlookup`'s are flags
+//! (`append=`, `max=`, `where`), and the table is always positional, which this rule reads
+//! after any options. Two other commands name a lookup, neither used by real content
+//! (0 uses in the 2024-10, 5.x and 2022 trees), so neither is read: `geom
+//! <featureCollection>` (a geospatial lookup, `geo_us_states`) and the dataset syntax
+//! `from lookup:<name>`.
+//!
 //! ## Why is this bad?
 //! Splunk fails the search at run time ("The lookup table 'x' does not exist"), and a
 //! scheduled detection fails on every run without anyone seeing it. contentctl 5 refuses to
@@ -32,7 +40,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::suggest::Candidates;
 use crate::check::{Context, Finding, Severity};
 use crate::load::Span;
@@ -46,6 +54,7 @@ pub(super) static RULE: Rule = Rule {
     // Lookups are defined in other files: in single-file mode the file's search still
     // resolves against every lookup of the repository.
     scope: RuleScope::Repository,
+    default: RuleDefault::On,
     summary: "a search uses a lookup table that is defined nowhere",
     check,
 };

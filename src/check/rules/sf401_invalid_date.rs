@@ -16,7 +16,7 @@
 //! date: '2024-02-29'
 //! ```
 
-use super::{Rule, RuleScope, all_headers};
+use super::{Rule, RuleDefault, RuleScope, all_headers};
 use crate::check::{Context, Finding, Severity};
 use crate::load::excerpt;
 
@@ -25,6 +25,7 @@ pub(super) static RULE: Rule = Rule {
     name: "invalid-date",
     severity: Severity::Error,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "a date is not a valid YYYY-MM-DD date, or is in the future",
     check,
 };

@@ -18,7 +18,7 @@
 //! - T1059.001
 //! ```
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::attack::is_technique_id;
 use crate::check::{Context, Finding, Severity};
 use crate::load::excerpt;
@@ -28,6 +28,7 @@ pub(super) static RULE: Rule = Rule {
     name: "attack-id-format",
     severity: Severity::Error,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "an ATT&CK id is not of the form T1234 or T1234.567",
     check,
 };

@@ -19,7 +19,7 @@
 //! - T1599.001
 //! ```
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::attack::{Lookup, is_technique_id};
 use crate::check::{Context, Finding, Severity};
 
@@ -28,6 +28,7 @@ pub(super) static RULE: Rule = Rule {
     name: "unknown-attack-technique",
     severity: Severity::Error,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "an ATT&CK technique id does not exist in the configured release",
     check,
 };

@@ -19,7 +19,7 @@
 //! - T1059.001
 //! ```
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::attack::Lookup;
 use crate::check::{Context, Finding, Severity};
 
@@ -28,6 +28,7 @@ pub(super) static RULE: Rule = Rule {
     name: "revoked-attack-technique",
     severity: Severity::Error,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "an ATT&CK technique is revoked or deprecated",
     check,
 };

@@ -7,9 +7,11 @@
 //! it), so the build fails. The sub-technique already implies its parent: listing both
 //! double-counts the detection in coverage maps.
 //!
-//! 2022 and contentctl 4.x content is not reported: those formats accept the pair, and it
-//! is the house style of 4.x content (880 detections of the 2024-10 release list both),
-//! so a warning there would be one every author silences.
+//! 2022 and contentctl 4.x content is not reported by default: those formats accept the
+//! pair, and it is the house style of 4.x content (880 detections of the 2024-10 release
+//! list both), so a warning there would be one every author silences. Naming the rule in
+//! `[lint] select` or `extend_select` (`extend_select = ["SF405"]`) reports it there too,
+//! as a warning, to tidy 4.x content before converting it to 5.x.
 //!
 //! ## Example
 //! ```yaml
@@ -24,8 +26,8 @@
 //! - T1059.001
 //! ```
 
-use super::{Rule, RuleScope};
-use crate::check::{Context, Finding, Severity};
+use super::{Rule, RuleDefault, RuleScope};
+use crate::check::{Context, Finding, RuleSelection, Severity};
 use crate::model::Generation;
 
 pub(super) static RULE: Rule = Rule {
@@ -33,15 +35,19 @@ pub(super) static RULE: Rule = Rule {
     name: "redundant-attack-technique",
     severity: Severity::Error,
     scope: RuleScope::File,
-    summary: "a 5.x detection lists a technique with one of its own sub-techniques",
+    default: RuleDefault::On,
+    summary: "a technique is listed with one of its own sub-techniques (5.x; 4.x when selected)",
     check,
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    // Only the generation that rejects the pair; see the doc comment.
-    let rejected = |generation: Generation| generation == Generation::Contentctl5;
+    // The generation that rejects the pair always; the others only on request (see the
+    // doc comment), as a warning since their build accepts it.
+    let on_request = RuleSelection::from_config(&ctx.config.lint)
+        .is_ok_and(|selection| selection.is_explicitly_selected(RULE.code));
     for detection in &ctx.content.detections {
-        if !rejected(detection.generation) {
+        let rejected = detection.generation == Generation::Contentctl5;
+        if !rejected && !on_request {
             continue;
         }
         let ids = &detection.mitre_attack_ids;
@@ -63,10 +69,19 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                         sub.span,
                         "sub-technique listed here",
                     )
-                    .with_help(format!(
-                        "contentctl 5 rejects the pair: keep only {}",
-                        sub.value
-                    )),
+                    .with_help(if rejected {
+                        format!("contentctl 5 rejects the pair: keep only {}", sub.value)
+                    } else {
+                        format!(
+                            "contentctl 4 accepts the pair, contentctl 5 rejects it: keep only {}",
+                            sub.value
+                        )
+                    })
+                    .with_severity(if rejected {
+                        Severity::Error
+                    } else {
+                        Severity::Warning
+                    }),
                 );
             }
         }

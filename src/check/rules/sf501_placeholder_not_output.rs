@@ -25,7 +25,7 @@
 //!   message: Suspicious activity by $user$ from $src$
 //! ```
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::searches::{SearchOwner, field_uses};
 use crate::check::{Context, Finding, Severity};
 use crate::load::excerpt;
@@ -36,6 +36,7 @@ pub(super) static RULE: Rule = Rule {
     name: "placeholder-not-output",
     severity: Severity::Error,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "a message, risk object, observable or drilldown names a field the search does not output",
     check,
 };

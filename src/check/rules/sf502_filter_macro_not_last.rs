@@ -18,7 +18,7 @@
 //! search: '... | search num_obfuscation > 10 | `x_filter`'
 //! ```
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::{Context, Finding, Severity};
 use crate::load::excerpt;
 use crate::spl::ProblemKind;
@@ -28,6 +28,7 @@ pub(super) static RULE: Rule = Rule {
     name: "filter-macro-not-last",
     severity: Severity::Error,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "the filter macro is not the last stage of the search",
     check,
 };

@@ -18,7 +18,7 @@
 //! search: '| tstats count from datamodel=Endpoint.Processes by Processes.path | `drop_dm_object_name(Processes)` | table path'
 //! ```
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::searches::SearchOwner;
 use crate::check::{Context, Finding, Severity};
 use crate::load::excerpt;
@@ -28,6 +28,7 @@ pub(super) static RULE: Rule = Rule {
     name: "unproduced-field",
     severity: Severity::Warning,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "a by/table field that nothing upstream produces",
     check,
 };

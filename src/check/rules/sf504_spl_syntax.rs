@@ -19,7 +19,7 @@
 //! search: '`cloudtrail` eventName="DeleteGroup" | stats count by user'
 //! ```
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::{Context, Finding, Severity};
 use crate::spl::ProblemKind;
 
@@ -28,6 +28,7 @@ pub(super) static RULE: Rule = Rule {
     name: "spl-syntax",
     severity: Severity::Error,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "the search is not well-formed SPL, or its macros expand without end",
     check,
 };

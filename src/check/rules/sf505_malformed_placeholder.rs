@@ -1,11 +1,14 @@
 //! ## What it does
 //! Reports a `$field$` placeholder that is not closed (`$dest` by itself), not opened
 //! (`user$`), or that holds spaces (`$message for user$`), in every text Splunk fills
-//! placeholders in: the message (4.x `tags.message`, 5.x `rba.message`) and each
-//! drilldown's name and search.
+//! placeholders in: the message (4.x `tags.message`, 5.x `rba.message`), each
+//! drilldown's name and search, and the title and description of the notable a deployment
+//! raises (`alert_action.notable.rule_title`, `rule_description`). Observables and
+//! `nes_fields` name fields, they hold no placeholders.
 //!
 //! A `$` that starts no name (`$ 5`, `$5`, `US$5`, `$$`) is left alone: it is not a
-//! placeholder; nor is the `$` of a Windows administrative share (`C$`, `ADMIN$`, `IPC$`). Nor is `$PSWA Host$` when the search outputs a field `PSWA Host`.
+//! placeholder; nor is the `$` of a Windows administrative share (`C$`, `ADMIN$`, `IPC$`). Nor is `$PSWA Host$` when the search outputs a field `PSWA Host`, nor a spaced
+//! placeholder in a deployment's notable, which serves many searches.
 //!
 //! ## Why is this bad?
 //! Splunk replaces only `$name$` and prints anything else as it is: the risk message reads
@@ -26,7 +29,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::{Rule, RuleScope};
+use super::{Rule, RuleDefault, RuleScope};
 use crate::check::searches::SearchOwner;
 use crate::check::{Context, Finding, Severity};
 use crate::load::excerpt;
@@ -37,6 +40,7 @@ pub(super) static RULE: Rule = Rule {
     name: "malformed-placeholder",
     severity: Severity::Error,
     scope: RuleScope::File,
+    default: RuleDefault::On,
     summary: "a `$field$` placeholder is not closed, not opened, or holds spaces",
     check,
 };
@@ -53,48 +57,71 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         })
         .collect();
     for (index, detection) in ctx.content.detections.iter().enumerate() {
-        let file = detection.header.file;
         let mut texts = Vec::new();
         texts.extend(detection.message.iter().map(|m| ("the message", m)));
         for drilldown in &detection.drilldowns {
             texts.extend(drilldown.name.iter().map(|n| ("a drilldown name", n)));
             texts.extend(drilldown.search.iter().map(|s| ("a drilldown search", s)));
         }
-        if texts.is_empty() {
+        let output = outputs.get(&index).copied();
+        report(ctx, detection.header.file, &texts, output, out);
+    }
+    // The notable a deployment raises: ES fills `$field$` in its title and description
+    // from the detection's result (contentctl first replaces `%name%`, `%description%`).
+    for deployment in &ctx.content.deployments {
+        let Some(notable) = &deployment.notable else {
             continue;
-        }
-        let source = ctx.source(file);
-        for (place, text) in texts {
-            for malformed in malformed_placeholders(&text.value) {
-                let written = &text.value[malformed.range.clone()];
-                if malformed.kind == Malformed::Spaces {
-                    let name = &written[1..written.len() - 1];
-                    let output = outputs.get(&index);
-                    if output.is_none_or(|output| output.contains(name) != Some(false)) {
-                        continue;
-                    }
+        };
+        let mut texts = Vec::new();
+        texts.extend(notable.rule_title.iter().map(|t| ("the notable title", t)));
+        texts.extend((notable.rule_description.iter()).map(|t| ("the notable description", t)));
+        report(ctx, deployment.header.file, &texts, None, out);
+    }
+}
+
+/// Reports the malformed placeholders of `texts` (each with the place it is in) of one file.
+/// `output` is what the search that fills them outputs, if one search does: a spaced
+/// placeholder is reported only when that search outputs no field of its name.
+fn report(
+    ctx: &Context<'_>,
+    file: crate::model::FileId,
+    texts: &[(&str, &crate::model::Text)],
+    output: Option<&FieldSet>,
+    out: &mut Vec<Finding>,
+) {
+    if texts.is_empty() {
+        return;
+    }
+    let source = ctx.source(file);
+    for (place, text) in texts {
+        for malformed in malformed_placeholders(&text.value) {
+            let written = &text.value[malformed.range.clone()];
+            if malformed.kind == Malformed::Spaces {
+                let name = &written[1..written.len() - 1];
+                if output.is_none_or(|output| output.contains(name) != Some(false)) {
+                    continue;
                 }
-                let written = excerpt(written);
-                let (message, help) = match malformed.kind {
-                    Malformed::Unclosed => (
-                        format!("placeholder `{written}` in {place} has no closing `$`"),
-                        format!("write `{written}$`"),
-                    ),
-                    Malformed::Unopened => (
-                        format!("placeholder `{written}` in {place} has no opening `$`"),
-                        format!("write `${written}`"),
-                    ),
-                    Malformed::Spaces => (
-                        format!("placeholder `{written}` in {place} holds spaces"),
-                        "a placeholder is one field name between two `$`".to_owned(),
-                    ),
-                };
-                out.push(
-                    RULE.at(ctx, file, text.sub_span(source, malformed.range), message)
-                        .with_label("Splunk prints this as it is")
-                        .with_help(help),
-                );
             }
+            let written = excerpt(written);
+            let (message, help) = match malformed.kind {
+                Malformed::Unclosed => (
+                    format!("placeholder `{written}` in {place} has no closing `$`"),
+                    format!("write `{written}$`"),
+                ),
+                Malformed::Unopened => (
+                    format!("placeholder `{written}` in {place} has no opening `$`"),
+                    format!("write `${written}`"),
+                ),
+                Malformed::Spaces => (
+                    format!("placeholder `{written}` in {place} holds spaces"),
+                    "a placeholder is one field name between two `$`".to_owned(),
+                ),
+            };
+            out.push(
+                RULE.at(ctx, file, text.sub_span(source, malformed.range), message)
+                    .with_label("Splunk prints this as it is")
+                    .with_help(help),
+            );
         }
     }
 }
