@@ -88,6 +88,7 @@ impl SchemaResult {
         file: FileId,
         loaded: &LoadedFile,
         generation: Generation,
+        format: Option<&'static crate::format::Format>,
         options: &CheckOptions,
         facts: Option<&Facts>,
     ) -> Option<SchemaResult> {
@@ -95,10 +96,11 @@ impl SchemaResult {
             return None;
         }
         let root = crate::model::root_mapping(loaded)?;
-        let validate = || schema::validate(root, loaded.kind, generation);
+        let validate = || schema::validate_in(root, loaded.kind, generation, format);
         let (violations, key) = match facts {
             Some(facts) => {
-                let key = Facts::schema_key(loaded.kind, generation, &loaded.source.text);
+                let set = schema::schema_set(loaded.kind, generation, format);
+                let key = Facts::schema_key(loaded.kind, set, &loaded.source.text);
                 (facts.schema(key, validate), Some(key))
             }
             None => (validate(), None),
@@ -174,7 +176,14 @@ impl<'a> Context<'a> {
                 .filter_map(|(file, loaded)| {
                     let generation =
                         crate::model::file_generation(loaded).unwrap_or(self.content.generation);
-                    SchemaResult::of(file, loaded, generation, self.options, self.facts)
+                    SchemaResult::of(
+                        file,
+                        loaded,
+                        generation,
+                        self.config.format(),
+                        self.options,
+                        self.facts,
+                    )
                 })
                 .collect()
         })
@@ -243,7 +252,7 @@ pub fn model_and_check(
 ) -> (Content, Report) {
     let (content, schema_results) =
         Content::build_releasing_trees(repository, |file, loaded, generation| {
-            SchemaResult::of(file, loaded, generation, options, facts)
+            SchemaResult::of(file, loaded, generation, config.format(), options, facts)
         });
     let schema_results = schema_results.into_iter().flatten().collect();
     let report = check_with(
@@ -284,7 +293,7 @@ pub fn load_and_check_alongside<T: Send>(
 ) -> (Repository, Content, Report, T) {
     let (repository, content, schema_results) =
         Content::load(root, config.limits, |file, loaded, generation| {
-            SchemaResult::of(file, loaded, generation, options, facts)
+            SchemaResult::of(file, loaded, generation, config.format(), options, facts)
         });
     let schema_results = schema_results.into_iter().flatten().collect();
     let (report, alongside) = rayon::join(

@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 
 use jsonschema::error::ValidationErrorKind;
 
+use crate::format::Format;
 use crate::load::{ContentKind, Node, Span};
 use crate::model::Generation;
 
@@ -43,6 +44,72 @@ struct Full {
 }
 
 type Schemas = HashMap<(&'static str, &'static str), OnceLock<Result<Compiled, String>>>;
+
+/// The format whose schema a file of `generation` is checked against: `format` when it is
+/// of that generation and changes `kind`'s schema, else none (the generation's own schema).
+pub fn effective_format(
+    kind: ContentKind,
+    generation: Generation,
+    format: Option<&'static Format>,
+) -> Option<&'static Format> {
+    format.filter(|f| f.generation == generation && f.patches(kind.name()))
+}
+
+/// What a schema result depends on besides the file: `4`, or `contentctl-4.1` for a patched
+/// schema (the key of [`crate::check::facts::Facts::schema_key`]).
+pub fn schema_set(
+    kind: ContentKind,
+    generation: Generation,
+    format: Option<&'static Format>,
+) -> &'static str {
+    effective_format(kind, generation, format).map_or(generation.schema_dir(), |f| f.name.as_str())
+}
+
+/// The schema text of a kind in a format version (its generation's schema with the format's
+/// patch applied), for `splforge schema --format-version`.
+pub fn format_schema_text(kind: ContentKind, format: &Format) -> Result<String, String> {
+    let base = schema_text(kind, format.generation).ok_or("no schema")?;
+    if !format.patches(kind.name()) {
+        return Ok(base.to_string());
+    }
+    let schema = format
+        .schema(kind.name(), base)
+        .map_err(|e| e.to_string())?;
+    serde_json::to_string_pretty(&schema)
+        .map(|text| text + "\n")
+        .map_err(|e| e.to_string())
+}
+
+/// The schema of a kind in a format that patches it, built and read on first use.
+fn compiled_in_format(
+    kind: ContentKind,
+    format: &'static Format,
+) -> Option<&'static Result<Compiled, String>> {
+    static BY_FORMAT: OnceLock<Schemas> = OnceLock::new();
+    let schemas = BY_FORMAT.get_or_init(|| {
+        let formats = crate::format::formats().unwrap_or_default();
+        formats
+            .iter()
+            .flat_map(|f| {
+                ContentKind::ALL
+                    .iter()
+                    .map(move |k| ((f.name.as_str(), k.name()), OnceLock::new()))
+            })
+            .collect()
+    });
+    let cell = schemas.get(&(format.name.as_str(), kind.name()))?;
+    Some(cell.get_or_init(|| {
+        let base = schema_text(kind, format.generation).unwrap_or_default();
+        let schema = format
+            .schema(kind.name(), base)
+            .map_err(|e| e.to_string())?;
+        Ok(Compiled {
+            precheck: Precheck::new(&schema),
+            schema,
+            full: OnceLock::new(),
+        })
+    }))
+}
 
 /// The schema of a generation and kind, read on first use: a repository of one generation
 /// needs 8 of the 24 schemas, and compiling them all up front took a serial ~20 ms while
@@ -118,7 +185,18 @@ pub fn validate(
     kind: ContentKind,
     generation: Generation,
 ) -> Result<Vec<SchemaViolation>, String> {
-    validate_with(root, kind, generation, true)
+    validate_with(root, kind, generation, None, true)
+}
+
+/// [`validate`] in a format version: a file of the format's generation is checked against
+/// the format's schema.
+pub fn validate_in(
+    root: &Node,
+    kind: ContentKind,
+    generation: Generation,
+    format: Option<&'static Format>,
+) -> Result<Vec<SchemaViolation>, String> {
+    validate_with(root, kind, generation, format, true)
 }
 
 /// Validates with `jsonschema` alone, as [`validate`] did before the pre-check (the
@@ -128,7 +206,7 @@ pub fn validate_without_precheck(
     kind: ContentKind,
     generation: Generation,
 ) -> Result<Vec<SchemaViolation>, String> {
-    validate_with(root, kind, generation, false)
+    validate_with(root, kind, generation, None, false)
 }
 
 /// The pre-check's verdict alone; `None` when no schema exists or it does not parse.
@@ -143,10 +221,15 @@ fn validate_with(
     root: &Node,
     kind: ContentKind,
     generation: Generation,
+    format: Option<&'static Format>,
     use_precheck: bool,
 ) -> Result<Vec<SchemaViolation>, String> {
     let not_compiled = |e: &String| format!("schema for {} does not compile: {e}", kind.name());
-    let compiled = match compiled(kind, generation) {
+    let compiled = match effective_format(kind, generation, format) {
+        Some(format) => compiled_in_format(kind, format),
+        None => compiled(kind, generation),
+    };
+    let compiled = match compiled {
         Some(Ok(compiled)) => compiled,
         Some(Err(e)) => return Err(not_compiled(e)),
         None => {
