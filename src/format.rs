@@ -36,9 +36,14 @@ pub struct Format {
     /// False when contentctl does not read `data_sources/` (4.0).
     #[serde(default = "yes")]
     pub reads_data_sources: bool,
-    /// True when `data_sources/**/event_sources/*.yml` are event sources (4.1).
+    /// True when `data_sources/**/event_sources/*.yml` are event sources (4.1), checked
+    /// against the `event_source` patch of the data source schema.
     #[serde(default)]
     pub event_sources: bool,
+    /// False when data sources are not yet content objects with a name-derived file name and
+    /// a unique name and id (before 4.2).
+    #[serde(default = "yes")]
+    pub data_sources_are_content: bool,
     /// False when no check of a detection's `data_source` names runs (before 4.2).
     #[serde(default = "yes")]
     pub checks_data_source_references: bool,
@@ -140,6 +145,23 @@ pub fn default_for(generation: Generation) -> Option<&'static Format> {
 }
 
 impl Format {
+    /// Whether a file of `kind` at `path` (relative to the root) is read by this format;
+    /// contentctl 4.0 does not read `data_sources/`.
+    pub fn reads(&self, kind: crate::load::ContentKind, _path: &Path) -> bool {
+        kind != crate::load::ContentKind::DataSource || self.reads_data_sources
+    }
+
+    /// The schema a file is checked against in this format: `event_source` for the event
+    /// sources of 4.1, else its kind's.
+    pub fn schema_kind(&self, kind: crate::load::ContentKind, path: &Path) -> &'static str {
+        let in_event_sources = path.components().any(|c| c.as_os_str() == "event_sources");
+        if self.event_sources && kind == crate::load::ContentKind::DataSource && in_event_sources {
+            "event_source"
+        } else {
+            kind.name()
+        }
+    }
+
     /// The JSON Patch this format applies to `kind`'s schema (its base's first); empty when
     /// the schema is the generation's.
     pub fn patch(
@@ -198,6 +220,15 @@ fn apply(
     path: &str,
     value: Option<serde_json::Value>,
 ) -> Result<(), String> {
+    if path.is_empty() {
+        return match op {
+            "replace" => {
+                *doc = value.ok_or("no value")?;
+                Ok(())
+            }
+            _ => Err("only `replace` applies to the whole document".into()),
+        };
+    }
     let (parent_path, last) = path.rsplit_once('/').ok_or("not a JSON Pointer")?;
     let last = last.replace("~1", "/").replace("~0", "~");
     let value = || value.clone().ok_or_else(|| "no value".to_string());

@@ -874,11 +874,8 @@ fn schema(
             let names: Vec<&str> = ContentKind::ALL.iter().map(|k| k.name()).collect();
             return print_out(&format!("{}\n", names.join("\n")));
         };
-        let Some(kind) = ContentKind::from_name(kind) else {
-            bail!("unknown type `{kind}`; `splforge schema` lists them");
-        };
         let text = check::schema::format_schema_text(kind, format)
-            .map_err(|e| anyhow::anyhow!("schema of {} in {}: {e}", kind.name(), format.name))?;
+            .map_err(|e| anyhow::anyhow!("schema of {kind} in {}: {e}", format.name))?;
         return print_out(&text);
     }
     let Some(generation) = Generation::from_name(generation) else {

@@ -1,0 +1,210 @@
+//! Format versions (issue 20): a fixture repository per contentctl release lints clean with the
+//! format inferred from its pin, builds and renders its docs; the same content checked as
+//! contentctl 4.4 shows what the older releases accept and 4.4 does not.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// (fixture, the format inferred, what it was inferred from).
+const FIXTURES: [(&str, &str, &str); 4] = [
+    ("contentctl-4.0", "contentctl-4.0", "requirements.txt"),
+    (
+        "contentctl-4.1",
+        "contentctl-4.1",
+        "pipeline/.install-contentctl.yml",
+    ),
+    ("contentctl-4.2", "contentctl-4.2", "pyproject.toml"),
+    (
+        "contentctl-4.3",
+        "contentctl-4.3",
+        ".github/workflows/validate.yml",
+    ),
+];
+
+fn fixture(name: &str) -> PathBuf {
+    support::crate_root()
+        .join("tests/fixtures/formats")
+        .join(name)
+}
+
+fn splforge(root: &Path, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("splforge")
+        .unwrap()
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn each_fixture_lints_clean_in_its_inferred_format() {
+    for (name, format, reason) in FIXTURES {
+        let (code, findings) = support::lint_root(&fixture(name), &[]);
+        assert_eq!(findings, Vec::<serde_json::Value>::new(), "{name}");
+        assert_eq!(code, 0, "{name}");
+        let output = splforge(&fixture(name), &["lint", "--no-cache"]);
+        let summary = String::from_utf8_lossy(&output.stderr);
+        let expected = format!("format {format}, inferred from {reason}: 0 errors, 0 warnings");
+        assert!(summary.contains(&expected), "{name}: {summary}");
+    }
+}
+
+#[test]
+fn the_bundled_content_is_checked_as_contentctl_4_4() {
+    let output = splforge(&support::crate_root(), &["lint", "--no-cache"]);
+    let summary = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        summary.contains("format contentctl-4.4, the default for its files: 0 errors"),
+        "{summary}"
+    );
+}
+
+/// The 4.1 fixture, told it is contentctl 4.4 content: each difference of the older releases
+/// is an error again.
+#[test]
+fn the_same_content_as_contentctl_4_4_shows_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("contentctl-4.1"), dir.path());
+    std::fs::write(
+        dir.path().join("splforge.toml"),
+        "format = \"contentctl-4.4\"\n",
+    )
+    .unwrap();
+    let (code, findings) = support::lint_root(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let messages: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["code"].as_str().unwrap(),
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let has = |needle: &str| messages.iter().any(|m| m.contains(needle));
+    assert!(
+        has("SF010 missing required field `drilldown_searches`"),
+        "{messages:#?}"
+    );
+    assert!(has("\"Parent Process\" is not one of"), "{messages:#?}");
+    assert!(
+        has("`/tags/security_domain`: \"cloud\" is not one of"),
+        "{messages:#?}"
+    );
+    assert!(
+        has("SF202 data source \"Sysmon EventID 1\" does not exist"),
+        "{messages:#?}"
+    );
+    // Event sources have no `name`: the 4.2+ data source schema requires one.
+    assert!(
+        findings.iter().any(|f| f["file"]
+            .as_str()
+            .is_some_and(|file| file.contains("event_sources"))),
+        "{messages:#?}"
+    );
+}
+
+#[test]
+fn an_unknown_format_is_refused_with_the_known_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("splforge.toml"),
+        "format = \"contentctl-4.9\"\n",
+    )
+    .unwrap();
+    let output = splforge(dir.path(), &["lint", "--no-cache"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("unknown format version `contentctl-4.9`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("contentctl-4.0, contentctl-4.1"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn each_fixture_builds_and_renders_its_docs() {
+    for (name, _, _) in FIXTURES {
+        let out = tempfile::tempdir().unwrap();
+        let build = splforge(
+            &fixture(name),
+            &["build", "--out", &out.path().join("app").to_string_lossy()],
+        );
+        assert!(
+            build.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&build.stderr)
+        );
+        let conf = std::fs::read_dir(out.path().join("app"))
+            .unwrap()
+            .filter_map(Result::ok)
+            .find(|e| e.path().is_dir())
+            .map(|e| e.path().join("default/savedsearches.conf"))
+            .unwrap();
+        let conf = std::fs::read_to_string(conf).unwrap();
+        // Every detection of the fixture is a saved search.
+        assert_eq!(conf.matches(" - Rule]").count(), 10, "{name}");
+        let docs = splforge(
+            &fixture(name),
+            &["docs", "--out", &out.path().join("docs").to_string_lossy()],
+        );
+        assert!(
+            docs.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&docs.stderr)
+        );
+    }
+}
+
+#[test]
+fn schema_prints_a_format_versions_schema() {
+    let root = support::crate_root();
+    let text = |args: &[&str]| String::from_utf8(splforge(&root, args).stdout).unwrap();
+    let v41 = text(&["schema", "detection", "--format-version", "contentctl-4.1"]);
+    let v44 = text(&["schema", "detection", "--format-version", "contentctl-4.4"]);
+    assert!(v41.contains("\"Parent Process\""));
+    assert!(!v44.contains("\"Parent Process\""));
+    assert_eq!(v44, text(&["schema", "detection", "--generation", "4"]));
+    let event_source: serde_json::Value = serde_json::from_str(&text(&[
+        "schema",
+        "event_source",
+        "--format-version",
+        "contentctl-4.1",
+    ]))
+    .unwrap();
+    assert_eq!(
+        event_source["required"],
+        serde_json::json!(["event_name", "fields"])
+    );
+    let list = text(&["schema", "--format-version", "list"]);
+    for name in [
+        "contentctl-4.0",
+        "contentctl-4.4",
+        "contentctl-5.0",
+        "contentctl-5.6",
+        "security_content-2022",
+    ] {
+        assert!(list.contains(name), "{list}");
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
