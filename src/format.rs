@@ -44,9 +44,10 @@ pub struct Format {
     /// a unique name and id (before 4.2).
     #[serde(default = "yes")]
     pub data_sources_are_content: bool,
-    /// False when no check of a detection's `data_source` names runs (before 4.2).
-    #[serde(default = "yes")]
-    pub checks_data_source_references: bool,
+    /// Rules that check what this release does not (`SF202` before 4.2: contentctl checks
+    /// no `data_source` name), on top of those of the format it extends.
+    #[serde(default)]
+    rules_off: Vec<String>,
     /// JSON Patch operations per content type, this format's own (see [`Format::patch`]).
     #[serde(default)]
     patch: BTreeMap<String, Vec<PatchOp>>,
@@ -182,6 +183,16 @@ impl Format {
         Ok(ops)
     }
 
+    /// Whether rule `code` applies in this format (see `rules_off` in `data/formats/`).
+    pub fn checks(&self, code: &str) -> bool {
+        !self.rules_off.iter().any(|off| off == code)
+            && self
+                .extends
+                .as_deref()
+                .and_then(|base| by_name(base).ok())
+                .is_none_or(|base| base.checks(code))
+    }
+
     /// Whether this format changes `kind`'s schema.
     pub fn patches(&self, kind: &str) -> bool {
         self.patch.contains_key(kind)
@@ -271,6 +282,16 @@ fn apply(
         }
         _ => Err("cannot apply here".into()),
     }
+}
+
+/// The format versions in which rule `code` does not apply, oldest first; for the rule docs.
+pub fn where_rule_is_off(code: &str) -> Vec<&'static str> {
+    formats()
+        .unwrap_or_default()
+        .iter()
+        .filter(|f| !f.checks(code))
+        .map(|f| f.name.as_str())
+        .collect()
 }
 
 /// A format found in a repository, and what showed it.

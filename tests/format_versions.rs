@@ -208,3 +208,31 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// SF206 (the filter macro) is a contentctl 4.1+ requirement, SF202 (data source names) a 4.2+
+/// one: `rules_off` in data/formats.
+#[test]
+fn rules_follow_the_format_version() {
+    let detection = "detections/endpoint/windows_certutil_url_download.yml";
+    let codes = |name: &str| -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&fixture(name), dir.path());
+        let path = dir.path().join(detection);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = text.replace("| `windows_certutil_url_download_filter`", "");
+        std::fs::write(&path, text).unwrap();
+        let (_, findings) = support::lint_root(dir.path(), &[]);
+        findings
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(!codes("contentctl-4.0").contains(&"SF206".to_owned()));
+    assert!(codes("contentctl-4.1").contains(&"SF206".to_owned()));
+    let doc = splforge(&support::crate_root(), &["rule", "SF202"]);
+    let doc = String::from_utf8_lossy(&doc.stdout);
+    assert!(
+        doc.contains("Format versions: every version but contentctl-4.0, contentctl-4.1"),
+        "{doc}"
+    );
+}

@@ -382,6 +382,11 @@ fn check_with(
     let mut findings: Vec<Finding> = RULES
         .par_iter()
         .filter(|rule| selection.is_enabled(rule.code))
+        .filter(|rule| {
+            config
+                .format()
+                .is_none_or(|format| format.checks(rule.code))
+        })
         .flat_map_iter(|rule| {
             let ctx = match (&file_context, rule.scope) {
                 (Some(narrow), RuleScope::File) => narrow,

@@ -278,12 +278,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 bail!("no rule `{code}`; `splforge rules` lists them");
             };
             print_out(&format!(
-                "# {} ({}): {}\n\nSeverity: {}\n\n{}\n",
+                "# {} ({}): {}\n\nSeverity: {}\n\n{}\n\n{}\n",
                 rule.code,
                 rule.name,
                 rule.summary,
                 rule.severity.as_str(),
-                rule.doc()
+                rule.doc(),
+                rule_docs::format_versions(rule.code)
             ))
         }
         Command::New {

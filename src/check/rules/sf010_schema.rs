@@ -2,7 +2,11 @@
 //! Validates every file against the JSON Schema of its kind and format generation
 //! (`splforge schema KIND` prints it): required fields, types, allowed values, and keys
 //! that are a typo of a known key (`data_sources` for `data_source`). Other unknown keys
-//! are SF011's.
+//! are SF011's. The schema follows the format version (`format` in splforge.toml, or the
+//! one inferred): contentctl 4.0-4.3 require no `drilldown_searches` and accept
+//! `security_domain: cloud`, 4.0-4.2 any of eleven observable roles, several per
+//! observable, and 4.1 has its own data source and event source schemas
+//! (`splforge schema KIND --format-version V`).
 //!
 //! ## Why is this bad?
 //! A misspelled key is ignored, a string where a list belongs is split into characters, a

@@ -1,7 +1,8 @@
 //! ## What it does
 //! Reports a file whose name does not follow from the object's `name`: lower case, with
 //! spaces, `-`, `.` and `/` turned into `_` (the convention contentctl enforces; 2022
-//! content predates it and is not checked).
+//! content predates it and is not checked; so are data sources before contentctl 4.2, which
+//! were not yet named content objects).
 //!
 //! ## Why is this bad?
 //! People and tools find content by file name; filter macros are named after the file
