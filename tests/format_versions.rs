@@ -236,3 +236,35 @@ fn rules_follow_the_format_version() {
         "{doc}"
     );
 }
+
+/// An SSA detection's search is an SPL2 pipeline (`/regex/` literals, `/* */` comments, no
+/// filter macro): the SPL checks leave it alone.
+#[test]
+fn spl2_pipelines_are_not_checked_as_spl() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("contentctl-4.2"), dir.path());
+    let path = dir
+        .path()
+        .join("detections/endpoint/windows_certutil_url_download.yml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let spl2 = "search: '| from read_ssa_enriched_events() /* SPL2 */ | eval cmd=lower(ucast(map_get(input_event, \"process\"), \"string\", null)) | where match_regex(cmd, /certutil.*-urlcache/)=true | into write_ssa_detected_events();'";
+    // The search and the indented lines that continue it give way to the SPL2 pipeline.
+    let mut lines = Vec::new();
+    let mut in_search = false;
+    for line in text.lines() {
+        if line.starts_with("search:") {
+            in_search = true;
+            lines.push(spl2);
+        } else if !(in_search && line.starts_with("  ")) {
+            in_search = false;
+            lines.push(line);
+        }
+    }
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let (_, findings) = support::lint_root(dir.path(), &[]);
+    let spl: Vec<_> = findings
+        .iter()
+        .filter(|f| f["code"].as_str().unwrap().starts_with("SF5") || f["code"] == "SF206")
+        .collect();
+    assert_eq!(spl, Vec::<&serde_json::Value>::new());
+}
