@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes tests/fixtures/formats/contentctl-4.{0,1,2,3}: the bundled sample content (contentctl 4.4)
+"""Writes tests/fixtures/formats/contentctl-{4.0,4.1,4.2,4.3,5.2,5.6}: the bundled sample content (contentctl 4.4)
 rewritten the way each older release accepts it (no drilldown_searches, security_domain cloud,
 several observable roles, the mid-2024 data_sources/ layout with event sources), each pinning
 its contentctl where real repositories do (requirements.txt, GitLab include, pyproject.toml,
@@ -88,3 +88,30 @@ d=base('contentctl-4.3'); edit_detections(d, False, True)
 shutil.copytree(ROOT+'/data_sources', d+'/data_sources')
 os.makedirs(d+'/.github/workflows')
 open(d+'/.github/workflows/validate.yml','w').write('name: validate\non: [push]\njobs:\n  validate:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: pip install contentctl==4.3.5\n      - run: contentctl validate\n')
+
+# 5.x: the bundled content migrated by `splforge migrate --to 5` (run by this script), with the
+# keys 5.x adds by hand (story status).
+import subprocess
+def five(name, pin_file, pin_text, validation):
+    d=base(name)
+    shutil.copytree(ROOT+'/data_sources', d+'/data_sources')
+    binary=os.path.join(ROOT,'target','debug','splforge')
+    subprocess.run([binary,'--root',d,'migrate','--to','5'],check=True,capture_output=True)
+    for f in os.listdir(d+'/stories'):
+        p=d+'/stories/'+f; t=open(p).read()
+        t=t.replace('\ntags:','\nstatus: production\ntags:',1); open(p,'w').write(t)
+    # The one lookup and the detection using it stay out: how 5.x pairs a lookup with its
+    # CSV (by file stem) is being modelled separately (issue 19).
+    shutil.rmtree(d+'/lookups')
+    os.remove(d+'/detections/network/windows_dns_query_to_dynamic_dns_provider.yml')
+    os.remove(d+'/macros/windows_dns_query_to_dynamic_dns_provider_filter.yml')
+    if validation:
+        p=d+'/detections/network/windows_rundll32_dns_query.yml'; t=open(p).read()
+        t=re.sub(r'\nstatus: \w+','\nstatus: validation',t,1); open(p,'w').write(t)
+    if pin_file:
+        os.makedirs(os.path.dirname(os.path.join(d,pin_file)) or d, exist_ok=True)
+        open(os.path.join(d,pin_file),'w').write(pin_text)
+five('contentctl-5.2','requirements-dev.txt','contentctl==5.2.0\npre-commit\n', True)
+five('contentctl-5.6', None, None, False)
+os.makedirs(ROOT+'/tests/fixtures/formats/contentctl-5.6/removed')
+open(ROOT+'/tests/fixtures/formats/contentctl-5.6/removed/.gitkeep','w').write('')
