@@ -44,6 +44,10 @@ pub struct Format {
     /// a unique name and id (before 4.2).
     #[serde(default = "yes")]
     pub data_sources_are_content: bool,
+    /// Directories of this layout that splforge does not read (2021-2022: `response_tasks/`,
+    /// `responses/`, `response_phases/`); `lint` names those present.
+    #[serde(default)]
+    pub unread_dirs: Vec<String>,
     /// Rules that check what this release does not (`SF202` before 4.2: contentctl checks
     /// no `data_source` name), on top of those of the format it extends.
     #[serde(default)]
@@ -294,6 +298,32 @@ pub fn where_rule_is_off(code: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// The directories of `format`'s `unread_dirs` present under `root`, each with the number of
+/// files in it (not following links).
+pub fn unread_directories(root: &Path, format: &Format) -> Vec<(String, usize)> {
+    fn count(dir: &Path) -> usize {
+        std::fs::read_dir(dir).map_or(0, |entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|entry| match entry.file_type() {
+                    Ok(kind) if kind.is_dir() => count(&entry.path()),
+                    Ok(kind) if kind.is_file() => 1,
+                    _ => 0,
+                })
+                .sum()
+        })
+    }
+    format
+        .unread_dirs
+        .iter()
+        .filter_map(|dir| {
+            let path = root.join(dir);
+            let meta = std::fs::symlink_metadata(&path).ok()?;
+            meta.is_dir().then(|| (dir.clone(), count(&path)))
+        })
+        .collect()
+}
+
 /// A format found in a repository, and what showed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inferred {
@@ -430,6 +460,14 @@ fn from_layout(root: &Path) -> Option<Inferred> {
             format: by_name("contentctl-5.6").ok()?,
             reason: "removed/ (5.3+)".into(),
         });
+    }
+    for dir in ["response_tasks", "responses", "response_phases"] {
+        if has_dir(dir) {
+            return Some(Inferred {
+                format: by_name("security_content-2022").ok()?,
+                reason: format!("{dir}/ (security_content before contentctl)"),
+            });
+        }
     }
     if has_dir("ssa_detections") {
         return Some(Inferred {

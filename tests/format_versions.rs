@@ -306,3 +306,34 @@ fn spl2_pipelines_are_not_checked_as_spl() {
         .collect();
     assert_eq!(spl, Vec::<&serde_json::Value>::new());
 }
+
+/// The response layer of 2021-2022 security_content is named, not silently skipped, and shows
+/// the layout.
+#[test]
+fn response_directories_are_reported() {
+    let Some(golden) = support::shared("golden/2022/inputs") else {
+        eprintln!("skipped: no ../shared/golden/2022/inputs");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&golden, dir.path());
+    for sub in ["response_tasks", "responses"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        std::fs::write(dir.path().join(sub).join("a.yml"), "name: a\n").unwrap();
+    }
+    let output = splforge(
+        dir.path(),
+        &["--attack-version", "10.1", "lint", "--no-cache"],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("format security_content-2022, inferred from response_tasks/"),
+        "{stderr}"
+    );
+    for sub in ["response_tasks", "responses"] {
+        assert!(
+            stderr.contains(&format!("note: {sub}/ (1 file) is not read")),
+            "{stderr}"
+        );
+    }
+}

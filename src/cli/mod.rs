@@ -508,6 +508,18 @@ fn lint(
             report.count(Severity::Error),
             report.count(Severity::Warning)
         );
+        let effective = config
+            .format()
+            .or_else(|| generation.and_then(crate::format::default_for));
+        for (dir, files) in effective
+            .map(|format| crate::format::unread_directories(root, format))
+            .unwrap_or_default()
+        {
+            let plural = if files == 1 { "" } else { "s" };
+            eprintln!(
+                "note: {dir}/ ({files} file{plural}) is not read: splforge does not check, build or document it"
+            );
+        }
     }
     let errors = report.count(Severity::Error);
     exit_without_freeing((report, checked));
