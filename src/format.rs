@@ -108,7 +108,11 @@ pub fn formats() -> Result<&'static [Format], FormatError> {
                     Ok(format)
                 })
                 .collect::<Result<Vec<Format>, FormatError>>()?;
-            formats.sort_by_key(|f| (f.generation as usize, release_key(f.contentctl.as_deref())));
+            formats.sort_by(|a, b| {
+                let key =
+                    |f: &Format| (f.generation as usize, release_key(f.contentctl.as_deref()));
+                key(a).cmp(&key(b)).then_with(|| a.name.cmp(&b.name))
+            });
             Ok(formats)
         })
         .as_ref()
@@ -459,6 +463,21 @@ fn from_layout(root: &Path) -> Option<Inferred> {
         return Some(Inferred {
             format: by_name("contentctl-5.6").ok()?,
             reason: "removed/ (5.3+)".into(),
+        });
+    }
+    let mut deployments = list(root, "deployments");
+    deployments.sort();
+    let untyped = deployments.iter().find(|name| {
+        (name.ends_with(".yml") || name.ends_with(".yaml"))
+            && read(root, &format!("deployments/{name}")).is_some_and(|text| {
+                !text.lines().any(|l| l.starts_with("type:"))
+                    && text.lines().any(|l| l.starts_with("tags:"))
+            })
+    });
+    if let Some(name) = untyped {
+        return Some(Inferred {
+            format: by_name("security_content-2021").ok()?,
+            reason: format!("deployments/{name} (tags, no type: 2021)"),
         });
     }
     for dir in ["response_tasks", "responses", "response_phases"] {

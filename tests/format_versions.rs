@@ -337,3 +337,92 @@ fn response_directories_are_reported() {
         );
     }
 }
+
+/// 2021 security_content: deployments without a type, matched by their tags; a `batch`
+/// detection is a saved search scheduled by the deployment of its story (which wins over
+/// `analytic_story: all`); a `streaming` (SPL2) detection is documented, not a saved search;
+/// a `batch` baseline is scheduled the same way.
+#[test]
+fn the_2021_layout_lints_builds_and_documents() {
+    let root = fixture("security_content-2021");
+    let (code, findings) = support::lint_root(&root, &[]);
+    assert_eq!(findings, Vec::<serde_json::Value>::new());
+    assert_eq!(code, 0);
+    let output = splforge(&root, &["lint", "--no-cache"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "format security_content-2021, inferred from deployments/aws_iam_configuration.yml"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("note: response_tasks/ (1 file) is not read"),
+        "{stderr}"
+    );
+
+    let out = tempfile::tempdir().unwrap();
+    let build = splforge(&root, &["build", "--out", &out.path().to_string_lossy()]);
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let conf = std::fs::read_to_string(
+        out.path()
+            .join("DA-ESS-SplforgeContent/default/savedsearches.conf"),
+    )
+    .unwrap();
+    let stanza = |name: &str| -> String {
+        let start = conf
+            .find(&format!("[{name}]"))
+            .unwrap_or_else(|| panic!("{name}"));
+        let rest = &conf[start + 1..];
+        rest[..rest.find("\n[").unwrap_or(rest.len())].to_owned()
+    };
+    let detection = stanza("ESCU - AWS IAM Failed Group Deletion - Rule");
+    assert!(
+        detection.contains("cron_schedule = */10 * * * *"),
+        "{detection}"
+    );
+    let baseline = stanza("ESCU - Previously Seen IAM Group Deletions");
+    assert!(
+        baseline.contains("cron_schedule = */10 * * * *"),
+        "{baseline}"
+    );
+    assert!(!conf.contains("Certutil URL Download - SSA"), "{conf}");
+
+    let docs = splforge(
+        &root,
+        &["docs", "--out", &out.path().join("docs").to_string_lossy()],
+    );
+    assert!(
+        docs.status.success(),
+        "{}",
+        String::from_utf8_lossy(&docs.stderr)
+    );
+    let pages = walk_all(&out.path().join("docs/markdown"));
+    assert!(
+        pages.iter().any(|p| p.contains("certutil_url_download")),
+        "{pages:?}"
+    );
+    assert!(
+        pages
+            .iter()
+            .any(|p| p.contains("aws_iam_failed_group_deletion")),
+        "{pages:?}"
+    );
+}
+
+fn walk_all(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk_all(&path));
+        } else {
+            out.push(path.to_string_lossy().into_owned());
+        }
+    }
+    out
+}
