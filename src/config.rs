@@ -17,7 +17,7 @@ pub const CONTENTCTL_FILE: &str = "contentctl.yml";
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub app: AppConfig,
-    /// ATT&CK Enterprise version used for checks and enrichment ("18.1", "10.1").
+    /// ATT&CK Enterprise version used for checks and enrichment ("18.1"; any from "8.2").
     pub attack_version: String,
     /// The format version the content is written for (`contentctl-4.1`; `data/formats/`).
     /// Unset: inferred from the repository by the CLI, else each file is checked as its
