@@ -12,6 +12,7 @@ fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo"));
     write_schemas(&manifest, &out);
+    write_formats(&manifest, &out);
     write_rule_docs(&manifest, &out);
     write_init_files(&manifest, &out);
     write_build_digest(&manifest);
@@ -114,6 +115,27 @@ fn write_init_files(manifest: &Path, out: &Path) {
     }
     table.push(']');
     fs::write(out.join("init_files.rs"), table).unwrap();
+}
+
+/// `formats.rs`: every `data/formats/*.toml`, as `(file stem, include_str!)`.
+fn write_formats(manifest: &Path, out: &Path) {
+    let dir = manifest.join("data/formats");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut table = String::from("&[\n");
+    for file in sorted_entries(&dir) {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let Some(stem) = name.strip_suffix(".toml") else {
+            continue;
+        };
+        writeln!(
+            table,
+            "    ({stem:?}, include_str!({:?})),",
+            file.display().to_string()
+        )
+        .unwrap();
+    }
+    table.push(']');
+    fs::write(out.join("formats.rs"), table).unwrap();
 }
 
 fn write_rule_docs(manifest: &Path, out: &Path) {

@@ -24,8 +24,11 @@ Output: <out-dir>/enterprise-attack-<version>.json.gz, one JSON document ("diges
 `kill_chain_phases` keep the order of the STIX object (not matrix order); splforge derives the
 tactic names in matrix order from `tactics`. `revoked_by` comes from the `revoked-by`
 relationship, `parent` from `subtechnique-of` (or the id prefix), a group's `techniques` from its
-live `uses` relationships to attack-patterns. After regenerating, add the version to
-src/attack/data.rs (one line) and run `cargo test attack`.
+live `uses` relationships to attack-patterns.
+
+splforge embeds every release in one pack written by `scripts/attack-pack.py` from
+extract.py's JSONL; a digest written here from a STIX bundle cross-checks that pack
+(`scripts/attack-pack.py JSONL_DIR --compare-digest DIGEST`). Write it outside data/attack.
 """
 
 import argparse

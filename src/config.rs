@@ -20,8 +20,16 @@ pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub app: AppConfig,
-    /// ATT&CK Enterprise version used for checks and enrichment ("18.1", "10.1").
+    /// ATT&CK Enterprise version used for checks and enrichment ("18.1"; any from "8.2").
     pub attack_version: String,
+    /// The format version the content is written for (`contentctl-4.1`; `data/formats/`).
+    /// Unset: inferred from the repository by the CLI, else each file is checked as its
+    /// generation's newest release.
+    pub format: Option<String>,
+    /// Where `format` came from, for the summary line ("splforge.toml", "inferred from
+    /// requirements.txt"); set by the CLI, not read from the file.
+    #[serde(skip)]
+    pub format_source: Option<String>,
     pub build: BuildConfig,
     pub cache: CacheConfig,
     pub docs: DocsConfig,
@@ -124,6 +132,8 @@ impl Default for Config {
         Config {
             app: AppConfig::default(),
             attack_version: "18.1".to_owned(),
+            format: None,
+            format_source: None,
             build: BuildConfig::default(),
             cache: CacheConfig::default(),
             docs: DocsConfig::default(),
@@ -131,6 +141,14 @@ impl Default for Config {
             lint: LintConfig::default(),
             spl: SplConfig::default(),
         }
+    }
+}
+
+impl Config {
+    /// The format version named by `format`; `None` when unset or unknown (the CLI refuses
+    /// an unknown one before anything is checked).
+    pub fn format(&self) -> Option<&'static crate::format::Format> {
+        crate::format::by_name(self.format.as_deref()?).ok()
     }
 }
 

@@ -16,6 +16,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod docs;
+pub mod format;
 pub mod load;
 pub mod migrate;
 pub mod model;

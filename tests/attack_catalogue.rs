@@ -1,12 +1,18 @@
-//! The embedded ATT&CK catalogues: the acceptance facts of issue 4 and the shape of the data.
+//! The embedded ATT&CK catalogues: the acceptance facts of issues 4 and 20 and the shape of
+//! the data.
 
 use splforge::attack::{
     AttackError, DEFAULT_VERSION, LICENSE_TEXT, Lookup, catalogue, is_technique_id, versions,
 };
 
 #[test]
-fn both_releases_are_embedded_and_18_1_is_the_default() {
-    assert_eq!(versions(), ["10.1", "18.1"]);
+fn every_release_from_8_2_to_18_1_is_embedded_and_18_1_is_the_default() {
+    assert_eq!(
+        versions(),
+        [
+            "8.2", "9.0", "10.1", "11.3", "12.1", "13.1", "14.1", "15.1", "16.1", "17.1", "18.1"
+        ]
+    );
     assert_eq!(DEFAULT_VERSION, "18.1");
     for version in versions() {
         assert_eq!(catalogue(version).unwrap().version(), *version);
@@ -16,11 +22,12 @@ fn both_releases_are_embedded_and_18_1_is_the_default() {
 
 #[test]
 fn an_unknown_version_lists_the_available_ones() {
-    let err = catalogue("9.0").unwrap_err();
+    let err = catalogue("9.1").unwrap_err();
     assert!(matches!(err, AttackError::UnknownVersion { .. }));
     assert_eq!(
         err.to_string(),
-        "unknown ATT&CK version \"9.0\": available versions are 10.1, 18.1"
+        "unknown ATT&CK version \"9.1\": available versions are \
+         8.2, 9.0, 10.1, 11.3, 12.1, 13.1, 14.1, 15.1, 16.1, 17.1, 18.1"
     );
 }
 
@@ -75,6 +82,39 @@ fn a_chain_of_revocations_resolves_to_its_end() {
     let end = replaced_by.unwrap();
     assert!(!end.revoked, "{end:?}");
     assert_eq!(v18.get("T1073").unwrap().replaced_by, Some("T1574.002"));
+    assert_eq!(end.id, "T1574.001");
+}
+
+#[test]
+fn t1574_002_is_active_until_v16_1_and_revoked_from_v17_1() {
+    for version in versions() {
+        let catalogue = catalogue(version).unwrap();
+        let lookup = catalogue.technique("T1574.002");
+        let Lookup::Revoked { replaced_by, .. } = catalogue.technique("T1073") else {
+            panic!("T1073 is revoked in {version}");
+        };
+        let end = replaced_by.unwrap().id;
+        if ["17.1", "18.1"].contains(version) {
+            assert!(matches!(lookup, Lookup::Revoked { .. }), "{version}");
+            assert_eq!(end, "T1574.001", "{version}");
+        } else {
+            assert!(matches!(lookup, Lookup::Found(_)), "{version}");
+            assert_eq!(end, "T1574.002", "{version}");
+        }
+    }
+}
+
+#[test]
+fn t1150_resolves_through_t1547_011_to_t1647_from_v11() {
+    for version in versions() {
+        let Lookup::Revoked { replaced_by, .. } = catalogue(version).unwrap().technique("T1150")
+        else {
+            panic!("T1150 is revoked in {version}");
+        };
+        let end = replaced_by.unwrap().id;
+        let old = ["8.2", "9.0", "10.1"].contains(version);
+        assert_eq!(end, if old { "T1547.011" } else { "T1647" }, "{version}");
+    }
 }
 
 #[test]

@@ -332,13 +332,13 @@ fn loose(text: &str) -> String {
         .collect()
 }
 
-// The digest records as `scripts/attack-data.py` writes them. Strings borrow from the decoded
+// The pack's records as `scripts/attack-pack.py` writes them. Strings borrow from the decoded
 // JSON, which the release keeps for the whole process; a string with escapes cannot be borrowed
 // and is leaked instead (once per process; the data has none today).
 
 /// A string borrowed from the input, or leaked when it had to be unescaped.
 #[derive(Clone, Copy)]
-struct Text<'a>(&'a str);
+pub(super) struct Text<'a>(pub(super) &'a str);
 
 impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Text<'a>, D::Error> {
@@ -371,6 +371,9 @@ pub(super) struct RawTactic<'a> {
     shortname: Text<'a>,
     #[serde(borrow)]
     name: Text<'a>,
+    /// The releases of the pack that hold this record (bit `i`: the `i`-th release).
+    #[serde(rename = "in", default)]
+    pub(super) releases: u64,
 }
 
 #[derive(Deserialize)]
@@ -389,20 +392,25 @@ pub(super) struct RawTechnique<'a> {
     revoked: bool,
     #[serde(borrow)]
     revoked_by: Option<Text<'a>>,
+    #[serde(rename = "in")]
+    pub(super) releases: u64,
 }
 
 #[derive(Deserialize)]
 pub(super) struct RawGroup<'a> {
     #[serde(borrow)]
-    id: Text<'a>,
+    pub(super) id: Text<'a>,
     #[serde(borrow)]
     name: Text<'a>,
     #[serde(borrow)]
     aliases: Vec<Text<'a>>,
     deprecated: bool,
     revoked: bool,
-    #[serde(borrow)]
-    techniques: Vec<Text<'a>>,
+    #[serde(rename = "in")]
+    pub(super) releases: u64,
+    /// Filled from the pack's `uses` for the release being decoded.
+    #[serde(skip)]
+    pub(super) techniques: Vec<Text<'a>>,
 }
 
 impl From<RawTactic<'static>> for Tactic {

@@ -1,4 +1,5 @@
-//! The embedded releases and their one-time decoding (gzip, then JSON, then [`Catalogue`]).
+//! The embedded releases and their decoding: one pack of every release (gzip, then JSON), of
+//! which only the release asked for becomes a [`Catalogue`].
 
 use std::io::Read;
 use std::sync::OnceLock;
@@ -7,51 +8,45 @@ use flate2::read::GzDecoder;
 use serde::Deserialize;
 
 use super::AttackError;
-use super::catalogue::{Catalogue, RawGroup, RawTactic, RawTechnique};
+use super::catalogue::{Catalogue, RawGroup, RawTactic, RawTechnique, Text};
 
 /// The release used when neither `attack_version` in splforge.toml nor `--attack-version` says.
 pub const DEFAULT_VERSION: &str = "18.1";
 
-/// The digest format `scripts/attack-data.py` writes; bump both together.
-const FORMAT: u32 = 1;
+/// The pack format `scripts/attack-pack.py` writes; bump both together.
+const FORMAT: u32 = 2;
 
-/// One embedded release. To add one, run `scripts/attack-data.py` and add a line here.
-struct Release {
-    version: &'static str,
-    gzip: &'static [u8],
-    /// The decompressed JSON, kept for the process: the catalogue borrows its strings.
-    json: OnceLock<Vec<u8>>,
-    catalogue: OnceLock<Result<Catalogue, AttackError>>,
-}
+/// Every release, each distinct record once with the mask of the releases that hold it
+/// (`scripts/attack-pack.py`, `data/attack/README.md`).
+static PACK: &[u8] = include_bytes!("../../data/attack/enterprise-attack.pack.json.gz");
 
-static RELEASES: [Release; 2] = [
-    Release {
-        version: "10.1",
-        gzip: include_bytes!("../../data/attack/enterprise-attack-10.1.json.gz"),
-        json: OnceLock::new(),
-        catalogue: OnceLock::new(),
-    },
-    Release {
-        version: "18.1",
-        gzip: include_bytes!("../../data/attack/enterprise-attack-18.1.json.gz"),
-        json: OnceLock::new(),
-        catalogue: OnceLock::new(),
-    },
-];
+/// The pack's releases, oldest first, one a line: bit `i` of a record's mask is line `i`. Kept
+/// beside the pack so that versions can be listed and checked without decoding it.
+static RELEASES: &str = include_str!("../../data/attack/releases.txt");
 
-static VERSIONS: [&str; 2] = [RELEASES[0].version, RELEASES[1].version];
+/// The decompressed pack, kept for the process: the catalogues borrow their strings from it.
+static PACK_JSON: OnceLock<Result<Vec<u8>, AttackError>> = OnceLock::new();
+
+/// One slot per release, filled on first use.
+static CATALOGUES: OnceLock<Vec<OnceLock<Result<Catalogue, AttackError>>>> = OnceLock::new();
 
 /// The embedded ATT&CK releases, oldest first.
 pub fn versions() -> &'static [&'static str] {
-    &VERSIONS
+    static VERSIONS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    VERSIONS.get_or_init(|| {
+        RELEASES
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .collect()
+    })
 }
 
 /// The catalogue of an embedded release ("18.1"; a leading "v" is accepted), decoded on first use.
 pub fn catalogue(version: &str) -> Result<&'static Catalogue, AttackError> {
-    let release = release(version)?;
-    release
-        .catalogue
-        .get_or_init(|| decode(release))
+    let index = release(version)?;
+    slot(index)
+        .get_or_init(|| decode(index))
         .as_ref()
         .map_err(Clone::clone)
 }
@@ -66,61 +61,122 @@ pub fn check_version(version: &str) -> Result<(), AttackError> {
 /// on the main thread. [`catalogue`] waits for it and reports any error, unknown versions
 /// included (nothing is started for those).
 pub fn prefetch(version: &str) {
-    if let Ok(release) = release(version) {
+    if let Ok(index) = release(version) {
         rayon::spawn(move || {
-            release.catalogue.get_or_init(|| decode(release));
+            slot(index).get_or_init(|| decode(index));
         });
     }
 }
 
-fn release(version: &str) -> Result<&'static Release, AttackError> {
+fn slot(index: usize) -> &'static OnceLock<Result<Catalogue, AttackError>> {
+    let slots = CATALOGUES.get_or_init(|| versions().iter().map(|_| OnceLock::new()).collect());
+    &slots[index]
+}
+
+/// The index of a release in [`versions`].
+fn release(version: &str) -> Result<usize, AttackError> {
     let wanted = version.trim().trim_start_matches(['v', 'V']);
-    RELEASES
+    versions()
         .iter()
-        .find(|release| release.version == wanted)
+        .position(|known| *known == wanted)
         .ok_or_else(|| AttackError::UnknownVersion {
             requested: version.to_string(),
-            available: VERSIONS.join(", "),
+            available: versions().join(", "),
         })
 }
 
-/// The JSON document `scripts/attack-data.py` writes (see its docstring).
+/// The JSON document `scripts/attack-pack.py` writes (see its docstring). Records of every
+/// release; `in` is the mask of the releases holding a record.
 #[derive(Deserialize)]
-struct Digest<'a> {
+struct Pack<'a> {
     format: u32,
-    attack_version: &'a str,
+    #[serde(borrow)]
+    releases: Vec<PackRelease<'a>>,
     #[serde(borrow)]
     tactics: Vec<RawTactic<'a>>,
     #[serde(borrow)]
     techniques: Vec<RawTechnique<'a>>,
     #[serde(borrow)]
     groups: Vec<RawGroup<'a>>,
+    /// By group id: each technique the group uses, with the mask of releases that say so.
+    #[serde(borrow)]
+    uses: Vec<(Text<'a>, Vec<(Text<'a>, u64)>)>,
 }
 
-fn decode(release: &'static Release) -> Result<Catalogue, AttackError> {
-    let version = release.version;
+#[derive(Deserialize)]
+struct PackRelease<'a> {
+    #[serde(borrow)]
+    version: Text<'a>,
+}
+
+fn corrupt(reason: String) -> AttackError {
+    AttackError::CorruptData {
+        version: "pack".to_string(),
+        reason,
+    }
+}
+
+fn pack_json() -> Result<&'static [u8], AttackError> {
+    PACK_JSON
+        .get_or_init(|| {
+            let mut json = Vec::with_capacity(PACK.len() * 12);
+            GzDecoder::new(PACK)
+                .read_to_end(&mut json)
+                .map_err(|err| corrupt(format!("gzip: {err}")))?;
+            Ok(json)
+        })
+        .as_ref()
+        .map(Vec::as_slice)
+        .map_err(Clone::clone)
+}
+
+fn decode(index: usize) -> Result<Catalogue, AttackError> {
+    let version = versions()[index];
     let corrupt = |reason: String| AttackError::CorruptData {
         version: version.to_string(),
         reason,
     };
-    let mut json = Vec::with_capacity(release.gzip.len() * 10);
-    GzDecoder::new(release.gzip)
-        .read_to_end(&mut json)
-        .map_err(|err| corrupt(format!("gzip: {err}")))?;
-    // Only this function fills `json`, and it runs once per release (inside `catalogue`).
-    let json: &'static [u8] = release.json.get_or_init(|| json);
-    let digest: Digest<'static> =
+    let json = pack_json()?;
+    let pack: Pack<'static> =
         serde_json::from_slice(json).map_err(|err| corrupt(format!("json: {err}")))?;
-    if digest.format != FORMAT || digest.attack_version != version {
+    let packed: Vec<&str> = pack
+        .releases
+        .iter()
+        .map(|release| release.version.0)
+        .collect();
+    if pack.format != FORMAT || packed != versions() {
         return Err(corrupt(format!(
-            "expected format {FORMAT} of version {version}, found format {} of version {}",
-            digest.format, digest.attack_version
+            "expected format {FORMAT} of releases {}, found format {} of releases {}",
+            versions().join(", "),
+            pack.format,
+            packed.join(", ")
         )));
+    }
+    let bit = 1u64 << index;
+    let tactics = pack.tactics.into_iter().filter(|t| t.releases & bit != 0);
+    let techniques = pack
+        .techniques
+        .into_iter()
+        .filter(|t| t.releases & bit != 0);
+    let mut groups: Vec<RawGroup<'static>> = pack
+        .groups
+        .into_iter()
+        .filter(|g| g.releases & bit != 0)
+        .collect();
+    groups.sort_by_key(|group| group.id.0);
+    for (group, uses) in pack.uses {
+        if let Ok(position) = groups.binary_search_by_key(&group.0, |g| g.id.0) {
+            groups[position].techniques = uses
+                .into_iter()
+                .filter(|(_, mask)| mask & bit != 0)
+                .map(|(technique, _)| technique)
+                .collect();
+        }
     }
     Ok(Catalogue::new(
         version,
-        digest.tactics,
-        digest.techniques,
-        digest.groups,
+        tactics.collect(),
+        techniques.collect(),
+        groups,
     ))
 }

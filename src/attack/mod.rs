@@ -1,15 +1,17 @@
 //! The embedded MITRE ATT&CK® Enterprise catalogue.
 //!
-//! **Owns:** the ATT&CK releases shipped in the binary (`data/attack/*.json.gz`, regenerated from a
-//! STIX bundle by `scripts/attack-data.py`), lookups over them (techniques, tactics, groups), the
+//! **Owns:** the ATT&CK releases shipped in the binary (every Enterprise release from v8.2 to
+//! v18.1 in one pack, `data/attack/enterprise-attack.pack.json.gz`, written by
+//! `scripts/attack-pack.py`), lookups over them (techniques, tactics, groups), the
 //! Lockheed kill-chain mapping of 2022 content, and two reports built from a coverage list: an
 //! ATT&CK Navigator layer and a markdown summary per tactic.
 //!
 //! **Does not know:** detections, files, spans or findings. Callers pass technique ids and
 //! detection names; the lint rules and the CLI (`splforge report attack`) live elsewhere.
 //!
-//! **Architecture invariant:** no I/O. Each release is decompressed and parsed at most once per
-//! process, on first use ([`catalogue`]), and is `'static` from then on.
+//! **Architecture invariant:** no I/O. The pack is decompressed at most once per process, and
+//! only the release asked for becomes a catalogue, on first use ([`catalogue`]); it is
+//! `'static` from then on. Listing or checking versions decodes nothing.
 //!
 //! The data is © The MITRE Corporation, reproduced under its licence ([`LICENSE_TEXT`]).
 

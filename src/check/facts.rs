@@ -17,7 +17,6 @@ use xxhash_rust::xxh3::Xxh3;
 
 use super::schema::SchemaViolation;
 use crate::load::ContentKind;
-use crate::model::Generation;
 use crate::spl::Summary;
 
 /// A 128-bit XXH3 hash, as two halves (serde formats have no 128-bit integers everywhere).
@@ -61,10 +60,10 @@ impl Facts {
     }
 
     /// The key of a file's schema result.
-    pub fn schema_key(kind: ContentKind, generation: Generation, text: &str) -> Key {
+    pub fn schema_key(kind: ContentKind, schema_set: &str, text: &str) -> Key {
         key(&[
             kind.name().as_bytes(),
-            generation.schema_dir().as_bytes(),
+            schema_set.as_bytes(),
             text.as_bytes(),
         ])
     }
@@ -125,6 +124,7 @@ impl KeyHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Generation;
     use crate::spl::FieldSet;
 
     fn summary(field: &str) -> Summary {
@@ -144,7 +144,7 @@ mod tests {
     #[test]
     fn an_earlier_result_is_reused_only_under_its_key() {
         let (kind, generation) = (ContentKind::Detection, Generation::Contentctl4);
-        let schema_key = Facts::schema_key(kind, generation, "name: a\n");
+        let schema_key = Facts::schema_key(kind, generation.schema_dir(), "name: a\n");
         let spl_key = Facts::spl_key((1, 2), "| tstats count");
         let facts = Facts::reusing(StoredFacts {
             schema: vec![(schema_key, violations("earlier"))],
@@ -159,9 +159,9 @@ mod tests {
         // Another text, kind, generation, search or set of inputs has another key.
         let fresh = || violations("fresh");
         for other in [
-            Facts::schema_key(kind, generation, "name: b\n"),
-            Facts::schema_key(ContentKind::Story, generation, "name: a\n"),
-            Facts::schema_key(kind, Generation::Contentctl5, "name: a\n"),
+            Facts::schema_key(kind, generation.schema_dir(), "name: b\n"),
+            Facts::schema_key(ContentKind::Story, generation.schema_dir(), "name: a\n"),
+            Facts::schema_key(kind, Generation::Contentctl5.schema_dir(), "name: a\n"),
         ] {
             assert_ne!(other, schema_key);
             assert_eq!(facts.schema(other, fresh), fresh());

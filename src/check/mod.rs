@@ -88,6 +88,7 @@ impl SchemaResult {
         file: FileId,
         loaded: &LoadedFile,
         generation: Generation,
+        format: Option<&'static crate::format::Format>,
         options: &CheckOptions,
         facts: Option<&Facts>,
     ) -> Option<SchemaResult> {
@@ -101,11 +102,16 @@ impl SchemaResult {
         {
             return None;
         }
+        if format.is_some_and(|f| !f.reads(loaded.kind, &loaded.source.path)) {
+            return None;
+        }
         let root = crate::model::root_mapping(loaded)?;
-        let validate = || schema::validate(root, loaded.kind, generation);
+        let choice =
+            schema::SchemaChoice::new(loaded.kind, generation, format, &loaded.source.path);
+        let validate = || schema::validate_in(root, loaded.kind, choice);
         let (violations, key) = match facts {
             Some(facts) => {
-                let key = Facts::schema_key(loaded.kind, generation, &loaded.source.text);
+                let key = Facts::schema_key(loaded.kind, &choice.key(), &loaded.source.text);
                 (facts.schema(key, validate), Some(key))
             }
             None => (validate(), None),
@@ -184,7 +190,14 @@ impl<'a> Context<'a> {
                 .filter_map(|(file, loaded)| {
                     let generation =
                         crate::model::file_generation(loaded).unwrap_or(self.content.generation);
-                    SchemaResult::of(file, loaded, generation, self.options, self.facts)
+                    SchemaResult::of(
+                        file,
+                        loaded,
+                        generation,
+                        self.config.format(),
+                        self.options,
+                        self.facts,
+                    )
                 })
                 .collect()
         })
@@ -251,10 +264,11 @@ pub fn model_and_check(
     options: &CheckOptions,
     facts: Option<&Facts>,
 ) -> (Content, Report) {
-    let (content, schema_results) =
+    let (mut content, schema_results) =
         Content::build_releasing_trees(repository, |file, loaded, generation| {
-            SchemaResult::of(file, loaded, generation, options, facts)
+            SchemaResult::of(file, loaded, generation, config.format(), options, facts)
         });
+    keep_what_the_format_reads(&mut content, config);
     let schema_results = schema_results.into_iter().flatten().collect();
     let report = check_with(
         repository,
@@ -282,6 +296,19 @@ pub fn load_and_check(
     (repository, content, report)
 }
 
+/// Drops from the model what the configured format does not treat as content: data sources
+/// before contentctl 4.2 (4.0 does not read them; in 4.1 they are not yet content objects
+/// with names, ids and name-derived file names, and no detection's `data_source` is checked
+/// against them).
+fn keep_what_the_format_reads(content: &mut Content, config: &Config) {
+    if let Some(format) = config.format()
+        && format.generation == content.generation
+        && !format.data_sources_are_content
+    {
+        content.data_sources.clear();
+    }
+}
+
 /// [`load_and_check`], running `alongside` on the loaded model while the rules run, as
 /// `build` renders its app: the rules' phases leave a core idle at times, and rendering fills
 /// it. `alongside` must not wait on the check (it runs on the same thread pool).
@@ -292,10 +319,11 @@ pub fn load_and_check_alongside<T: Send>(
     facts: Option<&Facts>,
     alongside: impl FnOnce(&Repository, &Content) -> T + Send,
 ) -> (Repository, Content, Report, T) {
-    let (repository, content, schema_results) =
+    let (repository, mut content, schema_results) =
         Content::load(root, config.limits, |file, loaded, generation| {
-            SchemaResult::of(file, loaded, generation, options, facts)
+            SchemaResult::of(file, loaded, generation, config.format(), options, facts)
         });
+    keep_what_the_format_reads(&mut content, config);
     let schema_results = schema_results.into_iter().flatten().collect();
     let (report, alongside) = rayon::join(
         || {
@@ -364,6 +392,11 @@ fn check_with(
     let mut findings: Vec<Finding> = RULES
         .par_iter()
         .filter(|rule| selection.is_enabled(rule.code))
+        .filter(|rule| {
+            config
+                .format()
+                .is_none_or(|format| format.checks(rule.code))
+        })
         .flat_map_iter(|rule| {
             let ctx = match (&file_context, rule.scope) {
                 (Some(narrow), RuleScope::File) => narrow,

@@ -155,6 +155,7 @@ pub fn analyse_all<'a>(
         .detections
         .iter()
         .enumerate()
+        .filter(|(_, d)| !d.is_spl2())
         .filter_map(|(i, d)| Some((SearchOwner::Detection(i), d.header.file, d.search.as_ref()?)))
         .chain(content.baselines.iter().enumerate().filter_map(|(i, b)| {
             Some((SearchOwner::Baseline(i), b.header.file, b.search.as_ref()?))

@@ -154,6 +154,10 @@ enum Command {
         /// Format generation: 2022, 4 or 5 (default: 4).
         #[arg(long, default_value = "4")]
         generation: String,
+        /// Format version (`contentctl-4.1`, ...; `splforge schema --format-version list`
+        /// lists them): that version's schema, which wins over --generation.
+        #[arg(long, value_name = "VERSION")]
+        format_version: Option<String>,
     },
     /// Build the Splunk app: lint, then render every .conf and pack a reproducible .tar.gz.
     ///
@@ -272,7 +276,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Lint { paths, cache } => lint(global, paths, cache),
         Command::Clean { cache_dir } => clean(global, cache_dir.as_deref()),
-        Command::Schema { kind, generation } => schema(kind.as_deref(), generation),
+        Command::Schema {
+            kind,
+            generation,
+            format_version,
+        } => schema(kind.as_deref(), generation, format_version.as_deref()),
         Command::Explain { detection } => explain(global, detection),
         Command::Docs { out } => docs(global, out.as_deref()),
         Command::Build { out, force } => build(global, out.as_deref(), *force),
@@ -299,12 +307,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 bail!("no rule `{code}`; `splforge rules` lists them");
             };
             print_human(&format!(
-                "# {} ({}): {}
-
-Severity: {}, {}
-
-{}
-",
+                "# {} ({}): {}\n\nSeverity: {}, {}\n\n{}\n\n{}\n",
                 rule.code,
                 rule.name,
                 rule.summary,
@@ -314,7 +317,8 @@ Severity: {}, {}
                 } else {
                     "off by default"
                 },
-                rule.doc()
+                rule.doc(),
+                rule_docs::format_versions(rule.code)
             ))
         }
         Command::New {
@@ -366,6 +370,20 @@ fn load_config(global: &GlobalArgs) -> anyhow::Result<Config> {
                 config.attack_version = version.clone();
             }
             crate::attack::check_version(&config.attack_version)?;
+            match &config.format {
+                Some(name) => {
+                    crate::format::by_name(name).map_err(|e| {
+                        anyhow::anyhow!("invalid configuration in splforge.toml: {e}")
+                    })?;
+                    config.format_source = Some("from splforge.toml".to_owned());
+                }
+                None => {
+                    if let Some(inferred) = crate::format::infer(root) {
+                        config.format = Some(inferred.format.name.clone());
+                        config.format_source = Some(format!("inferred from {}", inferred.reason));
+                    }
+                }
+            }
             check::RuleSelection::from_config(&config.lint)
                 .map_err(|e| anyhow::anyhow!("invalid configuration in splforge.toml: {e}"))?;
             Ok(config)
@@ -442,6 +460,8 @@ fn lint(
         machine_key().map(|machine| cache::LintCache::new(&dir, &key, &machine))
     };
     let mut snapshot = None;
+    // The generation most files show, for the summary line when no format is chosen.
+    let mut generation = None;
     // Stores the per-file results a whole-repository run used, for the next run.
     let mut facts_writer = None;
     let hit = cache
@@ -489,6 +509,7 @@ fn lint(
             }
             // Decoded in the background while loading; a decoding error surfaces here.
             crate::attack::catalogue(&config.attack_version)?;
+            generation = Some(content.generation);
             exit_without_freeing(content);
             (report, Checked::Loaded(repository), None)
         }
@@ -512,8 +533,15 @@ fn lint(
         let _ = cache.store(root, snapshot, &report, (&render_key, &text));
     }
     if global.format == Format::Human && !global.quiet {
+        let format = match (&config.format, &config.format_source, generation) {
+            (Some(name), Some(source), _) => format!(", format {name}, {source}"),
+            (_, _, Some(generation)) => crate::format::default_for(generation)
+                .map(|f| format!(", format {}, the default for its files", f.name))
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
         eprintln!(
-            "Checked {} files in {:.0?}{}: {} errors, {} warnings",
+            "Checked {} files in {:.0?}{}{format}: {} errors, {} warnings",
             report.files_checked,
             started.elapsed(),
             match checked {
@@ -523,6 +551,18 @@ fn lint(
             report.count(Severity::Error),
             report.count(Severity::Warning)
         );
+        let effective = config
+            .format()
+            .or_else(|| generation.and_then(crate::format::default_for));
+        for (dir, files) in effective
+            .map(|format| crate::format::unread_directories(root, format))
+            .unwrap_or_default()
+        {
+            let plural = if files == 1 { "" } else { "s" };
+            eprintln!(
+                "note: {dir}/ ({files} file{plural}) is not read: splforge does not check, build or document it"
+            );
+        }
     }
     let errors = report.count(Severity::Error);
     exit_without_freeing((report, checked));
@@ -897,7 +937,28 @@ fn use_colour() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
 }
 
-fn schema(kind: Option<&str>, generation: &str) -> anyhow::Result<ExitCode> {
+fn schema(
+    kind: Option<&str>,
+    generation: &str,
+    format_version: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    if let Some(version) = format_version {
+        if version == "list" {
+            let mut out = String::new();
+            for format in crate::format::formats()? {
+                out.push_str(&format!("{:<24} {}\n", format.name, format.summary));
+            }
+            return print_out(&out);
+        }
+        let format = crate::format::by_name(version)?;
+        let Some(kind) = kind else {
+            let names: Vec<&str> = ContentKind::ALL.iter().map(|k| k.name()).collect();
+            return print_out(&format!("{}\n", names.join("\n")));
+        };
+        let text = check::schema::format_schema_text(kind, format)
+            .map_err(|e| anyhow::anyhow!("schema of {kind} in {}: {e}", format.name))?;
+        return print_out(&text);
+    }
     let Some(generation) = Generation::from_name(generation) else {
         bail!("unknown generation `{generation}`: use 2022, 4 or 5");
     };

@@ -60,8 +60,22 @@ pub fn markdown() -> String {
             out.push_str(line);
             out.push('\n');
         }
+        let _ = write!(out, "\n{}\n", format_versions(rule.code));
     }
     out
+}
+
+/// Which format versions a rule applies to (`rules_off` in `data/formats/`).
+pub fn format_versions(code: &str) -> String {
+    let off = crate::format::where_rule_is_off(code);
+    if off.is_empty() {
+        "Format versions: every version.".to_owned()
+    } else {
+        format!(
+            "Format versions: every version but {} (`splforge schema --format-version list`).",
+            off.join(", ")
+        )
+    }
 }
 
 fn capitalised(text: &str) -> String {

@@ -1,4 +1,4 @@
-use super::{Fields, Generation, Header, Spanned, Text};
+use super::{Content, Detection, Fields, Generation, Header, Spanned, Text};
 
 /// Scheduling and alert actions applied to all detections of one type.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -14,6 +14,17 @@ pub struct Deployment {
     pub schedule_window: Option<Text>,
     pub notable: Option<Notable>,
     pub rba_enabled: Option<Spanned<bool>>,
+    /// 2021: what the deployment applies to, when it has no `type`.
+    pub applies_to: AppliesTo,
+}
+
+/// A 2021 deployment's `tags`: it applies to the detections of these stories (`all`: every
+/// one), with these names, or of these products.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct AppliesTo {
+    pub analytic_stories: Vec<Text>,
+    pub detection_names: Vec<Text>,
+    pub products: Vec<Text>,
 }
 
 /// When a search runs (`scheduling:` of a deployment).
@@ -70,6 +81,14 @@ impl Deployment {
             schedule_window: scheduling.text("schedule_window", src),
             notable,
             rba_enabled: rba_enabled(&actions.sub("rba"), src),
+            applies_to: {
+                let tags = f.sub("tags");
+                AppliesTo {
+                    analytic_stories: tags.texts("analytic_story", src),
+                    detection_names: tags.texts("detection_name", src),
+                    products: tags.texts("product", src),
+                }
+            },
         }
     }
 }
@@ -88,4 +107,34 @@ fn rba_enabled(rba: &Fields<'_>, src: &str) -> Option<Spanned<bool>> {
             span: text.span,
         })
     })
+}
+
+impl Content {
+    /// The 2021 way to find a detection's deployment: one without a `type` applies to what its
+    /// `tags` name: the detection by name first, then one of its stories, then `all`, then one
+    /// of its products.
+    pub fn deployment_by_tags(&self, d: &Detection) -> Option<&Deployment> {
+        self.deployment_applying_to(d.name(), &d.analytic_stories, &d.products)
+    }
+
+    /// [`Content::deployment_by_tags`] for any search: its name, stories and products.
+    pub fn deployment_applying_to(
+        &self,
+        name: &str,
+        stories: &[Text],
+        products: &[Text],
+    ) -> Option<&Deployment> {
+        let untyped = || {
+            self.deployments
+                .iter()
+                .filter(|dep| dep.detection_type.is_none())
+        };
+        let has = |list: &[Text], wanted: &str| list.iter().any(|t| t.value == wanted);
+        let any_of = |list: &[Text], wanted: &[Text]| wanted.iter().any(|w| has(list, &w.value));
+        untyped()
+            .find(|dep| has(&dep.applies_to.detection_names, name))
+            .or_else(|| untyped().find(|dep| any_of(&dep.applies_to.analytic_stories, stories)))
+            .or_else(|| untyped().find(|dep| has(&dep.applies_to.analytic_stories, "all")))
+            .or_else(|| untyped().find(|dep| any_of(&dep.applies_to.products, products)))
+    }
 }

@@ -211,6 +211,20 @@ impl Detection {
         self.status.as_ref().map(Text::as_str)
     }
 
+    /// An SPL2 pipeline for the Splunk streaming analytics (SSA) engine rather than an SPL
+    /// search: `| from read_ssa_enriched_events() | ...`, the `ssa___*` detections of 2021 to
+    /// contentctl 4.2, or a 2021 detection of type `streaming`. Its search is not SPL (`/regex/`
+    /// literals, `/* */` comments) and has no filter macro, so the SPL checks skip it.
+    pub fn is_spl2(&self) -> bool {
+        self.detection_type
+            .as_ref()
+            .is_some_and(|t| t.as_str() == "streaming")
+            || self
+                .search
+                .as_ref()
+                .is_some_and(|s| s.as_str().trim_start().starts_with("| from read_ssa"))
+    }
+
     /// Production content ships; 2022 files have no status and all shipped.
     pub fn is_production(&self) -> bool {
         match self.status() {

@@ -402,7 +402,8 @@ fn detection_view(d: &Detection, build: &Build<'_>) -> Result<DetectionView, Vie
             .map_err(named("detection", &name))?;
     }
     let search = text(&d.search);
-    let deployment = deployment_for(input.content, &detection_type);
+    let deployment = deployment_for(input.content, &detection_type)
+        .or_else(|| input.content.deployment_by_tags(d));
     let confidence = d.confidence.map(|c| c.value);
     let impact = d.impact.map(|c| c.value);
     let overall_score = d.overall_risk_score();
@@ -716,7 +717,13 @@ fn baseline_view(b: &Baseline, build: &Build<'_>) -> Result<BaselineView, ViewEr
                 latest_time: text(&inline.latest_time),
                 schedule_window: inline.schedule_window.as_ref().map(|t| t.value.clone()),
             },
-            None => scheduling(deployment_for(input.content, "Baseline")),
+            None => scheduling(deployment_for(input.content, "Baseline").or_else(|| {
+                input.content.deployment_applying_to(
+                    b.header.name(),
+                    &b.analytic_stories,
+                    &b.products,
+                )
+            })),
         },
         how_to_implement: text(&b.how_to_implement),
         search,

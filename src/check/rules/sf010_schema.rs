@@ -4,6 +4,11 @@
 //! that are a typo of a known key (`data_sources` for `data_source`). Other unknown keys
 //! are SF011's. Investigations of a 5.x repository are not validated: contentctl 5 does
 //! not read `investigations/` at all.
+//! The schema follows the format version (`format` in splforge.toml, or the
+//! one inferred): contentctl 4.0-4.3 require no `drilldown_searches` and accept
+//! `security_domain: cloud`, 4.0-4.2 any of eleven observable roles, several per
+//! observable, and 4.1 has its own data source and event source schemas
+//! (`splforge schema KIND --format-version V`).
 //!
 //! ## Why is this bad?
 //! A misspelled key is ignored, a string where a list belongs is split into characters, a

@@ -1,7 +1,8 @@
 //! ## What it does
 //! Reports a file whose name does not follow from the object's `name`: lower case, with
 //! spaces, `-`, `.` and `/` turned into `_` (the convention contentctl enforces; 2022
-//! content predates it and is not checked), and a name whose file names would be longer
+//! content predates it and is not checked; so are data sources before contentctl 4.2, which
+//! were not yet named content objects), and a name whose file names would be longer
 //! than a file system allows (255 bytes): the content file `<stem>.yml`, its docs pages
 //! `YYYY-MM-DD-<name>.md` (detections) or `<name>.md`, and `<name>.html`. A character
 //! outside ASCII takes two to four bytes, so 67 characters can be too many.

@@ -1,6 +1,8 @@
 //! ## What it does
 //! Reports a detection whose `type` has no deployment in `deployments/`, in a repository
-//! that has deployments.
+//! that has deployments. In 2021 content a deployment has no `type`: it covers what its
+//! `tags` name (the detection by `detection_name`, one of its stories or `all` by
+//! `analytic_story`, one of its products by `product`), and so does this rule.
 //!
 //! ## Why is this bad?
 //! The deployment of a type gives its detections their schedule and alert actions. A
@@ -49,7 +51,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(t) = &detection.detection_type else {
             continue;
         };
-        if !covered(&t.value) {
+        if !covered(&t.value) && ctx.content.deployment_by_tags(detection).is_none() {
             out.push(
                 RULE.at(
                     ctx,

@@ -1,6 +1,6 @@
 //! ## What it does
 //! Reports a detection whose search does not call its filter macro,
-//! `` `<file stem>_filter` ``.
+//! `` `<file stem>_filter` ``. contentctl requires it from 4.1; 4.0 does not.
 //!
 //! ## Why is this bad?
 //! The filter macro is where each customer tunes out false positives without editing the

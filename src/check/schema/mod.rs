@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use jsonschema::error::ValidationErrorKind;
 
+use crate::format::Format;
 use crate::load::{ContentKind, Node, Span, excerpt};
 use crate::model::Generation;
 
@@ -44,6 +45,98 @@ struct Full {
 }
 
 type Schemas = HashMap<(&'static str, &'static str), OnceLock<Result<Compiled, String>>>;
+
+/// Which schema a file is checked against: its generation's for its kind, or a format's
+/// patched one (`schema_kind` is `event_source` for 4.1's event sources).
+#[derive(Debug, Clone, Copy)]
+pub struct SchemaChoice {
+    pub generation: Generation,
+    format: Option<&'static Format>,
+    schema_kind: &'static str,
+}
+
+impl SchemaChoice {
+    /// The schema of a file of `kind` at `path` (relative) showing `generation`, in `format`:
+    /// the format's when it is of that generation and patches that schema.
+    pub fn new(
+        kind: ContentKind,
+        generation: Generation,
+        format: Option<&'static Format>,
+        path: &std::path::Path,
+    ) -> SchemaChoice {
+        let format = format.filter(|f| f.generation == generation);
+        let schema_kind = format.map_or(kind.name(), |f| f.schema_kind(kind, path));
+        SchemaChoice {
+            generation,
+            format: format.filter(|f| f.patches(schema_kind)),
+            schema_kind,
+        }
+    }
+
+    /// What a schema result depends on besides the file: `4`, or `contentctl-4.1/event_source`
+    /// for a patched schema (the key of [`crate::check::facts::Facts::schema_key`]).
+    pub fn key(&self) -> String {
+        match self.format {
+            Some(format) => format!("{}/{}", format.name, self.schema_kind),
+            None => self.generation.schema_dir().to_string(),
+        }
+    }
+}
+
+/// The schema text of a schema kind (a content type, or `event_source` for 4.1) in a format
+/// version (its generation's schema with the format's patch applied), for
+/// `splforge schema --format-version`.
+pub fn format_schema_text(schema_kind: &str, format: &Format) -> Result<String, String> {
+    let kind = match schema_kind {
+        "event_source" if format.event_sources => ContentKind::DataSource,
+        name => ContentKind::from_name(name).ok_or("unknown type")?,
+    };
+    let base = schema_text(kind, format.generation).ok_or("no schema")?;
+    if !format.patches(schema_kind) {
+        return Ok(base.to_string());
+    }
+    let schema = format
+        .schema(schema_kind, base)
+        .map_err(|e| e.to_string())?;
+    serde_json::to_string_pretty(&schema)
+        .map(|text| text + "\n")
+        .map_err(|e| e.to_string())
+}
+
+/// The schema of a kind in a format that patches it, built and read on first use.
+fn compiled_in_format(
+    kind: ContentKind,
+    schema_kind: &'static str,
+    format: &'static Format,
+) -> Option<&'static Result<Compiled, String>> {
+    static BY_FORMAT: OnceLock<Schemas> = OnceLock::new();
+    let schemas = BY_FORMAT.get_or_init(|| {
+        let formats = crate::format::formats().unwrap_or_default();
+        let kinds = ContentKind::ALL.iter().map(|k| k.name());
+        let kinds: Vec<&'static str> = kinds.chain(["event_source"]).collect();
+        formats
+            .iter()
+            .flat_map(|f| {
+                kinds
+                    .iter()
+                    .map(move |k| ((f.name.as_str(), *k), OnceLock::new()))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    });
+    let cell = schemas.get(&(format.name.as_str(), schema_kind))?;
+    Some(cell.get_or_init(|| {
+        let base = schema_text(kind, format.generation).unwrap_or_default();
+        let schema = format
+            .schema(schema_kind, base)
+            .map_err(|e| e.to_string())?;
+        Ok(Compiled {
+            precheck: Precheck::new(&schema),
+            schema,
+            full: OnceLock::new(),
+        })
+    }))
+}
 
 /// The schema of a generation and kind, read on first use: a repository of one generation
 /// needs 8 of the 24 schemas, and compiling them all up front took a serial ~20 ms while
@@ -119,7 +212,16 @@ pub fn validate(
     kind: ContentKind,
     generation: Generation,
 ) -> Result<Vec<SchemaViolation>, String> {
-    validate_with(root, kind, generation, true)
+    validate_with(root, kind, generation, None, true)
+}
+
+/// [`validate`] against a chosen schema ([`SchemaChoice`]).
+pub fn validate_in(
+    root: &Node,
+    kind: ContentKind,
+    choice: SchemaChoice,
+) -> Result<Vec<SchemaViolation>, String> {
+    validate_with(root, kind, choice.generation, Some(choice), true)
 }
 
 /// Validates with `jsonschema` alone, as [`validate`] did before the pre-check (the
@@ -129,7 +231,7 @@ pub fn validate_without_precheck(
     kind: ContentKind,
     generation: Generation,
 ) -> Result<Vec<SchemaViolation>, String> {
-    validate_with(root, kind, generation, false)
+    validate_with(root, kind, generation, None, false)
 }
 
 /// The pre-check's verdict alone; `None` when no schema exists or it does not parse.
@@ -144,10 +246,15 @@ fn validate_with(
     root: &Node,
     kind: ContentKind,
     generation: Generation,
+    choice: Option<SchemaChoice>,
     use_precheck: bool,
 ) -> Result<Vec<SchemaViolation>, String> {
     let not_compiled = |e: &String| format!("schema for {} does not compile: {e}", kind.name());
-    let compiled = match compiled(kind, generation) {
+    let compiled = match choice.and_then(|c| Some((c.format?, c.schema_kind))) {
+        Some((format, schema_kind)) => compiled_in_format(kind, schema_kind, format),
+        None => compiled(kind, generation),
+    };
+    let compiled = match compiled {
         Some(Ok(compiled)) => compiled,
         Some(Err(e)) => return Err(not_compiled(e)),
         None => {
