@@ -141,16 +141,14 @@ pub fn migrate(
     let content = Content::build(&repository);
     let (mut converted, mut unchanged) = (0, 0);
     for detection in &content.detections {
-        let loaded = &repository.files[detection.header.file];
-        let path = &loaded.source.path;
-        if loaded.kind != ContentKind::Detection || only.as_ref().is_some_and(|o| !o.contains(path))
-        {
-            continue;
-        }
-        let Some(tree) = root_mapping(loaded) else {
+        let Some((loaded, tree, shown)) = editable(&repository, detection.header.file, &only)
+        else {
             continue;
         };
-        let shown = loaded.source.display_path();
+        if loaded.kind != ContentKind::Detection {
+            continue;
+        }
+        let path = &loaded.source.path;
         match migrate::detection_to_5(&loaded.source.text, tree, detection, &content.deployments) {
             Outcome::Converted { text, notes } if text != loaded.source.text => {
                 converted += 1;
@@ -180,21 +178,16 @@ pub fn migrate(
         .chain(content.baselines.iter().map(|b| &b.header));
     let (mut others_converted, mut others_unchanged) = (0, 0);
     for header in others {
-        let loaded = &repository.files[header.file];
-        let path = &loaded.source.path;
-        if only.as_ref().is_some_and(|o| !o.contains(path)) {
-            continue;
-        }
-        let Some(tree) = root_mapping(loaded) else {
+        let Some((loaded, tree, shown)) = editable(&repository, header.file, &only) else {
             continue;
         };
-        let shown = loaded.source.display_path();
+        let path = &loaded.source.path;
         let deprecated = path.components().any(|c| c.as_os_str() == "deprecated");
         match migrate::object_to_5(loaded.kind, &loaded.source.text, tree, deprecated) {
             Outcome::Converted { text, notes } if text != loaded.source.text => {
                 others_converted += 1;
                 if check_only {
-                    println!("{shown}: would convert to 5.x");
+                    terminal::print_text(&format!("{shown}: would convert to 5.x\n"));
                 } else {
                     write_atomically(&root.join(path), text.as_bytes())?;
                 }
@@ -213,15 +206,10 @@ pub fn migrate(
         date: &date,
     };
     for lookup in &content.lookups {
-        let loaded = &repository.files[lookup.header.file];
-        let path = &loaded.source.path;
-        if only.as_ref().is_some_and(|o| !o.contains(path)) {
-            continue;
-        }
-        let Some(tree) = root_mapping(loaded) else {
+        let Some((loaded, tree, shown)) = editable(&repository, lookup.header.file, &only) else {
             continue;
         };
-        let shown = loaded.source.display_path();
+        let path = &loaded.source.path;
         let stem = path
             .file_stem()
             .and_then(|s| s.to_str())
@@ -233,7 +221,7 @@ pub fn migrate(
         };
         others_converted += 1;
         if check_only {
-            println!("{shown}: would convert to 5.x");
+            terminal::print_text(&format!("{shown}: would convert to 5.x\n"));
         } else {
             if let Some((from, to)) = &migration.rename {
                 let (from, to) = (
@@ -311,6 +299,24 @@ pub fn migrate(
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The file of an object that `migrate` may edit (in the selection `only`, when there is
+/// one, and a mapping at its root), with its tree and its path as shown to the user.
+fn editable<'r>(
+    repository: &'r load::Repository,
+    file: crate::model::FileId,
+    only: &Option<Vec<PathBuf>>,
+) -> Option<(&'r load::LoadedFile, &'r load::Node, String)> {
+    let loaded = &repository.files[file];
+    if only
+        .as_ref()
+        .is_some_and(|o| !o.contains(&loaded.source.path))
+    {
+        return None;
+    }
+    let tree = root_mapping(loaded)?;
+    Some((loaded, tree, loaded.source.display_path()))
 }
 
 /// Every error-level finding of the repository at `root`, rendered as `lint` shows it

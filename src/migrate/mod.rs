@@ -316,13 +316,7 @@ pub fn lookup_to_5(
                 true
             }
             "fields_list" => {
-                let mut fields: Vec<&str> = value
-                    .as_str()
-                    .unwrap_or_default()
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|f| !f.is_empty())
-                    .collect();
+                let mut fields = comma_separated(value.as_str().unwrap_or_default());
                 if fields.first() != Some(&"_key") {
                     fields.retain(|f| *f != "_key");
                     fields.insert(0, "_key");
@@ -331,13 +325,7 @@ pub fn lookup_to_5(
                 true
             }
             "match_type" if value.as_str().is_some() => {
-                let entries: Vec<&str> = value
-                    .as_str()
-                    .unwrap_or_default()
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|f| !f.is_empty())
-                    .collect();
+                let entries = comma_separated(value.as_str().unwrap_or_default());
                 added.push_str(&yaml_list("match_type", &entries));
                 true
             }
@@ -449,6 +437,15 @@ fn derived_id(name: &str) -> String {
     bytes[6] = (bytes[6] & 0x0f) | 0x80;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     uuid::Uuid::from_bytes(bytes).to_string()
+}
+
+/// The entries of a 4.x comma-separated list (`fields_list`, `match_type`), trimmed,
+/// without empty ones.
+fn comma_separated(list: &str) -> Vec<&str> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .collect()
 }
 
 /// `key:` and a block list of `items`, each a single-quoted scalar.
