@@ -11,13 +11,18 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 /// A character a terminal must not receive from content: a control character other than
-/// a line feed or a tab, or a bidirectional control (embeddings, overrides, isolates and
-/// the marks).
+/// a line feed or a tab, a bidirectional control (embeddings, overrides, isolates and
+/// the marks), or the Unicode line and paragraph separators (which some terminals and
+/// viewers break a line at, where a reviewer reads one line).
 pub fn is_unsafe(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
         || matches!(
             c,
-            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+            '\u{061c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
         )
 }
 
@@ -88,6 +93,7 @@ mod tests {
             escape("a\u{1b}]0;owned\u{7}b\rc\0d\u{202e}e\u{2066}f\u{85}"),
             "a\\u{1b}]0;owned\\u{7}b\\u{d}c\\u{0}d\\u{202e}e\\u{2066}f\\u{85}"
         );
+        assert_eq!(escape("a\u{2028}b\u{2029}c"), "a\\u{2028}b\\u{2029}c");
         // Escaping twice changes nothing more: the escape is plain text.
         let once = escape("\u{1b}[2J").into_owned();
         assert_eq!(escape(&once), once);
