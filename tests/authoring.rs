@@ -170,3 +170,70 @@ fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// The mode of `path` (permission bits).
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// `splforge ARGS` under umask `umask`, in `root` (a shell sets the umask: Rust has no
+/// safe way to).
+#[cfg(unix)]
+fn run_with_umask(root: &std::path::Path, umask: &str, args: &str) -> std::process::Output {
+    let bin = assert_cmd::cargo::cargo_bin("splforge");
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("umask {umask} && exec '{}' {args}", bin.display()))
+        .current_dir(root)
+        .output()
+        .unwrap()
+}
+
+/// Issue 22, point 3: files splforge writes were 0600 whatever the umask, and `migrate`
+/// turned a 0644 file into 0600.
+#[cfg(unix)]
+#[test]
+fn written_files_take_the_umask_and_replaced_files_keep_their_mode() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let f = Fixture::bundled();
+    let root = f.root();
+    let output = run_with_umask(root, "022", "-q new macro --name mode_check");
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(mode(&root.join("macros/mode_check.yml")), 0o644);
+    let output = run_with_umask(root, "027", "-q report attack --out layer.json");
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(mode(&root.join("layer.json")), 0o640);
+    // A file that is replaced keeps the mode it had, whatever the umask.
+    let layer = root.join("layer.json");
+    std::fs::set_permissions(&layer, std::fs::Permissions::from_mode(0o604)).unwrap();
+    let output = run_with_umask(root, "077", "-q report attack --out layer.json");
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(mode(&layer), 0o604);
+}
+
+/// Issue 22, point 4: `splforge completions bash | head -1` panicked on the closed pipe.
+#[cfg(unix)]
+#[test]
+fn completions_into_a_closed_pipe_do_not_panic() {
+    let bin = assert_cmd::cargo::cargo_bin("splforge");
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish"] {
+        // The exit code of splforge itself, then what it printed on standard error.
+        let output = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                // `true` has exited (and the pipe's read end is closed) before splforge
+                // writes a byte.
+                "{{ sleep 0.3; '{}' completions {shell} 2>stderr.txt; }} | true; echo ${{PIPESTATUS[0]}}; cat stderr.txt",
+                bin.display()
+            ))
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let printed = String::from_utf8_lossy(&output.stdout);
+        assert!(!printed.contains("panicked"), "{shell}: {printed}");
+        assert_eq!(printed.lines().next(), Some("0"), "{shell}: {printed}");
+    }
+}

@@ -45,12 +45,12 @@ pub(super) fn init(dir: &Path, quiet: bool) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     if !quiet {
-        println!(
-            "created a contentctl 5.x repository in {} ({} files); next: splforge --root {} build",
+        super::terminal::print_text(&format!(
+            "created a contentctl 5.x repository in {} ({} files); next: splforge --root {} build\n",
             dir.display(),
             INIT_FILES.len(),
             dir.display()
-        );
+        ));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -12,6 +12,7 @@ mod rule_docs;
 mod sarif;
 mod terminal;
 
+use std::fs;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -338,8 +339,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init { dir } => init::init(dir, global.quiet),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(*shell, &mut command, "splforge", &mut std::io::stdout());
-            Ok(ExitCode::SUCCESS)
+            // Generated whole, then written as all output is: clap_complete panics on a
+            // closed pipe (`splforge completions bash | head -1`).
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut command, "splforge", &mut script);
+            print_out(&String::from_utf8_lossy(&script))
         }
     }
 }
@@ -870,8 +874,26 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir)
+    // A new file gets the mode the umask allows (0666 less it), as an editor's would; a
+    // replaced file keeps its own. tempfile's default, 0600, hid `new` and `migrate`
+    // output from the rest of a team's checkout.
+    let existing = fs::symlink_metadata(path)
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.permissions());
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        // Reduced by the umask at creation, as `open(2)` does.
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder
+        .tempfile_in(dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
+    if let Some(permissions) = existing {
+        temp.as_file().set_permissions(permissions)?;
+    }
     temp.write_all(bytes)?;
     temp.persist(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
