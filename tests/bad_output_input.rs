@@ -755,3 +755,29 @@ fn docs_in_both_formats_change_together() {
     assert!(snapshot(&site.join("html")) == html);
     assert_eq!(names(dir.path()), ["site"]);
 }
+
+/// Issue 22, point 5: `build --force` printed only "building despite N lint error(s)", not
+/// the errors, and the refusal without `--force` did not say that `--force` exists.
+#[test]
+fn build_shows_its_lint_errors_with_and_without_force() {
+    let f = Fixture::bundled();
+    f.replace(
+        DETECTION,
+        "    - AWS IAM Privilege Escalation",
+        "    - AWS IAM Privilege Escalations",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let refused = build(f.root(), &out.path().join("dist"), false);
+    assert_eq!(assert_no_crash(&refused, "build"), 1);
+    let said = stderr(&refused);
+    assert!(said.contains("error[SF201]"), "{said}");
+    assert!(said.contains("--force"), "{said}");
+    assert!(!out.path().join("dist").join(APP).exists());
+    let forced = build(f.root(), &out.path().join("dist"), true);
+    assert_eq!(assert_no_crash(&forced, "build --force"), 0);
+    let said = stderr(&forced);
+    assert!(said.contains("error[SF201]"), "{said}");
+    assert!(said.contains(DETECTION), "{said}");
+    assert!(said.contains("building despite 1 lint error(s)"), "{said}");
+    assert!(out.path().join("dist").join(APP).is_dir());
+}

@@ -685,21 +685,25 @@ fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result
     );
     crate::attack::catalogue(&config.attack_version)?;
     let errors = report.count(Severity::Error);
-    if errors > 0 && force {
-        progress.suspend(|| {
-            eprintln!("warning: building despite {errors} lint error(s) (--force)");
-        });
-    } else if errors > 0 {
-        progress.finish();
+    if errors > 0 {
+        // The errors are shown whether or not `--force` builds past them.
         let sources = output::Sources::new(&repository, &report);
         let errors_only: Vec<&check::Finding> = report
             .findings
             .iter()
             .filter(|f| f.severity == Severity::Error)
             .collect();
-        print_out(&render_human(&errors_only, &sources, use_colour()))?;
-        eprintln!("error: not building: lint found {errors} error(s); fix them and build again");
-        return Ok(ExitCode::from(1));
+        progress.suspend(|| print_out(&render_human(&errors_only, &sources, use_colour())))?;
+        if !force {
+            progress.finish();
+            eprintln!(
+                "error: not building: lint found {errors} error(s); fix them, or build anyway with --force"
+            );
+            return Ok(ExitCode::from(1));
+        }
+        progress.suspend(|| {
+            eprintln!("warning: building despite {errors} lint error(s) (--force)");
+        });
     }
     // Writing needs only the app's files: the findings and the parsed files are freed on a
     // thread of their own (freeing them took the main thread ~15 ms).
