@@ -159,3 +159,31 @@ fn suppressions_of_rules_that_did_not_run_are_not_reported() {
     configure(&f, "ignore = [\"SF403\"]");
     assert!(f.lint(&[]).1.is_empty());
 }
+
+/// Issue 22, point 2: an empty root, or `--root detections`, gave "Checked 0 files" and exit
+/// 0; `build` packed an app of nothing and `docs` wrote an empty site.
+#[test]
+fn a_root_without_content_is_an_error_not_a_green_run() {
+    let empty = tempfile::tempdir().unwrap();
+    let bundled = support::crate_root();
+    let one_level_too_deep = bundled.join("detections");
+    for root in [empty.path(), one_level_too_deep.as_path()] {
+        let out = tempfile::tempdir().unwrap();
+        for args in [
+            vec!["lint", "--no-cache"],
+            vec!["build", "--out"],
+            vec!["docs", "--out"],
+        ] {
+            let mut command = assert_cmd::Command::cargo_bin("splforge").unwrap();
+            command.arg("--root").arg(root).args(&args);
+            if args.len() == 2 && args[1] == "--out" {
+                command.arg(out.path().join("x"));
+            }
+            let output = command.output().unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(stderr.contains("no content found under"), "{stderr}");
+            assert!(!out.path().join("x").exists(), "{args:?} wrote output");
+        }
+    }
+}

@@ -94,7 +94,7 @@ fn human_output_is_rustc_style() {
     );
     assert!(stdout.contains(&expected), "{stdout}");
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("1 errors, 0 warnings"), "{stderr}");
+    assert!(stderr.contains("1 error, 0 warnings"), "{stderr}");
     assert_eq!(output.status.code(), Some(1));
 }
 

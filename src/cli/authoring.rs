@@ -261,7 +261,8 @@ pub fn migrate(
             "Converted"
         };
         terminal::stderr_line(format!(
-            "{verb} {converted} detections and {others_converted} stories, baselines and lookups to 5.x; {} unchanged{}.",
+            "{verb} {} and {others_converted} stories, baselines and lookups to 5.x; {} unchanged{}.",
+            super::counted(converted, "detection"),
             unchanged + others_unchanged,
             if creates_removed {
                 if check_only {

@@ -363,6 +363,28 @@ fn print_human(text: &str) -> anyhow::Result<ExitCode> {
 
 /// Loads the configuration (with command-line overrides), or fails with the position of
 /// the problem.
+/// Fails (exit 2) when `root` has none of the content directories: an empty directory, or
+/// a `--root` one level too deep (`--root detections`), would otherwise pass green with
+/// nothing checked, built or documented.
+fn require_content(root: &Path) -> anyhow::Result<()> {
+    let kinds = crate::load::ContentKind::ALL;
+    if kinds
+        .iter()
+        .any(|kind| root.join(kind.directory()).is_dir())
+    {
+        return Ok(());
+    }
+    let directories: Vec<String> = kinds
+        .iter()
+        .map(|kind| format!("{}/", kind.directory()))
+        .collect();
+    bail!(
+        "no content found under {}: it has none of {}; pass the repository's root with --root",
+        root.display(),
+        directories.join(", ")
+    )
+}
+
 fn load_config(global: &GlobalArgs) -> anyhow::Result<Config> {
     let root = &global.root;
     if !root.is_dir() {
@@ -435,6 +457,7 @@ fn lint(
     }
     let root = &global.root;
     let config = load_config(global)?;
+    require_content(root)?;
     let only_files = if paths.is_empty() {
         None
     } else {
@@ -545,15 +568,15 @@ fn lint(
             _ => String::new(),
         };
         eprintln!(
-            "Checked {} files in {:.0?}{}{format}: {} errors, {} warnings",
-            report.files_checked,
+            "Checked {} in {:.0?}{}{format}: {}, {}",
+            counted(report.files_checked, "file"),
             started.elapsed(),
             match checked {
                 Checked::Cached(_) => " (cached)",
                 Checked::Loaded(_) => "",
             },
-            report.count(Severity::Error),
-            report.count(Severity::Warning)
+            counted(report.count(Severity::Error), "error"),
+            counted(report.count(Severity::Warning), "warning")
         );
         let effective = config
             .format()
@@ -653,6 +676,7 @@ fn clean(global: &GlobalArgs, given: Option<&Path>) -> anyhow::Result<ExitCode> 
 fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let config = load_config(global)?;
+    require_content(&global.root)?;
     let out = output_dir(global, out, &config.build.out, "[build] out")?;
     let build_time = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(value) => value
@@ -732,6 +756,7 @@ fn docs(global: &GlobalArgs, out: Option<&Path>) -> anyhow::Result<ExitCode> {
     use crate::docs::{DocsFormat, DocsOptions};
     let started = Instant::now();
     let config = load_config(global)?;
+    require_content(&global.root)?;
     let out = output_dir(global, out, &config.docs.out, "[docs] out")?;
     let formats: &[(DocsFormat, &str)] = match global.format {
         Format::Markdown => &[(DocsFormat::Markdown, "")],
@@ -902,6 +927,15 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     temp.persist(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
+}
+
+/// `1 file`, `2 files`: a count and its noun, in the plural unless it is one.
+fn counted(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }
 
 /// The content files named by the user's paths, relative to the root.
