@@ -425,3 +425,24 @@ fn corpus_detections_migrate_clean_with_the_same_risk() {
     eprintln!("{stanzas} savedsearches.conf stanzas compared");
     assert!(stanzas > 1700);
 }
+
+/// Issue 22, point 10: `migrate --check` demanded `--to`, though 5 is the only target.
+#[test]
+fn check_needs_no_target() {
+    let f = support::Fixture::bundled();
+    let output = assert_cmd::Command::cargo_bin("splforge")
+        .unwrap()
+        .arg("--root")
+        .arg(f.root())
+        .args(["migrate", "--check"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("required arguments"), "{stderr}");
+    // The bundled content is 4.x: there is something to convert, so --check exits 1.
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("would convert to 5.x"),
+        "{stderr}"
+    );
+}

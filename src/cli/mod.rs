@@ -226,8 +226,8 @@ enum Command {
     /// an `rba:` block and stories, baselines and lookups into their 5.x form, creates
     /// `removed/`, then prints the content defects it cannot fix (exit 1 while any remain).
     Migrate {
-        /// Target generation (only 5 for now).
-        #[arg(long, value_name = "GENERATION")]
+        /// Target generation (only 5 for now, and so the default).
+        #[arg(long, value_name = "GENERATION", default_value = "5")]
         to: String,
         /// Files or directories to convert (default: every detection).
         paths: Vec<PathBuf>,
