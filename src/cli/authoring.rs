@@ -152,14 +152,7 @@ pub fn migrate(
         match migrate::detection_to_5(&loaded.source.text, tree, detection, &content.deployments) {
             Outcome::Converted { text, notes } if text != loaded.source.text => {
                 converted += 1;
-                if check_only {
-                    terminal::print_text(&format!("{shown}: would convert to 5.x\n"));
-                } else {
-                    write_atomically(&root.join(path), text.as_bytes())?;
-                }
-                for note in notes {
-                    terminal::stderr_line(format!("{shown}: note: {note}"));
-                }
+                convert(&root.join(path), &shown, &text, &notes, check_only)?;
             }
             Outcome::Converted { .. } => unchanged += 1,
             Outcome::Unchanged(reason) => {
@@ -186,14 +179,7 @@ pub fn migrate(
         match migrate::object_to_5(loaded.kind, &loaded.source.text, tree, deprecated) {
             Outcome::Converted { text, notes } if text != loaded.source.text => {
                 others_converted += 1;
-                if check_only {
-                    terminal::print_text(&format!("{shown}: would convert to 5.x\n"));
-                } else {
-                    write_atomically(&root.join(path), text.as_bytes())?;
-                }
-                for note in notes {
-                    terminal::stderr_line(format!("{shown}: note: {note}"));
-                }
+                convert(&root.join(path), &shown, &text, &notes, check_only)?;
             }
             _ => others_unchanged += 1,
         }
@@ -300,6 +286,26 @@ pub fn migrate(
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Writes one object's converted `text` to `path` (or, with `check_only`, says it would)
+/// and prints the notes of its conversion.
+fn convert(
+    path: &Path,
+    shown: &str,
+    text: &str,
+    notes: &[String],
+    check_only: bool,
+) -> anyhow::Result<()> {
+    if check_only {
+        terminal::print_text(&format!("{shown}: would convert to 5.x\n"));
+    } else {
+        write_atomically(path, text.as_bytes())?;
+    }
+    for note in notes {
+        terminal::stderr_line(format!("{shown}: note: {note}"));
+    }
+    Ok(())
 }
 
 /// The file of an object that `migrate` may edit (in the selection `only`, when there is
