@@ -64,19 +64,25 @@ fn per_file_ignores_match_globs() {
     assert_eq!(with_code(&f.lint(&[]).1, "SF403").len(), 1);
 }
 
-#[test]
-fn extend_select_and_an_unknown_key_beside_it() {
-    // `extend_select` with an unknown selector is a configuration error naming the key.
-    let f = Fixture::bundled();
-    configure(&f, "extend_select = [\"SF9\"]");
+/// `splforge lint` of the fixture: its exit code and standard error.
+fn lint_exit_and_stderr(f: &Fixture) -> (Option<i32>, String) {
     let output = assert_cmd::Command::cargo_bin("splforge")
         .unwrap()
         .args(["lint", "--root"])
         .arg(f.root())
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.code(), stderr)
+}
+
+#[test]
+fn extend_select_and_an_unknown_key_beside_it() {
+    // `extend_select` with an unknown selector is a configuration error naming the key.
+    let f = Fixture::bundled();
+    configure(&f, "extend_select = [\"SF9\"]");
+    let (code, stderr) = lint_exit_and_stderr(&f);
+    assert_eq!(code, Some(2));
     assert!(
         stderr.contains("extend_select") && stderr.contains("`SF9`"),
         "{stderr}"
@@ -84,14 +90,8 @@ fn extend_select_and_an_unknown_key_beside_it() {
     // ruff's spelling `extend-select` is not a key here: an error at its line, not ignored.
     let f = Fixture::bundled();
     configure(&f, "extend-select = [\"SF407\"]");
-    let output = assert_cmd::Command::cargo_bin("splforge")
-        .unwrap()
-        .args(["lint", "--root"])
-        .arg(f.root())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (code, stderr) = lint_exit_and_stderr(&f);
+    assert_eq!(code, Some(2));
     let line = f.read("splforge.toml").lines().count();
     assert!(
         stderr.contains(&format!("splforge.toml:{line}:1"))
@@ -105,14 +105,8 @@ fn extend_select_and_an_unknown_key_beside_it() {
 fn an_unknown_selector_is_a_configuration_error() {
     let f = Fixture::bundled();
     configure(&f, "ignore = [\"SF999\"]");
-    let output = assert_cmd::Command::cargo_bin("splforge")
-        .unwrap()
-        .args(["lint", "--root"])
-        .arg(f.root())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (code, stderr) = lint_exit_and_stderr(&f);
+    assert_eq!(code, Some(2));
     assert!(stderr.contains("`SF999`"), "{stderr}");
 }
 
