@@ -7,7 +7,7 @@
 use libfuzzer_sys::fuzz_target;
 use splforge::render::conf::{check_stanza_name, escape_value, read_back};
 
-#[path = "../../tests/support/conf.rs"]
+#[path = "../../tests/it/support/conf.rs"]
 mod conf;
 
 fuzz_target!(|bytes: &[u8]| {

@@ -1,7 +1,7 @@
 //! The SPL parser and analyser on arbitrary text: they must never panic or hang, and every
 //! position they return must lie inside the search on character boundaries (the parser's
 //! spans in the text it parsed, the analysis's spans in the ORIGINAL search). The checks are
-//! the property tests' (`tests/support/spl_spans.rs`).
+//! the property tests' (`tests/it/support/spl_spans.rs`).
 #![no_main]
 
 use std::sync::OnceLock;
@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use splforge::spl::{Limits, MacroTable, analyze, parse};
 
-#[path = "../../tests/support/spl_spans.rs"]
+#[path = "../../tests/it/support/spl_spans.rs"]
 mod spl_spans;
 
 static MACROS: OnceLock<MacroTable> = OnceLock::new();

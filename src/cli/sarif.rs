@@ -4,7 +4,7 @@
 //! documentation as markdown help, default level and a help URI) and one `result` per
 //! finding. Columns count Unicode code points (`columnKind`), as splforge's columns do.
 //! Written with serde_json (serde-sarif 0.8 does not compile on its own, see CRATES.md);
-//! `tests/output_formats.rs` validates the output against the official SARIF 2.1.0 schema.
+//! `tests/it/output_formats.rs` validates the output against the official SARIF 2.1.0 schema.
 //!
 //! Help URIs are `https://splforge.dev/rules/SFnnn`; the same text is in `docs/rules.md`
 //! under the anchor `#sfnnn` (see docs/ci.md).

@@ -1080,16 +1080,14 @@ mod tests {
             text.push_str(&format!("k{i}: {i}\n"));
         }
         text.push_str("k7: again\n");
-        let started = std::time::Instant::now();
         let doc = parse(&text, YamlLimits::default()).unwrap();
         assert_eq!(doc.problems.len(), 1);
         let root = doc.root.unwrap();
         let entries = &root.as_map().unwrap().entries;
         assert_eq!(entries.len(), 90_000);
         assert_eq!(entries.last().unwrap().0.as_str(), Some("k7"));
-        // Quadratic duplicate detection took minutes here; linear takes well under a second
-        // even unoptimised on a loaded machine.
-        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+        // No clock here (tests are not timed): quadratic duplicate detection took minutes on
+        // this input, which scripts/bench.sh would show; this checks the answer is still right.
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! an error (it is needed exactly, under `not`, `oneOf` and `if`). Anything this checker
 //! does not evaluate exactly (an unknown keyword, a float, a `$ref` outside the document,
 //! a string format it cannot confirm, a pattern over non-ASCII text) is
-//! [`Verdict::Unknown`]. `tests/schema_precheck.rs` compares the two over every file of
+//! [`Verdict::Unknown`]. `tests/it/schema_precheck.rs` compares the two over every file of
 //! the corpus and over mutated documents.
 
 use std::collections::HashMap;

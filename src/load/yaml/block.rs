@@ -12,8 +12,8 @@
 //! message and its position always come from granit.
 //!
 //! **Invariant:** for a text this scanner does not give back, the tree built from its events
-//! is the tree built from granit-parser's, span for span (`tests/yaml_fast_path.rs`, the
-//! differential proptests in `tests/load_properties.rs` and the `yaml_fast_differential`
+//! is the tree built from granit-parser's, span for span (`tests/it/yaml_fast_path.rs`, the
+//! differential proptests in `tests/it/load_properties.rs` and the `yaml_fast_differential`
 //! fuzz target check it). Where the two could differ, it gives the text back.
 //!
 //! The scanner is line-oriented recursive descent over bytes. Every function that reads a

@@ -4,7 +4,7 @@
 //! granit-parser accepts the file. On the real corpus the fast path must answer for at
 //! least 99% of the files, or it is not the fast path.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 

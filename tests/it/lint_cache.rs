@@ -3,7 +3,7 @@
 //! seen, including its effects on other files; a broken cache is ignored; `--no-cache`
 //! writes nothing; `splforge clean` removes the cache.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

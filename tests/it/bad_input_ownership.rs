@@ -3,7 +3,7 @@
 //! and never skips a file without a word. docs/reliability.md lists every case ("Ownership,
 //! the cache and the walk").
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! `splforge init`: a new 5.x repository as `contentctl init` 5.6.2 makes it, that lints
 //! clean and builds; a directory that has one already is refused, untouched.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

@@ -4,7 +4,7 @@
 //! `render::conf::read_back` (trimmed; each line break after one space, the space
 //! contentctl writes before its `\`), never from the output itself.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! The authoring commands: `new`, `rules --markdown` (docs/rules.md), `completions`,
 //! `--version`.
 
-mod support;
+use crate::support;
 
 use assert_cmd::Command;
 use support::{Fixture, crate_root, shared};

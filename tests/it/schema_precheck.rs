@@ -3,7 +3,7 @@
 //! on every file of the bundled content, the 2022 and 5.x samples and the real corpus (when
 //! present), and on documents mutated at random from them.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 

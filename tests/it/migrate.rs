@@ -7,7 +7,7 @@
 //! (`normalise_4x`) and those between a contentctl 4 and a contentctl 5 build (the migrated
 //! repository is 5.x: `normalise_5x`); macros.conf must be byte-identical.
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! read and checked field by field (tests/snapshots/explain/): a closed tstats +
 //! drop_dm_object_name search, a lookup after stats, and a genuine bug (a renamed field).
 
-mod support;
+use crate::support;
 
 use assert_cmd::Command;
 
@@ -18,15 +18,15 @@ fn explain_matches_the_reviewed_snapshots() {
     for (file, snapshot) in [
         (
             "detections/cloud/detect_aws_console_login_by_user_from_new_city.yml",
-            include_str!("snapshots/explain/detect_aws_console_login_by_user_from_new_city.txt"),
+            include_str!("../snapshots/explain/detect_aws_console_login_by_user_from_new_city.txt"),
         ),
         (
             "detections/endpoint/anomalous_usage_of_7zip.yml",
-            include_str!("snapshots/explain/anomalous_usage_of_7zip.txt"),
+            include_str!("../snapshots/explain/anomalous_usage_of_7zip.txt"),
         ),
         (
             "detections/endpoint/windows_defender_asr_registry_modification.yml",
-            include_str!("snapshots/explain/windows_defender_asr_registry_modification.txt"),
+            include_str!("../snapshots/explain/windows_defender_asr_registry_modification.txt"),
         ),
     ] {
         assert_eq!(explain(&corpus, file), snapshot, "{file}");

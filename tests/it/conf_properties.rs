@@ -3,7 +3,7 @@
 //! back, is `read_back(value)` in one stanza, with the settings around it intact; a stanza
 //! name is written unchanged or refused with a diagnostic.
 
-mod support;
+use crate::support;
 
 use proptest::prelude::*;
 use splforge::render::conf::{check_stanza_name, escape_value, read_back};

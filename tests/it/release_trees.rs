@@ -4,7 +4,7 @@
 //! loading everything, building the whole model and then checking (`Content::build` +
 //! `check::check`, trees kept) finds: the same model, the same findings with the same spans.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 

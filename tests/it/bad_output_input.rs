@@ -5,7 +5,7 @@
 //! it) or no output at all, with the previous output intact and no temporary file left.
 //! docs/reliability.md lists every case, numbered after those of `tests/bad_input.rs`.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

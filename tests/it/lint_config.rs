@@ -1,7 +1,7 @@
 //! `[lint]` in splforge.toml (select, ignore, severity, per_file_ignores) and inline
 //! `# splforge: ignore` comments, end to end through `splforge lint`.
 
-mod support;
+use crate::support;
 
 use support::{Fixture, with_code};
 

@@ -1,7 +1,7 @@
 //! The machine formats: SARIF 2.1.0 (validated against the official schema kept in
 //! tests/fixtures), GitHub workflow commands, and NO_COLOR in the human format.
 
-mod support;
+use crate::support;
 
 use assert_cmd::Command;
 use support::Fixture;
@@ -46,7 +46,7 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
     // The official schema, with one fix in memory: its `run.language` pattern has a stray
     // `]` (a literal in ECMA-262) that jsonschema's meta-validation rejects as a regex;
     // escaping it keeps the meaning. The file in tests/fixtures is unmodified.
-    let schema_text = include_str!("fixtures/sarif-schema-2.1.0.json").replace(
+    let schema_text = include_str!("../fixtures/sarif-schema-2.1.0.json").replace(
         r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#,
         r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$""#,
     );

@@ -2,7 +2,7 @@
 //! position they return lies inside the search on character boundaries
 //! (`support::spl_spans`, shared with the `spl_parse` fuzz target).
 
-mod support;
+use crate::support;
 
 use proptest::prelude::*;
 use splforge::spl::{

@@ -2,7 +2,7 @@
 //! repository index-only (load::narrow): it must report exactly what a full run reports
 //! for those files.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::path::Path;

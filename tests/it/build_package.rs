@@ -1,6 +1,6 @@
 //! The package: reproducible archives, atomic output, `.conf` safety, all three generations.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::Path;
@@ -208,7 +208,7 @@ fn an_override_that_loops_over_the_detections_still_sees_them() {
     write(
         repo.path(),
         "templates/app/default/savedsearches.conf",
-        include_str!("fixtures/templates/savedsearches-detections-loop.conf"),
+        include_str!("../fixtures/templates/savedsearches-detections-loop.conf"),
     );
     let out = tempfile::tempdir().unwrap();
     let report = build_repo(repo.path(), out.path(), 1).unwrap();

@@ -2,7 +2,7 @@
 //! format inferred from its pin, builds and renders its docs; the same content checked as
 //! contentctl 4.4 shows what the older releases accept and 4.4 does not.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 

@@ -3,7 +3,7 @@
 //! with an error). Skips, saying why, when the venv cannot be made (no Python 3.11, no
 //! network) or `../shared` is absent.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Command;

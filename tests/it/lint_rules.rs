@@ -1,7 +1,7 @@
 //! Every rule fires on a fixture made to trigger it, at the exact file, line and column,
 //! and stays silent on the clean bundled content (the fixture every case starts from).
 
-mod support;
+use crate::support;
 
 use support::{Fixture, with_code};
 

@@ -2,7 +2,7 @@
 //! content (the reasons are in `tests/corpus/security_content-2024-10.findings`), and the
 //! other two generations' samples load with no schema error.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -41,7 +41,7 @@ fn corpus_findings_are_exactly_the_known_defects() {
         return;
     };
     let expected: BTreeSet<(String, String)> =
-        include_str!("corpus/security_content-2024-10.findings")
+        include_str!("../corpus/security_content-2024-10.findings")
             .lines()
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
             .map(|l| {

@@ -5,7 +5,7 @@
 //! `parity-exceptions-5` block; every file at least 99.9% equal, the same app files). Each
 //! test prints the agreement per file.
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;

@@ -6,9 +6,7 @@
 //! there is one), no panic, no hang, no output written, and nothing from outside the root
 //! anywhere. docs/reliability.md lists the cases (R1-R9, R1b).
 
-#![cfg(unix)]
-
-mod support;
+use crate::support;
 
 use std::fs;
 use std::os::unix::fs::symlink;

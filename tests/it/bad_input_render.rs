@@ -4,7 +4,7 @@
 //! Every case asserts the finding (code, file, position) and what `build` and
 //! `build --force` do. docs/reliability.md lists every case.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::Path;

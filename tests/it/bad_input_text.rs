@@ -3,7 +3,7 @@
 //! runs the binary on a fresh root and asserts the documented exit code, no panic, no hang,
 //! and what a person or a file system receives. docs/reliability.md lists every case.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::Path;

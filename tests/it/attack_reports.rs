@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use splforge::attack::{catalogue, coverage_markdown, navigator_layer};
 
 fn layer_schema() -> jsonschema::Validator {
-    let text = include_str!("fixtures/navigator-layer-4.5.schema.json");
+    let text = include_str!("../fixtures/navigator-layer-4.5.schema.json");
     let schema: Value = serde_json::from_str(text).unwrap();
     jsonschema::validator_for(&schema).unwrap()
 }

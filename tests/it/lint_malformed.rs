@@ -1,7 +1,7 @@
 //! Broken files each get a positioned diagnostic, and never stop the rest of the
 //! repository from being checked (issue 3).
 
-mod support;
+use crate::support;
 
 use support::{Fixture, with_code};
 
