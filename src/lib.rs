@@ -24,4 +24,5 @@ pub mod ownership;
 pub mod package;
 pub mod render;
 pub mod scaffold;
+pub mod server;
 pub mod spl;

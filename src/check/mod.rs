@@ -300,7 +300,7 @@ pub fn load_and_check(
 /// before contentctl 4.2 (4.0 does not read them; in 4.1 they are not yet content objects
 /// with names, ids and name-derived file names, and no detection's `data_source` is checked
 /// against them).
-fn keep_what_the_format_reads(content: &mut Content, config: &Config) {
+pub fn keep_what_the_format_reads(content: &mut Content, config: &Config) {
     if let Some(format) = config.format()
         && format.generation == content.generation
         && !format.data_sources_are_content
@@ -341,7 +341,11 @@ pub fn load_and_check_alongside<T: Send>(
     (repository, content, report, alongside)
 }
 
-fn check_with(
+/// [`check`] with the schema results of a run that already validated its files (when
+/// `schema_results` is given) and an earlier run's per-file results to reuse (`facts`): the
+/// editor server's path, which checks the whole repository again after each change and
+/// reuses every result whose input did not change.
+pub fn check_with(
     repository: &Repository,
     content: &Content,
     config: &Config,

@@ -10,6 +10,7 @@ mod output;
 pub mod progress;
 mod rule_docs;
 mod sarif;
+mod server;
 mod terminal;
 
 use std::fs;
@@ -243,6 +244,9 @@ enum Command {
         #[arg(value_name = "DIR", default_value = ".")]
         dir: PathBuf,
     },
+    /// Run the language server (LSP over stdin/stdout) for editors: diagnostics as you
+    /// type, hover, definitions, references, completion and quick fixes.
+    Server,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -337,6 +341,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         ),
         Command::Migrate { to, paths, check } => authoring::migrate(global, to, paths, *check),
         Command::Init { dir } => init::init(dir, global.quiet),
+        Command::Server => server::server(global),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             // Generated whole, then written as all output is: clap_complete panics on a
