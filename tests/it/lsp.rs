@@ -3,221 +3,33 @@
 //! on a copy of the bundled content and on the corpus. The last test runs a real editor,
 //! Neovim headless, through its built-in LSP client.
 
+mod client;
+
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use crate::support::{self, Fixture};
+use client::Client;
 
-/// Long enough for a debug build to load the corpus on a busy machine; a guard against a
-/// hang, not a timing assertion.
-const PATIENCE: Duration = Duration::from_secs(120);
-
-/// A minimal LSP client: the server's messages are read on a thread of their own, and
-/// notifications that arrive while a response is awaited are kept for later.
-struct Client {
-    child: Child,
-    stdin: ChildStdin,
-    incoming: Receiver<Value>,
-    /// Notifications received and not yet looked at.
-    pending: Vec<Value>,
-    next_id: i64,
-    root: PathBuf,
-}
-
-impl Client {
-    /// Starts `splforge server` and initializes it with `root` as the workspace.
-    fn start(root: &Path) -> Client {
-        let root = root.canonicalize().unwrap();
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("splforge"))
-            .arg("server")
-            .current_dir(&root)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (sender, incoming) = channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            while let Some(message) = read_message(&mut reader) {
-                if sender.send(message).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut client = Client {
-            child,
-            stdin,
-            incoming,
-            pending: Vec::new(),
-            next_id: 1,
-            root,
-        };
-        let uri = client.uri("");
-        let result = client.request(
-            "initialize",
-            json!({"processId": null, "rootUri": uri.trim_end_matches('/'), "capabilities": {}}),
-        );
-        let capabilities = &result["capabilities"];
-        for provider in [
-            "hoverProvider",
-            "definitionProvider",
-            "referencesProvider",
-            "completionProvider",
-            "codeActionProvider",
-        ] {
-            assert!(
-                !capabilities[provider].is_null(),
-                "no {provider}: {capabilities}"
-            );
-        }
-        client.notify("initialized", json!({}));
-        client
-    }
-
-    fn uri(&self, relative: &str) -> String {
-        let path = self.root.join(relative);
-        let mut uri = "file://".to_owned();
-        for byte in path.to_str().unwrap().bytes() {
-            if byte.is_ascii_alphanumeric() || b"/-._~".contains(&byte) {
-                uri.push(byte as char);
-            } else {
-                uri.push_str(&format!("%{byte:02X}"));
-            }
-        }
-        uri
-    }
-
-    fn send(&mut self, message: Value) {
-        let body = message.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
-    }
-
-    fn next_message(&mut self) -> Value {
-        match self.incoming.recv_timeout(PATIENCE) {
-            Ok(message) => message,
-            Err(RecvTimeoutError::Timeout) => panic!("no message from the server"),
-            Err(RecvTimeoutError::Disconnected) => panic!("the server closed its output"),
-        }
-    }
-
-    /// Sends a request and returns its result (failing on an error response).
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        loop {
-            let message = self.next_message();
-            if message["id"] == id {
-                assert!(
-                    message["error"].is_null(),
-                    "{method} failed: {}",
-                    message["error"]
-                );
-                return message["result"].clone();
-            }
-            self.pending.push(message);
-        }
-    }
-
-    /// The next diagnostics published for `relative` (kept ones first).
-    fn diagnostics(&mut self, relative: &str) -> Vec<Value> {
-        let uri = self.uri(relative);
-        let is_ours = |m: &Value| {
-            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()
-        };
-        if let Some(at) = self.pending.iter().position(is_ours) {
-            let message = self.pending.remove(at);
-            return message["params"]["diagnostics"].as_array().unwrap().clone();
-        }
-        loop {
-            let message = self.next_message();
-            if is_ours(&message) {
-                return message["params"]["diagnostics"].as_array().unwrap().clone();
-            }
-            self.pending.push(message);
-        }
-    }
-
-    /// Every file that diagnostics were published for since the last look, emptying the
-    /// kept notifications.
-    fn published_files(&mut self) -> BTreeSet<String> {
-        std::mem::take(&mut self.pending)
-            .into_iter()
-            .filter(|m| m["method"] == "textDocument/publishDiagnostics")
-            .map(|m| m["params"]["uri"].as_str().unwrap().to_owned())
-            .collect()
-    }
-
-    fn open(&mut self, relative: &str, text: &str) {
-        let uri = self.uri(relative);
-        self.notify(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+/// `splforge server` on `root`, initialized, with every feature this file tests announced.
+fn start(root: &Path) -> Client {
+    let (client, result) = Client::start(&assert_cmd::cargo::cargo_bin("splforge"), root);
+    let capabilities = &result["capabilities"];
+    for provider in [
+        "hoverProvider",
+        "definitionProvider",
+        "referencesProvider",
+        "completionProvider",
+        "codeActionProvider",
+    ] {
+        assert!(
+            !capabilities[provider].is_null(),
+            "no {provider}: {capabilities}"
         );
     }
-
-    /// Replaces the text between two positions, as an editor sends a keystroke.
-    fn edit(&mut self, relative: &str, version: i64, range: Value, text: &str) {
-        let uri = self.uri(relative);
-        self.notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": version},
-                   "contentChanges": [{"range": range, "text": text}]}),
-        );
-    }
-
-    fn at(&mut self, method: &str, relative: &str, position: Value) -> Value {
-        let uri = self.uri(relative);
-        let mut params = json!({"textDocument": {"uri": uri}, "position": position});
-        if method == "textDocument/references" {
-            params["context"] = json!({"includeDeclaration": false});
-        }
-        self.request(method, params)
-    }
-
-    /// shutdown, exit, and the server's exit status.
-    fn shutdown(mut self) {
-        let result = self.request("shutdown", Value::Null);
-        assert!(result.is_null());
-        self.notify("exit", Value::Null);
-        let status = self.child.wait().unwrap();
-        assert!(status.success(), "server exited with {status}");
-    }
-}
-
-/// One `Content-Length` framed message; `None` at the end of the stream.
-fn read_message(reader: &mut impl BufRead) -> Option<Value> {
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(value) = line.strip_prefix("Content-Length: ") {
-            length = value.parse().ok();
-        }
-    }
-    let mut body = vec![0; length?];
-    reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
+    client
 }
 
 /// The LSP position (0-based line, UTF-16 column) of the `nth` occurrence of `needle`,
@@ -262,7 +74,7 @@ fn names_in(fixture: &Fixture, dir: &str) -> BTreeSet<String> {
 fn diagnostics_follow_keystrokes_with_exact_ranges_and_rule_links() {
     let fixture = Fixture::bundled();
     let text = fixture.read(DETECTION);
-    let mut client = Client::start(fixture.root());
+    let mut client = start(fixture.root());
     client.open(DETECTION, &text);
     assert_eq!(client.diagnostics(DETECTION), Vec::<Value>::new());
     // Type an `s` after the story name: an unknown story, at exactly the name.
@@ -329,7 +141,7 @@ fn a_renamed_story_republishes_every_detection_that_names_it_and_buffers_win_ove
         .collect();
     assert!(users.len() >= 2, "{users:?}");
     let story = fixture.read(STORY);
-    let mut client = Client::start(fixture.root());
+    let mut client = start(fixture.root());
     client.open(STORY, &story);
     assert_eq!(client.diagnostics(STORY), Vec::<Value>::new());
     // Rename the story in the (unsaved) buffer: every detection naming it now refers to
@@ -358,7 +170,7 @@ fn a_renamed_story_republishes_every_detection_that_names_it_and_buffers_win_ove
 fn hover_definition_references_and_completion_on_the_bundled_content() {
     let fixture = Fixture::bundled();
     let text = fixture.read(DETECTION);
-    let mut client = Client::start(fixture.root());
+    let mut client = start(fixture.root());
     client.open(DETECTION, &text);
     client.diagnostics(DETECTION);
 
@@ -504,7 +316,7 @@ fn code_actions_fix_suppress_append_the_filter_and_migrate() {
     let broken = original
         .replacen(STORY_NAME, "AWS IAM Privilege Escalatoin", 1)
         .replacen(" | `aws_iam_failure_group_deletion_filter`", "", 1);
-    let mut client = Client::start(fixture.root());
+    let mut client = start(fixture.root());
     client.open(DETECTION, &broken);
     let codes: BTreeSet<String> = client
         .diagnostics(DETECTION)
@@ -584,7 +396,7 @@ fn code_actions_fix_suppress_append_the_filter_and_migrate() {
 #[test]
 fn positions_outside_the_root_and_unknown_files_get_empty_answers() {
     let fixture = Fixture::bundled();
-    let mut client = Client::start(fixture.root());
+    let mut client = start(fixture.root());
     let outside = json!({"textDocument": {"uri": "file:///etc/passwd"}, "position": {"line": 0, "character": 0}});
     assert!(
         client
@@ -609,7 +421,7 @@ fn on_the_corpus_the_server_publishes_what_lint_finds() {
         return;
     };
     let (_, findings) = support::lint_root(&corpus, &[]);
-    let mut client = Client::start(&corpus);
+    let mut client = start(&corpus);
     // The first publication is the whole repository's, sent in one burst before the next
     // message is read: a request after it comes back after all of them.
     client.diagnostics(findings[0]["file"].as_str().unwrap());
@@ -719,4 +531,56 @@ fn walk_yaml(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// A real editor: Neovim headless (Debian's `neovim`, which .ci/run installs), its built-in
+/// LSP client driven by scripts/nvim-lsp-session.lua on a corpus detection.
+#[test]
+fn neovim_receives_diagnostics_hovers_jumps_and_completes_on_a_corpus_detection() {
+    let Some(corpus) = support::corpus_or_skip() else {
+        return;
+    };
+    let has_nvim = std::process::Command::new("nvim")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_nvim {
+        eprintln!("skipped: no nvim on PATH (Debian package neovim; .ci/run installs it)");
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let results = out.path().join("session.txt");
+    let script = support::crate_root().join("scripts/nvim-lsp-session.lua");
+    let output = assert_cmd::Command::new("nvim")
+        .args(["--headless", "--clean", "-c"])
+        .arg(format!("luafile {}", script.display()))
+        .env("SPLFORGE_BIN", assert_cmd::cargo::cargo_bin("splforge"))
+        .env("CONTENT_ROOT", corpus.canonicalize().unwrap())
+        .env(
+            "DETECTION",
+            "detections/endpoint/7zip_commandline_to_smb_share_path.yml",
+        )
+        .env("OUT", &results)
+        .timeout(std::time::Duration::from_secs(600))
+        .output()
+        .unwrap();
+    let session = std::fs::read_to_string(&results).unwrap_or_else(|_| {
+        panic!(
+            "no session results; nvim said: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let steps: Vec<&str> = session.lines().collect();
+    assert_eq!(
+        steps,
+        [
+            "ok initialize",
+            "ok diagnostics",
+            "ok diagnostics cleared",
+            "ok hover macro",
+            "ok definition",
+            "ok completion"
+        ],
+        "{session}"
+    );
 }
