@@ -288,8 +288,8 @@ mod tests {
     use super::*;
 
     fn wanted_at(source: &str) -> Option<(Wanted, usize)> {
-        let offset = source.find('|').unwrap();
-        let source = source.replacen('|', "", 1);
+        let offset = source.find('^').unwrap();
+        let source = source.replacen('^', "", 1);
         let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
         wanted(&source, line_start, &source[line_start..offset])
     }
@@ -297,31 +297,31 @@ mod tests {
     #[test]
     fn the_place_decides_what_is_completed() {
         assert_eq!(
-            wanted_at("tags:\n  analytic_story:\n  - Ransom|\n"),
+            wanted_at("tags:\n  analytic_story:\n  - Ransom^\n"),
             Some((Wanted::Names(ContentKind::Story), 6))
         );
         assert_eq!(
-            wanted_at("tags:\n  mitre_attack_id:\n    - T10|\n"),
+            wanted_at("tags:\n  mitre_attack_id:\n    - T10^\n"),
             Some((Wanted::Attack, 3))
         );
         assert_eq!(
-            wanted_at("search: '| tstats `secu|"),
+            wanted_at("search: '| tstats `secu^"),
             Some((Wanted::Names(ContentKind::Macro), 4))
         );
         assert_eq!(
-            wanted_at("search: '| inputlookup mal|"),
+            wanted_at("search: '| inputlookup mal^"),
             Some((Wanted::Names(ContentKind::Lookup), 3))
         );
         assert_eq!(
-            wanted_at("  message: Process $proc|"),
+            wanted_at("  message: Process $proc^"),
             Some((Wanted::Fields, 4))
         );
         assert_eq!(
-            wanted_at("type: TT|\n"),
+            wanted_at("type: TT^\n"),
             Some((Wanted::Enum("type".into()), 2))
         );
         assert_eq!(
-            wanted_at("data_source:\n- 'Sysmon|"),
+            wanted_at("data_source:\n- 'Sysmon^"),
             Some((Wanted::Names(ContentKind::DataSource), 6))
         );
     }

@@ -236,3 +236,97 @@ fn content_kind(relative: &Path) -> Option<ContentKind> {
     );
     yaml.then(|| ContentKind::of_path(relative)).flatten()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundled() -> Workspace {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        Workspace::load(root, Config::default(), "2100-01-01".to_owned())
+    }
+
+    /// The model after an edit is the one a full build of the edited repository gives.
+    fn assert_model_is_rebuilt(workspace: &Workspace) {
+        let mut rebuilt = Content::build(&workspace.repository);
+        check::keep_what_the_format_reads(&mut rebuilt, &workspace.config);
+        assert_eq!(format!("{:?}", workspace.content), format!("{rebuilt:?}"));
+    }
+
+    #[test]
+    fn an_edited_buffer_changes_its_object_as_a_full_build_would() {
+        let mut workspace = bundled();
+        let story = Path::new("stories/aws_iam_privilege_escalation.yml");
+        let text = workspace
+            .file(workspace.file_id(story).unwrap())
+            .source
+            .text
+            .clone();
+        let renamed = text.replacen(
+            "name: AWS IAM Privilege Escalation",
+            "name: AWS IAM Escalation",
+            1,
+        );
+        assert_ne!(renamed, text);
+        assert!(workspace.set_buffer(story, renamed, 2));
+        assert_model_is_rebuilt(&workspace);
+        assert!(
+            workspace
+                .content
+                .stories
+                .iter()
+                .any(|s| s.header.name() == "AWS IAM Escalation")
+        );
+        // A detection whose search and type change, then a buffer that is not YAML at all.
+        let detection = Path::new("detections/cloud/aws_iam_failure_group_deletion.yml");
+        let text = workspace
+            .file(workspace.file_id(detection).unwrap())
+            .source
+            .text
+            .clone();
+        assert!(workspace.set_buffer(detection, text.replacen("type: Anomaly", "type: TTP", 1), 2));
+        assert_model_is_rebuilt(&workspace);
+        assert!(workspace.set_buffer(detection, "- [".to_owned(), 3));
+        assert_model_is_rebuilt(&workspace);
+        // A new file shifts every file id after it: the model is built again.
+        let new = Path::new("detections/cloud/aaa_new.yml");
+        assert!(workspace.set_buffer(new, text.replacen("name: AWS", "name: New AWS", 1), 1));
+        assert_model_is_rebuilt(&workspace);
+        // Not content: not taken.
+        assert!(!workspace.set_buffer(Path::new("README.md"), String::new(), 1));
+        assert!(!workspace.set_buffer(Path::new("detections/notes.txt"), String::new(), 1));
+    }
+
+    #[test]
+    fn closing_a_buffer_goes_back_to_the_disk_and_findings_follow() {
+        let mut workspace = bundled();
+        workspace.check();
+        let detection = Path::new("detections/cloud/aws_iam_failure_group_deletion.yml");
+        let on_disk = workspace
+            .file(workspace.file_id(detection).unwrap())
+            .source
+            .text
+            .clone();
+        let misspelt = on_disk.replacen(
+            "    - AWS IAM Privilege Escalation",
+            "    - AWS IAM Privilege Escalatio",
+            1,
+        );
+        assert!(workspace.set_buffer(detection, misspelt, 2));
+        assert_eq!(workspace.check(), vec![detection.to_path_buf()]);
+        let codes = |w: &Workspace| -> Vec<&str> {
+            w.findings_in(detection).iter().map(|f| f.code).collect()
+        };
+        assert!(codes(&workspace).contains(&"SF201"));
+        workspace.close_buffer(detection);
+        assert_eq!(
+            workspace
+                .file(workspace.file_id(detection).unwrap())
+                .source
+                .text,
+            on_disk
+        );
+        assert_eq!(workspace.check(), vec![detection.to_path_buf()]);
+        assert!(!codes(&workspace).contains(&"SF201"));
+    }
+}
