@@ -4,11 +4,13 @@
 //!
 //! One thread owns the [`Workspace`] and answers messages in order (`lsp-server`'s
 //! synchronous connection; the check itself runs on rayon's pool, as `lint` does). A
-//! change is applied at once (the file parsed, its object read again); the check of the
-//! whole repository runs when no message is waiting, so a burst of keystrokes costs one
-//! check, and requests between them see the newest text. After each check the changed
-//! files' diagnostics are published, with those of every other file whose findings
-//! changed (a renamed story's references).
+//! change is applied at once (the file parsed, its object read again), so requests see the
+//! newest text. When no message is waiting, the changed files are checked as `lint FILE`
+//! checks them (their findings are the whole repository's for them, at a fraction of the
+//! cost) and their diagnostics published; a burst of keystrokes costs one check. Once the
+//! editor has been quiet for [`SETTLE`] (or after [`FULL_EVERY`] such checks), the whole
+//! repository is checked and every other file whose findings changed (a renamed story's
+//! references) is republished.
 
 mod actions;
 mod completion;
@@ -21,8 +23,9 @@ mod workspace;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use crossbeam_channel::TryRecvError;
+use crossbeam_channel::{RecvTimeoutError, TryRecvError};
 use lsp_server::{Connection, ErrorCode, Message, Notification, ProtocolError, Request, Response};
 use lsp_types::notification::{self as note, Notification as _};
 use lsp_types::request::{self as req, Request as _};
@@ -44,6 +47,13 @@ pub enum ServerError {
     #[error("{0}")]
     Setup(String),
 }
+
+/// How long the editor must be quiet before the whole repository is checked again.
+pub const SETTLE: Duration = Duration::from_millis(250);
+
+/// Checks of changed files alone after which the whole repository is checked even while
+/// the editor is busy, so other files' diagnostics are never many edits behind.
+pub const FULL_EVERY: usize = 50;
 
 /// What the server needs from the command line besides the connection.
 pub struct ServerOptions {
@@ -99,7 +109,8 @@ pub fn serve(
         options,
         workspace: Workspace::load(root, config, options.today.clone()),
         edited: BTreeSet::new(),
-        dirty: true,
+        stale: true,
+        narrow_checks: 0,
     };
     server.run()
 }
@@ -125,24 +136,36 @@ struct Server<'a> {
     connection: &'a Connection,
     options: &'a ServerOptions,
     workspace: Workspace,
-    /// Files changed since diagnostics were last published: theirs are published after
-    /// the next check, changed or not, with the buffer's version.
+    /// Files changed since they were last checked: checked when no message waits, and
+    /// their diagnostics published, changed or not, with the buffer's version.
     edited: BTreeSet<PathBuf>,
-    /// Whether the workspace changed since the last check.
-    dirty: bool,
+    /// Whether the workspace changed since the whole repository was last checked.
+    stale: bool,
+    /// Checks of changed files alone since the whole repository was last checked.
+    narrow_checks: usize,
 }
 
 impl Server<'_> {
     fn run(&mut self) -> Result<(), ServerError> {
+        self.check_all();
         loop {
-            let message = if self.dirty {
+            let message = if !self.edited.is_empty() {
                 match self.connection.receiver.try_recv() {
                     Ok(message) => message,
                     Err(TryRecvError::Empty) => {
-                        self.check_and_publish();
+                        self.check_edited();
                         continue;
                     }
                     Err(TryRecvError::Disconnected) => return Ok(()),
+                }
+            } else if self.stale {
+                match self.connection.receiver.recv_timeout(SETTLE) {
+                    Ok(message) => message,
+                    Err(RecvTimeoutError::Timeout) => {
+                        self.check_all();
+                        continue;
+                    }
+                    Err(RecvTimeoutError::Disconnected) => return Ok(()),
                 }
             } else {
                 match self.connection.receiver.recv() {
@@ -174,11 +197,7 @@ impl Server<'_> {
         let _ = self.connection.sender.send(message);
     }
 
-    fn check_and_publish(&mut self) {
-        self.dirty = false;
-        let changed = self.workspace.check();
-        let mut files: BTreeSet<PathBuf> = std::mem::take(&mut self.edited);
-        files.extend(changed);
+    fn publish(&self, files: impl IntoIterator<Item = PathBuf>) {
         for path in files {
             if let Some(params) =
                 diagnostics::publish(&self.workspace, &path, &self.options.rule_docs)
@@ -188,6 +207,27 @@ impl Server<'_> {
                 );
             }
         }
+    }
+
+    /// Checks the changed files and publishes their diagnostics.
+    fn check_edited(&mut self) {
+        let files: Vec<PathBuf> = std::mem::take(&mut self.edited).into_iter().collect();
+        self.workspace.check_files(&files);
+        self.publish(files);
+        self.stale = true;
+        self.narrow_checks += 1;
+        if self.narrow_checks >= FULL_EVERY {
+            self.check_all();
+        }
+    }
+
+    /// Checks the whole repository and publishes every file whose findings changed.
+    fn check_all(&mut self) {
+        self.stale = false;
+        self.narrow_checks = 0;
+        let mut files: BTreeSet<PathBuf> = std::mem::take(&mut self.edited);
+        files.extend(self.workspace.check());
+        self.publish(files);
     }
 
     fn notified(&mut self, notification: Notification) {
@@ -206,7 +246,6 @@ impl Server<'_> {
                         .set_buffer(&path, document.text, document.version)
                 {
                     self.edited.insert(path);
-                    self.dirty = true;
                 }
             }
             note::DidChangeTextDocument::METHOD => {
@@ -229,7 +268,6 @@ impl Server<'_> {
                 documents::apply_changes(&mut text, params.content_changes);
                 if self.workspace.set_buffer(&path, text, document.version) {
                     self.edited.insert(path);
-                    self.dirty = true;
                 }
             }
             note::DidCloseTextDocument::METHOD => {
@@ -241,7 +279,6 @@ impl Server<'_> {
                 if let Some(path) = relative_path(&root, &params.text_document.uri) {
                     self.workspace.close_buffer(&path);
                     self.edited.insert(path);
-                    self.dirty = true;
                 }
             }
             note::DidChangeWatchedFiles::METHOD => {
@@ -253,7 +290,7 @@ impl Server<'_> {
                 for change in params.changes {
                     if let Some(path) = relative_path(&root, &change.uri) {
                         self.workspace.reload_from_disk(&path);
-                        self.dirty = true;
+                        self.stale = true;
                     }
                 }
             }
@@ -267,8 +304,8 @@ impl Server<'_> {
         let id = request.id.clone();
         let method = request.method.clone();
         // Code actions act on findings: they must be those of the newest text.
-        if method == req::CodeActionRequest::METHOD && self.dirty {
-            self.check_and_publish();
+        if method == req::CodeActionRequest::METHOD && !self.edited.is_empty() {
+            self.check_edited();
         }
         let handled =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.handle(&request)));

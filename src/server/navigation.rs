@@ -27,8 +27,14 @@ pub fn definition(workspace: &Workspace, file: FileId, target: &Target) -> Optio
             let (kind, name) = target.object()?;
             let options = workspace.options();
             let context = workspace.context(&options);
-            let found = context.index.find(kind, name)?;
-            Some((found.file, found.name.span))
+            if let Some(found) = context.index.find(kind, name) {
+                return Some((found.file, found.name.span));
+            }
+            // A search may name a lookup by its file (`| lookup x.csv ...`).
+            let lookup = (workspace.content.lookups.iter()).find(|l| {
+                kind == ContentKind::Lookup && l.filename.as_ref().is_some_and(|f| f.value == *name)
+            })?;
+            Some((lookup.header.file, lookup.header.name.as_ref()?.span))
         }
     }
 }

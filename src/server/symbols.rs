@@ -244,6 +244,22 @@ pub fn at(workspace: &Workspace, file: FileId, offset: usize) -> Option<Target> 
                 span: id.span,
             });
         }
+        // A detection's type picks its deployment (contentctl 4 and 5).
+        if let Some(own) = detection
+            .detection_type
+            .as_ref()
+            .filter(|t| covers(t.span, offset))
+            && let Some(deployment) = content.deployments.iter().find(|d| {
+                (d.detection_type.as_ref())
+                    .is_some_and(|t| t.value.eq_ignore_ascii_case(&own.value))
+            })
+        {
+            return Some(Target::Named {
+                kind: ContentKind::Deployment,
+                name: deployment.header.name().to_owned(),
+                span: own.span,
+            });
+        }
         if let Some(target) = placeholder_at(detection, index, source, offset) {
             return Some(target);
         }

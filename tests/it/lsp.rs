@@ -234,6 +234,17 @@ fn hover_definition_references_and_completion_on_the_bundled_content() {
         expected.iter().map(String::as_str).collect::<BTreeSet<_>>()
     );
 
+    // The detection's type: the deployment it takes.
+    let definition = client.at(
+        "textDocument/definition",
+        DETECTION,
+        position(&text, "type: Anomaly", 0, 7),
+    );
+    assert_eq!(
+        definition["uri"],
+        client.uri("deployments/escu_default_configuration_anomaly.yml")
+    );
+
     // A `$field$` of the message: the stage that makes it.
     let hover = client.at(
         "textDocument/hover",

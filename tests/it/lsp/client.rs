@@ -32,6 +32,8 @@ impl Client {
     /// and the initialize result.
     pub fn start(binary: &Path, root: &Path) -> (Client, Value) {
         let root = root.canonicalize().unwrap();
+        // The server runs in the root: a relative path to it would no longer resolve.
+        let binary = binary.canonicalize().unwrap();
         let mut child = Command::new(binary)
             .arg("server")
             .current_dir(&root)
