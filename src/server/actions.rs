@@ -25,6 +25,9 @@ struct Edit {
 
 /// The code actions for the findings of `file` that overlap `range` (byte offsets), and
 /// the file's migration when it is a 4.x detection.
+// lsp-types' `WorkspaceEdit::changes` is a map keyed by `Uri`, which clippy takes for a
+// mutable key (a parser cache inside); its hash and equality are those of the text.
+#[allow(clippy::mutable_key_type)]
 pub fn actions(
     workspace: &Workspace,
     file: FileId,
