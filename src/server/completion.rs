@@ -19,8 +19,11 @@ enum Wanted {
     Names(ContentKind),
     Attack,
     Fields,
-    /// The value of the YAML key `key`.
-    Enum(String),
+    /// The value of the YAML key `key`; `top_level` when the key is at column 0.
+    Enum {
+        key: String,
+        top_level: bool,
+    },
 }
 
 /// The completion items at byte `offset` of file `file`, and the byte offset the typed
@@ -41,7 +44,7 @@ pub fn complete(
         Wanted::Names(kind) => names(workspace, kind),
         Wanted::Attack => attack_ids(workspace),
         Wanted::Fields => fields(workspace, file),
-        Wanted::Enum(key) => enum_values(workspace, file, &key),
+        Wanted::Enum { key, top_level } => enum_values(workspace, file, &key, top_level),
     };
     (items, offset - prefix_len)
 }
@@ -72,16 +75,14 @@ fn wanted(source: &str, line_start: usize, before: &str) -> Option<(Wanted, usiz
     }
     let trimmed = before.trim_start();
     // `key: value` on this line, or `- value` under a `key:` line above.
-    let (key, value) = if let Some(item) = trimmed.strip_prefix("- ").or(trimmed.strip_prefix('-'))
-    {
-        (
-            parent_key(source, line_start, before.len() - trimmed.len())?,
-            item,
-        )
-    } else {
-        let (key, value) = trimmed.split_once(':')?;
-        (key.trim().to_owned(), value)
-    };
+    let (key, key_indent, value) =
+        if let Some(item) = trimmed.strip_prefix("- ").or(trimmed.strip_prefix('-')) {
+            let (key, indent) = parent_key(source, line_start, before.len() - trimmed.len())?;
+            (key, indent, item)
+        } else {
+            let (key, value) = trimmed.split_once(':')?;
+            (key.trim().to_owned(), before.len() - trimmed.len(), value)
+        };
     let value_len = value.trim_start().len();
     let quote = value.trim_start().starts_with(['"', '\'']);
     let prefix_len = value_len - usize::from(quote);
@@ -93,7 +94,10 @@ fn wanted(source: &str, line_start: usize, before: &str) -> Option<(Wanted, usiz
         "deployment" => Wanted::Names(ContentKind::Deployment),
         "lookup" | "lookups" => Wanted::Names(ContentKind::Lookup),
         "baseline" | "baselines" => Wanted::Names(ContentKind::Baseline),
-        _ => Wanted::Enum(key),
+        _ => Wanted::Enum {
+            key,
+            top_level: key_indent == 0,
+        },
     };
     Some((wanted, prefix_len))
 }
@@ -101,7 +105,7 @@ fn wanted(source: &str, line_start: usize, before: &str) -> Option<(Wanted, usiz
 /// The key of the block sequence an item at `indent` on the line at `line_start` is in:
 /// the nearest line above, less indented (or as indented, for `key:` followed by
 /// `- item` at the same column), that ends in `key:`.
-fn parent_key(source: &str, line_start: usize, indent: usize) -> Option<String> {
+fn parent_key(source: &str, line_start: usize, indent: usize) -> Option<(String, usize)> {
     for line in source[..line_start].lines().rev() {
         let trimmed = line.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('#') {
@@ -112,7 +116,7 @@ fn parent_key(source: &str, line_start: usize, indent: usize) -> Option<String> 
             continue;
         }
         let key = trimmed.trim_start_matches("- ").strip_suffix(':')?;
-        return Some(key.trim().to_owned());
+        return Some((key.trim().to_owned(), own));
     }
     None
 }
@@ -192,8 +196,14 @@ fn fields(workspace: &Workspace, file: FileId) -> Vec<CompletionItem> {
 }
 
 /// The values the schema of the file's kind, in the repository's format version, allows
-/// for `key` (wherever the key is in the schema).
-fn enum_values(workspace: &Workspace, file: FileId, key: &str) -> Vec<CompletionItem> {
+/// for `key`: the top-level property's for a key at column 0, else those of every property
+/// of that name nested in the schema.
+fn enum_values(
+    workspace: &Workspace,
+    file: FileId,
+    key: &str,
+    top_level: bool,
+) -> Vec<CompletionItem> {
     let kind = workspace.file(file).kind;
     let generation =
         crate::model::file_generation(workspace.file(file)).unwrap_or(workspace.content.generation);
@@ -207,7 +217,10 @@ fn enum_values(workspace: &Workspace, file: FileId, key: &str) -> Vec<Completion
         return Vec::new();
     };
     let mut values = Vec::new();
-    collect_enums(&schema, &schema, key, &mut values, 0);
+    match schema.get("properties").and_then(|p| p.get(key)) {
+        Some(property) if top_level => enums_of(&schema, property, &mut values),
+        _ => collect_enums(&schema, &schema, key, &mut values, 0),
+    }
     values.sort();
     values.dedup();
     values
@@ -318,7 +331,13 @@ mod tests {
         );
         assert_eq!(
             wanted_at("type: TT^\n"),
-            Some((Wanted::Enum("type".into()), 2))
+            Some((
+                Wanted::Enum {
+                    key: "type".into(),
+                    top_level: true
+                },
+                2
+            ))
         );
         assert_eq!(
             wanted_at("data_source:\n- 'Sysmon^"),

@@ -267,6 +267,30 @@ fn hover_definition_references_and_completion_on_the_bundled_content() {
         .map(|i| i["label"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(labels, names_in(&fixture, "stories"));
+    // ... of the values the schema allows for the key (this detection's `type:`).
+    let completion = client.at(
+        "textDocument/completion",
+        DETECTION,
+        position(&text, "type: Anomaly", 0, 8),
+    );
+    let offered: BTreeSet<String> = completion
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_owned())
+        .collect();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(support::crate_root().join("schemas/4/detection.schema.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let allowed: BTreeSet<String> = schema["properties"]["type"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(offered, allowed);
     // ... and of the fields the search outputs, inside `$...$`.
     let completion = client.at(
         "textDocument/completion",
