@@ -287,6 +287,11 @@ mod tests {
         Workspace::load(root, Config::default(), "2100-01-01".to_owned())
     }
 
+    fn text_of(workspace: &Workspace, relative: &Path) -> String {
+        let file = workspace.file_id(relative).unwrap();
+        workspace.file(file).source.text.clone()
+    }
+
     /// The model after an edit is the one a full build of the edited repository gives.
     fn assert_model_is_rebuilt(workspace: &Workspace) {
         let mut rebuilt = Content::build(&workspace.repository);
@@ -298,11 +303,7 @@ mod tests {
     fn an_edited_buffer_changes_its_object_as_a_full_build_would() {
         let mut workspace = bundled();
         let story = Path::new("stories/aws_iam_privilege_escalation.yml");
-        let text = workspace
-            .file(workspace.file_id(story).unwrap())
-            .source
-            .text
-            .clone();
+        let text = text_of(&workspace, story);
         let renamed = text.replacen(
             "name: AWS IAM Privilege Escalation",
             "name: AWS IAM Escalation",
@@ -320,11 +321,7 @@ mod tests {
         );
         // A detection whose search and type change, then a buffer that is not YAML at all.
         let detection = Path::new("detections/cloud/aws_iam_failure_group_deletion.yml");
-        let text = workspace
-            .file(workspace.file_id(detection).unwrap())
-            .source
-            .text
-            .clone();
+        let text = text_of(&workspace, detection);
         assert!(workspace.set_buffer(detection, text.replacen("type: Anomaly", "type: TTP", 1), 2));
         assert_model_is_rebuilt(&workspace);
         assert!(workspace.set_buffer(detection, "- [".to_owned(), 3));
@@ -343,11 +340,7 @@ mod tests {
         let mut workspace = bundled();
         workspace.check();
         let detection = Path::new("detections/cloud/aws_iam_failure_group_deletion.yml");
-        let on_disk = workspace
-            .file(workspace.file_id(detection).unwrap())
-            .source
-            .text
-            .clone();
+        let on_disk = text_of(&workspace, detection);
         let misspelt = on_disk.replacen(
             "    - AWS IAM Privilege Escalation",
             "    - AWS IAM Privilege Escalatio",
@@ -360,13 +353,7 @@ mod tests {
         };
         assert!(codes(&workspace).contains(&"SF201"));
         workspace.close_buffer(detection);
-        assert_eq!(
-            workspace
-                .file(workspace.file_id(detection).unwrap())
-                .source
-                .text,
-            on_disk
-        );
+        assert_eq!(text_of(&workspace, detection), on_disk);
         assert_eq!(workspace.check(), vec![detection.to_path_buf()]);
         assert!(!codes(&workspace).contains(&"SF201"));
     }
@@ -376,11 +363,7 @@ mod tests {
         let mut workspace = bundled();
         workspace.check();
         let detection = Path::new("detections/cloud/aws_iam_failure_group_deletion.yml");
-        let text = workspace
-            .file(workspace.file_id(detection).unwrap())
-            .source
-            .text
-            .clone();
+        let text = text_of(&workspace, detection);
         let broken = text
             .replacen(
                 "    - AWS IAM Privilege Escalation",

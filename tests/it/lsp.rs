@@ -70,6 +70,28 @@ fn names_in(fixture: &Fixture, dir: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// The detections of the fixture that list the story `STORY_NAME`, relative paths.
+fn detections_naming_the_story(fixture: &Fixture) -> Vec<String> {
+    [
+        "detections/cloud",
+        "detections/endpoint",
+        "detections/network",
+    ]
+    .iter()
+    .flat_map(|dir| std::fs::read_dir(fixture.root().join(dir)).unwrap())
+    .map(|e| e.unwrap().path())
+    .filter(|p| {
+        std::fs::read_to_string(p)
+            .unwrap()
+            .contains(&format!("- {STORY_NAME}\n"))
+    })
+    .map(|p| {
+        let relative = p.strip_prefix(fixture.root()).unwrap();
+        relative.to_str().unwrap().to_owned()
+    })
+    .collect()
+}
+
 #[test]
 fn diagnostics_follow_keystrokes_with_exact_ranges_and_rule_links() {
     let fixture = Fixture::bundled();
@@ -122,23 +144,7 @@ fn diagnostics_follow_keystrokes_with_exact_ranges_and_rule_links() {
 #[test]
 fn a_renamed_story_republishes_every_detection_that_names_it_and_buffers_win_over_the_disk() {
     let fixture = Fixture::bundled();
-    let users: Vec<String> = ["detections/cloud"]
-        .iter()
-        .flat_map(|dir| std::fs::read_dir(fixture.root().join(dir)).unwrap())
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            std::fs::read_to_string(p)
-                .unwrap()
-                .contains(&format!("- {STORY_NAME}\n"))
-        })
-        .map(|p| {
-            p.strip_prefix(fixture.root())
-                .unwrap()
-                .to_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
+    let users = detections_naming_the_story(&fixture);
     assert!(users.len() >= 2, "{users:?}");
     let story = fixture.read(STORY);
     let mut client = start(fixture.root());
@@ -214,21 +220,10 @@ fn hover_definition_references_and_completion_on_the_bundled_content() {
         .iter()
         .map(|l| l["uri"].as_str().unwrap())
         .collect();
-    let expected: BTreeSet<String> = [
-        "detections/cloud",
-        "detections/endpoint",
-        "detections/network",
-    ]
-    .iter()
-    .flat_map(|dir| std::fs::read_dir(fixture.root().join(dir)).unwrap())
-    .map(|e| e.unwrap().path())
-    .filter(|p| {
-        std::fs::read_to_string(p)
-            .unwrap()
-            .contains(&format!("- {STORY_NAME}\n"))
-    })
-    .map(|p| client.uri(p.strip_prefix(&client.root).unwrap().to_str().unwrap()))
-    .collect();
+    let expected: BTreeSet<String> = detections_naming_the_story(&fixture)
+        .iter()
+        .map(|p| client.uri(p))
+        .collect();
     assert_eq!(
         referring,
         expected.iter().map(String::as_str).collect::<BTreeSet<_>>()
