@@ -164,6 +164,25 @@ impl Workspace {
         })
     }
 
+    /// [`check::check_with`] on the current model, reusing the last run's per-file results:
+    /// the report, and what is left of those results.
+    fn check_reusing_facts(&mut self, only_files: Option<Vec<PathBuf>>) -> (check::Report, Facts) {
+        let facts = Facts::reusing(std::mem::take(&mut self.facts));
+        let options = CheckOptions {
+            today: self.today.clone(),
+            only_files,
+        };
+        let report = check::check_with(
+            &self.repository,
+            &self.content,
+            &self.config,
+            &options,
+            None,
+            Some(&facts),
+        );
+        (report, facts)
+    }
+
     /// Checks the files at `relative` only, as `lint FILE...` does: their findings are
     /// those a check of the whole repository gives them (references still resolve against
     /// everything), at a fraction of its cost; other files' findings stay as they were
@@ -173,19 +192,7 @@ impl Workspace {
             .filter(|p| self.file_id(p).is_some())
             .cloned()
             .collect();
-        let facts = Facts::reusing(std::mem::take(&mut self.facts));
-        let options = CheckOptions {
-            today: self.today.clone(),
-            only_files: Some(only),
-        };
-        let mut report = check::check_with(
-            &self.repository,
-            &self.content,
-            &self.config,
-            &options,
-            None,
-            Some(&facts),
-        );
+        let (mut report, facts) = self.check_reusing_facts(Some(only));
         // Every search was analysed (repository rules read them all), but only these
         // files were validated: the other files' schema results are kept for the next run.
         let mut kept = report.facts.take().unwrap_or_default();
@@ -208,19 +215,7 @@ impl Workspace {
     /// Checks the whole repository again and returns the files whose findings changed
     /// (with those that had findings and have none now).
     pub fn check(&mut self) -> Vec<PathBuf> {
-        let facts = Facts::reusing(std::mem::take(&mut self.facts));
-        let options = CheckOptions {
-            today: self.today.clone(),
-            only_files: None,
-        };
-        let mut report = check::check_with(
-            &self.repository,
-            &self.content,
-            &self.config,
-            &options,
-            None,
-            Some(&facts),
-        );
+        let (mut report, _) = self.check_reusing_facts(None);
         self.facts = report.facts.take().unwrap_or_default();
         self.extra_sources = std::mem::take(&mut report.extra_sources);
         let mut findings: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
