@@ -1,9 +1,10 @@
 //! Every rule on its own fixtures, as ruff tests its rules: `tests/fixtures/rules/<CODE>/`
 //! holds small content repositories, `bad*/` (each must give at least one finding of the
 //! rule) and `good*/` (none of it), checked in-process (load -> model -> check, no binary)
-//! with only that rule selected. The findings of each `bad*/` tree, in the human format
-//! (file:line:column, snippet, help), are compared with `<CODE>/<tree>.snap`, a snapshot a
-//! person has read.
+//! with that rule selected instead of the default rules (plus what the tree's
+//! `splforge.toml` adds with `extend_select`: SF004's fixtures suppress another rule's
+//! findings). The findings of each `bad*/` tree, in the human format (file:line:column,
+//! snippet, help), are compared with `<CODE>/<tree>.snap`, a snapshot a person has read.
 //!
 //! build.rs writes one test per rule file (`sf201_unknown_story`, ...), so a rule without
 //! fixtures fails its test; `fixtures_and_rules_match` fails on fixtures of no rule.
@@ -46,7 +47,7 @@ fn file_name(path: &Path) -> String {
 }
 
 /// Lints `root` as `splforge lint` does (its `splforge.toml` or defaults, the format
-/// inferred when unset), with `code` the only rule selected.
+/// inferred when unset), with `code` selected instead of the default rules.
 fn lint(root: &Path, code: &str) -> (Repository, Report) {
     let (mut config, _) = Config::discover(root)
         .unwrap_or_else(|e| panic!("{}: invalid configuration: {e}", root.display()));
@@ -54,7 +55,6 @@ fn lint(root: &Path, code: &str) -> (Repository, Report) {
         config.format = splforge::format::infer(root).map(|i| i.format.name.clone());
     }
     config.lint.select = vec![code.to_owned()];
-    config.lint.extend_select.clear();
     let options = CheckOptions {
         today: TODAY.to_owned(),
         only_files: None,
