@@ -154,7 +154,8 @@ struct RuleFile {
 }
 
 /// Every rule file, in code order. A file named like a rule that does not declare its code
-/// (`code: "SFnnn"`) stops the build, so the registry and the file names cannot disagree.
+/// and name (`sf201_unknown_story.rs`: `code: "SF201"`, `name: "unknown-story"`) stops the
+/// build, so the registry and the file names cannot disagree.
 fn rule_files(manifest: &Path) -> Vec<RuleFile> {
     let dir = manifest.join("src/check/rules");
     println!("cargo:rerun-if-changed={}", dir.display());
@@ -171,11 +172,14 @@ fn rule_files(manifest: &Path) -> Vec<RuleFile> {
         }
         let code = module[..5].to_uppercase();
         let text = fs::read_to_string(&path).unwrap();
-        assert!(
-            text.contains(&format!("code: \"{code}\"")),
-            "{} is named like rule {code} but does not declare `code: \"{code}\"`",
-            path.display()
-        );
+        let name = module[6..].replace('_', "-");
+        for field in [format!("code: \"{code}\""), format!("name: \"{name}\"")] {
+            assert!(
+                text.contains(&field),
+                "{} is named like rule {code} {name} but does not declare `{field}`",
+                path.display()
+            );
+        }
         rules.push(RuleFile {
             code,
             module,
