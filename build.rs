@@ -1,6 +1,9 @@
 //! Generates two tables at build time, so that data files and rule docs cannot drift:
 //! - `schemas.rs`: every `schemas/<generation>/<type>.schema.json`, embedded with include_str!;
 //! - `rule_docs.rs`: the `//!` doc comment of every `src/check/rules/sfNNN_*.rs`, by code;
+//! - `rules.rs`: the rule registry, a module per rule file and `RULES` in code order (so a
+//!   new rule is its file alone); `rule_fixture_tests.rs`: a test per rule for
+//!   `tests/it/rule_fixtures.rs`, which checks the rule on `tests/fixtures/rules/<CODE>/`;
 //! - `init_files.rs`: every file under `templates/init/` (what `splforge init` writes, as
 //!   `contentctl init` 5.6.2 writes it), embedded with include_bytes!, by relative path.
 
@@ -13,7 +16,9 @@ fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo"));
     write_schemas(&manifest, &out);
     write_formats(&manifest, &out);
-    write_rule_docs(&manifest, &out);
+    let rules = rule_files(&manifest);
+    write_rule_docs(&rules, &out);
+    write_rule_registry(&rules, &out);
     write_init_files(&manifest, &out);
     write_build_digest(&manifest);
 }
@@ -138,20 +143,87 @@ fn write_formats(manifest: &Path, out: &Path) {
     fs::write(out.join("formats.rs"), table).unwrap();
 }
 
-fn write_rule_docs(manifest: &Path, out: &Path) {
+/// A rule's file: `src/check/rules/sfNNN_<name>.rs`.
+struct RuleFile {
+    /// `SF201`.
+    code: String,
+    /// The module: the file's stem, `sf201_unknown_story`.
+    module: String,
+    path: PathBuf,
+    text: String,
+}
+
+/// Every rule file, in code order. A file named like a rule that does not declare its code
+/// and name (`sf201_unknown_story.rs`: `code: "SF201"`, `name: "unknown-story"`) stops the
+/// build, so the registry and the file names cannot disagree.
+fn rule_files(manifest: &Path) -> Vec<RuleFile> {
     let dir = manifest.join("src/check/rules");
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut table = String::from("&[\n");
-    for file in sorted_entries(&dir) {
-        let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
-        let Some((code, _)) = stem.split_once('_') else {
-            continue;
-        };
-        if !code.starts_with("sf") {
+    let mut rules = Vec::new();
+    for path in sorted_entries(&dir) {
+        let module = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let is_rule = path.extension().is_some_and(|e| e == "rs")
+            && module.len() > 6
+            && module.starts_with("sf")
+            && module[2..5].bytes().all(|b| b.is_ascii_digit())
+            && module.as_bytes()[5] == b'_';
+        if !is_rule {
             continue;
         }
-        let text = fs::read_to_string(&file).unwrap_or_default();
-        let doc: Vec<&str> = text
+        let code = module[..5].to_uppercase();
+        let text = fs::read_to_string(&path).unwrap();
+        let name = module[6..].replace('_', "-");
+        for field in [format!("code: \"{code}\""), format!("name: \"{name}\"")] {
+            assert!(
+                text.contains(&field),
+                "{} is named like rule {code} {name} but does not declare `{field}`",
+                path.display()
+            );
+        }
+        rules.push(RuleFile {
+            code,
+            module,
+            path,
+            text,
+        });
+    }
+    rules
+}
+
+/// `rules.rs`, included by `src/check/rules/mod.rs`: `mod sfNNN_<name>;` for every rule file
+/// and `RULES`, each file's `RULE`, in code order.
+fn write_rule_registry(rules: &[RuleFile], out: &Path) {
+    let mut registry = String::new();
+    let mut tests = String::new();
+    for rule in rules {
+        writeln!(
+            registry,
+            "#[path = {:?}]\nmod {};",
+            rule.path.display().to_string(),
+            rule.module
+        )
+        .unwrap();
+        writeln!(
+            tests,
+            "#[test]\nfn {}() {{\n    check_rule_fixtures({:?});\n}}",
+            rule.module, rule.code
+        )
+        .unwrap();
+    }
+    registry.push_str("\n/// Every rule, in code order.\npub static RULES: &[&Rule] = &[\n");
+    for rule in rules {
+        writeln!(registry, "    &{}::RULE,", rule.module).unwrap();
+    }
+    registry.push_str("];\n");
+    fs::write(out.join("rules.rs"), registry).unwrap();
+    fs::write(out.join("rule_fixture_tests.rs"), tests).unwrap();
+}
+
+fn write_rule_docs(rules: &[RuleFile], out: &Path) {
+    let mut table = String::from("&[\n");
+    for rule in rules {
+        let doc: Vec<&str> = rule
+            .text
             .lines()
             .take_while(|l| l.starts_with("//!"))
             .map(|l| {
@@ -159,13 +231,7 @@ fn write_rule_docs(manifest: &Path, out: &Path) {
                     .unwrap_or(l.trim_start_matches("//!"))
             })
             .collect();
-        writeln!(
-            table,
-            "    ({:?}, {:?}),",
-            code.to_uppercase(),
-            doc.join("\n")
-        )
-        .unwrap();
+        writeln!(table, "    ({:?}, {:?}),", rule.code, doc.join("\n")).unwrap();
     }
     table.push(']');
     fs::write(out.join("rule_docs.rs"), table).unwrap();

@@ -6,7 +6,7 @@
 mod authoring;
 mod github;
 mod init;
-mod output;
+pub mod output;
 pub mod progress;
 mod rule_docs;
 mod sarif;

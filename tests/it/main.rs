@@ -34,6 +34,7 @@ mod load_properties;
 mod migrate;
 mod output_formats;
 mod release_trees;
+mod rule_fixtures;
 mod schema_precheck;
 mod single_file;
 mod spl_lineage;
