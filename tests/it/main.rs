@@ -33,6 +33,7 @@ mod lint_rules;
 mod load_properties;
 mod migrate;
 mod output_formats;
+mod release_notes;
 mod release_trees;
 mod schema_precheck;
 mod single_file;
