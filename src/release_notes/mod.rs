@@ -121,6 +121,7 @@ struct Item {
     id: Option<String>,
     path: String,
     version: Option<String>,
+    status: Option<String>,
     /// Compared fields besides the version: (what, value).
     compared: Vec<(&'static str, Option<String>)>,
     deprecated: bool,
@@ -177,6 +178,7 @@ impl Snapshot {
                 deprecated: is_deprecated(status, &path),
                 path,
                 version: text(&header.version),
+                status: text(status),
                 compared: Vec::new(),
                 detection_type: None,
                 stories: Vec::new(),
@@ -253,7 +255,9 @@ pub fn compare(from: Revision, to: Revision, old: &Snapshot, new: &Snapshot) -> 
             }
             Some(before) => {
                 let details = differences(before, item);
-                let updated = details.iter().any(|d| !d.starts_with("moved from"));
+                let updated = details
+                    .iter()
+                    .any(|d| !d.starts_with("moved from") && !d.starts_with("status "));
                 if updated {
                     entries.push(entry(Change::Updated, details));
                 }
@@ -316,6 +320,10 @@ fn caveat(revision: &Revision, skipped: &Skipped) -> Option<String> {
     (!parts.is_empty()).then(|| format!("not read from {}: {}", revision.name, parts.join(", ")))
 }
 
+fn show(value: &Option<String>) -> &str {
+    value.as_deref().unwrap_or("none")
+}
+
 /// What differs between two versions of one object, in words.
 fn differences(before: &Item, after: &Item) -> Vec<String> {
     let mut details = Vec::new();
@@ -323,7 +331,6 @@ fn differences(before: &Item, after: &Item) -> Vec<String> {
         details.push(format!("renamed from {}", before.name));
     }
     if before.version != after.version {
-        let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".to_owned());
         details.push(format!(
             "version {} → {}",
             show(&before.version),
@@ -334,6 +341,13 @@ fn differences(before: &Item, after: &Item) -> Vec<String> {
         if old != new {
             details.push(format!("{what} changed"));
         }
+    }
+    if before.status != after.status {
+        details.push(format!(
+            "status {} → {}",
+            show(&before.status),
+            show(&after.status)
+        ));
     }
     if before.path != after.path {
         details.push(format!("moved from {}", before.path));
