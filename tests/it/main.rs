@@ -19,6 +19,7 @@ mod build_parity;
 mod conf_properties;
 mod conf_round_trip;
 mod contentctl5_oracle;
+mod docs_2022_cases;
 mod docs_golden;
 mod docs_html;
 mod docs_pages;
