@@ -14,12 +14,33 @@ pub struct Story {
     pub usecase: Option<Text>,
     pub cves: Vec<Text>,
     pub group: Vec<Text>,
+    /// 2022: how Python prints the page's fields that are not plain strings.
+    #[serde(skip)]
+    pub python: Option<Box<super::python::PythonTexts>>,
 }
+
+/// The scalar and list fields a 2022 story page prints.
+const PAGE_SCALARS_2022: [&str; 7] = [
+    "id",
+    "version",
+    "date",
+    "author",
+    "description",
+    "narrative",
+    "name",
+];
+const PAGE_LISTS_2022: [&str; 2] = ["references", "tags.product"];
 
 impl Story {
     pub(super) fn read(header: Header, generation: Generation, f: &Fields<'_>, src: &str) -> Story {
         let tags = f.sub("tags");
+        let python = if generation == Generation::Legacy2022 {
+            super::python::PythonTexts::read(f, &PAGE_SCALARS_2022, &PAGE_LISTS_2022)
+        } else {
+            None
+        };
         Story {
+            python,
             header,
             generation,
             narrative: f.text("narrative", src),
