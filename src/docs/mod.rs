@@ -228,7 +228,11 @@ pub fn render_docs(
             })
             .map(PageJob::Detection),
     );
-    jobs.extend((0..content.stories.len()).map(PageJob::Story));
+    jobs.extend(
+        (0..content.stories.len())
+            .filter(|&i| format == DocsFormat::Html || site.story_has_2022_page(i))
+            .map(PageJob::Story),
+    );
     jobs.extend((0..content.macros.len()).map(PageJob::Macro));
     jobs.extend((0..content.data_sources.len()).map(PageJob::DataSource));
     jobs.extend(site.techniques.keys().map(|id| PageJob::Technique(id)));

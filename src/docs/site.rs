@@ -185,6 +185,18 @@ impl<'a> SiteMap<'a> {
         }
     }
 
+    /// Whether a story has a Markdown page: always, except a 2022 story outside the top of
+    /// `stories/` (`stories/deprecated/`), which the 2022 generator did not read.
+    pub fn story_has_2022_page(&self, index: usize) -> bool {
+        let story = &self.content.stories[index];
+        if story.generation != Generation::Legacy2022 {
+            return true;
+        }
+        let path = self.file_paths.get(story.header.file).map_or("", String::as_str);
+        path.strip_prefix("stories/")
+            .is_some_and(|rest| !rest.contains('/'))
+    }
+
     /// The techniques of a detection the catalogue knows, in the order written (a 2022
     /// page lists an id as often as it is written, as the 2022 generator did).
     pub fn techniques_of(&self, detection: &Detection) -> Vec<(&str, &TechniqueInfo)> {

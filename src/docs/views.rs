@@ -119,6 +119,8 @@ pub struct StoryView {
     pub narrative: String,
     pub products: Vec<String>,
     pub datamodels: Vec<LinkView>,
+    /// The story's own `tags.kill_chain_phases` (2022).
+    pub kill_chain_phases: Vec<String>,
     pub data_sources: Vec<LinkView>,
     pub detections: Vec<DetectionSummary>,
     pub techniques: Vec<TechniqueView>,
@@ -579,6 +581,7 @@ impl Views<'_, '_> {
             description: py("description", text(&story.header.description)),
             narrative: py("narrative", text(&story.narrative)),
             products: py_list("tags.product", texts(&story.products)),
+            kill_chain_phases: py_list("tags.kill_chain_phases", texts(&story.kill_chain_phases)),
             datamodels: Self::datamodel_links(datamodels),
             data_sources: data_sources
                 .into_iter()

@@ -14,6 +14,8 @@ pub struct Story {
     pub usecase: Option<Text>,
     pub cves: Vec<Text>,
     pub group: Vec<Text>,
+    /// 2022 `tags.kill_chain_phases`, which a 2022 story page lists among its tags.
+    pub kill_chain_phases: Vec<Text>,
     /// 2022: how Python prints the page's fields that are not plain strings.
     #[serde(skip)]
     pub python: Option<Box<super::python::PythonTexts>>,
@@ -29,7 +31,7 @@ const PAGE_SCALARS_2022: [&str; 7] = [
     "narrative",
     "name",
 ];
-const PAGE_LISTS_2022: [&str; 2] = ["references", "tags.product"];
+const PAGE_LISTS_2022: [&str; 3] = ["references", "tags.product", "tags.kill_chain_phases"];
 
 impl Story {
     pub(super) fn read(header: Header, generation: Generation, f: &Fields<'_>, src: &str) -> Story {
@@ -51,6 +53,7 @@ impl Story {
             usecase: tags.text("usecase", src),
             cves: tags.texts("cve", src),
             group: tags.texts("group", src),
+            kill_chain_phases: tags.texts("kill_chain_phases", src),
         }
     }
 }
