@@ -192,7 +192,10 @@ impl<'a> SiteMap<'a> {
         if story.generation != Generation::Legacy2022 {
             return true;
         }
-        let path = self.file_paths.get(story.header.file).map_or("", String::as_str);
+        let path = self
+            .file_paths
+            .get(story.header.file)
+            .map_or("", String::as_str);
         path.strip_prefix("stories/")
             .is_some_and(|rest| !rest.contains('/'))
     }
@@ -309,7 +312,8 @@ fn place_detections(
     for (i, detection) in content.detections.iter().enumerate() {
         let Some(dir) = order[i] else { continue };
         let stem = jekyll_stem(detection);
-        let later = |j: usize| (dir, paths[i].as_str()) > (order[j].unwrap_or(0), paths[j].as_str());
+        let later =
+            |j: usize| (dir, paths[i].as_str()) > (order[j].unwrap_or(0), paths[j].as_str());
         match last_writer.get(&stem) {
             Some(&j) if !later(j) => {}
             _ => {

@@ -418,7 +418,10 @@ impl Views<'_, '_> {
             generation: detection.generation,
             description: py("description", text(&detection.header.description)),
             how_to_implement: py("how_to_implement", text(&detection.how_to_implement)),
-            known_false_positives: py("known_false_positives", text(&detection.known_false_positives)),
+            known_false_positives: py(
+                "known_false_positives",
+                text(&detection.known_false_positives),
+            ),
             category: capitalize(&place.category_dir),
             experimental: place.experimental,
             products: py_list("tags.product", texts(&detection.products)),
@@ -444,13 +447,10 @@ impl Views<'_, '_> {
             ),
             search,
             required_fields: py_list("tags.required_fields", texts(&detection.required_fields)),
-            stories: py_list(
-                "tags.analytic_story",
-                texts(&detection.analytic_stories),
-            )
-            .iter()
-            .map(|s| self.story_link(s))
-            .collect(),
+            stories: py_list("tags.analytic_story", texts(&detection.analytic_stories))
+                .iter()
+                .map(|s| self.story_link(s))
+                .collect(),
             kill_chain_phases: py_list(
                 "tags.kill_chain_phases",
                 texts(&detection.kill_chain_phases),

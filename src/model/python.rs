@@ -136,7 +136,9 @@ impl PythonTexts {
         }
         for &key in lists {
             let items = match at(root, key).map(|n| &n.value) {
-                Some(Value::Seq(items)) if items.iter().any(|i| !matches!(i.value, Value::Str(_))) => {
+                Some(Value::Seq(items))
+                    if items.iter().any(|i| !matches!(i.value, Value::Str(_))) =>
+                {
                     items.iter().map(py_str).collect()
                 }
                 Some(Value::Str(s)) if s.text.chars().nth(1).is_some() => {
@@ -191,7 +193,10 @@ mod tests {
         assert_eq!(py_str(&node("[]")), "[]");
         assert_eq!(py_str(&node("0x10")), "16");
         assert_eq!(py_str(&node("yes")), "True");
-        assert_eq!(py_str(&node("[a, \"it's\", 1.5, null]")), "['a', \"it's\", 1.5, None]");
+        assert_eq!(
+            py_str(&node("[a, \"it's\", 1.5, null]")),
+            "['a', \"it's\", 1.5, None]"
+        );
         assert_eq!(py_str(&node("{a: [b]}")), "{'a': ['b']}");
         assert_eq!(py_str(&node("[2021-04-01]")), "[datetime.date(2021, 4, 1)]");
         assert_eq!(python_float(81.0 * 90.0 / 100.0), "72.9");
