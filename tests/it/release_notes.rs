@@ -352,3 +352,80 @@ fn outside_a_git_repository_is_an_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("not inside a git work tree"));
 }
+
+/// The shared corpus committed twice into a repository made here, with a few edits between:
+/// the notes list exactly those edits.
+#[test]
+fn notes_on_the_corpus_list_exactly_the_edits_made() {
+    let Some(corpus) = crate::support::corpus_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for sub in ["detections", "stories", "macros", "lookups", "data_sources"] {
+        crate::support::copy_dir(&corpus.join(sub), &root.join(sub));
+    }
+    git(root, &["init", "-q", "-b", "main"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "corpus"]);
+    let edit = |path: &str, from: &str, to: &str| {
+        let path = root.join(path);
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{} holds {from:?}", path.display());
+        fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit(
+        "detections/endpoint/3cx_supply_chain_attack_network_indicators.yml",
+        "\nversion: 3\n",
+        "\nversion: 4\n",
+    );
+    edit(
+        "detections/cloud/abnormally_high_number_of_cloud_infrastructure_api_calls.yml",
+        "span=1h |",
+        "span=2h |",
+    );
+    edit("stories/acidpour.yml", "\nversion: 1\n", "\nversion: 2\n");
+    fs::create_dir_all(root.join("detections/deprecated")).unwrap();
+    git(
+        root,
+        &[
+            "mv",
+            "detections/network/detect_arp_poisoning.yml",
+            "detections/deprecated/detect_arp_poisoning.yml",
+        ],
+    );
+    git(root, &["rm", "-q", "macros/admon.yml"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "edits"]);
+
+    let output = notes(root, &["--from", "HEAD~1", "--format", "json"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let entries: Vec<String> = json["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {}",
+                e["kind"].as_str().unwrap(),
+                e["change"].as_str().unwrap(),
+                e["name"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            "detection updated 3CX Supply Chain Attack Network Indicators",
+            "detection updated Abnormally High Number Of Cloud Infrastructure API Calls",
+            "detection deprecated Detect ARP Poisoning",
+            "story updated AcidPour",
+            "macro removed admon",
+        ]
+    );
+}
