@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the real 2022 security_content docs generator on the look-alike 2022 inputs in
 # tests/fixtures/docs_2022_cases/inputs and writes its pages to
-# tests/fixtures/docs_2022_cases/expected (only _posts/ and _stories/ are kept).
+# tests/fixtures/docs_2022_cases/expected (_posts/, _stories/, _pages/ and _data/).
 # tests/it/docs_2022_cases.rs compares splforge's pages with those committed files.
 #
 # Needs ../shared/reference/security_content-2022-generator and the ATT&CK v10.1 STIX
@@ -24,5 +24,16 @@ trap 'rm -rf "$out"' EXIT
 "$venv/bin/python" scripts/run_2022_generator.py "$generator" "$bundle" "$cases/inputs" "$out"
 rm -rf "$cases/expected"
 mkdir -p "$cases/expected"
-cp -r "$out/_posts" "$out/_stories" "$cases/expected/"
+cp -r "$out/_posts" "$out/_stories" "$out/_pages" "$out/_data" "$cases/expected/"
 echo "wrote $(find "$cases/expected" -type f | wc -l) pages to $cases/expected"
+
+# The same for ../shared/golden/2022/inputs: every file the generator writes from them (the
+# shared expected/ holds 20 of them), for tests/it/docs_2022_cases.rs.
+golden=tests/fixtures/docs_2022_cases/golden_inputs_expected
+out2=$(mktemp -d)
+trap 'rm -rf "$out" "$out2"' EXIT
+"$venv/bin/python" scripts/run_2022_generator.py "$generator" "$bundle" "$shared/golden/2022/inputs" "$out2" >/dev/null
+rm -rf "$golden"
+mkdir -p "$golden"
+cp -r "$out2/_posts" "$out2/_stories" "$out2/_pages" "$out2/_data" "$golden/"
+echo "wrote $(find "$golden" -type f | wc -l) pages to $golden"

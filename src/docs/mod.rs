@@ -13,6 +13,7 @@ pub mod escape;
 mod html;
 pub mod links;
 mod output;
+mod pages_2022;
 mod site;
 mod spl_refs;
 mod techniques;
@@ -240,11 +241,10 @@ pub fn render_docs(
 
     // The 2022 generator rendered story pages without autoescape: a 2022 story's Markdown
     // page prints its values as written (the HTML site renders raw HTML as text anyway).
+    let legacy = crate::model::Generation::Legacy2022;
     let unescaped = (format == DocsFormat::Markdown
-        && content
-            .stories
-            .iter()
-            .any(|s| s.generation == crate::model::Generation::Legacy2022))
+        && (content.generation == legacy
+            || content.stories.iter().any(|s| s.generation == legacy)))
     .then(|| {
         let mut raw = tera.clone();
         raw.autoescape_on(Vec::new());
@@ -289,6 +289,9 @@ pub fn render_docs(
     }
     if format == DocsFormat::Html {
         files.extend(site_files(&repository.root, &search_entries)?);
+    }
+    if let Some(raw) = &unescaped {
+        files.extend(pages_2022::site_pages(&site, &page_views, &tera, raw)?);
     }
     let report = DocsReport {
         format,

@@ -567,7 +567,15 @@ impl Views<'_, '_> {
             .collect();
         techniques.sort_by(|a, b| a.id.cmp(&b.id));
         techniques.dedup_by(|a, b| a.id == b.id);
-        let path = self.site_path(story.header.file);
+        // The 2022 generator built a story's source link from its name, not its file.
+        let path = if story.generation == crate::model::Generation::Legacy2022 {
+            format!(
+                "stories/{}.yml",
+                super::links::jekyll_slug(story.header.name())
+            )
+        } else {
+            self.site_path(story.header.file)
+        };
         let python = &story.python;
         let py = |key: &str, typed: String| scalar_or(python, key, typed);
         let py_list = |key: &str, typed: Vec<String>| list_or(python, key, typed);
