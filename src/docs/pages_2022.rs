@@ -15,7 +15,7 @@ use super::views::{DetectionSummary, TechniqueView, Views};
 use super::{DocsError, OutputFile};
 use crate::model::Generation;
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct StoryRow {
     name: String,
     slug: String,
@@ -60,18 +60,11 @@ pub(super) fn site_pages(
     if content.generation != Generation::Legacy2022 {
         return Ok(Vec::new());
     }
-    let mut order: Vec<usize> = (0..content.detections.len())
-        .filter(|&i| site.detections[i].listed)
+    let summaries: Vec<(usize, DetectionSummary)> = site
+        .detections_by_name
+        .iter()
+        .map(|&i| (i, views.summary(i)))
         .collect();
-    let tie = |i: usize| (site.detections[i].generator_order.unwrap_or(usize::MAX), i);
-    order.sort_by(|&a, &b| {
-        content.detections[a]
-            .name()
-            .cmp(content.detections[b].name())
-            .then(tie(a).cmp(&tie(b)))
-    });
-    let summaries: Vec<(usize, DetectionSummary)> =
-        order.iter().map(|&i| (i, views.summary(i))).collect();
 
     let mut datamodels: Vec<String> = Vec::new();
     let mut tactics: Vec<String> = Vec::new();
@@ -180,13 +173,7 @@ pub(super) fn site_pages(
             .iter_mut()
             .find(|c| Some(&c.name) == category.as_ref())
         {
-            c.stories.push(StoryRow {
-                name: row.name.clone(),
-                slug: row.slug.clone(),
-                techniques: row.techniques.clone(),
-                tactic: row.tactic.clone(),
-                tactic_tag: row.tactic_tag.clone(),
-            });
+            c.stories.push(row.clone());
         }
         all_stories.push(row);
     }

@@ -92,6 +92,8 @@ pub struct SiteMap<'a> {
     pub detections_by_macro: HashMap<String, Vec<usize>>,
     /// Display paths of the repository's files, by file id.
     pub file_paths: Vec<String>,
+    /// The listed detections sorted by name (equal names in the 2022 generator's order).
+    pub detections_by_name: Vec<usize>,
     /// Notes for the report: renamed pages and the like.
     pub notes: Vec<String>,
 }
@@ -131,7 +133,8 @@ impl<'a> SiteMap<'a> {
         let mut detections_by_data_source: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut technique_map: BTreeMap<String, TechniqueEntry> = BTreeMap::new();
         let mut detections_by_macro: HashMap<String, Vec<usize>> = HashMap::new();
-        for &index in by_name.iter().filter(|&&i| detections[i].listed) {
+        by_name.retain(|&i| detections[i].listed);
+        for &index in &by_name {
             let detection = &content.detections[index];
             for name in listed_macros(detection) {
                 detections_by_macro.entry(name).or_default().push(index);
@@ -176,6 +179,7 @@ impl<'a> SiteMap<'a> {
             detections_by_story,
             detections_by_data_source,
             detections_by_macro,
+            detections_by_name: by_name,
             file_paths: repository
                 .files
                 .iter()
