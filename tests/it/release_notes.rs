@@ -31,6 +31,13 @@ fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).trim().to_owned()
 }
 
+/// Commits everything in the work tree and tags the commit.
+fn commit_and_tag(root: &Path, message: &str, tag: &str) {
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", message]);
+    git(root, &["tag", tag]);
+}
+
 fn write(root: &Path, path: &str, text: &str) {
     let path = root.join(path);
     fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -121,9 +128,7 @@ fn make_repository(root: &Path) {
         "data_sources/ds1.yml",
         &data_source("Source One", "cccccccc-0000-4000-8000-000000000001", 1),
     );
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-qm", "base"]);
-    git(root, &["tag", "v1"]);
+    commit_and_tag(root, "base", "v1");
 
     write(
         root,
@@ -136,9 +141,7 @@ fn make_repository(root: &Path) {
         "data_sources/ds2.yml",
         &data_source("Source Two", "cccccccc-0000-4000-8000-000000000002", 1),
     );
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-qm", "add"]);
-    git(root, &["tag", "v2"]);
+    commit_and_tag(root, "add", "v2");
 
     // A: version bumped; B: search changed, same version; C: description only (not an
     // update); m1: definition; l1: its CSV data; Story S: version bumped.
@@ -171,9 +174,7 @@ fn make_repository(root: &Path) {
             "production",
         ),
     );
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-qm", "change"]);
-    git(root, &["tag", "v3"]);
+    commit_and_tag(root, "change", "v3");
 
     // C moves to detections/deprecated/; Story T gets status deprecated.
     fs::create_dir_all(root.join("detections/deprecated")).unwrap();
@@ -195,9 +196,7 @@ fn make_repository(root: &Path) {
             "deprecated",
         ),
     );
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-qm", "deprecate"]);
-    git(root, &["tag", "v4"]);
+    commit_and_tag(root, "deprecate", "v4");
 
     git(
         root,
@@ -211,9 +210,7 @@ fn make_repository(root: &Path) {
     );
     #[cfg(unix)]
     std::os::unix::fs::symlink("/etc/hostname", root.join("detections/endpoint/link.yml")).unwrap();
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-qm", "remove"]);
-    git(root, &["tag", "v5"]);
+    commit_and_tag(root, "remove", "v5");
 }
 
 fn expected(root: &Path, file: &str, from: &str, to: &str) -> String {
