@@ -22,6 +22,7 @@ pub mod migrate;
 pub mod model;
 pub mod ownership;
 pub mod package;
+pub mod release_notes;
 pub mod render;
 pub mod scaffold;
 pub mod spl;

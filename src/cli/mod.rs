@@ -8,6 +8,7 @@ mod github;
 mod init;
 pub mod output;
 pub mod progress;
+mod release_notes;
 mod rule_docs;
 mod sarif;
 mod terminal;
@@ -243,6 +244,17 @@ enum Command {
         #[arg(value_name = "DIR", default_value = ".")]
         dir: PathBuf,
     },
+    /// What changed in the content between two git revisions: new, updated, deprecated and
+    /// removed detections (by analytic story), stories, macros, lookups and data sources, as
+    /// Markdown (default) or JSON (`--format json`). Reads git with the `git` command.
+    ReleaseNotes {
+        /// The older revision (commit, tag or branch).
+        #[arg(long, value_name = "REF")]
+        from: String,
+        /// The newer revision.
+        #[arg(long, value_name = "REF", default_value = "HEAD")]
+        to: String,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -284,6 +296,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => schema(kind.as_deref(), generation, format_version.as_deref()),
         Command::Explain { detection } => explain(global, detection),
         Command::Docs { out } => docs(global, out.as_deref()),
+        Command::ReleaseNotes { from, to } => release_notes::release_notes(global, from, to),
         Command::Build { out, force } => build(global, out.as_deref(), *force),
         Command::Report {
             report: ReportKind::Attack { out, markdown },

@@ -14,6 +14,7 @@ mod detection;
 pub mod fields;
 mod lookup;
 mod macro_def;
+pub mod python;
 mod story;
 
 use rayon::prelude::*;
