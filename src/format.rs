@@ -52,6 +52,14 @@ pub struct Format {
     /// no `data_source` name), on top of those of the format it extends.
     #[serde(default)]
     rules_off: Vec<String>,
+    /// Rules whose findings are warnings in this version, since its contentctl only warns
+    /// about what they report (`SF202` in 4.2-5.0); inherited through `extends`.
+    #[serde(default)]
+    warn_only: Vec<String>,
+    /// True when contentctl rejects a `date` after today (5.5.15 and later); before, SF401
+    /// reports a future date as a warning.
+    #[serde(default)]
+    pub rejects_future_dates: bool,
     /// JSON Patch operations per content type, this format's own (see [`Format::patch`]).
     #[serde(default)]
     patch: BTreeMap<String, Vec<PatchOp>>,
@@ -201,6 +209,16 @@ impl Format {
                 .is_none_or(|base| base.checks(code))
     }
 
+    /// Whether this version's contentctl only warns about what rule `code` reports.
+    pub fn warns_only(&self, code: &str) -> bool {
+        self.warn_only.iter().any(|w| w == code)
+            || self
+                .extends
+                .as_deref()
+                .and_then(|base| by_name(base).ok())
+                .is_some_and(|base| base.warns_only(code))
+    }
+
     /// Whether this format changes `kind`'s schema.
     pub fn patches(&self, kind: &str) -> bool {
         self.patch.contains_key(kind)
@@ -298,6 +316,17 @@ pub fn where_rule_is_off(code: &str) -> Vec<&'static str> {
         .unwrap_or_default()
         .iter()
         .filter(|f| !f.checks(code))
+        .map(|f| f.name.as_str())
+        .collect()
+}
+
+/// The format versions in which rule `code` reports warnings only, oldest first; for the
+/// rule docs.
+pub fn where_rule_warns_only(code: &str) -> Vec<&'static str> {
+    formats()
+        .unwrap_or_default()
+        .iter()
+        .filter(|f| f.checks(code) && f.warns_only(code))
         .map(|f| f.name.as_str())
         .collect()
 }
@@ -453,15 +482,17 @@ fn from_layout(root: &Path) -> Option<Inferred> {
             .lines()
             .any(|l| l.trim_start().starts_with(&format!("{key}:")))
     };
+    // A marker bounds the release from below only: the oldest release it allows is taken, so
+    // nothing a later release added is held against the repository.
     if has_key("test_data_caches") {
         return Some(Inferred {
-            format: by_name("contentctl-5.6").ok()?,
+            format: by_name("contentctl-5.5").ok()?,
             reason: "`test_data_caches` in contentctl.yml (5.5+)".into(),
         });
     }
     if has_dir("removed") || has_key("enforce_deprecation_mapping_requirement") {
         return Some(Inferred {
-            format: by_name("contentctl-5.6").ok()?,
+            format: by_name("contentctl-5.3").ok()?,
             reason: "removed/ (5.3+)".into(),
         });
     }

@@ -406,7 +406,12 @@ fn check_with(
             (rule.check)(ctx, &mut out);
             // A configured severity wins; else the finding's own (the rule's, or the lower
             // one a rule gives what it reports only on request, as SF405 on 4.x).
+            // A format version whose contentctl only warns makes an error a warning first.
+            let lowered = config.format().is_some_and(|f| f.warns_only(rule.code));
             for finding in &mut out {
+                if lowered {
+                    finding.severity = Severity::Warning;
+                }
                 finding.severity = selection.severity_of(finding.code, finding.severity);
             }
             out
