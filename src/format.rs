@@ -40,6 +40,11 @@ pub struct Format {
     /// against the `event_source` patch of the data source schema.
     #[serde(default)]
     pub event_sources: bool,
+    /// True when `ssa_detections/` holds detections this version reads (contentctl 4.0-4.2 and
+    /// the security_content layouts), checked against the `ssa_detection` patch when there is
+    /// one; in other versions that directory is not read (`unread_dirs` names it).
+    #[serde(default)]
+    pub reads_ssa_detections: bool,
     /// False when data sources are not yet content objects with a name-derived file name and
     /// a unique name and id (before 4.2).
     #[serde(default = "yes")]
@@ -163,17 +168,29 @@ pub fn default_for(generation: Generation) -> Option<&'static Format> {
 
 impl Format {
     /// Whether a file of `kind` at `path` (relative to the root) is read by this format;
-    /// contentctl 4.0 does not read `data_sources/`.
-    pub fn reads(&self, kind: crate::load::ContentKind, _path: &Path) -> bool {
-        kind != crate::load::ContentKind::DataSource || self.reads_data_sources
+    /// contentctl 4.0 does not read `data_sources/`, 4.3 and later not `ssa_detections/`.
+    pub fn reads(&self, kind: crate::load::ContentKind, path: &Path) -> bool {
+        match kind {
+            crate::load::ContentKind::DataSource => self.reads_data_sources,
+            crate::load::ContentKind::Detection if in_ssa_detections(path) => {
+                self.reads_ssa_detections
+            }
+            _ => true,
+        }
     }
 
     /// The schema a file is checked against in this format: `event_source` for the event
-    /// sources of 4.1, else its kind's.
+    /// sources of 4.1, `ssa_detection` for `ssa_detections/` when the format has that schema,
+    /// else its kind's.
     pub fn schema_kind(&self, kind: crate::load::ContentKind, path: &Path) -> &'static str {
         let in_event_sources = path.components().any(|c| c.as_os_str() == "event_sources");
         if self.event_sources && kind == crate::load::ContentKind::DataSource && in_event_sources {
             "event_source"
+        } else if kind == crate::load::ContentKind::Detection
+            && in_ssa_detections(path)
+            && self.patches("ssa_detection")
+        {
+            "ssa_detection"
         } else {
             kind.name()
         }
@@ -248,6 +265,13 @@ impl Format {
             reason: e.to_string(),
         }
     }
+}
+
+/// Whether a path relative to the root is under `ssa_detections/`.
+pub fn in_ssa_detections(path: &Path) -> bool {
+    path.components()
+        .next()
+        .is_some_and(|c| c.as_os_str() == crate::load::SSA_DETECTIONS)
 }
 
 /// One JSON Patch operation (RFC 6902: `test`, `add`, `remove`, `replace`).

@@ -36,7 +36,7 @@ const RELEASES: [(&str, &str); 12] = [
 ];
 
 /// splforge's content type and contentctl's model of it.
-const KINDS: [(&str, &str); 9] = [
+const KINDS: [(&str, &str); 10] = [
     ("detection", "Detection"),
     ("baseline", "Baseline"),
     ("investigation", "Investigation"),
@@ -46,6 +46,7 @@ const KINDS: [(&str, &str); 9] = [
     ("data_source", "DataSource"),
     ("deployment", "Deployment"),
     ("dashboard", "Dashboard"),
+    ("ssa_detection", "SSADetection"),
 ];
 
 /// Models that are content types of their own, or objects contentctl computes: a field of
@@ -428,13 +429,14 @@ impl Divergence {
 
 /// Whether a format version reads a content type at all: 5.3+ no longer reads
 /// `investigations/` (splforge reads none in 5.x: see divergences.toml), 4.0 not
-/// `data_sources/`, dashboards start in 4.4.
+/// `data_sources/`, dashboards start in 4.4, `ssa_detections/` ends with 4.2.
 fn read_by(release: &str, kind: &str) -> bool {
     let format = format::by_name(&format!("contentctl-{release}")).unwrap();
     match kind {
         "data_source" => format.reads_data_sources,
         "investigation" => release_in(release, "4.0-5.2"),
         "dashboard" => release_in(release, "4.4-5.6"),
+        "ssa_detection" => format.reads_ssa_detections,
         _ => true,
     }
 }
