@@ -23,6 +23,7 @@ mod docs_golden;
 mod docs_html;
 mod docs_pages;
 mod explain;
+mod format_lookalikes;
 mod format_reference;
 mod format_versions;
 mod init;
