@@ -61,6 +61,11 @@ pub struct Format {
     /// about what they report (`SF202` in 4.2-5.0); inherited through `extends`.
     #[serde(default)]
     warn_only: Vec<String>,
+    /// Content types whose file name contentctl does not derive from `name` in this version
+    /// (lookups in 4.2-4.4, investigations from 4.2): SF104 leaves them alone. Not inherited
+    /// (4.0 and 4.1 extend 4.2 and check both).
+    #[serde(default)]
+    file_names_unchecked: Vec<String>,
     /// True when contentctl rejects a `date` after today (5.5.15 and later); before, SF401
     /// reports a future date as a warning.
     #[serde(default)]
@@ -234,6 +239,12 @@ impl Format {
                 .as_deref()
                 .and_then(|base| by_name(base).ok())
                 .is_some_and(|base| base.warns_only(code))
+    }
+
+    /// Whether this version's contentctl checks that a `kind` file's name follows from its
+    /// `name` (see `file_names_unchecked`).
+    pub fn checks_file_name(&self, kind: crate::load::ContentKind) -> bool {
+        !self.file_names_unchecked.iter().any(|k| k == kind.name())
     }
 
     /// Whether this format changes `kind`'s schema.

@@ -482,3 +482,42 @@ fn every_format_version_has_a_fixture_that_lints_clean_builds_and_renders_docs()
         );
     }
 }
+
+/// contentctl 4.0 builds a CSV whose rows are ragged (4.1 rejects it): SF302 is a warning
+/// there, an error from 4.1. contentctl 4.2-4.4 do not derive a lookup's file name from its
+/// name (4.0, 4.1 and 5.x do): SF104 leaves 4.2-4.4 lookups alone.
+#[test]
+fn lookup_checks_follow_the_release() {
+    let ragged = |format: &str| {
+        let dir = copy_as("contentctl-4.0", Some(format));
+        let csv = dir.path().join("lookups/splf_dynamic_dns_providers.csv");
+        let text = std::fs::read_to_string(&csv).unwrap();
+        std::fs::write(&csv, format!("{text}one,two,three,four,five\n")).unwrap();
+        findings(dir.path())
+            .into_iter()
+            .filter(|f| f.starts_with("SF302"))
+            .map(|f| f.split(' ').nth(1).unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ragged("contentctl-4.0"), ["warning"]);
+    assert_eq!(ragged("contentctl-4.1"), ["error"]);
+
+    let renamed = |format: &str| {
+        let dir = copy_as("contentctl-4.2", Some(format));
+        let lookups = dir.path().join("lookups");
+        std::fs::rename(
+            lookups.join("splf_dynamic_dns_providers.yml"),
+            lookups.join("dynamic_dns.yml"),
+        )
+        .unwrap();
+        findings(dir.path())
+            .into_iter()
+            .filter(|f| f.starts_with("SF104"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(renamed("contentctl-4.2"), Vec::<String>::new());
+    assert_eq!(renamed("contentctl-4.4"), Vec::<String>::new());
+    let found = renamed("contentctl-4.1");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].contains("lookups/dynamic_dns.yml"), "{found:#?}");
+}
