@@ -268,7 +268,7 @@ pub fn model_and_check(
         Content::build_releasing_trees(repository, |file, loaded, generation| {
             SchemaResult::of(file, loaded, generation, config.format(), options, facts)
         });
-    keep_what_the_format_reads(&mut content, &repository, config);
+    keep_what_the_format_reads(&mut content, repository, config);
     let schema_results = schema_results.into_iter().flatten().collect();
     let report = check_with(
         repository,
