@@ -300,8 +300,9 @@ pub fn load_and_check(
 /// before contentctl 4.2 (4.0 does not read them; in 4.1 they are not yet content objects
 /// with names, ids and name-derived file names, and no detection's `data_source` is checked
 /// against them).
-/// And the detections of `ssa_detections/`, which contentctl reads only up to 4.2.
-fn keep_what_the_format_reads(content: &mut Content, repository: &Repository, config: &Config) {
+/// And the detections of `ssa_detections/`, which contentctl reads only up to 4.2. `docs`
+/// documents what is left.
+pub fn keep_what_the_format_reads(content: &mut Content, repository: &Repository, config: &Config) {
     let Some(format) = config.format() else {
         return;
     };

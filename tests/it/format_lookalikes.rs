@@ -389,6 +389,16 @@ fn ssa_detections_are_read_up_to_contentctl_4_2() {
         summary.contains("note: ssa_detections/ (1 file) is not read"),
         "{summary}"
     );
+    // Documented where read, not where not.
+    let page = "html/detections/windows_certutil_url_download_-_ssa.html";
+    for (format, documented) in [("contentctl-4.2", true), ("contentctl-4.3", false)] {
+        let dir = copy_as("contentctl-4.2", Some(format));
+        let out = dir.path().join("site");
+        let docs = splforge(dir.path(), &["docs", "--out", &out.to_string_lossy()]);
+        assert!(docs.status.success(), "{format}");
+        assert!(out.join("html/index.html").is_file(), "{format}");
+        assert_eq!(out.join(page).is_file(), documented, "{format}");
+    }
 }
 
 /// The fixture each format version is shown on; `contentctl-4.4`'s is the content splforge
