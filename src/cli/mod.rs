@@ -786,7 +786,8 @@ fn docs(global: &GlobalArgs, out: Option<&Path>) -> anyhow::Result<ExitCode> {
     progress.step("reading content");
     crate::attack::prefetch(&config.attack_version);
     // Pages are rendered from the model alone: each file's tree is freed once read.
-    let (repository, content, _) = Content::load(&global.root, config.limits, |_, _, _| ());
+    let (repository, mut content, _) = Content::load(&global.root, config.limits, |_, _, _| ());
+    crate::check::keep_what_the_format_reads(&mut content, &repository, &config);
     let catalogue = crate::attack::catalogue(&config.attack_version)?;
     // Every format is rendered before anything is written, and written as one change.
     let mut sites = Vec::with_capacity(formats.len());

@@ -19,6 +19,11 @@ pub use narrow::load_for_files;
 pub use source::{LineCol, MAX_MESSAGE_CHARS, SourceFile, Span, excerpt, truncated};
 pub use yaml::{Document, Node, Value, YamlError, YamlLimits};
 
+/// The SSA detections (SPL2 pipelines, `ssa___*.yml`) of security_content and contentctl up to
+/// 4.2: detections from a second directory. Whether a format version reads them is
+/// `format::Format::reads`; the SPL checks leave their searches alone (`Detection::is_spl2`).
+pub const SSA_DETECTIONS: &str = "ssa_detections";
+
 /// The kinds of content file, each read from its own top-level directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -85,6 +90,9 @@ impl ContentKind {
     /// The kind a path relative to the content root belongs to, if any.
     pub fn of_path(relative: &Path) -> Option<ContentKind> {
         let first = relative.components().next()?.as_os_str().to_str()?;
+        if first == SSA_DETECTIONS {
+            return Some(ContentKind::Detection);
+        }
         ContentKind::ALL
             .into_iter()
             .find(|k| k.directory() == first)
@@ -628,8 +636,12 @@ type Discovered = (Vec<(ContentKind, PathBuf)>, Vec<PathBuf>);
 /// content directories are walked in parallel (the walk is all system calls).
 fn discover(root: &Path, max_depth: usize) -> Discovered {
     let walks: Vec<Discovered> = ContentKind::ALL
+        .iter()
+        .map(|&kind| (kind, kind.directory()))
+        .chain([(ContentKind::Detection, SSA_DETECTIONS)])
+        .collect::<Vec<_>>()
         .par_iter()
-        .map(|&kind| discover_kind(root, kind, max_depth))
+        .map(|&(kind, directory)| discover_kind(root, kind, directory, max_depth))
         .collect();
     merged(Discovered::default(), walks)
 }
@@ -712,14 +724,14 @@ fn has_entries(dir: &Path) -> bool {
 /// The YAML files and (for lookups) data files under one kind's directory, sorted. Its
 /// subdirectories are walked in parallel: `detections/` holds two thirds of the files, in
 /// a handful of subdirectories.
-fn discover_kind(root: &Path, kind: ContentKind, max_depth: usize) -> Discovered {
-    let dir = root.join(kind.directory());
+fn discover_kind(root: &Path, kind: ContentKind, directory: &str, max_depth: usize) -> Discovered {
+    let dir = root.join(directory);
     if fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink())
-        && check_directories_in_root(root, &Path::new(kind.directory()).join("_")).is_err()
+        && check_directories_in_root(root, &Path::new(directory).join("_")).is_err()
     {
         // `detections -> /elsewhere`: not walked. Kept as a file of its own, which loading
         // reports (SF001 "symbolic link points outside the content root").
-        return (vec![(kind, PathBuf::from(kind.directory()))], Vec::new());
+        return (vec![(kind, PathBuf::from(directory))], Vec::new());
     }
     let Ok(entries) = fs::read_dir(&dir) else {
         return (Vec::new(), Vec::new());

@@ -303,10 +303,12 @@ impl AppView {
             technologies: serde_json::from_str(PROVIDING_TECHNOLOGIES).unwrap_or_default(),
             input,
         };
-        // In parallel; the first error in content order is the one reported.
+        // In parallel; the first error in content order is the one reported. An SPL2 (SSA)
+        // detection is no saved search: contentctl built those for the streaming engine.
         let detections: Vec<Result<DetectionView, ViewError>> = content
             .detections
             .par_iter()
+            .filter(|detection| !detection.is_spl2())
             .map(|detection| detection_view(detection, &build))
             .collect();
         let detections = detections.into_iter().collect::<Result<Vec<_>, _>>()?;
@@ -738,9 +740,10 @@ fn detection_stanza_name(app: &AppConfig, name: &str) -> String {
 /// Whether savedsearches.conf and analyticstories.conf list a detection: one of the four
 /// alerting types (the detection partials test the same list).
 fn is_listed(d: &Detection) -> bool {
-    d.detection_type
-        .as_ref()
-        .is_some_and(|t| DETECTION_TYPES.contains(&t.value.as_str()))
+    !d.is_spl2()
+        && d.detection_type
+            .as_ref()
+            .is_some_and(|t| DETECTION_TYPES.contains(&t.value.as_str()))
 }
 
 /// The savedsearches.conf stanza of a baseline.

@@ -24,6 +24,8 @@ mod docs_golden;
 mod docs_html;
 mod docs_pages;
 mod explain;
+mod format_lookalikes;
+mod format_reference;
 mod format_versions;
 mod init;
 mod lint_cache;

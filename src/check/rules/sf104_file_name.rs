@@ -1,8 +1,10 @@
 //! ## What it does
 //! Reports a file whose name does not follow from the object's `name`: lower case, with
 //! spaces, `-`, `.` and `/` turned into `_` (the convention contentctl enforces; 2022
-//! content predates it and is not checked; so are data sources before contentctl 4.2, which
-//! were not yet named content objects), and a name whose file names would be longer
+//! content predates it and is not checked; so are data sources before contentctl 4.2 and the
+//! SSA detections of `ssa_detections/`, which were not yet named content objects; nor, in a
+//! format version set or inferred, lookups in contentctl 4.2-4.4 and investigations from 4.2,
+//! whose file names contentctl does not check), and a name whose file names would be longer
 //! than a file system allows (255 bytes): the content file `<stem>.yml`, its docs pages
 //! `YYYY-MM-DD-<name>.md` (detections) or `<name>.md`, and `<name>.html`. A character
 //! outside ASCII takes two to four bytes, so 67 characters can be too many.
@@ -95,6 +97,19 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let path = ctx.path(header.file);
+        // contentctl's SSA detections (up to 4.2) are no named content objects: their
+        // files are `ssa___<name>.yml` by custom, not checked.
+        if crate::format::in_ssa_detections(path) {
+            continue;
+        }
+        // contentctl 4.2-4.4 derive no lookup's file name, 4.2 and later no investigation's.
+        if ctx
+            .config
+            .format()
+            .is_some_and(|f| f.generation == header.generation && !f.checks_file_name(kind))
+        {
+            continue;
+        }
         let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
             continue;
         };

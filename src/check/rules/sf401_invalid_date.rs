@@ -5,6 +5,8 @@
 //! ## Why is this bad?
 //! Dates order the release notes and the docs ("last updated"). A future date is almost
 //! always a typo in the year, and an invalid one breaks every tool that parses it.
+//! contentctl rejects a future date only from 5.5.15: in an older format version (set or
+//! inferred) a future date is a warning, an invalid one an error in every version.
 //!
 //! ## Example
 //! ```yaml
@@ -44,16 +46,24 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 .with_help("write the date as YYYY-MM-DD"),
             );
         } else if date.value.as_str() > ctx.options.today.as_str() {
-            out.push(RULE.at(
-                ctx,
-                header.file,
-                date.span,
-                format!(
-                    "date {} is in the future (today is {})",
-                    excerpt(&date.value),
-                    ctx.options.today
-                ),
-            ));
+            // contentctl rejects a future date from 5.5.15 on; before, it is a warning.
+            let severity = match ctx.config.format() {
+                Some(format) if !format.rejects_future_dates => Severity::Warning,
+                _ => Severity::Error,
+            };
+            out.push(
+                RULE.at(
+                    ctx,
+                    header.file,
+                    date.span,
+                    format!(
+                        "date {} is in the future (today is {})",
+                        excerpt(&date.value),
+                        ctx.options.today
+                    ),
+                )
+                .with_severity(severity),
+            );
         }
     }
 }

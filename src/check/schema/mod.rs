@@ -89,6 +89,7 @@ impl SchemaChoice {
 pub fn format_schema_text(schema_kind: &str, format: &Format) -> Result<String, String> {
     let kind = match schema_kind {
         "event_source" if format.event_sources => ContentKind::DataSource,
+        "ssa_detection" if format.patches("ssa_detection") => ContentKind::Detection,
         name => ContentKind::from_name(name).ok_or("unknown type")?,
     };
     let base = schema_text(kind, format.generation).ok_or("no schema")?;
@@ -113,7 +114,7 @@ fn compiled_in_format(
     let schemas = BY_FORMAT.get_or_init(|| {
         let formats = crate::format::formats().unwrap_or_default();
         let kinds = ContentKind::ALL.iter().map(|k| k.name());
-        let kinds: Vec<&'static str> = kinds.chain(["event_source"]).collect();
+        let kinds: Vec<&'static str> = kinds.chain(["event_source", "ssa_detection"]).collect();
         formats
             .iter()
             .flat_map(|f| {
