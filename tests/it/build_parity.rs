@@ -175,6 +175,10 @@ fn print_agreement(against: &str, agreement: &BTreeMap<String, FileAgreement>) {
     );
 }
 
+#[cfg_attr(
+    not(all(has_shared, has_corpus)),
+    ignore = "needs the corpus and the references in ../shared"
+)]
 #[test]
 fn conf_files_match_contentctl_4_4_7() {
     let (Some(corpus), Some(reference)) = (support::corpus(), support::reference_app()) else {
@@ -280,6 +284,10 @@ fn app_files_match_contentctl_5_6_2_on_the_5x_corpus() {
     assert!(differ.is_empty(), "lookups differ: {differ:#?}");
 }
 
+#[cfg_attr(
+    not(all(has_shared, has_corpus)),
+    ignore = "needs the corpus and the references in ../shared"
+)]
 #[test]
 fn lookups_match_the_reference_manifest() {
     let (Some(corpus), Some(reference)) = (support::corpus(), support::reference_app()) else {

@@ -309,6 +309,10 @@ fn spl2_pipelines_are_not_checked_as_spl() {
 
 /// The response layer of 2021-2022 security_content is named, not silently skipped, and shows
 /// the layout.
+#[cfg_attr(
+    not(has_shared),
+    ignore = "needs ../shared (or $SPLFORGE_SHARED when built)"
+)]
 #[test]
 fn response_directories_are_reported() {
     let Some(golden) = support::shared("golden/2022/inputs") else {

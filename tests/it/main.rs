@@ -23,6 +23,7 @@ mod docs_golden;
 mod docs_html;
 mod docs_pages;
 mod explain;
+mod first_hour;
 mod format_versions;
 mod init;
 mod lint_cache;
