@@ -88,7 +88,7 @@ fn the_same_content_as_contentctl_4_4_shows_what_changed() {
         .collect();
     let has = |needle: &str| messages.iter().any(|m| m.contains(needle));
     assert!(
-        has("SF010 missing required field `drilldown_searches`"),
+        has("SF010 missing field `drilldown_searches`, required of a production object"),
         "{messages:#?}"
     );
     assert!(has("\"Parent Process\" is not one of"), "{messages:#?}");
