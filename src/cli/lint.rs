@@ -130,7 +130,7 @@ impl<'g> Plan<'g> {
         let only_files = if args.paths.is_empty() {
             None
         } else {
-            Some(selected_files(root, &args.paths)?)
+            Some(selected_files(global, &args.paths)?)
         };
         let options = CheckOptions {
             today: clock::today(),

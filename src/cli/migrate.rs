@@ -64,7 +64,7 @@ fn migrate(
     let only = if paths.is_empty() {
         None
     } else {
-        Some(selected_files(root, paths)?)
+        Some(selected_files(global, paths)?)
     };
     let repository = load::load_repository(root, config.limits);
     let content = Content::build(&repository);

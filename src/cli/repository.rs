@@ -199,16 +199,24 @@ pub(super) fn cache_dir(
 }
 
 /// The content files named by the user's paths, relative to the root.
-pub(super) fn selected_files(root: &Path, paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+pub(super) fn selected_files(
+    global: &GlobalArgs,
+    paths: &[PathBuf],
+) -> anyhow::Result<Vec<PathBuf>> {
+    let root = &global.root;
     let mut files = Vec::new();
     for path in paths {
-        // Relative to the root first (`lint detections/x.yml --root content`), else to
-        // the working directory (pre-commit passes `content/detections/x.yml`).
-        let candidate = if root.join(path).exists() {
-            root.join(path)
+        // With `--root`, relative to the root first (`lint detections/x.yml --root
+        // content`), else to the working directory (pre-commit passes
+        // `content/detections/x.yml`). With a root found from the working directory, the
+        // other way round, as a shell names files (`lint .` in `detections/endpoint/`).
+        let (first, second) = (root.join(path), path.clone());
+        let (first, second) = if global.root_arg.is_some() {
+            (first, second)
         } else {
-            path.clone()
+            (second, first)
         };
+        let candidate = if first.exists() { first } else { second };
         if !candidate.exists() {
             bail!("`{}` does not exist", path.display());
         }

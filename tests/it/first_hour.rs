@@ -83,6 +83,15 @@ fn lint_of_one_file_in_a_subdirectory_checks_it_against_the_repository() {
         text(&output.stderr)
     );
     assert!(text(&output.stderr).contains("Checked 1 file "));
+    // `.` is the directory the user stands in, not the root.
+    let dot = run_in(&cloud, &["lint", "--no-cache", "."]);
+    assert_eq!(assert_no_crash(&dot, "lint ."), 0, "{}", text(&dot.stderr));
+    let cloud_files = fs::read_dir(&cloud).unwrap().count();
+    assert!(
+        text(&dot.stderr).contains(&format!("Checked {cloud_files} files ")),
+        "{}",
+        text(&dot.stderr)
+    );
 }
 
 #[test]
