@@ -77,17 +77,10 @@ fn migrate(
         if loaded.kind != ContentKind::Detection {
             continue;
         }
-        let path = &loaded.source.path;
         match migrate::detection_to_5(&loaded.source.text, tree, detection, &content.deployments) {
             Outcome::Converted { text, notes } if text != loaded.source.text => {
                 converted += 1;
-                convert(
-                    &root.join(path),
-                    &shown,
-                    (&loaded.source.text, &text),
-                    &notes,
-                    mode,
-                )?;
+                convert(root, loaded, &text, &notes, mode)?;
             }
             Outcome::Converted { .. } => unchanged += 1,
             Outcome::Unchanged(reason) => {
@@ -106,7 +99,7 @@ fn migrate(
         .chain(content.baselines.iter().map(|b| &b.header));
     let (mut others_converted, mut others_unchanged) = (0, 0);
     for header in others {
-        let Some((loaded, tree, shown)) = editable(&repository, header.file, &only) else {
+        let Some((loaded, tree, _)) = editable(&repository, header.file, &only) else {
             continue;
         };
         let path = &loaded.source.path;
@@ -114,13 +107,7 @@ fn migrate(
         match migrate::object_to_5(loaded.kind, &loaded.source.text, tree, deprecated) {
             Outcome::Converted { text, notes } if text != loaded.source.text => {
                 others_converted += 1;
-                convert(
-                    &root.join(path),
-                    &shown,
-                    (&loaded.source.text, &text),
-                    &notes,
-                    mode,
-                )?;
+                convert(root, loaded, &text, &notes, mode)?;
             }
             _ => others_unchanged += 1,
         }
@@ -234,19 +221,20 @@ fn migrate(
     })
 }
 
-/// Writes one object's converted text to `path` (or, with `--check`, says it would; with
-/// `--diff`, prints the change) and prints the notes of its conversion.
+/// Writes one object's converted text over its file (or, with `--check`, says it would;
+/// with `--diff`, prints the change) and prints the notes of its conversion.
 fn convert(
-    path: &Path,
-    shown: &str,
-    (before, after): (&str, &str),
+    root: &Path,
+    loaded: &load::LoadedFile,
+    after: &str,
     notes: &[String],
     mode: Mode,
 ) -> anyhow::Result<()> {
+    let shown = loaded.source.display_path();
     match mode {
-        Mode::Write => write_atomically(path, after.as_bytes())?,
+        Mode::Write => write_atomically(&root.join(&loaded.source.path), after.as_bytes())?,
         Mode::Check => terminal::print_text(&format!("{shown}: would convert to 5.x\n")),
-        Mode::Diff => print_diff(shown, before, after),
+        Mode::Diff => print_diff(&shown, &loaded.source.text, after),
     }
     for note in notes {
         terminal::stderr_line(format!("{shown}: note: {note}"));
