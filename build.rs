@@ -21,6 +21,31 @@ fn main() {
     write_rule_registry(&rules, &out);
     write_init_files(&manifest, &out);
     write_build_digest(&manifest);
+    write_test_data_cfgs(&manifest);
+}
+
+/// `has_shared` and `has_corpus`: whether the data the corpus tests read is there
+/// (`../shared`, or `$SPLFORGE_SHARED`; the 2024-10 corpus, or `$SPLFORGE_CORPUS`). A
+/// test that needs it is marked `#[cfg_attr(not(has_corpus), ignore = "...")]`, so that
+/// without it `cargo test` lists it as ignored, with the reason, and counts it. Decided
+/// when the crate is built (again whenever a source file or these variables change).
+fn write_test_data_cfgs(manifest: &Path) {
+    println!("cargo:rustc-check-cfg=cfg(has_shared)");
+    println!("cargo:rustc-check-cfg=cfg(has_corpus)");
+    println!("cargo:rerun-if-env-changed=SPLFORGE_SHARED");
+    println!("cargo:rerun-if-env-changed=SPLFORGE_CORPUS");
+    let shared = std::env::var_os("SPLFORGE_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest.join("../shared"));
+    if shared.is_dir() {
+        println!("cargo:rustc-cfg=has_shared");
+    }
+    let corpus = std::env::var_os("SPLFORGE_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| shared.join("corpus/security_content-2024-10"));
+    if corpus.is_dir() {
+        println!("cargo:rustc-cfg=has_corpus");
+    }
 }
 
 /// `SPLFORGE_BUILD_DIGEST`: a hash of everything compiled or embedded into the binary (the

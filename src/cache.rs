@@ -74,10 +74,17 @@ const MAX_ENTRIES: usize = 16;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CacheError {
-    #[error("cannot write the lint cache in {path}: {source}")]
+    // The reason is in the message and not the error's source, so a chain printed whole
+    // (`{:#}`) says it once.
+    #[error("cannot write the lint cache in {path}: {error}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
+    },
+    #[error("cannot remove the lint cache {path}: {error}")]
+    Clean {
+        path: PathBuf,
+        error: std::io::Error,
     },
     #[error("cannot encode the lint cache: {0}")]
     Encode(#[from] serde_json::Error),
@@ -120,9 +127,9 @@ impl MachineKey {
     /// The key kept in `dir`, made there (readable by this user only) when there is none.
     pub fn load_or_create(dir: &Path) -> Result<MachineKey, CacheError> {
         let path = dir.join(KEY_FILE);
-        let io = |source| CacheError::Io {
+        let io = |error| CacheError::Io {
             path: path.clone(),
-            source,
+            error,
         };
         if let Some(key) = MachineKey::read(&path) {
             return Ok(key);
@@ -544,10 +551,10 @@ impl LintCache {
         Ok(())
     }
 
-    fn io(&self, source: std::io::Error) -> CacheError {
+    fn io(&self, error: std::io::Error) -> CacheError {
         CacheError::Io {
             path: self.dir.clone(),
-            source,
+            error,
         }
     }
 }
@@ -800,9 +807,9 @@ fn is_cache_file(name: &str) -> bool {
 /// leaves it empty. Refuses a directory that is not a splforge cache (`--cache-dir .` must
 /// not delete the repository) and a symbolic link.
 pub fn clean(dir: &Path) -> Result<Cleaned, CacheError> {
-    let io = |source| CacheError::Io {
+    let io = |error| CacheError::Clean {
         path: dir.to_path_buf(),
-        source,
+        error,
     };
     let metadata = match fs::symlink_metadata(dir) {
         Ok(metadata) => metadata,

@@ -152,9 +152,25 @@ pub fn app_files(
     );
     let shipped: Vec<String> = files.keys().cloned().collect();
     let mut rendered = Vec::new();
-    for (name, text) in templates.render(&view, &config.app, &stamp, &shipped)? {
+    let shipped_meta = files
+        .get("metadata/default.meta")
+        .map(|bytes| String::from_utf8_lossy(bytes).into_owned());
+    for (name, text) in templates.render(
+        &view,
+        &config.app,
+        &stamp,
+        &shipped,
+        shipped_meta.as_deref(),
+    )? {
         // A repository's own metadata/default.meta wins over the default one.
         if name == "metadata/default.meta" && files.contains_key(&name) {
+            continue;
+        }
+        // A collections.conf without a collection (no KV-store lookup) is not shipped:
+        // AppInspect warns about every app that has one.
+        if name == "default/collections.conf"
+            && !text.lines().any(|l| l.trim_start().starts_with('['))
+        {
             continue;
         }
         rendered.push(name.clone());

@@ -149,6 +149,9 @@ pub struct Templates {
     /// A repository's own output template replaces a default. Such a template was written
     /// when every file template saw `content.detections`, so it sees them still.
     overrides_outputs: bool,
+    /// The stanza names of the metadata/default.meta template (its text, not rendered: a
+    /// meta file is static), for app.conf's reload triggers.
+    meta_stanzas: Vec<String>,
 }
 
 /// Values every template sees besides the content.
@@ -175,6 +178,31 @@ impl BuildStamp {
             date: format!("{y:04}-{m:02}-{d:02}"),
         }
     }
+}
+
+/// The Unix time of midnight (UTC) of a `YYYY-MM-DD` date; `None` for anything else.
+pub fn epoch_of_date(date: &str) -> Option<i64> {
+    let mut parts = date.trim().splitn(3, '-');
+    let mut number = |digits: usize| {
+        parts
+            .next()
+            .filter(|p| p.len() == digits && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<i64>().ok())
+    };
+    let (y, m, d) = (number(4)?, number(2)?, number(2)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    // A day the month does not have (`2024-02-30`) is no date.
+    (civil_from_days(days) == (if m <= 2 { y + 1 } else { y }, m, d)).then_some(days * 86_400)
 }
 
 /// Howard Hinnant's civil_from_days.
@@ -323,6 +351,10 @@ impl Templates {
             manifest,
             outputs,
             overrides_outputs: false,
+            meta_stanzas: sources
+                .get(META_FILE)
+                .map(|text| stanza_names(text))
+                .unwrap_or_default(),
         })
     }
 
@@ -341,12 +373,17 @@ impl Templates {
     /// (without its detections) and `detection_stanzas`; a panel sees `app`, `stamp` and its
     /// `task`. Each output depends only on its template and its context, so the result is the
     /// same on any number of threads.
+    ///
+    /// `shipped_meta` is the text of a metadata/default.meta the app ships in place of the
+    /// template's: with the `.conf` files, its stanzas get reload triggers in app.conf
+    /// (`reload_triggers`), without which Splunk restarts on any change to them.
     pub fn render(
         &self,
         view: &AppView,
         app: &AppConfig,
         stamp: &BuildStamp,
         shipped: &[String],
+        shipped_meta: Option<&str>,
     ) -> Result<BTreeMap<String, String>, RenderError> {
         let mut base = tera::Context::new();
         base.insert("app", &AppContext::new(app, stamp));
@@ -360,7 +397,16 @@ impl Templates {
             .filter(|n| n.ends_with(".conf"))
             .cloned()
             .collect();
-        context.insert("custom_conf_files", &custom_conf_stems(&conf_names));
+        let custom_conf_files = custom_conf_stems(&conf_names);
+        let meta_stanzas = match shipped_meta {
+            Some(text) => stanza_names(text),
+            None => self.meta_stanzas.clone(),
+        };
+        context.insert(
+            "reload_triggers",
+            &reload_triggers(&custom_conf_files, &meta_stanzas),
+        );
+        context.insert("custom_conf_files", &custom_conf_files);
         let lookup_files: Vec<&str> = shipped
             .iter()
             .filter_map(|n| n.strip_prefix("lookups/"))
@@ -543,6 +589,47 @@ impl<'a> AppContext<'a> {
     }
 }
 
+/// The app's metadata file, whose stanzas need reload triggers.
+const META_FILE: &str = "metadata/default.meta";
+
+/// The names of a `.conf`-style file's stanzas (`[name]` lines), in order.
+fn stanza_names(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter_map(|line| line.strip_prefix('[')?.strip_suffix(']'))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// app.conf's `reload.<name>` triggers: every custom `.conf` file the app ships, and the
+/// conf type of every metadata stanza that Splunk has no trigger for (AppInspect's
+/// `check_reload_trigger_for_meta`: `[correlationsearches]`, `[governance]`, ...).
+/// Sorted, each once.
+fn reload_triggers(custom_conf_files: &[String], meta_stanzas: &[String]) -> Vec<String> {
+    let stock: Vec<&str> = SPLUNK_CONF_FILES.lines().map(str::trim).collect();
+    let mut triggers: Vec<String> = custom_conf_files.to_vec();
+    for stanza in meta_stanzas {
+        let conf_type = stanza.split('/').next().unwrap_or_default().trim();
+        let stock_type = stock
+            .iter()
+            .any(|f| f.strip_suffix(".conf") == Some(conf_type));
+        if conf_type.is_empty() || matches!(conf_type, "default" | "global") || stock_type {
+            continue;
+        }
+        // Only the characters a stanza name of a conf type has: never a line break or
+        // `=` into app.conf.
+        if conf_type
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        {
+            triggers.push(conf_type.to_owned());
+        }
+    }
+    triggers.sort();
+    triggers.dedup();
+    triggers
+}
+
 fn custom_conf_stems(conf_names: &[String]) -> Vec<String> {
     let stock: Vec<&str> = SPLUNK_CONF_FILES.lines().map(str::trim).collect();
     let mut stems: Vec<String> = conf_names
@@ -571,6 +658,20 @@ fn error_chain(e: &tera::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_give_their_midnight() {
+        assert_eq!(epoch_of_date("1970-01-01"), Some(0));
+        assert_eq!(epoch_of_date("2024-11-24"), Some(1_732_406_400));
+        assert_eq!(epoch_of_date("2024-02-29"), Some(1_709_164_800));
+        for bad in ["2023-02-29", "2024-13-01", "2024-1-01", "24-01-01", "x", ""] {
+            assert_eq!(epoch_of_date(bad), None, "{bad}");
+        }
+        for days in [0_i64, 59, 365, 11_016, 20_000, 30_000] {
+            let date = BuildStamp::at(days * 86_400).date;
+            assert_eq!(epoch_of_date(&date), Some(days * 86_400), "{date}");
+        }
+    }
 
     #[test]
     fn stamps_come_from_the_epoch() {

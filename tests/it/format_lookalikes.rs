@@ -102,12 +102,12 @@ fn each_july_2024_class_is_an_error_in_contentctl_4_4() {
         (
             "drilldowns required",
             ttp,
-            "missing required field `drilldown_searches`",
+            "missing field `drilldown_searches`, required of a production object",
         ),
         (
             "drilldowns required",
             anomaly,
-            "missing required field `drilldown_searches`",
+            "missing field `drilldown_searches`, required of a production object",
         ),
         (
             "role Parent Process",

@@ -441,6 +441,10 @@ fn read_by(release: &str, kind: &str) -> bool {
     }
 }
 
+#[cfg_attr(
+    not(has_shared),
+    ignore = "needs ../shared (or $SPLFORGE_SHARED when built)"
+)]
 #[test]
 fn every_format_version_matches_contentctls_models_field_by_field() {
     let Some(reference) = support::shared("reference/contentctl-model-schemas") else {

@@ -24,6 +24,7 @@ mod docs_golden;
 mod docs_html;
 mod docs_pages;
 mod explain;
+mod first_hour;
 mod format_lookalikes;
 mod format_reference;
 mod format_versions;

@@ -358,6 +358,10 @@ fn bundled_detections_migrate_clean_with_the_same_risk() {
     );
 }
 
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the corpus: ../shared/corpus/security_content-2024-10, or $SPLFORGE_CORPUS when built"
+)]
 #[test]
 fn corpus_detections_migrate_clean_with_the_same_risk() {
     let Some(corpus) = corpus() else {

@@ -352,6 +352,10 @@ fn outside_a_git_repository_is_an_error() {
 
 /// The shared corpus committed twice into a repository made here, with a few edits between:
 /// the notes list exactly those edits.
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the corpus: ../shared/corpus/security_content-2024-10, or $SPLFORGE_CORPUS when built"
+)]
 #[test]
 fn notes_on_the_corpus_list_exactly_the_edits_made() {
     let Some(corpus) = crate::support::corpus_or_skip() else {

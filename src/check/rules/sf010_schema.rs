@@ -85,7 +85,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 Some(s) => finding
                     .with_label("this key is ignored, and its value lost")
                     .with_help(format!("did you mean `{s}`?")),
-                None => finding,
+                None => finding.with_help_opt(violation.help.clone()),
             });
         }
     }

@@ -1,132 +1,61 @@
-//! `splforge new` and `splforge migrate`: the commands that write content files.
+//! `splforge migrate --to 5`: 4.x content converted to 5.x in place.
 
-use std::io::{BufRead as _, IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 
-use super::terminal;
-use super::{GlobalArgs, load_config, selected_files, write_atomically};
+use super::atomic::write_atomically;
+use super::repository::{load_config, selected_files};
+use super::{GlobalArgs, clock, terminal};
 use crate::load::{self, ContentKind};
 use crate::migrate::{self, Outcome};
 use crate::model::{Content, root_mapping};
-use crate::scaffold::{self, NewObject};
 
-/// What `splforge new` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum NewKind {
-    Detection,
-    Story,
-    Macro,
-    #[value(name = "data-source", alias = "data_source")]
-    DataSource,
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// Target generation (only 5 for now, and so the default).
+    #[arg(long, value_name = "GENERATION", default_value = "5")]
+    to: String,
+    /// Files or directories to convert (default: every detection).
+    paths: Vec<PathBuf>,
+    /// Print which files would change, write nothing; exit 1 when something would.
+    #[arg(long, conflicts_with = "diff")]
+    check: bool,
+    /// Print the changes as a unified diff, write nothing; exit 1 when something would
+    /// change.
+    #[arg(long)]
+    diff: bool,
 }
 
-impl NewKind {
-    fn scaffold(self) -> scaffold::NewKind {
-        match self {
-            NewKind::Detection => scaffold::NewKind::Detection,
-            NewKind::Story => scaffold::NewKind::Story,
-            NewKind::Macro => scaffold::NewKind::Macro,
-            NewKind::DataSource => scaffold::NewKind::DataSource,
-        }
-    }
+/// What `migrate` does with a converted file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Write,
+    /// Names the file (`--check`).
+    Check,
+    /// Prints the change as a unified diff (`--diff`).
+    Diff,
 }
 
-pub fn new(
-    global: &GlobalArgs,
-    kind: NewKind,
-    name: Option<&str>,
-    dir: Option<&Path>,
-    author: Option<&str>,
-    today: &str,
-) -> anyhow::Result<ExitCode> {
-    let config = load_config(global)?;
-    let kind = kind.scaffold();
-    let name = match name {
-        Some(name) => name.to_owned(),
-        None => prompt_name(kind)?,
+pub(super) fn run(global: &GlobalArgs, args: &Args) -> anyhow::Result<ExitCode> {
+    let mode = if args.diff {
+        Mode::Diff
+    } else if args.check {
+        Mode::Check
+    } else {
+        Mode::Write
     };
-    let repository = load::load_repository(&global.root, config.limits);
-    let content = Content::build(&repository);
-    let index = crate::check::Index::build(&repository, &content);
-    if let Some(existing) = index.find(kind.content_kind(), name.trim()) {
-        bail!(
-            "a {} named \"{}\" already exists: {}",
-            kind.content_kind().name().replace('_', " "),
-            name.trim(),
-            repository.files[existing.file].source.display_path()
-        );
-    }
-    let app = &config.app;
-    let default_author = [app.author_name.as_str(), app.author_company.as_str()]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let object = NewObject {
-        kind,
-        name: &name,
-        id: uuid::Uuid::new_v4(),
-        date: today,
-        author: author.unwrap_or(&default_author),
-        generation: content.generation,
-    };
-    let text = object.render()?;
-    let relative = dir
-        .map_or_else(|| kind.default_dir(), Path::to_path_buf)
-        .join(object.file_name());
-    let path = global.root.join(&relative);
-    if path.exists() {
-        bail!("{} already exists", path.display());
-    }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-    }
-    write_atomically(&path, text.as_bytes())?;
-    terminal::print_text(&format!(
-        "{}\n",
-        crate::load::source::display_path(&relative)
-    ));
-    if !global.quiet {
-        terminal::stderr_line(format!(
-            "Created {} ({}); `splforge lint {}` checks it.",
-            path.display(),
-            kind.content_kind().name().replace('_', " "),
-            path.display()
-        ));
-    }
-    Ok(ExitCode::SUCCESS)
+    migrate(global, &args.to, &args.paths, mode)
 }
 
-/// Asks for a name on a terminal; without one, `--name` is required.
-fn prompt_name(kind: scaffold::NewKind) -> anyhow::Result<String> {
-    let stdin = std::io::stdin();
-    if !stdin.is_terminal() {
-        bail!("--name is required when stdin is not a terminal");
-    }
-    eprint!(
-        "Name of the new {}: ",
-        kind.content_kind().name().replace('_', " ")
-    );
-    let _ = std::io::stderr().flush();
-    let mut line = String::new();
-    stdin.lock().read_line(&mut line)?;
-    let name = line.trim().to_owned();
-    if name.is_empty() {
-        bail!("no name given");
-    }
-    Ok(name)
-}
-
-pub fn migrate(
+fn migrate(
     global: &GlobalArgs,
     to: &str,
     paths: &[PathBuf],
-    check_only: bool,
+    mode: Mode,
 ) -> anyhow::Result<ExitCode> {
+    let check_only = mode != Mode::Write;
     if to != "5" {
         bail!("`--to {to}`: only `--to 5` (contentctl 4.x detections to 5.x) is supported");
     }
@@ -135,7 +64,7 @@ pub fn migrate(
     let only = if paths.is_empty() {
         None
     } else {
-        Some(selected_files(root, paths)?)
+        Some(selected_files(global, paths)?)
     };
     let repository = load::load_repository(root, config.limits);
     let content = Content::build(&repository);
@@ -148,11 +77,10 @@ pub fn migrate(
         if loaded.kind != ContentKind::Detection {
             continue;
         }
-        let path = &loaded.source.path;
         match migrate::detection_to_5(&loaded.source.text, tree, detection, &content.deployments) {
             Outcome::Converted { text, notes } if text != loaded.source.text => {
                 converted += 1;
-                convert(&root.join(path), &shown, &text, &notes, check_only)?;
+                convert(root, loaded, &text, &notes, mode)?;
             }
             Outcome::Converted { .. } => unchanged += 1,
             Outcome::Unchanged(reason) => {
@@ -171,7 +99,7 @@ pub fn migrate(
         .chain(content.baselines.iter().map(|b| &b.header));
     let (mut others_converted, mut others_unchanged) = (0, 0);
     for header in others {
-        let Some((loaded, tree, shown)) = editable(&repository, header.file, &only) else {
+        let Some((loaded, tree, _)) = editable(&repository, header.file, &only) else {
             continue;
         };
         let path = &loaded.source.path;
@@ -179,14 +107,14 @@ pub fn migrate(
         match migrate::object_to_5(loaded.kind, &loaded.source.text, tree, deprecated) {
             Outcome::Converted { text, notes } if text != loaded.source.text => {
                 others_converted += 1;
-                convert(&root.join(path), &shown, &text, &notes, check_only)?;
+                convert(root, loaded, &text, &notes, mode)?;
             }
             _ => others_unchanged += 1,
         }
     }
     // Lookups: 5.x's `lookup_type` and header; a data file named otherwise is renamed.
     let author = config.app.author_name.clone();
-    let date = super::today();
+    let date = clock::today();
     let defaults = migrate::LookupDefaults {
         author: &author,
         date: &date,
@@ -206,7 +134,12 @@ pub fn migrate(
             continue;
         };
         others_converted += 1;
-        if check_only {
+        if mode == Mode::Diff {
+            print_diff(&shown, &loaded.source.text, &text);
+            if let Some((from, to)) = &migration.rename {
+                terminal::print_text(&format!("rename lookups/{from} lookups/{to}\n"));
+            }
+        } else if check_only {
             terminal::print_text(&format!("{shown}: would convert to 5.x\n"));
         } else {
             if let Some((from, to)) = &migration.rename {
@@ -248,7 +181,7 @@ pub fn migrate(
         };
         terminal::stderr_line(format!(
             "{verb} {} and {others_converted} stories, baselines and lookups to 5.x; {} unchanged{}.",
-            super::counted(converted, "detection"),
+            terminal::counted(converted, "detection"),
             unchanged + others_unchanged,
             if creates_removed {
                 if check_only {
@@ -288,24 +221,37 @@ pub fn migrate(
     })
 }
 
-/// Writes one object's converted `text` to `path` (or, with `check_only`, says it would)
-/// and prints the notes of its conversion.
+/// Writes one object's converted text over its file (or, with `--check`, says it would;
+/// with `--diff`, prints the change) and prints the notes of its conversion.
 fn convert(
-    path: &Path,
-    shown: &str,
-    text: &str,
+    root: &Path,
+    loaded: &load::LoadedFile,
+    after: &str,
     notes: &[String],
-    check_only: bool,
+    mode: Mode,
 ) -> anyhow::Result<()> {
-    if check_only {
-        terminal::print_text(&format!("{shown}: would convert to 5.x\n"));
-    } else {
-        write_atomically(path, text.as_bytes())?;
+    let shown = loaded.source.display_path();
+    match mode {
+        Mode::Write => write_atomically(&root.join(&loaded.source.path), after.as_bytes())?,
+        Mode::Check => terminal::print_text(&format!("{shown}: would convert to 5.x\n")),
+        Mode::Diff => print_diff(&shown, &loaded.source.text, after),
     }
     for note in notes {
         terminal::stderr_line(format!("{shown}: note: {note}"));
     }
     Ok(())
+}
+
+/// The change to one file as a unified diff, three lines of context, escaped for the
+/// terminal as all text for people is.
+fn print_diff(shown: &str, before: &str, after: &str) {
+    let diff = similar::TextDiff::from_lines(before, after);
+    let text = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{shown}"), &format!("b/{shown}"))
+        .to_string();
+    terminal::print_text(&text);
 }
 
 /// The file of an object that `migrate` may edit (in the selection `only`, when there is
