@@ -52,8 +52,8 @@ use crate::check::{Finding, Related, Report, Severity};
 use crate::config::Config;
 use crate::load::{self, LoadLimits, SourceFile, Span};
 
-/// The default cache directory, under the content root.
-pub const DEFAULT_DIR: &str = ".splforge_cache";
+/// The default cache directory, under the content root (`[cache] dir`'s default).
+pub use crate::config::DEFAULT_CACHE_DIR as DEFAULT_DIR;
 
 /// The on-disk format; an entry of another format is ignored.
 pub const FORMAT: u32 = 3;

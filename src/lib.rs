@@ -10,7 +10,6 @@
 #[allow(unsafe_code)]
 pub mod allocator;
 
-pub mod attack;
 pub mod cache;
 pub mod check;
 pub mod cli;
@@ -24,4 +23,8 @@ pub mod ownership;
 pub mod package;
 pub mod render;
 pub mod scaffold;
-pub mod spl;
+
+// The lower layers are crates of their own (crates/); these names keep `crate::spl::...`,
+// `crate::attack::...` and `splforge::spl::...` paths working.
+pub use splforge_attack as attack;
+pub use splforge_spl as spl;

@@ -19,7 +19,7 @@ mod sf101_invalid_uuid;
 mod sf102_duplicate_id;
 mod sf103_duplicate_name;
 mod sf104_file_name;
-pub use sf104_file_name::{MAX_FILE_NAME_BYTES, expected_stem, longest_file_name};
+pub use crate::model::file_name::{MAX_FILE_NAME_BYTES, expected_stem, longest_file_name};
 mod sf105_missing_risk;
 mod sf106_stanza_collision;
 mod sf107_macro_argument_name;

@@ -113,7 +113,7 @@ struct ExternalMacros {
     macros: Vec<MacroDef>,
 }
 
-const EXTERNAL_MACROS: &str = include_str!("../../data/spl/external_macros.toml");
+const EXTERNAL_MACROS: &str = include_str!("../data/external_macros.toml");
 
 impl MacroTable {
     /// Gives everything expansion reads from the table to `field`, one field at a time, in
@@ -147,7 +147,7 @@ impl MacroTable {
         }
     }
 
-    /// A table holding the external macros detections rely on (`data/spl/external_macros.toml`):
+    /// A table holding the external macros detections rely on (`crates/splforge-spl/data/external_macros.toml`):
     /// `drop_dm_object_name` and friends. Content macros inserted later override them.
     pub fn with_external_macros() -> Self {
         let mut table = MacroTable::new();
