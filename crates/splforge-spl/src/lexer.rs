@@ -206,19 +206,13 @@ fn single_quoted_end(bytes: &[u8], i: usize) -> Option<usize> {
 }
 
 fn memchr(bytes: &[u8], from: usize, needle: u8) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .iter()
-        .position(|&b| b == needle)
-        .map(|p| p + from)
+    memchr::memchr(needle, bytes.get(from..)?).map(|p| p + from)
 }
 
-fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
+/// The offset of the first `needle` at or after `from` (the end of a ```` ``` ```` comment,
+/// here and in macro expansion).
+pub(crate) fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(bytes.get(from..)?, needle).map(|p| p + from)
 }
 
 /// The value of a word: double quotes removed, `\"` and `\\` unescaped; a word wrapped in

@@ -13,6 +13,7 @@ use std::ops::Range;
 
 use serde::Deserialize;
 
+use super::lexer::find;
 use super::parser::split_macro_call;
 use super::problem::{ProblemKind, SplProblem};
 
@@ -561,14 +562,6 @@ fn skip_string(bytes: &[u8], i: usize) -> usize {
         j += 2;
     }
     bytes.len()
-}
-
-fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
 }
 
 #[cfg(test)]
