@@ -14,6 +14,7 @@ pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod date;
 pub mod docs;
 pub mod format;
 pub mod load;

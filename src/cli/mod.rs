@@ -1044,22 +1044,6 @@ pub(super) fn today() -> String {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    date_of(i64::try_from(seconds).unwrap_or(i64::MAX))
-}
-
-/// The `YYYY-MM-DD` date (UTC) of a Unix time, by the same calendar the build stamps use.
-fn date_of(epoch_seconds: i64) -> String {
-    crate::render::BuildStamp::at(epoch_seconds).date
-}
-
-#[cfg(test)]
-mod tests {
-    use super::date_of;
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(date_of(0), "1970-01-01");
-        assert_eq!(date_of(19_723 * 86_400), "2024-01-01");
-        assert_eq!(date_of(20_781 * 86_400 + 86_399), "2026-11-24");
-    }
+    let seconds = i64::try_from(seconds).unwrap_or(i64::MAX);
+    crate::date::Date::from_epoch_seconds(seconds).0.to_string()
 }

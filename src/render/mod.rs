@@ -165,9 +165,8 @@ pub struct BuildStamp {
 impl BuildStamp {
     /// The stamp of a build at `epoch_seconds` (UTC); never reads the clock.
     pub fn at(epoch_seconds: i64) -> BuildStamp {
-        let days = epoch_seconds.div_euclid(86_400);
-        let secs = epoch_seconds.rem_euclid(86_400);
-        let (y, m, d) = civil_from_days(days);
+        let (date, secs) = crate::date::Date::from_epoch_seconds(epoch_seconds);
+        let (y, m, d) = (date.year(), date.month(), date.day());
         let (hh, mm, ss) = (secs / 3600, secs % 3600 / 60, secs % 60);
         BuildStamp {
             time: format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}"),
@@ -175,27 +174,6 @@ impl BuildStamp {
             date: format!("{y:04}-{m:02}-{d:02}"),
         }
     }
-}
-
-/// Howard Hinnant's civil_from_days.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
-    )
 }
 
 /// Text for XML character data and `'`-quoted attributes: `&`, `<`, `>` and `'` escaped,

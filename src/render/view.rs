@@ -665,26 +665,23 @@ fn providing_technologies(search: &str, table: &[(String, Vec<String>)]) -> Vec<
     found
 }
 
-/// Seconds from the epoch to midnight UTC of `YYYY-MM-DD`, as a float (contentctl's
-/// `publish_time`); `null` for a date that does not parse.
+/// Seconds from the epoch to midnight UTC of `YYYY-M-D`, as a float (contentctl's
+/// `publish_time`); `null` for a text that names no day. The parts may be unpadded, as in
+/// the dates PyYAML (and so contentctl) reads.
 fn publish_time(date: &str) -> Value {
-    let mut parts = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
-    let (Some(Some(y)), Some(Some(m)), Some(Some(d))) = (parts.next(), parts.next(), parts.next())
-    else {
+    let mut parts = date.splitn(3, '-');
+    let mut part = || parts.next()?.parse::<i64>().ok();
+    let (Some(y), Some(m), Some(d)) = (part(), part(), part()) else {
         return Value::Null;
     };
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return Value::Null;
+    let day = u32::try_from(m)
+        .ok()
+        .zip(u32::try_from(d).ok())
+        .and_then(|(m, d)| crate::date::Date::from_ymd(y, m, d));
+    match day {
+        Some(day) => json!(day.epoch_seconds() as f64),
+        None => Value::Null,
     }
-    // Howard Hinnant's days_from_civil.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    json!((days * 86_400) as f64)
 }
 
 fn baseline_view(b: &Baseline, build: &Build<'_>) -> Result<BaselineView, ViewError> {
@@ -1159,7 +1156,10 @@ mod tests {
     fn publish_time_is_midnight_utc() {
         assert_eq!(publish_time("2024-09-30"), json!(1727654400.0));
         assert_eq!(publish_time("1970-01-01"), json!(0.0));
+        assert_eq!(publish_time("2024-9-3"), json!(1725321600.0));
         assert_eq!(publish_time("nope"), Value::Null);
+        assert_eq!(publish_time("2024-02-30"), Value::Null);
+        assert_eq!(publish_time("9223372036854775807-01-01"), Value::Null);
     }
 
     #[test]

@@ -155,7 +155,6 @@ pub static RULES: &[&Rule] = &[
 ];
 
 pub(crate) use sf301_lookup_file_missing::lookup_file_path;
-pub(crate) use sf401_invalid_date::is_calendar_date;
 
 pub fn rule_by_code(code: &str) -> Option<&'static Rule> {
     RULES
