@@ -687,7 +687,6 @@ fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result
     };
     let build_options = crate::package::BuildOptions {
         build_time,
-        attack: None,
     };
     let progress = Progress::new("Building", 2, global.quiet);
     progress.step("reading, checking and rendering content");

@@ -14,14 +14,13 @@ mod tarball;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use crate::check::rules::lookup_file_path;
 use crate::config::Config;
 use crate::load::Repository;
 use crate::model::Content;
 use crate::render::conf::{ReadStanza, find_control, read_stanzas};
-use crate::render::{AppView, AttackEnrichment, BuildStamp, RenderError, Templates, ViewInput};
+use crate::render::{AppView, BuildStamp, RenderError, Templates, ViewInput};
 
 pub use tarball::tar_gz;
 
@@ -34,9 +33,6 @@ pub struct BuildOptions {
     /// Seconds since the epoch: the build time in headers, `build =` and the archive's mtimes
     /// (the CLI takes it from `SOURCE_DATE_EPOCH`, else a fixed value or the clock).
     pub build_time: i64,
-    /// ATT&CK enrichment for annotations; `None` gives technique ids only (contentctl's
-    /// `enrichments: false`).
-    pub attack: Option<Arc<dyn AttackEnrichment>>,
 }
 
 /// What a build wrote.
@@ -138,7 +134,6 @@ pub fn app_files(
     let view = AppView::build(&ViewInput {
         content,
         app: &config.app,
-        attack: options.attack.as_deref(),
         build_day: &build_day,
     })
     .map_err(RenderError::from)?;

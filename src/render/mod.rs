@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::AppConfig;
-pub use view::{AppView, AttackEnrichment, ViewError, ViewInput};
+pub use view::{AppView, ViewError, ViewInput};
 
 /// The directory, relative to the repository root, whose files replace the defaults.
 pub const OVERRIDE_DIR: &str = "templates/app";

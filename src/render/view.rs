@@ -17,13 +17,6 @@ use crate::model::{
     Macro, ObservableObject, RiskSource, Story, Text,
 };
 
-/// ATT&CK enrichment for the annotations. contentctl with `enrichments: false` (and the
-/// default here) has none: annotations then carry the technique ids only.
-pub trait AttackEnrichment: Send + Sync {
-    /// Kill-chain phases of a technique (from its tactics), e.g. `["Installation"]`.
-    fn kill_chain_phases(&self, technique_id: &str) -> Vec<String>;
-}
-
 /// Data models contentctl recognises in a search, in its enum order.
 const DATA_MODELS: [&str; 14] = [
     "Endpoint",
@@ -272,7 +265,6 @@ pub struct ViewError {
 pub struct ViewInput<'a> {
     pub content: &'a Content,
     pub app: &'a AppConfig,
-    pub attack: Option<&'a dyn AttackEnrichment>,
     /// The build's day, `YYYYMMDD` (contentctl 5 dates the data-source lookup it writes).
     pub build_day: &'a str,
 }
@@ -409,7 +401,7 @@ fn detection_view(d: &Detection, build: &Build<'_>) -> Result<DetectionView, Vie
     let overall_score = d.overall_risk_score();
     let risk_score = overall_score.unwrap_or(0);
     let security_domain = text(&d.security_domain);
-    let mappings = mappings(d, input.attack);
+    let mappings = mappings(d);
     let description = text(&d.header.description);
     Ok(DetectionView {
         status: d.status().unwrap_or_default().to_owned(),
@@ -527,7 +519,10 @@ fn severity(score: i64) -> &'static str {
     }
 }
 
-fn mappings(d: &Detection, attack: Option<&dyn AttackEnrichment>) -> Value {
+/// The annotations' mappings, as contentctl writes them with `enrichments: false`: technique
+/// ids only, no ATT&CK names or kill-chain phases (contentctl fetches those from MITRE's
+/// servers when `enrichments: true`, an output splforge does not make).
+fn mappings(d: &Detection) -> Value {
     let mut m = Map::new();
     let cis = if text(&d.security_domain) == "network" {
         "CIS 13"
@@ -536,17 +531,6 @@ fn mappings(d: &Detection, attack: Option<&dyn AttackEnrichment>) -> Value {
     };
     m.insert("cis20".into(), json!([cis]));
     let techniques = texts(&d.mitre_attack_ids);
-    if let Some(attack) = attack {
-        let mut phases: Vec<String> = techniques
-            .iter()
-            .flat_map(|t| attack.kill_chain_phases(t))
-            .collect();
-        phases.sort();
-        phases.dedup();
-        if !phases.is_empty() {
-            m.insert("kill_chain_phases".into(), json!(phases));
-        }
-    }
     if !techniques.is_empty() {
         m.insert("mitre_attack".into(), json!(techniques));
     }

@@ -60,7 +60,6 @@ fn build_repo(
     let (config, _) = splforge::config::Config::discover(root).unwrap();
     let options = BuildOptions {
         build_time,
-        attack: None,
     };
     build(&content, &repository, &config, out, &options)
 }
@@ -130,7 +129,6 @@ fn the_app_rendered_beside_the_check_is_the_app_rendered_after_it() {
         };
         let options = BuildOptions {
             build_time: 1_700_000_000,
-            attack: None,
         };
         let (repository, content, report, beside) = splforge::check::load_and_check_alongside(
             &root,

@@ -55,7 +55,6 @@ pub fn build_at(root: &Path, out: &Path, build_time: i64) -> splforge::package::
     let (config, _) = splforge::config::Config::discover(root).expect("config");
     let options = splforge::package::BuildOptions {
         build_time,
-        attack: None,
     };
     splforge::package::build(&content, &repository, &config, out, &options).expect("build")
 }
