@@ -47,6 +47,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
+use crate::atomic::{self, Access, AtomicError, AtomicFile};
 use crate::check::facts::{KeyHasher, StoredFacts};
 use crate::check::{Finding, Related, Report, Severity};
 use crate::config::Config;
@@ -138,9 +139,9 @@ impl MachineKey {
         }
         let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         // Made in full beside its place and linked there: two first runs at once keep one key.
-        let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-        temp.write_all(hex.as_bytes()).map_err(io)?;
-        let _ = temp.persist_noclobber(&path);
+        let mut temp = AtomicFile::create(&path, Access::Private).map_err(|e| io(e.into_io()))?;
+        temp.file().write_all(hex.as_bytes()).map_err(io)?;
+        let _ = temp.commit_new();
         MachineKey::read(&path).ok_or_else(|| io(std::io::Error::other("not a splforge key")))
     }
 
@@ -463,7 +464,7 @@ impl LintCache {
         let mut bytes = tagger.line().into_bytes();
         bytes.extend_from_slice(&body);
         self.prepare_dir()?;
-        write_atomically(&self.dir, &self.entry, &bytes).map_err(|e| self.io(e))?;
+        write_atomically(&self.entry, &bytes).map_err(|e| self.io(e))?;
         prune(&self.dir);
         Ok(())
     }
@@ -493,10 +494,11 @@ impl LintCache {
         self.prepare_dir()?;
         // Written as it is encoded (at 100k detections the facts are 37 MB), after room for
         // the tag, which is written last.
-        let mut temp = tempfile::NamedTempFile::new_in(&self.dir).map_err(|e| self.io(e))?;
+        let mut temp = AtomicFile::create(&self.dir.join(FACTS), Access::Private)
+            .map_err(|e| self.io(e.into_io()))?;
         let line = {
             let mut out = TaggingWriter {
-                out: std::io::BufWriter::new(temp.as_file_mut()),
+                out: std::io::BufWriter::new(temp.file()),
                 tagger: self.machine.tagger(FACTS_KIND),
             };
             out.out
@@ -506,11 +508,10 @@ impl LintCache {
             out.out.flush().map_err(|e| self.io(e))?;
             out.tagger.line()
         };
-        let written = temp.as_file_mut();
+        let written = temp.file();
         std::io::Seek::rewind(written).map_err(|e| self.io(e))?;
         written.write_all(line.as_bytes()).map_err(|e| self.io(e))?;
-        temp.persist(self.dir.join(FACTS))
-            .map_err(|e| self.io(e.error))?;
+        temp.commit().map_err(|e| self.io(e.into_io()))?;
         Ok(())
     }
 
@@ -538,7 +539,7 @@ impl LintCache {
         ] {
             let path = self.dir.join(name);
             if !path.exists() {
-                write_atomically(&self.dir, &path, text.as_bytes()).map_err(|e| self.io(e))?;
+                write_atomically(&path, text.as_bytes()).map_err(|e| self.io(e))?;
             }
         }
         Ok(())
@@ -736,11 +737,9 @@ fn read_regular(path: &Path) -> Option<Vec<u8>> {
     fs::read(path).ok()
 }
 
-fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    temp.write_all(bytes)?;
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+/// A cache file, written atomically and readable by its owner only.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    atomic::write_file(path, bytes, Access::Private).map_err(AtomicError::into_io)
 }
 
 /// Removes the oldest entries beyond [`MAX_ENTRIES`].

@@ -10,6 +10,7 @@
 #[allow(unsafe_code)]
 pub mod allocator;
 
+pub mod atomic;
 pub mod cache;
 pub mod check;
 pub mod cli;

@@ -12,8 +12,7 @@ mod rule_docs;
 mod sarif;
 mod terminal;
 
-use std::fs;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -685,9 +684,7 @@ fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result
             .with_context(|| format!("SOURCE_DATE_EPOCH `{value}` is not a number of seconds"))?,
         Err(_) => 0,
     };
-    let build_options = crate::package::BuildOptions {
-        build_time,
-    };
+    let build_options = crate::package::BuildOptions { build_time };
     let progress = Progress::new("Building", 2, global.quiet);
     progress.step("reading, checking and rendering content");
     crate::attack::prefetch(&config.attack_version);
@@ -896,35 +893,10 @@ fn output_dir(
     Ok(out)
 }
 
-/// Writes a file through a temporary sibling and a rename: never a half-written file.
+/// Writes a file a person reads ([`crate::atomic`]: never half-written; a new file gets the
+/// mode the umask allows, as an editor's would, and a replaced file keeps its own).
 fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    // A new file gets the mode the umask allows (0666 less it), as an editor's would; a
-    // replaced file keeps its own. tempfile's default, 0600, hid `new` and `migrate`
-    // output from the rest of a team's checkout.
-    let existing = fs::symlink_metadata(path)
-        .ok()
-        .filter(|m| m.is_file())
-        .map(|m| m.permissions());
-    let mut builder = tempfile::Builder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        // Reduced by the umask at creation, as `open(2)` does.
-        builder.permissions(fs::Permissions::from_mode(0o666));
-    }
-    let mut temp = builder
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    if let Some(permissions) = existing {
-        temp.as_file().set_permissions(permissions)?;
-    }
-    temp.write_all(bytes)?;
-    temp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    crate::atomic::write_file(path, bytes, crate::atomic::Access::Shared)?;
     Ok(())
 }
 

@@ -58,9 +58,7 @@ fn build_repo(
     let repository = splforge::load::load_repository(root, Default::default());
     let content = splforge::model::Content::build(&repository);
     let (config, _) = splforge::config::Config::discover(root).unwrap();
-    let options = BuildOptions {
-        build_time,
-    };
+    let options = BuildOptions { build_time };
     build(&content, &repository, &config, out, &options)
 }
 
