@@ -1,9 +1,11 @@
-//! Atomic output: the one way splforge writes a file. It is written to a temporary sibling
-//! and renamed over its name, so a reader sees the old contents or the new, never half of
-//! each, and a failed write leaves the old file and no temporary one (it is deleted when the
-//! [`AtomicFile`] is dropped uncommitted). The lint cache, the CLI's outputs (`--out FILE`,
-//! `new`, `migrate`) and the machine key use it; `package` and `docs` stage whole
-//! directories the same way, a temporary directory beside the output renamed into place.
+//! Atomic output: the one way splforge writes a file or replaces a directory, so a reader
+//! sees the old contents or the new, never half of each, and a failed write leaves the old.
+//! - A file is written to a temporary sibling and renamed over its name ([`write_file`],
+//!   [`AtomicFile`], deleted when dropped uncommitted): the lint cache, the CLI's outputs
+//!   (`--out FILE`, `new`, `migrate`) and the machine key.
+//! - A directory (the app, each docs site) is written whole into a temporary directory
+//!   beside it, then [`swap_in`] moves the previous one aside and the new one in, and can
+//!   undo that until the caller lets the previous one go.
 
 use std::fs;
 use std::io::Write as _;
@@ -140,6 +142,44 @@ pub fn write_file(path: &Path, bytes: &[u8], access: Access) -> Result<(), Atomi
     file.commit()
 }
 
+/// A directory entry moved into place by [`swap_in`]; the entry it replaced (if any) waits
+/// at `previous` until the caller deletes it, or [`Swap::undo`] puts it back.
+#[derive(Debug)]
+pub struct Swap {
+    target: PathBuf,
+    previous: Option<PathBuf>,
+}
+
+/// Moves `staged` to `target`. Whatever `target` holds is first renamed to `previous` (a
+/// path that does not exist, on the same file system); if moving `staged` in fails, it is
+/// put back and `staged` is left where it was.
+pub fn swap_in(staged: &Path, target: &Path, previous: &Path) -> std::io::Result<Swap> {
+    let had_previous = fs::symlink_metadata(target).is_ok();
+    if had_previous {
+        fs::rename(target, previous)?;
+    }
+    if let Err(e) = fs::rename(staged, target) {
+        if had_previous {
+            let _ = fs::rename(previous, target);
+        }
+        return Err(e);
+    }
+    Ok(Swap {
+        target: target.to_path_buf(),
+        previous: had_previous.then(|| previous.to_path_buf()),
+    })
+}
+
+impl Swap {
+    /// Moves the new entry back to `staged` and the previous one (if any) into place.
+    pub fn undo(self, staged: &Path) {
+        let _ = fs::rename(&self.target, staged);
+        if let Some(previous) = self.previous {
+            let _ = fs::rename(previous, &self.target);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,6 +217,37 @@ mod tests {
         second.file().write_all(b"second").unwrap();
         assert!(second.commit_new().is_err());
         assert_eq!(fs::read(&path).unwrap(), b"first");
+    }
+
+    #[test]
+    fn swap_in_replaces_a_directory_and_undo_restores_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (staged, target, previous) = (
+            dir.path().join("new"),
+            dir.path().join("site"),
+            dir.path().join("old"),
+        );
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("a"), "old").unwrap();
+        fs::create_dir(&staged).unwrap();
+        fs::write(staged.join("b"), "new").unwrap();
+        let swap = swap_in(&staged, &target, &previous).unwrap();
+        assert!(target.join("b").is_file() && previous.join("a").is_file());
+        swap.undo(&staged);
+        assert!(target.join("a").is_file() && staged.join("b").is_file());
+        assert!(!previous.exists());
+    }
+
+    #[test]
+    fn a_failed_swap_leaves_the_previous_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("site");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("a"), "old").unwrap();
+        let missing = dir.path().join("never-staged");
+        assert!(swap_in(&missing, &target, &dir.path().join("old")).is_err());
+        assert!(target.join("a").is_file());
+        assert!(!dir.path().join("old").exists());
     }
 
     #[test]
