@@ -842,6 +842,11 @@ pub fn clean(dir: &Path) -> Result<Cleaned, CacheError> {
 mod tests {
     use super::*;
 
+    /// Whether `cache` has a usable entry for the repository at `root`, rendered as `k`.
+    fn hits(cache: &LintCache, root: &Path) -> bool {
+        cache.lookup(root, LoadLimits::default(), "k").is_some()
+    }
+
     fn repository() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         fs::create_dir_all(dir.path().join("macros")).unwrap();
@@ -894,11 +899,7 @@ mod tests {
         // The same bytes written again: the stat (ctime, mtime) changed, so it is a change.
         std::thread::sleep(std::time::Duration::from_millis(20));
         fs::write(root.path().join("macros/a.yml"), "name: a\n").unwrap();
-        assert!(
-            cache
-                .lookup(root.path(), LoadLimits::default(), "k")
-                .is_none()
-        );
+        assert!(!hits(&cache, root.path()));
     }
 
     #[test]
@@ -918,18 +919,10 @@ mod tests {
             .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
         fs::write(root.path().join("macros/a.yml"), "name: a\n").unwrap();
-        assert!(
-            cache
-                .lookup(root.path(), LoadLimits::default(), "k")
-                .is_some()
-        );
+        assert!(hits(&cache, root.path()));
         // The same size, other bytes.
         fs::write(root.path().join("macros/a.yml"), "name: b\n").unwrap();
-        assert!(
-            cache
-                .lookup(root.path(), LoadLimits::default(), "k")
-                .is_none()
-        );
+        assert!(!hits(&cache, root.path()));
     }
 
     #[test]
@@ -950,22 +943,10 @@ mod tests {
             only_files: None,
         };
         let other = LintCache::new(&root.path().join(DEFAULT_DIR), &key, &machine());
-        assert!(
-            other
-                .lookup(root.path(), LoadLimits::default(), "k")
-                .is_none()
-        );
-        assert!(
-            cache
-                .lookup(root.path(), LoadLimits::default(), "k")
-                .is_some()
-        );
+        assert!(!hits(&other, root.path()));
+        assert!(hits(&cache, root.path()));
         fs::write(root.path().join("macros/b.yml"), "name: b\n").unwrap();
-        assert!(
-            cache
-                .lookup(root.path(), LoadLimits::default(), "k")
-                .is_none()
-        );
+        assert!(!hits(&cache, root.path()));
     }
 
     #[test]
@@ -976,12 +957,7 @@ mod tests {
         cache
             .store(root.path(), &snapshot, &report(), ("k", ""))
             .unwrap();
-        let hit = |cache: &LintCache| {
-            cache
-                .lookup(root.path(), LoadLimits::default(), "k")
-                .is_some()
-        };
-        assert!(hit(&cache));
+        assert!(hits(&cache, root.path()));
         let config = Config::default();
         let key = LintKey {
             config: &config,
@@ -993,13 +969,13 @@ mod tests {
             &key,
             &MachineKey::from_words([1, 3, 3, 4]),
         );
-        assert!(!hit(&elsewhere));
+        assert!(!hits(&elsewhere, root.path()));
         // One byte of the body changed, the tag kept.
         let mut bytes = fs::read(&cache.entry).unwrap();
         let last = bytes.len() - 2;
         bytes[last] ^= 1;
         fs::write(&cache.entry, bytes).unwrap();
-        assert!(!hit(&cache));
+        assert!(!hits(&cache, root.path()));
     }
 
     #[test]
