@@ -855,13 +855,25 @@ mod tests {
     }
 
     fn cache_of(root: &Path) -> LintCache {
-        let config = Config::default();
+        cache_with(root, &Config::default(), &machine())
+    }
+
+    /// The cache of `root` for a run with `config` on 2026-01-01, tagged with `machine`.
+    fn cache_with(root: &Path, config: &Config, machine: &MachineKey) -> LintCache {
         let key = LintKey {
-            config: &config,
+            config,
             today: "2026-01-01",
             only_files: None,
         };
-        LintCache::new(&root.join(DEFAULT_DIR), &key, &machine())
+        LintCache::new(&root.join(DEFAULT_DIR), &key, machine)
+    }
+
+    /// `root`'s cache, with an entry (rendered as `k`) stored for its files as they are.
+    fn stored_cache(root: &Path) -> LintCache {
+        let cache = cache_of(root);
+        let snapshot = Snapshot::take(root, LoadLimits::default(), 0).unwrap();
+        cache.store(root, &snapshot, &report(), ("k", "")).unwrap();
+        cache
     }
 
     fn machine() -> MachineKey {
@@ -928,21 +940,12 @@ mod tests {
     #[test]
     fn another_key_or_a_new_file_is_a_miss() {
         let root = repository();
-        let cache = cache_of(root.path());
-        let snapshot = Snapshot::take(root.path(), LoadLimits::default(), 0).unwrap();
-        cache
-            .store(root.path(), &snapshot, &report(), ("k", ""))
-            .unwrap();
+        let cache = stored_cache(root.path());
         let config = Config {
             attack_version: "10.1".to_owned(),
             ..Config::default()
         };
-        let key = LintKey {
-            config: &config,
-            today: "2026-01-01",
-            only_files: None,
-        };
-        let other = LintCache::new(&root.path().join(DEFAULT_DIR), &key, &machine());
+        let other = cache_with(root.path(), &config, &machine());
         assert!(!hits(&other, root.path()));
         assert!(hits(&cache, root.path()));
         fs::write(root.path().join("macros/b.yml"), "name: b\n").unwrap();
@@ -952,21 +955,11 @@ mod tests {
     #[test]
     fn an_entry_is_trusted_only_under_the_key_it_was_tagged_with() {
         let root = repository();
-        let cache = cache_of(root.path());
-        let snapshot = Snapshot::take(root.path(), LoadLimits::default(), 0).unwrap();
-        cache
-            .store(root.path(), &snapshot, &report(), ("k", ""))
-            .unwrap();
+        let cache = stored_cache(root.path());
         assert!(hits(&cache, root.path()));
-        let config = Config::default();
-        let key = LintKey {
-            config: &config,
-            today: "2026-01-01",
-            only_files: None,
-        };
-        let elsewhere = LintCache::new(
-            &root.path().join(DEFAULT_DIR),
-            &key,
+        let elsewhere = cache_with(
+            root.path(),
+            &Config::default(),
             &MachineKey::from_words([1, 3, 3, 4]),
         );
         assert!(!hits(&elsewhere, root.path()));
