@@ -49,12 +49,12 @@ fn write_test_data_cfgs(manifest: &Path) {
 }
 
 /// `SPLFORGE_BUILD_DIGEST`: a hash of everything compiled or embedded into the binary (the
-/// sources, schemas, data and locked dependencies). The lint cache keys on it, so a rebuilt
+/// sources, the workspace's crates and their data, schemas, data and locked dependencies). The lint cache keys on it, so a rebuilt
 /// splforge never reuses findings of another build, even at the same version.
 fn write_build_digest(manifest: &Path) {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    let mut stack: Vec<PathBuf> = ["src", "schemas", "data", "Cargo.lock", "build.rs"]
+    let mut stack: Vec<PathBuf> = ["src", "crates", "schemas", "data", "Cargo.lock", "build.rs"]
         .iter()
         .map(|p| manifest.join(p))
         .collect();

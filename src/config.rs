@@ -103,7 +103,7 @@ pub struct LintConfig {
     /// Rules not to run; wins over `select`.
     pub ignore: Vec<String>,
     /// Severity per rule selector: `"error"` or `"warning"`.
-    pub severity: std::collections::BTreeMap<String, crate::check::Severity>,
+    pub severity: std::collections::BTreeMap<String, Severity>,
     /// Glob of paths relative to the root (`detections/deprecated/**`) -> rules not reported
     /// in those files.
     pub per_file_ignores: std::collections::BTreeMap<String, Vec<String>>,
@@ -113,7 +113,7 @@ pub struct LintConfig {
 
 /// `[lint.external]`: names defined outside the repository (Splunk, ES, the CIM, add-ons,
 /// a site's own apps), known to exist though not in it. splforge ships the common ones
-/// (`data/spl/external_lookups.toml`, `data/spl/external_macros.toml`); these add to them.
+/// (`crates/splforge-spl/data/external_lookups.toml`, `crates/splforge-spl/data/external_macros.toml`); these add to them.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct ExternalConfig {
@@ -175,10 +175,32 @@ impl Default for BuildConfig {
     }
 }
 
+/// The default cache directory, under the content root.
+pub const DEFAULT_CACHE_DIR: &str = ".splforge_cache";
+
 impl Default for CacheConfig {
     fn default() -> CacheConfig {
         CacheConfig {
-            dir: crate::cache::DEFAULT_DIR.into(),
+            dir: DEFAULT_CACHE_DIR.into(),
+        }
+    }
+}
+
+/// How much a finding matters: an error fails `lint` and `build`; a warning does not.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
         }
     }
 }

@@ -10,11 +10,12 @@
 #[allow(unsafe_code)]
 pub mod allocator;
 
-pub mod attack;
+pub mod atomic;
 pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod date;
 pub mod docs;
 pub mod format;
 pub mod load;
@@ -25,4 +26,8 @@ pub mod package;
 pub mod release_notes;
 pub mod render;
 pub mod scaffold;
-pub mod spl;
+
+// The lower layers are crates of their own (crates/); these names keep `crate::spl::...`,
+// `crate::attack::...` and `splforge::spl::...` paths working.
+pub use splforge_attack as attack;
+pub use splforge_spl as spl;

@@ -5,23 +5,9 @@ use std::path::PathBuf;
 
 use crate::load::{MAX_MESSAGE_CHARS, Span, truncated};
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
+// A finding's severity is a word of the configuration too (`[lint.severity]`), so it is
+// defined there, below `check`.
+pub use crate::config::Severity;
 
 /// One problem, at one primary position, with what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -80,7 +80,9 @@ fn newest_content_date(content: &Content) -> BuildTime {
         .chain(content.stories.iter().map(|s| &s.header))
         .chain(content.baselines.iter().map(|b| &b.header))
         .filter_map(|h| h.date.as_ref())
-        .filter_map(|date| crate::render::epoch_of_date(&date.value))
+        .filter_map(|date| {
+            crate::date::Date::parse(&date.value).map(crate::date::Date::epoch_seconds)
+        })
         .max();
     match newest {
         Some(epoch_seconds) => BuildTime {
@@ -126,7 +128,6 @@ pub(super) fn run(global: &GlobalArgs, args: &Args) -> anyhow::Result<ExitCode> 
                     .unwrap_or_else(|| newest_content_date(content));
                 let build_options = crate::package::BuildOptions {
                     build_time: build_time.epoch_seconds,
-                    attack: None,
                 };
                 let files = crate::package::app_files(content, repository, &config, &build_options);
                 (files, build_options, build_time)

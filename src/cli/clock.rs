@@ -15,9 +15,11 @@ pub(super) fn now_nanos() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
 }
 
-/// The `YYYY-MM-DD` date (UTC) of a Unix time, by the same calendar the build stamps use.
+/// The `YYYY-MM-DD` date (UTC) of a Unix time ([`crate::date::Date`]).
 pub(super) fn date_of(epoch_seconds: i64) -> String {
-    crate::render::BuildStamp::at(epoch_seconds).date
+    crate::date::Date::from_epoch_seconds(epoch_seconds)
+        .0
+        .to_string()
 }
 
 #[cfg(test)]

@@ -7,9 +7,9 @@ use std::path::{Component, Path};
 
 use super::links::{Claimed, FileNames, jekyll_slug, site_slug};
 use super::techniques::{TechniqueInfo, TechniqueLookup};
-use crate::check::rules::MAX_FILE_NAME_BYTES;
 use crate::load::Repository;
 use crate::load::excerpt;
+use crate::model::file_name::MAX_FILE_NAME_BYTES;
 use crate::model::{Content, Detection, Generation, Text};
 
 /// A page's file stem in each format.

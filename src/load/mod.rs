@@ -5,9 +5,11 @@
 //! Every failure is a value ([`FileError`], [`YamlError`]) with a position, never a panic.
 
 pub mod narrow;
-pub mod scalar_position;
-pub mod source;
-pub mod yaml;
+
+// The YAML loader, spans and positions are the `splforge-yaml` crate; `load::yaml`,
+// `load::source` and `load::scalar_position` name it as they named these modules.
+pub use splforge_yaml as yaml;
+pub use splforge_yaml::{scalar_position, source};
 
 use std::fs;
 use std::io::Read;
@@ -134,14 +136,6 @@ impl Default for LoadLimits {
 }
 
 impl LoadLimits {
-    /// The SPL analysis limits, with `max_search_bytes` from the configuration.
-    pub fn spl(&self) -> crate::spl::Limits {
-        crate::spl::Limits {
-            max_search_len: usize::try_from(self.max_search_bytes).unwrap_or(usize::MAX),
-            ..crate::spl::Limits::default()
-        }
-    }
-
     /// The YAML limits, with the depth capped at [`MAX_DEPTH_CEILING`]: the configuration
     /// comes from the repository, so a pull request can raise it, and a tree deep enough
     /// overflows the stack of the code that walks it (an abort, not a finding).

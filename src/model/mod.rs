@@ -12,6 +12,7 @@ mod data_source;
 mod deployment;
 mod detection;
 pub mod fields;
+pub mod file_name;
 mod lookup;
 mod macro_def;
 pub mod python;

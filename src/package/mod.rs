@@ -14,14 +14,13 @@ mod tarball;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use crate::check::rules::lookup_file_path;
 use crate::config::Config;
 use crate::load::Repository;
 use crate::model::Content;
 use crate::render::conf::{ReadStanza, find_control, read_stanzas};
-use crate::render::{AppView, AttackEnrichment, BuildStamp, RenderError, Templates, ViewInput};
+use crate::render::{AppView, BuildStamp, RenderError, Templates, ViewInput};
 
 pub use tarball::tar_gz;
 
@@ -34,9 +33,6 @@ pub struct BuildOptions {
     /// Seconds since the epoch: the build time in headers, `build =` and the archive's mtimes
     /// (the CLI takes it from `SOURCE_DATE_EPOCH`, else a fixed value or the clock).
     pub build_time: i64,
-    /// ATT&CK enrichment for annotations; `None` gives technique ids only (contentctl's
-    /// `enrichments: false`).
-    pub attack: Option<Arc<dyn AttackEnrichment>>,
 }
 
 /// What a build wrote.
@@ -138,7 +134,6 @@ pub fn app_files(
     let view = AppView::build(&ViewInput {
         content,
         app: &config.app,
-        attack: options.attack.as_deref(),
         build_day: &build_day,
     })
     .map_err(RenderError::from)?;
@@ -470,25 +465,13 @@ fn write_atomically(
 
     let app_dir = out.join(app_id);
     let package = out.join(package_name);
-    let old = staging.path().join(".previous");
-    let had_app = fs::symlink_metadata(&app_dir).is_ok();
-    if had_app {
-        fs::rename(&app_dir, &old).map_err(|e| write_error(&app_dir, e))?;
-    }
-    // On failure, put the previous app back (it sits in `staging`, which is deleted on
-    // return) and leave the previous package as it was.
-    let restore = |e: std::io::Error, path: &Path| {
-        if had_app {
-            let _ = fs::rename(&old, &app_dir);
-        }
-        write_error(path, e)
-    };
-    if let Err(e) = fs::rename(&new_app, &app_dir) {
-        return Err(restore(e, &app_dir));
-    }
+    // The previous app waits in `staging` (deleted on return); when the package cannot be
+    // moved in, it is put back and the previous package stays as it was.
+    let app = crate::atomic::swap_in(&new_app, &app_dir, &staging.path().join(".previous"))
+        .map_err(|e| write_error(&app_dir, e))?;
     if let Err(e) = fs::rename(&new_package, &package) {
-        let _ = fs::rename(&app_dir, &new_app);
-        return Err(restore(e, &package));
+        app.undo(&new_app);
+        return Err(write_error(&package, e));
     }
     marker.record(&[app_id, package_name])?;
     // Dropping `staging` removes the previous app directory.

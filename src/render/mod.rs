@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::AppConfig;
-pub use view::{AppView, AttackEnrichment, ViewError, ViewInput};
+pub use view::{AppView, ViewError, ViewInput};
 
 /// The directory, relative to the repository root, whose files replace the defaults.
 pub const OVERRIDE_DIR: &str = "templates/app";
@@ -168,9 +168,8 @@ pub struct BuildStamp {
 impl BuildStamp {
     /// The stamp of a build at `epoch_seconds` (UTC); never reads the clock.
     pub fn at(epoch_seconds: i64) -> BuildStamp {
-        let days = epoch_seconds.div_euclid(86_400);
-        let secs = epoch_seconds.rem_euclid(86_400);
-        let (y, m, d) = civil_from_days(days);
+        let (date, secs) = crate::date::Date::from_epoch_seconds(epoch_seconds);
+        let (y, m, d) = (date.year(), date.month(), date.day());
         let (hh, mm, ss) = (secs / 3600, secs % 3600 / 60, secs % 60);
         BuildStamp {
             time: format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}"),
@@ -178,52 +177,6 @@ impl BuildStamp {
             date: format!("{y:04}-{m:02}-{d:02}"),
         }
     }
-}
-
-/// The Unix time of midnight (UTC) of a `YYYY-MM-DD` date; `None` for anything else.
-pub fn epoch_of_date(date: &str) -> Option<i64> {
-    let mut parts = date.trim().splitn(3, '-');
-    let mut number = |digits: usize| {
-        parts
-            .next()
-            .filter(|p| p.len() == digits && p.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|p| p.parse::<i64>().ok())
-    };
-    let (y, m, d) = (number(4)?, number(2)?, number(2)?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    // Howard Hinnant's days_from_civil.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    // A day the month does not have (`2024-02-30`) is no date.
-    (civil_from_days(days) == (if m <= 2 { y + 1 } else { y }, m, d)).then_some(days * 86_400)
-}
-
-/// Howard Hinnant's civil_from_days.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
-    )
 }
 
 /// Text for XML character data and `'`-quoted attributes: `&`, `<`, `>` and `'` escaped,
@@ -661,6 +614,9 @@ mod tests {
 
     #[test]
     fn dates_give_their_midnight() {
+        // The build time from the newest content date (cli/build.rs) is this midnight.
+        let epoch_of_date =
+            |text: &str| crate::date::Date::parse(text).map(crate::date::Date::epoch_seconds);
         assert_eq!(epoch_of_date("1970-01-01"), Some(0));
         assert_eq!(epoch_of_date("2024-11-24"), Some(1_732_406_400));
         assert_eq!(epoch_of_date("2024-02-29"), Some(1_709_164_800));

@@ -58,10 +58,7 @@ fn build_repo(
     let repository = splforge::load::load_repository(root, Default::default());
     let content = splforge::model::Content::build(&repository);
     let (config, _) = splforge::config::Config::discover(root).unwrap();
-    let options = BuildOptions {
-        build_time,
-        attack: None,
-    };
+    let options = BuildOptions { build_time };
     build(&content, &repository, &config, out, &options)
 }
 
@@ -134,7 +131,6 @@ fn the_app_rendered_beside_the_check_is_the_app_rendered_after_it() {
         };
         let options = BuildOptions {
             build_time: 1_700_000_000,
-            attack: None,
         };
         let (repository, content, report, beside) = splforge::check::load_and_check_alongside(
             &root,

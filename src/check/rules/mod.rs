@@ -79,10 +79,9 @@ static RULE_DOCS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/rule_doc
 // `mod sfNNN_<name>;` for every rule file, and `pub static RULES: &[&Rule]` in code order.
 include!(concat!(env!("OUT_DIR"), "/rules.rs"));
 
-pub use sf104_file_name::{MAX_FILE_NAME_BYTES, expected_stem, longest_file_name};
+pub use crate::model::file_name::{MAX_FILE_NAME_BYTES, expected_stem, longest_file_name};
 
 pub(crate) use sf301_lookup_file_missing::lookup_file_path;
-pub(crate) use sf401_invalid_date::is_calendar_date;
 
 pub fn rule_by_code(code: &str) -> Option<&'static Rule> {
     RULES

@@ -49,7 +49,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         }
         let file = searched.file;
         let stem = match &ctx.content.detections[index].header.name {
-            Some(name) => super::sf104_file_name::expected_stem(&name.value),
+            Some(name) => crate::model::file_name::expected_stem(&name.value),
             None => match ctx.path(file).file_stem().and_then(|s| s.to_str()) {
                 Some(stem) => stem.to_owned(),
                 None => continue,

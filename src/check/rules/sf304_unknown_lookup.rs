@@ -3,7 +3,7 @@
 //! (in a detection's, baseline's or investigation's search, or in a macro's definition)
 //! and that is defined nowhere: not a lookup in `lookups/` (by name, or by its file name),
 //! not one that Splunk, ES, the CIM or a common add-on ships
-//! (`data/spl/external_lookups.toml`), and not in `[lint.external] lookups` of
+//! (`crates/splforge-spl/data/external_lookups.toml`), and not in `[lint.external] lookups` of
 //! splforge.toml. A name in a macro's body is reported once, in the macro's file.
 //!
 //! No Splunk search command takes its lookup table in a `lookup=` option: `lookup`'s
@@ -18,7 +18,7 @@
 //! Splunk fails the search at run time ("The lookup table 'x' does not exist"), and a
 //! scheduled detection fails on every run without anyone seeing it. contentctl 5 refuses to
 //! build such content (and exempts a short fixed list, which is where
-//! `data/spl/external_lookups.toml` starts); contentctl 4 lets it through.
+//! `crates/splforge-spl/data/external_lookups.toml` starts); contentctl 4 lets it through.
 //!
 //! ## Example
 //! ```yaml
@@ -59,7 +59,7 @@ pub(super) static RULE: Rule = Rule {
     check,
 };
 
-/// The lookups splforge knows other apps ship: `data/spl/external_lookups.toml`.
+/// The lookups splforge knows other apps ship: `crates/splforge-spl/data/external_lookups.toml`.
 fn shipped_lookups() -> &'static [String] {
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -68,8 +68,8 @@ fn shipped_lookups() -> &'static [String] {
     }
     static SHIPPED: OnceLock<Vec<String>> = OnceLock::new();
     SHIPPED.get_or_init(|| {
-        toml::from_str::<Shipped>(include_str!("../../../data/spl/external_lookups.toml"))
-            .expect("data/spl/external_lookups.toml is valid (checked by a unit test)")
+        toml::from_str::<Shipped>(splforge_spl::EXTERNAL_LOOKUPS)
+            .expect("splforge-spl's external_lookups.toml is valid (checked by a unit test)")
             .lookups
     })
 }

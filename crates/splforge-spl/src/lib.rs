@@ -30,3 +30,7 @@ pub use macros::{
 };
 pub use parser::{Command, Node, Pipeline, Stage, parse};
 pub use problem::{ProblemKind, SplProblem};
+
+/// The lookups other apps ship that content may name without defining
+/// (`data/external_lookups.toml`; the SF304 rule reads it, like `[lint.external] lookups`).
+pub const EXTERNAL_LOOKUPS: &str = include_str!("../data/external_lookups.toml");

@@ -3,8 +3,8 @@
 use std::ops::Range;
 
 use super::field_name;
-use crate::spl::fields::FieldSet;
-use crate::spl::parser::{Node, Stage};
+use crate::fields::FieldSet;
+use crate::parser::{Node, Stage};
 
 /// The field names listed by `table`/`fields`, with spans (the `+`/`-` of `fields` excluded);
 /// `IsOutlier(run_time)` is a name too.

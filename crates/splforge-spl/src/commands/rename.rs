@@ -3,8 +3,8 @@
 //! `dest`.
 
 use super::{alias_at, field_name};
-use crate::spl::fields::{FieldSet, rename_capture_supported, wildcard_rename};
-use crate::spl::parser::{Node, Stage};
+use crate::fields::{FieldSet, rename_capture_supported, wildcard_rename};
+use crate::parser::{Node, Stage};
 
 /// The `(from, to)` pairs of a rename, in order (`rename values(user) AS users` too).
 fn pairs(args: &[Node], source: &str) -> Vec<(String, String)> {

@@ -1,7 +1,7 @@
 //! `eval`: each comma-separated assignment `name = expression` adds (or overwrites) `name`.
 
-use crate::spl::fields::FieldSet;
-use crate::spl::parser::{Node, Stage};
+use crate::fields::FieldSet;
+use crate::parser::{Node, Stage};
 
 /// The fields `eval` assigns, in order.
 pub(crate) fn targets(args: &[Node]) -> Vec<String> {

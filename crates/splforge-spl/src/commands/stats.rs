@@ -8,9 +8,9 @@
 use std::ops::Range;
 
 use super::alias_at;
-use crate::spl::fields::{FieldSet, rename_capture_supported, wildcard_rename};
-use crate::spl::lineage::Context;
-use crate::spl::parser::{Node, Stage};
+use crate::fields::{FieldSet, rename_capture_supported, wildcard_rename};
+use crate::lineage::Context;
+use crate::parser::{Node, Stage};
 
 /// Aggregate functions that may be written without parentheses.
 const BARE_AGGREGATES: &[&str] = &["count", "c"];
@@ -136,7 +136,7 @@ fn wildcard_columns(argument: &str, output: &str, input: &FieldSet) -> FieldSet 
 pub(super) fn by_fields(args: &[Node]) -> Vec<(String, Range<usize>)> {
     let ctx = Context {
         source: "",
-        lookups: &crate::spl::lineage::NoLookupColumns,
+        lookups: &crate::lineage::NoLookupColumns,
     };
     let agg = parse(args, &ctx);
     agg.over.into_iter().chain(agg.by).collect()

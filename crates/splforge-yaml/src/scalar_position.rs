@@ -7,8 +7,8 @@
 //! that decoding removed are skipped. It is exact for the text users write (no escapes that
 //! decode to characters absent from the source) and always lands inside the scalar.
 
-use super::source::{Span, floor_char_boundary};
-use super::yaml::Style;
+use crate::Style;
+use crate::source::{Span, floor_char_boundary};
 
 /// The source byte offset of byte `offset` of the decoded value of a scalar at `span`.
 pub fn source_offset(source: &str, span: Span, style: Style, value: &str, offset: usize) -> usize {
@@ -87,13 +87,13 @@ fn body_start(source: &str, span: Span, raw: &str, style: Style) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::yaml::{YamlLimits, parse};
+    use crate::{YamlLimits, parse};
 
     /// Parses `key: <scalar>` and maps the decoded offset of `needle` back to the source.
     fn locate(source: &str, needle: &str) -> usize {
         let root = parse(source, YamlLimits::default()).unwrap().root.unwrap();
         let node = root.get("k").unwrap();
-        let crate::load::yaml::Value::Str(scalar) = &node.value else {
+        let crate::Value::Str(scalar) = &node.value else {
             panic!("not a string")
         };
         let offset = scalar.text.find(needle).unwrap();

@@ -1,9 +1,9 @@
 //! Commands that combine a subsearch with the current results: `join`, `append`,
 //! `appendcols`, `appendpipe`, `multisearch`, `union`.
 
-use crate::spl::fields::FieldSet;
-use crate::spl::lineage::{self, Context, Start};
-use crate::spl::parser::{Command, Node, Pipeline, Stage};
+use crate::fields::FieldSet;
+use crate::lineage::{self, Context, Start};
+use crate::parser::{Command, Node, Pipeline, Stage};
 
 /// `join`/`append`/`appendcols`: the current fields plus the subsearch's output.
 pub(super) fn join(stage: &Stage, input: FieldSet, ctx: &Context) -> FieldSet {

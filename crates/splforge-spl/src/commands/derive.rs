@@ -2,8 +2,8 @@
 //! `transaction`, `addtotals`, `strcat`, `makeresults`.
 
 use super::alias_at;
-use crate::spl::fields::FieldSet;
-use crate::spl::parser::{Node, Stage};
+use crate::fields::FieldSet;
+use crate::parser::{Node, Stage};
 
 /// `fillnull [value=v] a b`: the listed fields exist afterwards (with `v` where null).
 pub(super) fn fillnull(stage: &Stage, input: FieldSet) -> FieldSet {

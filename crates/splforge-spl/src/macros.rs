@@ -13,6 +13,7 @@ use std::ops::Range;
 
 use serde::Deserialize;
 
+use super::lexer::find;
 use super::parser::split_macro_call;
 use super::problem::{ProblemKind, SplProblem};
 
@@ -113,7 +114,7 @@ struct ExternalMacros {
     macros: Vec<MacroDef>,
 }
 
-const EXTERNAL_MACROS: &str = include_str!("../../data/spl/external_macros.toml");
+const EXTERNAL_MACROS: &str = include_str!("../data/external_macros.toml");
 
 impl MacroTable {
     /// Gives everything expansion reads from the table to `field`, one field at a time, in
@@ -147,7 +148,7 @@ impl MacroTable {
         }
     }
 
-    /// A table holding the external macros detections rely on (`data/spl/external_macros.toml`):
+    /// A table holding the external macros detections rely on (`crates/splforge-spl/data/external_macros.toml`):
     /// `drop_dm_object_name` and friends. Content macros inserted later override them.
     pub fn with_external_macros() -> Self {
         let mut table = MacroTable::new();
@@ -561,14 +562,6 @@ fn skip_string(bytes: &[u8], i: usize) -> usize {
         j += 2;
     }
     bytes.len()
-}
-
-fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
 }
 
 #[cfg(test)]

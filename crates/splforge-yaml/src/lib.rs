@@ -6,15 +6,21 @@
 //! duplicate keys and limits. Plain scalars are resolved the way PyYAML's `safe_load`
 //! resolves them (YAML 1.1: `yes` is a bool, an unquoted `2021-04-01` is a date), because
 //! that is what contentctl, and so every repository we read, was written against.
+//!
+//! The crate is splforge's lowest layer: source text and positions ([`source`]: byte spans,
+//! line/column, bounded quotes), the YAML tree, and positions inside decoded scalars
+//! ([`scalar_position`]). It knows nothing of content kinds, detections or SPL.
 
 pub mod block;
+pub mod scalar_position;
+pub mod source;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
 use granit_parser::{Event, Parser, ScalarStyle, ScanError};
 
-use super::source::Span;
+use crate::source::Span;
 
 /// Resource limits for one YAML file. Hostile input hits these, never the stack or the heap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]

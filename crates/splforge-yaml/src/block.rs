@@ -25,7 +25,7 @@ use std::borrow::Cow;
 
 use granit_parser::{Event, ScalarStyle, StructureStyle};
 
-use crate::load::source::Span;
+use crate::source::Span;
 
 /// The text is not (or not surely) in the subset this scanner handles, or the consumer of
 /// its events refused one: parse it with granit-parser instead.
@@ -955,7 +955,7 @@ where
 
 #[cfg(test)]
 mod tests {
-    use crate::load::yaml::{YamlLimits, fast_path_agrees};
+    use crate::{YamlLimits, fast_path_agrees};
 
     /// Texts the fast path must handle, each with granit-parser's document: the shapes
     /// content uses, and every difference the differential tests and the fuzzer found.

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use crate::load::excerpt;
+use splforge_yaml::source::excerpt;
 
 /// What is wrong. The `Display` text names the thing (a [bounded](excerpt) quote) and is
 /// meant to become a finding message.

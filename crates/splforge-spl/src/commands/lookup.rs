@@ -3,9 +3,9 @@
 use std::ops::Range;
 
 use super::alias_at;
-use crate::spl::fields::FieldSet;
-use crate::spl::lineage::Context;
-use crate::spl::parser::{Node, Pipeline, Stage};
+use crate::fields::FieldSet;
+use crate::lineage::Context;
+use crate::parser::{Node, Pipeline, Stage};
 
 /// A lookup table a stage names: `lookup NAME`, `inputlookup NAME`, `outputlookup NAME`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! Search-time extraction: `rex` (named groups) and `spath` (JSON/XML paths).
 
-use crate::spl::fields::FieldSet;
-use crate::spl::parser::{Node, Stage};
+use crate::fields::FieldSet;
+use crate::parser::{Node, Stage};
 
 /// The named groups `(?<name>...)` / `(?P<name>...)` of a regular expression.
 pub(crate) fn named_groups(regex: &str) -> Vec<String> {

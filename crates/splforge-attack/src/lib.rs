@@ -1,7 +1,7 @@
 //! The embedded MITRE ATT&CK® Enterprise catalogue.
 //!
 //! **Owns:** the ATT&CK releases shipped in the binary (every Enterprise release from v8.2 to
-//! v18.1 in one pack, `data/attack/enterprise-attack.pack.json.gz`, written by
+//! v18.1 in one pack, `data/enterprise-attack.pack.json.gz` in this crate, written by
 //! `scripts/attack-pack.py`), lookups over them (techniques, tactics, groups), the
 //! Lockheed kill-chain mapping of 2022 content, and two reports built from a coverage list: an
 //! ATT&CK Navigator layer and a markdown summary per tactic.
@@ -28,7 +28,7 @@ pub use kill_chain::{KillChain, lockheed_kill_chain};
 pub use navigator::{LAYER_FORMAT, NAVIGATOR_VERSION, navigator_layer};
 
 /// MITRE's ATT&CK licence and disclaimers, verbatim; reproduce it with any copy of the data.
-pub const LICENSE_TEXT: &str = include_str!("../../data/attack/LICENSE-ATTACK.txt");
+pub const LICENSE_TEXT: &str = include_str!("../data/LICENSE-ATTACK.txt");
 
 /// Why a catalogue could not be had.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -88,28 +88,8 @@ pub fn tokenize(source: &str) -> Lexed {
                     i += 1;
                 }
             },
-            b'|' => {
-                out.tokens.push(single(TokenKind::Pipe));
-                i += 1;
-            }
-            b'[' => {
-                out.tokens.push(single(TokenKind::LBracket));
-                i += 1;
-            }
-            b']' => {
-                out.tokens.push(single(TokenKind::RBracket));
-                i += 1;
-            }
-            b'(' => {
-                out.tokens.push(single(TokenKind::LParen));
-                i += 1;
-            }
-            b')' => {
-                out.tokens.push(single(TokenKind::RParen));
-                i += 1;
-            }
-            b',' => {
-                out.tokens.push(single(TokenKind::Comma));
+            b'|' | b'[' | b']' | b'(' | b')' | b',' => {
+                out.tokens.push(single(punctuation(c)));
                 i += 1;
             }
             b'=' | b'<' | b'>' => {
@@ -206,19 +186,25 @@ fn single_quoted_end(bytes: &[u8], i: usize) -> Option<usize> {
 }
 
 fn memchr(bytes: &[u8], from: usize, needle: u8) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .iter()
-        .position(|&b| b == needle)
-        .map(|p| p + from)
+    memchr::memchr(needle, bytes.get(from..)?).map(|p| p + from)
 }
 
-fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
+/// The token of a one-byte punctuation mark (`|`, brackets, parentheses, `,`).
+fn punctuation(c: u8) -> TokenKind {
+    match c {
+        b'|' => TokenKind::Pipe,
+        b'[' => TokenKind::LBracket,
+        b']' => TokenKind::RBracket,
+        b'(' => TokenKind::LParen,
+        b')' => TokenKind::RParen,
+        _ => TokenKind::Comma,
+    }
+}
+
+/// The offset of the first `needle` at or after `from` (the end of a ```` ``` ```` comment,
+/// here and in macro expansion).
+pub(crate) fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(bytes.get(from..)?, needle).map(|p| p + from)
 }
 
 /// The value of a word: double quotes removed, `\"` and `\\` unescaped; a word wrapped in

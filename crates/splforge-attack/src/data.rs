@@ -17,12 +17,12 @@ pub const DEFAULT_VERSION: &str = "18.1";
 const FORMAT: u32 = 2;
 
 /// Every release, each distinct record once with the mask of the releases that hold it
-/// (`scripts/attack-pack.py`, `data/attack/README.md`).
-static PACK: &[u8] = include_bytes!("../../data/attack/enterprise-attack.pack.json.gz");
+/// (`scripts/attack-pack.py`, `crates/splforge-attack/data/README.md`).
+static PACK: &[u8] = include_bytes!("../data/enterprise-attack.pack.json.gz");
 
 /// The pack's releases, oldest first, one a line: bit `i` of a record's mask is line `i`. Kept
 /// beside the pack so that versions can be listed and checked without decoding it.
-static RELEASES: &str = include_str!("../../data/attack/releases.txt");
+static RELEASES: &str = include_str!("../data/releases.txt");
 
 /// The decompressed pack, kept for the process: the catalogues borrow their strings from it.
 static PACK_JSON: OnceLock<Result<Vec<u8>, AttackError>> = OnceLock::new();

@@ -3,7 +3,7 @@
 //! 2022 content writes `tags.kill_chain_phases` by hand with Lockheed phases ("Exploitation",
 //! "Actions on Objectives"), not ATT&CK tactics; contentctl 4.x/5.x derives them from the
 //! tactics of `mitre_attack_id`. To compare the two, the tactic-to-phase mapping lives in
-//! `data/attack/lockheed-kill-chain.json` (taken from contentctl).
+//! `crates/splforge-attack/data/lockheed-kill-chain.json` (taken from contentctl).
 
 use std::sync::OnceLock;
 
@@ -24,11 +24,11 @@ struct TacticPhase {
     phase: String,
 }
 
-/// The mapping of `data/attack/lockheed-kill-chain.json`, parsed once.
+/// The mapping of `crates/splforge-attack/data/lockheed-kill-chain.json`, parsed once.
 pub fn lockheed_kill_chain() -> &'static KillChain {
     static KILL_CHAIN: OnceLock<KillChain> = OnceLock::new();
     KILL_CHAIN.get_or_init(|| {
-        serde_json::from_str(include_str!("../../data/attack/lockheed-kill-chain.json"))
+        serde_json::from_str(include_str!("../data/lockheed-kill-chain.json"))
             .expect("data/attack/lockheed-kill-chain.json is valid (checked by a unit test)")
     })
 }
@@ -85,7 +85,7 @@ impl KillChain {
 #[cfg(test)]
 mod tests {
     use super::lockheed_kill_chain;
-    use crate::attack::{catalogue, versions};
+    use crate::{catalogue, versions};
 
     #[test]
     fn every_tactic_maps_to_a_phase() {

@@ -21,14 +21,14 @@ use super::fields::FieldSet;
 use super::lineage::Context;
 use super::parser::{Node, Stage};
 
-/// The effect of a command that needs no argument parsing (`data/spl/command_effects.txt`).
+/// The effect of a command that needs no argument parsing (`crates/splforge-spl/data/command_effects.txt`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Effect {
     Keep,
     Widen,
 }
 
-const COMMAND_EFFECTS: &str = include_str!("../../../data/spl/command_effects.txt");
+const COMMAND_EFFECTS: &str = include_str!("../../data/command_effects.txt");
 
 fn simple_effects() -> &'static HashMap<&'static str, Effect> {
     static EFFECTS: OnceLock<HashMap<&'static str, Effect>> = OnceLock::new();
