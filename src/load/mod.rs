@@ -33,10 +33,12 @@ pub enum ContentKind {
     Investigation,
     /// A Dashboard Studio dashboard: `dashboards/<name>.yml` and its `<name>.json`.
     Dashboard,
+    /// A record of removed content (`removed/`, contentctl 5.3+): its name and id stay taken.
+    Removed,
 }
 
 impl ContentKind {
-    pub const ALL: [ContentKind; 9] = [
+    pub const ALL: [ContentKind; 10] = [
         ContentKind::Detection,
         ContentKind::Baseline,
         ContentKind::Story,
@@ -46,6 +48,7 @@ impl ContentKind {
         ContentKind::Deployment,
         ContentKind::Investigation,
         ContentKind::Dashboard,
+        ContentKind::Removed,
     ];
 
     /// The directory under the content root that holds this kind.
@@ -60,6 +63,7 @@ impl ContentKind {
             ContentKind::Deployment => "deployments",
             ContentKind::Investigation => "investigations",
             ContentKind::Dashboard => "dashboards",
+            ContentKind::Removed => "removed",
         }
     }
 
@@ -75,6 +79,7 @@ impl ContentKind {
             ContentKind::Deployment => "deployment",
             ContentKind::Investigation => "investigation",
             ContentKind::Dashboard => "dashboard",
+            ContentKind::Removed => "removed",
         }
     }
 

@@ -1,0 +1,196 @@
+//! contentctl 5.6.2 features beyond the .conf files (issue 19): a dashboard's own
+//! `j2_template`, `removed/`, and the API output (`build_api`).
+
+use crate::support;
+
+use std::path::{Path, PathBuf};
+
+use support::splforge;
+
+fn fixture(relative: &str) -> PathBuf {
+    support::crate_root()
+        .join("tests/fixtures/contentctl5_extras")
+        .join(relative)
+}
+
+/// A new repository as `splforge init` writes it, in `dir`.
+fn init_in(dir: &Path) -> PathBuf {
+    let repo = dir.join("content");
+    let out = splforge().arg("init").arg(&repo).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    repo
+}
+
+fn build(repo: &Path, out: &Path) -> std::process::Output {
+    splforge()
+        .arg("--root")
+        .arg(repo)
+        .args(["build", "-q", "--out"])
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+/// The text below the generated header comment of a view.
+fn below_header(text: &str) -> &str {
+    text.split_once("-->\n").map_or(text, |(_, body)| body)
+}
+
+#[test]
+fn a_dashboards_own_j2_template_renders_as_contentctl_renders_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = init_in(dir.path());
+    for name in ["applocker.yml", "applocker.json"] {
+        std::fs::copy(
+            fixture(&format!("dashboards/{name}")),
+            repo.join("dashboards").join(name),
+        )
+        .unwrap();
+    }
+    let out = dir.path().join("dist");
+    let built = build(&repo, &out);
+    assert!(built.status.success(), "{built:?}");
+    let view = std::fs::read_to_string(
+        out.join("ContentPack/default/data/ui/views/custom_splunk_content_pack__applocker.xml"),
+    )
+    .unwrap();
+    let expected = std::fs::read_to_string(fixture("applocker.contentctl-5.6.2.xml")).unwrap();
+    assert!(view.starts_with("<!--\n"), "{view}");
+    assert_eq!(below_header(&view), expected);
+}
+
+fn lint(repo: &Path) -> Vec<serde_json::Value> {
+    support::lint_root(repo, &[]).1
+}
+
+fn codes_in(findings: &[serde_json::Value], file: &str) -> Vec<String> {
+    findings
+        .iter()
+        .filter(|f| f["file"] == file)
+        .map(|f| f["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+const REMOVED: &str = "name: Old Removed Detection
+id: 0a1b2c3d-1111-4222-8333-444455556666
+version: 2
+date: '2024-01-01'
+author: Someone, Splunk
+description: A detection that was removed.
+status: removed
+type: TTP
+search: '| tstats count'
+";
+
+/// contentctl 5.6.2 reads `removed/` (header and `status: removed`, other fields ignored),
+/// and the name and id stay taken; nothing of it is built.
+#[test]
+fn removed_content_is_read_checked_and_not_built() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = init_in(dir.path());
+    let out = dir.path().join("before");
+    assert!(build(&repo, &out).status.success());
+    let record = repo.join("removed/old_removed_detection.yml");
+    std::fs::write(&record, REMOVED).unwrap();
+    assert_eq!(lint(&repo), Vec::<serde_json::Value>::new());
+    let after = dir.path().join("after");
+    assert!(build(&repo, &after).status.success());
+    let files = |root: &Path| {
+        let app = root.join("ContentPack");
+        support::names(&app)
+            .into_iter()
+            .map(|name| (std::fs::read(app.join(&name)).ok(), name))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(files(&out), files(&after), "removed/ changed the build");
+
+    // Only `removed` is a removed record's status, and its name stays taken.
+    std::fs::write(
+        &record,
+        REMOVED
+            .replace("status: removed", "status: deprecated")
+            .replace("Old Removed Detection", "Anomalous usage of 7zip"),
+    )
+    .unwrap();
+    std::fs::rename(&record, repo.join("removed/anomalous_usage_of_7zip.yml")).unwrap();
+    let findings = lint(&repo);
+    let codes = codes_in(&findings, "removed/anomalous_usage_of_7zip.yml");
+    assert!(codes.contains(&"SF010".to_owned()), "{findings:#?}");
+    let named_twice = findings
+        .iter()
+        .any(|f| f["code"] == "SF103" && f["file"].as_str().unwrap().contains("7zip"));
+    assert!(named_twice, "{findings:#?}");
+}
+
+/// A 4.x repository's `removed/` is not content: contentctl 4 never reads it.
+#[test]
+fn removed_is_not_read_in_4x_content() {
+    let f = support::Fixture::bundled();
+    f.write("removed/whatever.yml", "name: 7\nstatus: [gone]\n");
+    let (code, findings) = f.lint(&[]);
+    assert_eq!((code, findings.len()), (0, 0), "{findings:#?}");
+}
+
+/// contentctl 5.6.2 wants `rba:` on every detection whose type's deployment enables
+/// risk-based alerting, whatever its status (`ensureProperRBAConfig`).
+#[test]
+fn a_5x_detection_without_rba_under_an_rba_deployment_is_an_error_in_any_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = init_in(dir.path());
+    let file = "detections/endpoint/anomalous_usage_of_7zip.yml";
+    let text = std::fs::read_to_string(repo.join(file)).unwrap();
+    let (head, rba) = text.split_once("\nrba:\n").unwrap();
+    let tags = rba.find("\ntags:").unwrap();
+    let without_rba = format!("{head}{}", &rba[tags..]);
+    for status in ["experimental", "deprecated"] {
+        let changed = without_rba.replace("status: production", &format!("status: {status}"));
+        std::fs::write(repo.join(file), &changed).unwrap();
+        let findings = lint(&repo);
+        let sf105: Vec<_> = findings.iter().filter(|f| f["code"] == "SF105").collect();
+        assert_eq!(sf105.len(), 1, "{status}: {findings:#?}");
+        assert!(sf105[0]["message"].as_str().unwrap().contains("`rba:`"));
+    }
+    // A Hunting search's deployment enables no risk: no `rba:` needed.
+    let hunting = without_rba.replace("type: Anomaly", "type: Hunting");
+    std::fs::write(repo.join(file), hunting).unwrap();
+    assert!(codes_in(&lint(&repo), file).is_empty());
+}
+
+/// SF304 in 5.x content resolves lookup tables as contentctl 5.6.2 does: ES's domain CSVs
+/// (accepted in 4.x) and a table only an `outputlookup` writes are unknown there.
+#[test]
+fn unknown_lookups_in_5x_content_are_what_contentctl_5_rejects() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = init_in(dir.path());
+    let file = "detections/endpoint/anomalous_usage_of_7zip.yml";
+    let text = std::fs::read_to_string(repo.join(file)).unwrap();
+    let with = |stage: &str| {
+        text.replace(
+            "| `anomalous_usage_of_7zip_filter`",
+            &format!("| {stage} | `anomalous_usage_of_7zip_filter`"),
+        )
+    };
+    for (stage, unknown) in [
+        ("inputlookup append=t cim_corporate_web_domains.csv", true),
+        ("outputlookup seen_7zip_users.csv", true),
+        ("lookup ut_shannon_lookup word as process", false),
+    ] {
+        std::fs::write(repo.join(file), with(stage)).unwrap();
+        let findings = lint(&repo);
+        let sf304 = findings.iter().any(|f| f["code"] == "SF304");
+        assert_eq!(sf304, unknown, "{stage}: {findings:#?}");
+    }
+    // The same ES file is known in 4.x content.
+    let f = support::Fixture::bundled();
+    f.replace(
+        "detections/endpoint/windows_certutil_url_download.yml",
+        "| `windows_certutil_url_download_filter`",
+        "| inputlookup append=t cim_corporate_web_domains.csv | `windows_certutil_url_download_filter`",
+    );
+    let (_, findings) = f.lint(&[]);
+    assert!(with_no_sf304(&findings), "{findings:#?}");
+}
+
+fn with_no_sf304(findings: &[serde_json::Value]) -> bool {
+    !findings.iter().any(|f| f["code"] == "SF304")
+}
