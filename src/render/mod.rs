@@ -10,6 +10,7 @@
 //! and `.meta` templates autoescape every `{{ }}` with [`conf::escape_value`]; `app.manifest`
 //! escapes with [`json_string_content`]. Stanza names from content are checked in [`view`].
 
+pub mod api;
 pub mod conf;
 pub mod json;
 pub mod sandbox;

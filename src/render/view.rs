@@ -525,7 +525,7 @@ fn scheduling(deployment: Option<&Deployment>) -> Scheduling {
     }
 }
 
-fn severity(score: i64) -> &'static str {
+pub(crate) fn severity(score: i64) -> &'static str {
     match score {
         ..=20 => "informational",
         21..=40 => "low",

@@ -194,3 +194,176 @@ fn unknown_lookups_in_5x_content_are_what_contentctl_5_rejects() {
 fn with_no_sf304(findings: &[serde_json::Value]) -> bool {
     !findings.iter().any(|f| f["code"] == "SF304")
 }
+
+/// The reference API output of a corpus: file name -> JSON, read from `*.json.gz`.
+fn reference_api(dir: &Path) -> std::collections::BTreeMap<String, serde_json::Value> {
+    use std::io::Read as _;
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".json.gz"))
+        .map(|path| {
+            let mut text = String::new();
+            flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap())
+                .read_to_string(&mut text)
+                .unwrap();
+            let name = path.file_name().unwrap().to_string_lossy();
+            (
+                name.trim_end_matches(".gz").to_owned(),
+                serde_json::from_str(&text).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// What contentctl leaves to a Python set's order (docs/parity.md): the lookups of a 5.x
+/// detection and a story's data models are compared sorted.
+fn normalise_sets(kind: &str, object: &mut serde_json::Value) {
+    let sort = |list: &mut serde_json::Value| {
+        if let Some(items) = list.as_array_mut() {
+            items.sort_by_key(|item| item.to_string());
+        }
+    };
+    match kind {
+        "detections" => sort(&mut object["lookups"]),
+        "stories" => sort(&mut object["tags"]["datamodels"]),
+        _ => {}
+    }
+}
+
+/// Builds `corpus` with its own contentctl.yml (`build_api: true`) at the reference's build
+/// time and compares every API file object by object with contentctl's; returns the number
+/// of objects compared and the names of the files that are byte-identical.
+fn compare_api(corpus: &Path, reference: &Path) -> (usize, Vec<String>) {
+    let app_conf =
+        std::fs::read_to_string(reference.join("DA-ESS-ContentUpdate/default/app.conf")).unwrap();
+    let stamp = app_conf
+        .lines()
+        .find_map(|l| l.strip_prefix("build = "))
+        .expect("the reference's build stamp");
+    let repository = splforge::load::load_repository(corpus, Default::default());
+    let content = splforge::model::Content::build(&repository);
+    let (config, _) = splforge::config::Config::discover(corpus).expect("config");
+    assert!(config.build.api, "contentctl.yml's build_api: true is read");
+    let options = splforge::package::BuildOptions {
+        build_time: support::epoch_of_build_stamp(stamp.trim()),
+        attack: None,
+    };
+    let built = splforge::package::app_files(&content, &repository, &config, &options).unwrap();
+    let theirs = reference_api(&reference.join("api"));
+    let ours_names: Vec<&String> = built.api.keys().collect();
+    let their_names: Vec<&String> = theirs.keys().collect();
+    assert_eq!(ours_names, their_names, "the API files");
+    let mut compared = 0;
+    let mut identical = Vec::new();
+    for (name, ours) in &built.api {
+        let mut ours: serde_json::Value = serde_json::from_slice(ours).unwrap();
+        let mut expected = theirs[name].clone();
+        let kind = name.trim_end_matches(".json").trim_end_matches("_v2");
+        if kind == "version" {
+            // `published_at` is the time contentctl ran.
+            assert_eq!(ours["version"]["name"], expected["version"]["name"]);
+            continue;
+        }
+        let (Some(ours_list), Some(their_list)) =
+            (ours[kind].as_array_mut(), expected[kind].as_array_mut())
+        else {
+            panic!("{name}: no `{kind}` list");
+        };
+        assert_eq!(
+            ours_list.len(),
+            their_list.len(),
+            "{name}: number of objects"
+        );
+        let mut differ = Vec::new();
+        for (a, b) in ours_list.iter_mut().zip(their_list.iter_mut()) {
+            normalise_sets(kind, a);
+            normalise_sets(kind, b);
+            if a != b {
+                differ.push(format!("ours {a}\ntheirs {b}"));
+            }
+        }
+        compared += ours_list.len();
+        assert!(
+            differ.is_empty(),
+            "{name}: {} of {} objects differ, first:\n{}",
+            differ.len(),
+            ours_list.len(),
+            differ[0].chars().take(3000).collect::<String>()
+        );
+        if ours == expected {
+            identical.push(name.clone());
+        }
+    }
+    (compared, identical)
+}
+
+#[test]
+fn api_output_matches_contentctl_5_6_2_on_the_5x_corpus() {
+    let (Some(corpus), Some(reference)) = (
+        support::shared("corpus/security_content-2024-10-v5"),
+        support::shared("reference/contentctl-5.6.2-corpus"),
+    ) else {
+        eprintln!("skipped: no ../shared 5.x corpus or contentctl 5.6.2 reference");
+        return;
+    };
+    let (compared, identical) = compare_api(&corpus, &reference);
+    eprintln!("contentctl 5.6.2 API: {compared} objects equal; files equal as JSON: {identical:?}");
+    assert!(compared > 3900, "{compared}");
+}
+
+#[test]
+fn api_output_matches_contentctl_4_4_7_on_the_4x_corpus() {
+    let (Some(corpus), Some(reference)) = (
+        support::shared("corpus/security_content-2024-10"),
+        support::shared("reference/contentctl-4.4.7"),
+    ) else {
+        eprintln!("skipped: no ../shared 4.x corpus or contentctl 4.4.7 reference");
+        return;
+    };
+    let (compared, identical) = compare_api(&corpus, &reference);
+    eprintln!("contentctl 4.4.7 API: {compared} objects equal; files equal as JSON: {identical:?}");
+    assert!(compared > 4000, "{compared}");
+}
+
+/// `[build] api` writes `<out>/api/`, which a later build replaces as its own; without it
+/// there is no API output.
+#[test]
+fn build_writes_the_api_directory_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = init_in(dir.path());
+    let out = dir.path().join("dist");
+    assert!(build(&repo, &out).status.success());
+    assert!(!out.join("api").exists());
+    let yml = std::fs::read_to_string(repo.join("contentctl.yml")).unwrap();
+    assert!(yml.contains("build_api: false"));
+    std::fs::write(
+        repo.join("contentctl.yml"),
+        yml.replace("build_api: false", "build_api: true"),
+    )
+    .unwrap();
+    for _ in 0..2 {
+        let built = build(&repo, &out);
+        assert!(built.status.success(), "{built:?}");
+    }
+    let detections: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("api/detections_v2.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        detections["detections"][0]["name"],
+        "Anomalous usage of 7zip"
+    );
+    let marker = std::fs::read_to_string(out.join(splforge::package::MARKER)).unwrap();
+    assert!(marker.lines().any(|l| l == "api"), "{marker}");
+
+    // An `api` directory splforge did not make is never replaced.
+    let other = dir.path().join("other");
+    std::fs::create_dir_all(other.join("api")).unwrap();
+    std::fs::write(other.join("api/keep.txt"), "mine").unwrap();
+    let refused = build(&repo, &other);
+    assert!(!refused.status.success());
+    assert_eq!(
+        std::fs::read_to_string(other.join("api/keep.txt")).unwrap(),
+        "mine"
+    );
+}
