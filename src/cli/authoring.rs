@@ -344,12 +344,7 @@ fn remaining_defects(root: &Path, config: &crate::config::Config, today: &str) -
         .map(|f| super::output::human(f, &sources, super::output::Palette::new(false)))
         .collect();
     // And what contentctl 5 rejects that no rule reports as an error.
-    let texts: Vec<&str> = repository
-        .files
-        .iter()
-        .map(|f| f.source.text.as_str())
-        .collect();
-    for defect in migrate::defects::contentctl5_defects(&content, &texts) {
+    for defect in migrate::defects::contentctl5_defects(&content) {
         let source = &repository.files[defect.file].source;
         let at = source.line_col(defect.span.start as usize);
         defects.push(format!(

@@ -34,7 +34,7 @@ pub use detection::{
     RiskSource, ThreatObject,
 };
 pub use fields::{Fields, Spanned, Text};
-pub use lookup::Lookup;
+pub use lookup::{Lookup, contentctl5_lookup_names};
 pub use macro_def::{ArgumentProblem, Macro, is_argument_name};
 pub use story::Story;
 

@@ -417,31 +417,8 @@ fn lookups_in<'l>(
     if !five {
         return lookups_in_4x(search, lookups);
     }
-    static PATTERNS: OnceLock<[Regex; 3]> = OnceLock::new();
-    let patterns = PATTERNS.get_or_init(|| {
-        [
-            r"(?i)[^\w]inputlookup(?:\s*(?:(?:append|strict|start|max)\s*=\s*(?:true|t|false|f))){0,4}\s+([\w]+)",
-            r"(?i)[^\w]outputlookup(?:\s*(?:(?:append|create_empty|override_if_empty|max|key_field|allow_updates|createinapp|create_context|output_format)\s*=\s*[^\s]*))*\s+([\w]+)",
-            // Python's `(?<!output)(?<!input)lookup`: the look-behinds are checked by hand.
-            r"(?i)[^\w](lookup)(?:\s*(?:(?:local|update)\s*=\s*(?:true|t|false|f))){0,2}\s+([\w]+)",
-        ]
-        .map(|p| Regex::new(p).expect("valid regex"))
-    });
-    let mut names: Vec<&str> = Vec::new();
-    for (i, pattern) in patterns.iter().enumerate() {
-        for c in pattern.captures_iter(search) {
-            if i == 2 {
-                let start = c.get(1).map_or(0, |m| m.start());
-                let before = search[..start].to_ascii_lowercase();
-                if before.ends_with("input") || before.ends_with("output") {
-                    continue;
-                }
-            }
-            if let Some(name) = c.get(if i == 2 { 2 } else { 1 }) {
-                names.push(name.as_str());
-            }
-        }
-    }
+    let found = crate::model::contentctl5_lookup_names(search);
+    let mut names: Vec<&str> = found.iter().map(|(name, _)| name.as_str()).collect();
     names.sort_unstable();
     names.dedup();
     names
