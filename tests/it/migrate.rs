@@ -385,7 +385,7 @@ fn corpus_detections_migrate_clean_with_the_same_risk() {
         .filter(|l| l.starts_with("error[SF"))
         .count();
     assert!(
-        printed.contains("error[contentctl5]: story `Winter Vivern` is listed twice"),
+        printed.contains("error[SF207]: analytic story \"Winter Vivern\" is listed twice"),
         "{printed}"
     );
     assert_eq!((code, printed_defects), (1, errors), "{printed}");
