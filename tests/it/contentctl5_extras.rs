@@ -367,3 +367,50 @@ fn build_writes_the_api_directory_only_when_asked() {
         "mine"
     );
 }
+
+/// What splforge accepts here, contentctl 5.6.2 accepts too, and what it rejects, both
+/// reject: a removed record, a manual test and a dashboard with its own template; then a
+/// removed record of another status (skipped without the contentctl 5.6.2 venv).
+#[test]
+fn contentctl_5_6_2_agrees_on_removed_records_manual_tests_and_own_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = init_in(dir.path());
+    std::fs::write(repo.join("removed/old_removed_detection.yml"), REMOVED).unwrap();
+    for name in ["applocker.yml", "applocker.json"] {
+        std::fs::copy(
+            fixture(&format!("dashboards/{name}")),
+            repo.join("dashboards").join(name),
+        )
+        .unwrap();
+    }
+    let file = repo.join("detections/endpoint/anomalous_usage_of_7zip.yml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let test = "- name: True Positive Test\n";
+    assert!(text.contains(test));
+    std::fs::write(
+        &file,
+        text.replacen(test, &format!("{test}  test_type: manual\n"), 1),
+    )
+    .unwrap();
+    assert_eq!(lint(&repo), Vec::<serde_json::Value>::new());
+    let Some((code, errors)) = crate::contentctl5_oracle::run_oracle(&repo) else {
+        return;
+    };
+    assert_eq!((code, errors.as_str()), (0, ""));
+
+    std::fs::write(
+        repo.join("removed/old_removed_detection.yml"),
+        REMOVED.replace("status: removed", "status: deprecated"),
+    )
+    .unwrap();
+    let codes = codes_in(&lint(&repo), "removed/old_removed_detection.yml");
+    assert_eq!(codes, ["SF010"]);
+    let Some((code, errors)) = crate::contentctl5_oracle::run_oracle(&repo) else {
+        return;
+    };
+    assert_eq!(code, 1);
+    assert!(
+        errors.contains("removed/old_removed_detection.yml: status"),
+        "{errors}"
+    );
+}
