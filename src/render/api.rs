@@ -242,28 +242,28 @@ fn write_kind(kind: &str, mut objects: Vec<Value>, five: bool) -> Vec<u8> {
 /// Python's `json.dumps(value, ensure_ascii=False)`: separators `", "` and `": "`.
 fn python_compact(value: &Value) -> String {
     struct Python;
+    /// `", "` before every item but the first, as Python separates them.
+    fn separate<W: ?Sized + std::io::Write>(writer: &mut W, first: bool) -> std::io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            writer.write_all(b", ")
+        }
+    }
     impl serde_json::ser::Formatter for Python {
         fn begin_array_value<W: ?Sized + std::io::Write>(
             &mut self,
             writer: &mut W,
             first: bool,
         ) -> std::io::Result<()> {
-            if first {
-                Ok(())
-            } else {
-                writer.write_all(b", ")
-            }
+            separate(writer, first)
         }
         fn begin_object_key<W: ?Sized + std::io::Write>(
             &mut self,
             writer: &mut W,
             first: bool,
         ) -> std::io::Result<()> {
-            if first {
-                Ok(())
-            } else {
-                writer.write_all(b", ")
-            }
+            separate(writer, first)
         }
         fn begin_object_value<W: ?Sized + std::io::Write>(
             &mut self,

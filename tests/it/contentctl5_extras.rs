@@ -298,32 +298,37 @@ fn compare_api(corpus: &Path, reference: &Path) -> (usize, Vec<String>) {
     (compared, identical)
 }
 
-#[test]
-fn api_output_matches_contentctl_5_6_2_on_the_5x_corpus() {
-    let (Some(corpus), Some(reference)) = (
-        support::shared("corpus/security_content-2024-10-v5"),
-        support::shared("reference/contentctl-5.6.2-corpus"),
-    ) else {
-        eprintln!("skipped: no ../shared 5.x corpus or contentctl 5.6.2 reference");
+/// Compares the API output of `corpus` with `reference`'s (both under ../shared), or says
+/// why it is skipped; at least `at_least` objects must be compared.
+fn api_matches(corpus: &str, reference: &str, tool: &str, at_least: usize) {
+    let (Some(corpus), Some(reference)) = (support::shared(corpus), support::shared(reference))
+    else {
+        eprintln!("skipped: no ../shared/{corpus} or ../shared/{reference}");
         return;
     };
     let (compared, identical) = compare_api(&corpus, &reference);
-    eprintln!("contentctl 5.6.2 API: {compared} objects equal; files equal as JSON: {identical:?}");
-    assert!(compared > 3900, "{compared}");
+    eprintln!("{tool} API: {compared} objects equal; files equal as JSON: {identical:?}");
+    assert!(compared > at_least, "{compared}");
+}
+
+#[test]
+fn api_output_matches_contentctl_5_6_2_on_the_5x_corpus() {
+    api_matches(
+        "corpus/security_content-2024-10-v5",
+        "reference/contentctl-5.6.2-corpus",
+        "contentctl 5.6.2",
+        3900,
+    );
 }
 
 #[test]
 fn api_output_matches_contentctl_4_4_7_on_the_4x_corpus() {
-    let (Some(corpus), Some(reference)) = (
-        support::shared("corpus/security_content-2024-10"),
-        support::shared("reference/contentctl-4.4.7"),
-    ) else {
-        eprintln!("skipped: no ../shared 4.x corpus or contentctl 4.4.7 reference");
-        return;
-    };
-    let (compared, identical) = compare_api(&corpus, &reference);
-    eprintln!("contentctl 4.4.7 API: {compared} objects equal; files equal as JSON: {identical:?}");
-    assert!(compared > 4000, "{compared}");
+    api_matches(
+        "corpus/security_content-2024-10",
+        "reference/contentctl-4.4.7",
+        "contentctl 4.4.7",
+        4000,
+    );
 }
 
 /// `[build] api` writes `<out>/api/`, which a later build replaces as its own; without it
