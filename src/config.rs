@@ -64,6 +64,9 @@ pub struct AppConfig {
 pub struct BuildConfig {
     /// Where `build` writes the app directory and package, relative to the root.
     pub out: PathBuf,
+    /// Also write the API output, `<out>/api/*.json`, as contentctl does with
+    /// `build_api: true` (read from contentctl.yml when there is no splforge.toml).
+    pub api: bool,
 }
 
 /// Where `lint` keeps its cache (`splforge clean` removes it).
@@ -171,7 +174,10 @@ impl Default for AppConfig {
 
 impl Default for BuildConfig {
     fn default() -> BuildConfig {
-        BuildConfig { out: "dist".into() }
+        BuildConfig {
+            out: "dist".into(),
+            api: false,
+        }
     }
 }
 
@@ -281,6 +287,8 @@ impl Config {
         let document = crate::load::yaml::parse(text, Default::default())
             .map_err(|e| (e.to_string(), e.span()))?;
         let mut config = Config::default();
+        let top = crate::model::Fields::of(document.root.as_ref());
+        config.build.api = top.bool("build_api").is_some_and(|b| b.value);
         let Some(app) = document.root.as_ref().and_then(|r| r.get("app")) else {
             return Ok(config);
         };

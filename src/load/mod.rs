@@ -40,10 +40,12 @@ pub enum ContentKind {
     Investigation,
     /// A Dashboard Studio dashboard: `dashboards/<name>.yml` and its `<name>.json`.
     Dashboard,
+    /// A record of removed content (`removed/`, contentctl 5.3+): its name and id stay taken.
+    Removed,
 }
 
 impl ContentKind {
-    pub const ALL: [ContentKind; 9] = [
+    pub const ALL: [ContentKind; 10] = [
         ContentKind::Detection,
         ContentKind::Baseline,
         ContentKind::Story,
@@ -53,6 +55,7 @@ impl ContentKind {
         ContentKind::Deployment,
         ContentKind::Investigation,
         ContentKind::Dashboard,
+        ContentKind::Removed,
     ];
 
     /// The directory under the content root that holds this kind.
@@ -67,6 +70,7 @@ impl ContentKind {
             ContentKind::Deployment => "deployments",
             ContentKind::Investigation => "investigations",
             ContentKind::Dashboard => "dashboards",
+            ContentKind::Removed => "removed",
         }
     }
 
@@ -82,6 +86,7 @@ impl ContentKind {
             ContentKind::Deployment => "deployment",
             ContentKind::Investigation => "investigation",
             ContentKind::Dashboard => "dashboard",
+            ContentKind::Removed => "removed",
         }
     }
 

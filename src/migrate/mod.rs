@@ -17,8 +17,6 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-pub mod defects;
-
 use crate::load::yaml::Node;
 use crate::model::{Deployment, Detection, Generation, RiskObject, Text, ThreatObject};
 

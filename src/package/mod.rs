@@ -35,6 +35,24 @@ pub struct BuildOptions {
     pub build_time: i64,
 }
 
+/// The files a build writes: the app's, by path relative to the app directory, and the API
+/// output's (`api/*.json`, empty unless `[build] api`), by file name. Reads as the app's.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BuiltFiles {
+    pub app: BTreeMap<String, Vec<u8>>,
+    pub api: BTreeMap<String, Vec<u8>>,
+}
+
+impl std::ops::Deref for BuiltFiles {
+    type Target = BTreeMap<String, Vec<u8>>;
+    fn deref(&self) -> &Self::Target {
+        &self.app
+    }
+}
+
+/// The directory of `<out>` the API output is written to, as contentctl's `dist/api`.
+pub const API_DIR: &str = "api";
+
 /// What a build wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildReport {
@@ -92,9 +110,9 @@ pub fn build(
 }
 
 /// Writes the app's `files` ([`app_files`]) as `<out>/<app id>/` and packs them as
-/// `<out>/<app id>-<version>.tar.gz`.
+/// `<out>/<app id>-<version>.tar.gz`; the API files, if any, as `<out>/api/`.
 pub fn write_app(
-    files: &BTreeMap<String, Vec<u8>>,
+    files: &BuiltFiles,
     config: &Config,
     out: &Path,
     options: &BuildOptions,
@@ -105,7 +123,7 @@ pub fn write_app(
     let package_name = format!("{}-{}.tar.gz", app.id, app.version);
     let mtime = u64::try_from(options.build_time).unwrap_or(0);
     let package_bytes = write_atomically(out, &app.id, &package_name, files, || {
-        tar_gz(&app.id, files, mtime).map_err(|e| BuildError::Write {
+        tar_gz(&app.id, &files.app, mtime).map_err(|e| BuildError::Write {
             path: out.join(&package_name),
             message: e.to_string(),
         })
@@ -118,13 +136,14 @@ pub fn write_app(
     })
 }
 
-/// Every file of the app, by path relative to the app directory.
+/// Every file of the app, by path relative to the app directory, and the API files when
+/// the configuration asks for them.
 pub fn app_files(
     content: &Content,
     repository: &Repository,
     config: &Config,
     options: &BuildOptions,
-) -> Result<BTreeMap<String, Vec<u8>>, BuildError> {
+) -> Result<BuiltFiles, BuildError> {
     let root = &repository.root;
     let max_bytes = config.limits.max_lookup_bytes;
     let mut files = read_tree(root, Path::new(APP_TEMPLATE_DIR), max_bytes)?;
@@ -179,7 +198,24 @@ pub fn app_files(
         files.insert(path, text.into_bytes());
     }
     verify_app(&files, &rendered)?;
-    Ok(files)
+    let api = if config.build.api {
+        let source_of = |file: crate::model::FileId| {
+            (repository.files.get(file))
+                .and_then(|f| f.source.path.parent()?.file_name()?.to_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        crate::render::api::files(&crate::render::api::ApiInput {
+            content,
+            view: &view,
+            app: &config.app,
+            source_of: &source_of,
+            build_time: &stamp.time,
+        })
+    } else {
+        BTreeMap::new()
+    };
+    Ok(BuiltFiles { app: files, api })
 }
 
 /// A dashboard's JSON definition, parsed (keys in their order).
@@ -431,12 +467,19 @@ fn write_atomically(
     out: &Path,
     app_id: &str,
     package_name: &str,
-    files: &BTreeMap<String, Vec<u8>>,
+    built: &BuiltFiles,
     archive: impl FnOnce() -> Result<Vec<u8>, BuildError> + Send,
 ) -> Result<u64, BuildError> {
+    let files = &built.app;
     fs::create_dir_all(out).map_err(|e| write_error(out, e))?;
     let marker = Marker::lock(out)?;
-    for name in [app_id, package_name] {
+    let with_api = !built.api.is_empty();
+    let names: &[&str] = if with_api {
+        &[app_id, package_name, API_DIR]
+    } else {
+        &[app_id, package_name]
+    };
+    for &name in names {
         if let Err(e) = marker.check_replaceable(name) {
             marker.abandon();
             return Err(e);
@@ -460,6 +503,10 @@ fn write_atomically(
     let archive = archive?;
     let new_package = staging.path().join(package_name);
     fs::write(&new_package, &archive).map_err(|e| write_error(&new_package, e))?;
+    let new_api = staging.path().join(API_DIR);
+    if with_api {
+        write_tree(&new_api, &built.api)?;
+    }
     let package_bytes = archive.len() as u64;
     drop(archive);
 
@@ -473,7 +520,20 @@ fn write_atomically(
         app.undo(&new_app);
         return Err(write_error(&package, e));
     }
-    marker.record(&[app_id, package_name])?;
+    if with_api {
+        // The API output goes with the app: a failure here leaves the new app and package
+        // in place, with the previous API output.
+        let api = out.join(API_DIR);
+        let old_api = staging.path().join(".previous-api");
+        if fs::symlink_metadata(&api).is_ok() {
+            fs::rename(&api, &old_api).map_err(|e| write_error(&api, e))?;
+        }
+        if let Err(e) = fs::rename(&new_api, &api) {
+            let _ = fs::rename(&old_api, &api);
+            return Err(write_error(&api, e));
+        }
+    }
+    marker.record(names)?;
     // Dropping `staging` removes the previous app directory.
     Ok(package_bytes)
 }

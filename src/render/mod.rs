@@ -10,6 +10,7 @@
 //! and `.meta` templates autoescape every `{{ }}` with [`conf::escape_value`]; `app.manifest`
 //! escapes with [`json_string_content`]. Stanza names from content are checked in [`view`].
 
+pub mod api;
 pub mod conf;
 pub mod json;
 pub mod sandbox;
@@ -422,7 +423,9 @@ impl Templates {
     }
 
     /// The view of a dashboard whose JSON definition is `definition`, by its path in the
-    /// app. The definition is written as contentctl writes it (`json.dumps(indent=4)`).
+    /// app. The definition is written as contentctl writes it (`json.dumps(indent=4)`). A
+    /// dashboard's own `j2_template` replaces the body below the generated header, as in
+    /// contentctl ([`render_own_dashboard`]).
     pub fn render_dashboard(
         &self,
         dashboard: &view::DashboardView,
@@ -431,12 +434,25 @@ impl Templates {
         stamp: &BuildStamp,
         format: &str,
     ) -> Result<(String, String), RenderError> {
+        let app_context = AppContext::new(app, stamp);
+        let pretty = json::to_python_json_indented(definition, 4);
+        let own = match &dashboard.j2_template {
+            Some(template) => Some(render_own_dashboard(
+                template,
+                dashboard,
+                definition,
+                &pretty,
+                &app_context,
+            )?),
+            None => None,
+        };
         let mut context = tera::Context::new();
-        context.insert("app", &AppContext::new(app, stamp));
+        context.insert("app", &app_context);
         context.insert("stamp", stamp);
         context.insert("format", format);
         context.insert("dashboard", dashboard);
-        context.insert("definition", &json::to_python_json_indented(definition, 4));
+        context.insert("definition", &pretty);
+        context.insert("own", &own);
         let text = self
             .xml
             .render(DASHBOARD_TEMPLATE, &context)
@@ -517,6 +533,90 @@ fn template_error(name: &str, e: &tera::Error) -> RenderError {
         name: name.to_owned(),
         message: error_chain(e),
     }
+}
+
+/// A dashboard's own `j2_template`, rendered as contentctl renders it: a Jinja2 template
+/// (here Tera, which reads the same syntax for what dashboards use) with `trim_blocks`
+/// (the first newline after a block or comment tag is dropped), without the template's
+/// final newline (Jinja2's `keep_trailing_newline=False`), no escaping, and the
+/// context `dashboard` (its fields, `json_obj`, and the two methods contentctl's
+/// `Dashboard` offers, `pretty_print_json_obj()` and `label(config)`, as values) and
+/// `config` (`config.app`). Sandboxed as every repository template is.
+fn render_own_dashboard(
+    template: &str,
+    dashboard: &view::DashboardView,
+    definition: &serde_json::Value,
+    pretty: &str,
+    app: &AppContext<'_>,
+) -> Result<String, RenderError> {
+    let name = format!(
+        "{} j2_template",
+        dashboard.definition.replace(".json", ".yml")
+    );
+    let template = template
+        .strip_suffix("\r\n")
+        .or_else(|| template.strip_suffix('\n'))
+        .unwrap_or(template);
+    let text = trim_blocks(
+        &template
+            .replace(".pretty_print_json_obj()", ".pretty_print_json_obj")
+            .replace(".label(config)", ".label"),
+    );
+    sandbox::check_nesting(&text).map_err(|e| RenderError::Template {
+        name: format!("{name}:{}:{}", e.line, e.column),
+        message: e.problem.to_owned(),
+    })?;
+    let mut tera = tera::Tera::default();
+    sandbox::harden(&mut tera);
+    // Named without an extension Tera escapes for: Jinja2's default is no escaping.
+    tera.add_raw_template("j2_template", &text)
+        .map_err(|e| template_error(&name, &e))?;
+    let mut fields = serde_json::to_value(dashboard).unwrap_or_default();
+    if let serde_json::Value::Object(map) = &mut fields {
+        map.remove("j2_template");
+        map.insert("status".into(), "production".into());
+        map.insert("json_obj".into(), definition.clone());
+        map.insert("pretty_print_json_obj".into(), pretty.into());
+        map.insert(
+            "label".into(),
+            format!("{} - {}", app.config.label, dashboard.name).into(),
+        );
+    }
+    let mut context = tera::Context::new();
+    context.insert("dashboard", &fields);
+    context.insert("config", &serde_json::json!({ "app": app }));
+    sandbox::render(
+        &tera,
+        "j2_template",
+        &context,
+        pretty.len() + 1024,
+        pretty.len(),
+    )
+    .map_err(|e| template_error(&name, &e))
+}
+
+/// Jinja2's `trim_blocks`: the first newline after a block tag (`%}`) or a comment (`#}`)
+/// is removed.
+fn trim_blocks(template: &str) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(at) = rest.find(['%', '#']) {
+        let (head, tail) = rest.split_at(at);
+        out.push_str(head);
+        if tail[1..].starts_with('}') {
+            out.push_str(&tail[..2]);
+            let after = &tail[2..];
+            rest = after
+                .strip_prefix("\r\n")
+                .or_else(|| after.strip_prefix('\n'))
+                .unwrap_or(after);
+        } else {
+            out.push_str(&tail[..1]);
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The app as templates see it: the config plus the build number.

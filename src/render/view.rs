@@ -188,6 +188,14 @@ pub struct DashboardView {
     pub theme: String,
     /// The JSON definition, relative to the content root.
     pub definition: String,
+    pub description: String,
+    pub id: String,
+    pub version: String,
+    pub date: String,
+    pub author: String,
+    /// The dashboard's own Jinja2 template of its XML (`j2_template`), which replaces the
+    /// default one ([`crate::render::Templates::render_dashboard`]).
+    pub j2_template: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -511,7 +519,7 @@ fn scheduling(deployment: Option<&Deployment>) -> Scheduling {
     }
 }
 
-fn severity(score: i64) -> &'static str {
+pub(crate) fn severity(score: i64) -> &'static str {
     match score {
         ..=20 => "informational",
         21..=40 => "low",
@@ -1028,7 +1036,17 @@ fn dashboard_view(d: &Dashboard, build: &Build<'_>) -> DashboardView {
             .as_ref()
             .map_or_else(|| "light".to_owned(), |t| t.value.clone()),
         definition: d.definition_path(),
+        description: text_or_empty(d.header.description.as_ref()),
+        id: text_or_empty(d.header.id.as_ref()),
+        version: text_or_empty(d.header.version.as_ref()),
+        date: text_or_empty(d.header.date.as_ref()),
+        author: text_or_empty(d.header.author.as_ref()),
+        j2_template: d.j2_template.as_ref().map(|t| t.value.clone()),
     }
+}
+
+fn text_or_empty(text: Option<&crate::model::Text>) -> String {
+    text.map_or_else(String::new, |t| t.value.clone())
 }
 
 /// contentctl makes `<detection name>_filter` (lower case, ` -./` as `_`) for every detection

@@ -18,6 +18,7 @@ mod build_package;
 mod build_parity;
 mod conf_properties;
 mod conf_round_trip;
+mod contentctl5_extras;
 mod contentctl5_oracle;
 mod docs_2022_cases;
 mod docs_golden;

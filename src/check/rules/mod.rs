@@ -119,6 +119,12 @@ pub(crate) fn all_headers(content: &Content) -> impl Iterator<Item = (ContentKin
                 .iter()
                 .map(|o| (ContentKind::Deployment, &o.header)),
         )
+        .chain(
+            c.dashboards
+                .iter()
+                .map(|o| (ContentKind::Dashboard, &o.header)),
+        )
+        .chain(c.removed.iter().map(|o| (ContentKind::Removed, &o.header)))
 }
 
 #[cfg(test)]
