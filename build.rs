@@ -1,6 +1,9 @@
 //! Generates two tables at build time, so that data files and rule docs cannot drift:
 //! - `schemas.rs`: every `schemas/<generation>/<type>.schema.json`, embedded with include_str!;
 //! - `rule_docs.rs`: the `//!` doc comment of every `src/check/rules/sfNNN_*.rs`, by code;
+//! - `rules.rs`: the rule registry, a module per rule file and `RULES` in code order (so a
+//!   new rule is its file alone); `rule_fixture_tests.rs`: a test per rule for
+//!   `tests/it/rule_fixtures.rs`, which checks the rule on `tests/fixtures/rules/<CODE>/`;
 //! - `init_files.rs`: every file under `templates/init/` (what `splforge init` writes, as
 //!   `contentctl init` 5.6.2 writes it), embedded with include_bytes!, by relative path.
 
@@ -13,18 +16,45 @@ fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo"));
     write_schemas(&manifest, &out);
     write_formats(&manifest, &out);
-    write_rule_docs(&manifest, &out);
+    let rules = rule_files(&manifest);
+    write_rule_docs(&rules, &out);
+    write_rule_registry(&rules, &out);
     write_init_files(&manifest, &out);
     write_build_digest(&manifest);
+    write_test_data_cfgs(&manifest);
+}
+
+/// `has_shared` and `has_corpus`: whether the data the corpus tests read is there
+/// (`../shared`, or `$SPLFORGE_SHARED`; the 2024-10 corpus, or `$SPLFORGE_CORPUS`). A
+/// test that needs it is marked `#[cfg_attr(not(has_corpus), ignore = "...")]`, so that
+/// without it `cargo test` lists it as ignored, with the reason, and counts it. Decided
+/// when the crate is built (again whenever a source file or these variables change).
+fn write_test_data_cfgs(manifest: &Path) {
+    println!("cargo:rustc-check-cfg=cfg(has_shared)");
+    println!("cargo:rustc-check-cfg=cfg(has_corpus)");
+    println!("cargo:rerun-if-env-changed=SPLFORGE_SHARED");
+    println!("cargo:rerun-if-env-changed=SPLFORGE_CORPUS");
+    let shared = std::env::var_os("SPLFORGE_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest.join("../shared"));
+    if shared.is_dir() {
+        println!("cargo:rustc-cfg=has_shared");
+    }
+    let corpus = std::env::var_os("SPLFORGE_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| shared.join("corpus/security_content-2024-10"));
+    if corpus.is_dir() {
+        println!("cargo:rustc-cfg=has_corpus");
+    }
 }
 
 /// `SPLFORGE_BUILD_DIGEST`: a hash of everything compiled or embedded into the binary (the
-/// sources, schemas, data and locked dependencies). The lint cache keys on it, so a rebuilt
+/// sources, the workspace's crates and their data, schemas, data and locked dependencies). The lint cache keys on it, so a rebuilt
 /// splforge never reuses findings of another build, even at the same version.
 fn write_build_digest(manifest: &Path) {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    let mut stack: Vec<PathBuf> = ["src", "schemas", "data", "Cargo.lock", "build.rs"]
+    let mut stack: Vec<PathBuf> = ["src", "crates", "schemas", "data", "Cargo.lock", "build.rs"]
         .iter()
         .map(|p| manifest.join(p))
         .collect();
@@ -138,20 +168,87 @@ fn write_formats(manifest: &Path, out: &Path) {
     fs::write(out.join("formats.rs"), table).unwrap();
 }
 
-fn write_rule_docs(manifest: &Path, out: &Path) {
+/// A rule's file: `src/check/rules/sfNNN_<name>.rs`.
+struct RuleFile {
+    /// `SF201`.
+    code: String,
+    /// The module: the file's stem, `sf201_unknown_story`.
+    module: String,
+    path: PathBuf,
+    text: String,
+}
+
+/// Every rule file, in code order. A file named like a rule that does not declare its code
+/// and name (`sf201_unknown_story.rs`: `code: "SF201"`, `name: "unknown-story"`) stops the
+/// build, so the registry and the file names cannot disagree.
+fn rule_files(manifest: &Path) -> Vec<RuleFile> {
     let dir = manifest.join("src/check/rules");
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut table = String::from("&[\n");
-    for file in sorted_entries(&dir) {
-        let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
-        let Some((code, _)) = stem.split_once('_') else {
-            continue;
-        };
-        if !code.starts_with("sf") {
+    let mut rules = Vec::new();
+    for path in sorted_entries(&dir) {
+        let module = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let is_rule = path.extension().is_some_and(|e| e == "rs")
+            && module.len() > 6
+            && module.starts_with("sf")
+            && module[2..5].bytes().all(|b| b.is_ascii_digit())
+            && module.as_bytes()[5] == b'_';
+        if !is_rule {
             continue;
         }
-        let text = fs::read_to_string(&file).unwrap_or_default();
-        let doc: Vec<&str> = text
+        let code = module[..5].to_uppercase();
+        let text = fs::read_to_string(&path).unwrap();
+        let name = module[6..].replace('_', "-");
+        for field in [format!("code: \"{code}\""), format!("name: \"{name}\"")] {
+            assert!(
+                text.contains(&field),
+                "{} is named like rule {code} {name} but does not declare `{field}`",
+                path.display()
+            );
+        }
+        rules.push(RuleFile {
+            code,
+            module,
+            path,
+            text,
+        });
+    }
+    rules
+}
+
+/// `rules.rs`, included by `src/check/rules/mod.rs`: `mod sfNNN_<name>;` for every rule file
+/// and `RULES`, each file's `RULE`, in code order.
+fn write_rule_registry(rules: &[RuleFile], out: &Path) {
+    let mut registry = String::new();
+    let mut tests = String::new();
+    for rule in rules {
+        writeln!(
+            registry,
+            "#[path = {:?}]\nmod {};",
+            rule.path.display().to_string(),
+            rule.module
+        )
+        .unwrap();
+        writeln!(
+            tests,
+            "#[test]\nfn {}() {{\n    check_rule_fixtures({:?});\n}}",
+            rule.module, rule.code
+        )
+        .unwrap();
+    }
+    registry.push_str("\n/// Every rule, in code order.\npub static RULES: &[&Rule] = &[\n");
+    for rule in rules {
+        writeln!(registry, "    &{}::RULE,", rule.module).unwrap();
+    }
+    registry.push_str("];\n");
+    fs::write(out.join("rules.rs"), registry).unwrap();
+    fs::write(out.join("rule_fixture_tests.rs"), tests).unwrap();
+}
+
+fn write_rule_docs(rules: &[RuleFile], out: &Path) {
+    let mut table = String::from("&[\n");
+    for rule in rules {
+        let doc: Vec<&str> = rule
+            .text
             .lines()
             .take_while(|l| l.starts_with("//!"))
             .map(|l| {
@@ -159,13 +256,7 @@ fn write_rule_docs(manifest: &Path, out: &Path) {
                     .unwrap_or(l.trim_start_matches("//!"))
             })
             .collect();
-        writeln!(
-            table,
-            "    ({:?}, {:?}),",
-            code.to_uppercase(),
-            doc.join("\n")
-        )
-        .unwrap();
+        writeln!(table, "    ({:?}, {:?}),", rule.code, doc.join("\n")).unwrap();
     }
     table.push(']');
     fs::write(out.join("rule_docs.rs"), table).unwrap();

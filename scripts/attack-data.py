@@ -4,7 +4,7 @@
 Standard library only (Python >= 3.8). Deterministic: the same bundle gives the same
 bytes (sorted records, gzip header with mtime 0 and no file name).
 
-    python3 scripts/attack-data.py BUNDLE [--attack-version V] [--out-dir data/attack]
+    python3 scripts/attack-data.py BUNDLE [--attack-version V] [--out-dir crates/splforge-attack/data]
     python3 scripts/attack-data.py BUNDLE --check          # compare with the shipped file
     python3 scripts/attack-data.py BUNDLE --compare-jsonl DIR  # cross-check with extract.py output
 
@@ -28,7 +28,7 @@ live `uses` relationships to attack-patterns.
 
 splforge embeds every release in one pack written by `scripts/attack-pack.py` from
 extract.py's JSONL; a digest written here from a STIX bundle cross-checks that pack
-(`scripts/attack-pack.py JSONL_DIR --compare-digest DIGEST`). Write it outside data/attack.
+(`scripts/attack-pack.py JSONL_DIR --compare-digest DIGEST`). Write it outside crates/splforge-attack/data.
 """
 
 import argparse
@@ -203,7 +203,7 @@ def main(argv=None):
     ap.add_argument("bundle", help="STIX bundle (.json or .json.gz) of enterprise-attack")
     ap.add_argument("--attack-version", help="ATT&CK release, e.g. 18.1 (default: from the bundle)")
     here = os.path.dirname(os.path.abspath(__file__))
-    ap.add_argument("--out-dir", default=os.path.normpath(os.path.join(here, "..", "data", "attack")))
+    ap.add_argument("--out-dir", default=os.path.normpath(os.path.join(here, "..", "crates", "splforge-attack", "data")))
     ap.add_argument("--check", action="store_true", help="compare with the file in --out-dir, write nothing")
     ap.add_argument("--compare-jsonl", metavar="DIR", help="cross-check with extract.py JSONL in DIR")
     args = ap.parse_args(argv)

@@ -4,7 +4,7 @@
 Standard library only (Python >= 3.8). Deterministic: the same input gives the same bytes
 (records in a fixed order, gzip header with mtime 0 and no file name).
 
-    python3 scripts/attack-pack.py JSONL_DIR [--out-dir data/attack]   # write the pack
+    python3 scripts/attack-pack.py JSONL_DIR [--out-dir crates/splforge-attack/data]   # write the pack
     python3 scripts/attack-pack.py JSONL_DIR --check                  # compare with the shipped pack
     python3 scripts/attack-pack.py JSONL_DIR --compare-digest FILE... # cross-check with attack-data.py
 
@@ -162,7 +162,7 @@ def encode(doc):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("jsonl_dir")
-    ap.add_argument("--out-dir", default=os.path.join(os.path.dirname(__file__), "..", "data", "attack"))
+    ap.add_argument("--out-dir", default=os.path.join(os.path.dirname(__file__), "..", "crates", "splforge-attack", "data"))
     ap.add_argument("--check", action="store_true", help="compare with the shipped files, write nothing")
     ap.add_argument("--compare-digest", nargs="+", metavar="FILE", help="format-1 digests to compare with")
     args = ap.parse_args(argv)

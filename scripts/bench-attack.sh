@@ -16,9 +16,9 @@ bin=target/release/examples/attack_load
 # Wall-clock times: on a busy machine they grow with the load, so say what the load was.
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown), $(nproc) CPUs"
 status=0
-data=data/attack/enterprise-attack.pack.json.gz
+data=crates/splforge-attack/data/enterprise-attack.pack.json.gz
 size=$(stat -c %s "$data")
-echo "pack: $size bytes gzip, every release ($(paste -sd' ' data/attack/releases.txt))"
+echo "pack: $size bytes gzip, every release ($(paste -sd' ' crates/splforge-attack/data/releases.txt))"
 while read -r version; do
     times=()
     for _ in $(seq "$samples"); do
@@ -35,5 +35,5 @@ while read -r version; do
         echo "  FAIL: median load time ${median} us >= ${limit_us} us" >&2
         status=1
     fi
-done < data/attack/releases.txt
+done < crates/splforge-attack/data/releases.txt
 exit "$status"

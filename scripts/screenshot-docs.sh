@@ -28,7 +28,7 @@ fi
 cargo build --quiet --release
 mkdir -p "$OUT"
 SITE="$OUT/site"
-target/release/splforge docs --quiet --root "$ROOT" --format html --out "$SITE/html"
+target/release/splforge docs --quiet --root "$ROOT" --format html --out "$SITE"
 
 SITE_ABS=$(cd "$SITE/html" && pwd)
 DETECTION=${DOCS_SCREENSHOT_DETECTION:-anomalous_usage_of_7zip.html}

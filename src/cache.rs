@@ -47,13 +47,14 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
+use crate::atomic::{self, Access, AtomicError, AtomicFile};
 use crate::check::facts::{KeyHasher, StoredFacts};
 use crate::check::{Finding, Related, Report, Severity};
 use crate::config::Config;
 use crate::load::{self, LoadLimits, SourceFile, Span};
 
-/// The default cache directory, under the content root.
-pub const DEFAULT_DIR: &str = ".splforge_cache";
+/// The default cache directory, under the content root (`[cache] dir`'s default).
+pub use crate::config::DEFAULT_CACHE_DIR as DEFAULT_DIR;
 
 /// The on-disk format; an entry of another format is ignored.
 pub const FORMAT: u32 = 3;
@@ -74,10 +75,17 @@ const MAX_ENTRIES: usize = 16;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CacheError {
-    #[error("cannot write the lint cache in {path}: {source}")]
+    // The reason is in the message and not the error's source, so a chain printed whole
+    // (`{:#}`) says it once.
+    #[error("cannot write the lint cache in {path}: {error}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
+    },
+    #[error("cannot remove the lint cache {path}: {error}")]
+    Clean {
+        path: PathBuf,
+        error: std::io::Error,
     },
     #[error("cannot encode the lint cache: {0}")]
     Encode(#[from] serde_json::Error),
@@ -120,9 +128,9 @@ impl MachineKey {
     /// The key kept in `dir`, made there (readable by this user only) when there is none.
     pub fn load_or_create(dir: &Path) -> Result<MachineKey, CacheError> {
         let path = dir.join(KEY_FILE);
-        let io = |source| CacheError::Io {
+        let io = |error| CacheError::Io {
             path: path.clone(),
-            source,
+            error,
         };
         if let Some(key) = MachineKey::read(&path) {
             return Ok(key);
@@ -138,9 +146,9 @@ impl MachineKey {
         }
         let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         // Made in full beside its place and linked there: two first runs at once keep one key.
-        let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-        temp.write_all(hex.as_bytes()).map_err(io)?;
-        let _ = temp.persist_noclobber(&path);
+        let mut temp = AtomicFile::create(&path, Access::Private).map_err(|e| io(e.into_io()))?;
+        temp.file().write_all(hex.as_bytes()).map_err(io)?;
+        let _ = temp.commit_new();
         MachineKey::read(&path).ok_or_else(|| io(std::io::Error::other("not a splforge key")))
     }
 
@@ -463,7 +471,7 @@ impl LintCache {
         let mut bytes = tagger.line().into_bytes();
         bytes.extend_from_slice(&body);
         self.prepare_dir()?;
-        write_atomically(&self.dir, &self.entry, &bytes).map_err(|e| self.io(e))?;
+        write_atomically(&self.entry, &bytes).map_err(|e| self.io(e))?;
         prune(&self.dir);
         Ok(())
     }
@@ -493,10 +501,11 @@ impl LintCache {
         self.prepare_dir()?;
         // Written as it is encoded (at 100k detections the facts are 37 MB), after room for
         // the tag, which is written last.
-        let mut temp = tempfile::NamedTempFile::new_in(&self.dir).map_err(|e| self.io(e))?;
+        let mut temp = AtomicFile::create(&self.dir.join(FACTS), Access::Private)
+            .map_err(|e| self.io(e.into_io()))?;
         let line = {
             let mut out = TaggingWriter {
-                out: std::io::BufWriter::new(temp.as_file_mut()),
+                out: std::io::BufWriter::new(temp.file()),
                 tagger: self.machine.tagger(FACTS_KIND),
             };
             out.out
@@ -506,11 +515,10 @@ impl LintCache {
             out.out.flush().map_err(|e| self.io(e))?;
             out.tagger.line()
         };
-        let written = temp.as_file_mut();
+        let written = temp.file();
         std::io::Seek::rewind(written).map_err(|e| self.io(e))?;
         written.write_all(line.as_bytes()).map_err(|e| self.io(e))?;
-        temp.persist(self.dir.join(FACTS))
-            .map_err(|e| self.io(e.error))?;
+        temp.commit().map_err(|e| self.io(e.into_io()))?;
         Ok(())
     }
 
@@ -538,16 +546,16 @@ impl LintCache {
         ] {
             let path = self.dir.join(name);
             if !path.exists() {
-                write_atomically(&self.dir, &path, text.as_bytes()).map_err(|e| self.io(e))?;
+                write_atomically(&path, text.as_bytes()).map_err(|e| self.io(e))?;
             }
         }
         Ok(())
     }
 
-    fn io(&self, source: std::io::Error) -> CacheError {
+    fn io(&self, error: std::io::Error) -> CacheError {
         CacheError::Io {
             path: self.dir.clone(),
-            source,
+            error,
         }
     }
 }
@@ -736,11 +744,9 @@ fn read_regular(path: &Path) -> Option<Vec<u8>> {
     fs::read(path).ok()
 }
 
-fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    temp.write_all(bytes)?;
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+/// A cache file, written atomically and readable by its owner only.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    atomic::write_file(path, bytes, Access::Private).map_err(AtomicError::into_io)
 }
 
 /// Removes the oldest entries beyond [`MAX_ENTRIES`].
@@ -800,9 +806,9 @@ fn is_cache_file(name: &str) -> bool {
 /// leaves it empty. Refuses a directory that is not a splforge cache (`--cache-dir .` must
 /// not delete the repository) and a symbolic link.
 pub fn clean(dir: &Path) -> Result<Cleaned, CacheError> {
-    let io = |source| CacheError::Io {
+    let io = |error| CacheError::Clean {
         path: dir.to_path_buf(),
-        source,
+        error,
     };
     let metadata = match fs::symlink_metadata(dir) {
         Ok(metadata) => metadata,
@@ -843,6 +849,11 @@ pub fn clean(dir: &Path) -> Result<Cleaned, CacheError> {
 mod tests {
     use super::*;
 
+    /// Whether `cache` has a usable entry for the repository at `root`, rendered as `k`.
+    fn hits(cache: &LintCache, root: &Path) -> bool {
+        cache.lookup(root, LoadLimits::default(), "k").is_some()
+    }
+
     fn repository() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         fs::create_dir_all(dir.path().join("macros")).unwrap();
@@ -851,13 +862,25 @@ mod tests {
     }
 
     fn cache_of(root: &Path) -> LintCache {
-        let config = Config::default();
+        cache_with(root, &Config::default(), &machine())
+    }
+
+    /// The cache of `root` for a run with `config` on 2026-01-01, tagged with `machine`.
+    fn cache_with(root: &Path, config: &Config, machine: &MachineKey) -> LintCache {
         let key = LintKey {
-            config: &config,
+            config,
             today: "2026-01-01",
             only_files: None,
         };
-        LintCache::new(&root.join(DEFAULT_DIR), &key, &machine())
+        LintCache::new(&root.join(DEFAULT_DIR), &key, machine)
+    }
+
+    /// `root`'s cache, with an entry (rendered as `k`) stored for its files as they are.
+    fn stored_cache(root: &Path) -> LintCache {
+        let cache = cache_of(root);
+        let snapshot = Snapshot::take(root, LoadLimits::default(), 0).unwrap();
+        cache.store(root, &snapshot, &report(), ("k", "")).unwrap();
+        cache
     }
 
     fn machine() -> MachineKey {
@@ -895,11 +918,7 @@ mod tests {
         // The same bytes written again: the stat (ctime, mtime) changed, so it is a change.
         std::thread::sleep(std::time::Duration::from_millis(20));
         fs::write(root.path().join("macros/a.yml"), "name: a\n").unwrap();
-        assert!(
-            cache
-                .lookup(root.path(), LoadLimits::default(), "k")
-                .is_none()
-        );
+        assert!(!hits(&cache, root.path()));
     }
 
     #[test]
@@ -919,88 +938,44 @@ mod tests {
             .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
         fs::write(root.path().join("macros/a.yml"), "name: a\n").unwrap();
-        assert!(
-            cache
-                .lookup(root.path(), LoadLimits::default(), "k")
-                .is_some()
-        );
+        assert!(hits(&cache, root.path()));
         // The same size, other bytes.
         fs::write(root.path().join("macros/a.yml"), "name: b\n").unwrap();
-        assert!(
-            cache
-                .lookup(root.path(), LoadLimits::default(), "k")
-                .is_none()
-        );
+        assert!(!hits(&cache, root.path()));
     }
 
     #[test]
     fn another_key_or_a_new_file_is_a_miss() {
         let root = repository();
-        let cache = cache_of(root.path());
-        let snapshot = Snapshot::take(root.path(), LoadLimits::default(), 0).unwrap();
-        cache
-            .store(root.path(), &snapshot, &report(), ("k", ""))
-            .unwrap();
+        let cache = stored_cache(root.path());
         let config = Config {
             attack_version: "10.1".to_owned(),
             ..Config::default()
         };
-        let key = LintKey {
-            config: &config,
-            today: "2026-01-01",
-            only_files: None,
-        };
-        let other = LintCache::new(&root.path().join(DEFAULT_DIR), &key, &machine());
-        assert!(
-            other
-                .lookup(root.path(), LoadLimits::default(), "k")
-                .is_none()
-        );
-        assert!(
-            cache
-                .lookup(root.path(), LoadLimits::default(), "k")
-                .is_some()
-        );
+        let other = cache_with(root.path(), &config, &machine());
+        assert!(!hits(&other, root.path()));
+        assert!(hits(&cache, root.path()));
         fs::write(root.path().join("macros/b.yml"), "name: b\n").unwrap();
-        assert!(
-            cache
-                .lookup(root.path(), LoadLimits::default(), "k")
-                .is_none()
-        );
+        assert!(!hits(&cache, root.path()));
     }
 
     #[test]
     fn an_entry_is_trusted_only_under_the_key_it_was_tagged_with() {
         let root = repository();
-        let cache = cache_of(root.path());
-        let snapshot = Snapshot::take(root.path(), LoadLimits::default(), 0).unwrap();
-        cache
-            .store(root.path(), &snapshot, &report(), ("k", ""))
-            .unwrap();
-        let hit = |cache: &LintCache| {
-            cache
-                .lookup(root.path(), LoadLimits::default(), "k")
-                .is_some()
-        };
-        assert!(hit(&cache));
-        let config = Config::default();
-        let key = LintKey {
-            config: &config,
-            today: "2026-01-01",
-            only_files: None,
-        };
-        let elsewhere = LintCache::new(
-            &root.path().join(DEFAULT_DIR),
-            &key,
+        let cache = stored_cache(root.path());
+        assert!(hits(&cache, root.path()));
+        let elsewhere = cache_with(
+            root.path(),
+            &Config::default(),
             &MachineKey::from_words([1, 3, 3, 4]),
         );
-        assert!(!hit(&elsewhere));
+        assert!(!hits(&elsewhere, root.path()));
         // One byte of the body changed, the tag kept.
         let mut bytes = fs::read(&cache.entry).unwrap();
         let last = bytes.len() - 2;
         bytes[last] ^= 1;
         fs::write(&cache.entry, bytes).unwrap();
-        assert!(!hit(&cache));
+        assert!(!hits(&cache, root.path()));
     }
 
     #[test]

@@ -64,6 +64,9 @@ pub struct AppConfig {
 pub struct BuildConfig {
     /// Where `build` writes the app directory and package, relative to the root.
     pub out: PathBuf,
+    /// Also write the API output, `<out>/api/*.json`, as contentctl does with
+    /// `build_api: true` (read from contentctl.yml when there is no splforge.toml).
+    pub api: bool,
 }
 
 /// Where `lint` keeps its cache (`splforge clean` removes it).
@@ -103,7 +106,7 @@ pub struct LintConfig {
     /// Rules not to run; wins over `select`.
     pub ignore: Vec<String>,
     /// Severity per rule selector: `"error"` or `"warning"`.
-    pub severity: std::collections::BTreeMap<String, crate::check::Severity>,
+    pub severity: std::collections::BTreeMap<String, Severity>,
     /// Glob of paths relative to the root (`detections/deprecated/**`) -> rules not reported
     /// in those files.
     pub per_file_ignores: std::collections::BTreeMap<String, Vec<String>>,
@@ -113,7 +116,7 @@ pub struct LintConfig {
 
 /// `[lint.external]`: names defined outside the repository (Splunk, ES, the CIM, add-ons,
 /// a site's own apps), known to exist though not in it. splforge ships the common ones
-/// (`data/spl/external_lookups.toml`, `data/spl/external_macros.toml`); these add to them.
+/// (`crates/splforge-spl/data/external_lookups.toml`, `crates/splforge-spl/data/external_macros.toml`); these add to them.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct ExternalConfig {
@@ -171,14 +174,39 @@ impl Default for AppConfig {
 
 impl Default for BuildConfig {
     fn default() -> BuildConfig {
-        BuildConfig { out: "dist".into() }
+        BuildConfig {
+            out: "dist".into(),
+            api: false,
+        }
     }
 }
+
+/// The default cache directory, under the content root.
+pub const DEFAULT_CACHE_DIR: &str = ".splforge_cache";
 
 impl Default for CacheConfig {
     fn default() -> CacheConfig {
         CacheConfig {
-            dir: crate::cache::DEFAULT_DIR.into(),
+            dir: DEFAULT_CACHE_DIR.into(),
+        }
+    }
+}
+
+/// How much a finding matters: an error fails `lint` and `build`; a warning does not.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
         }
     }
 }
@@ -259,6 +287,8 @@ impl Config {
         let document = crate::load::yaml::parse(text, Default::default())
             .map_err(|e| (e.to_string(), e.span()))?;
         let mut config = Config::default();
+        let top = crate::model::Fields::of(document.root.as_ref());
+        config.build.api = top.bool("build_api").is_some_and(|b| b.value);
         let Some(app) = document.root.as_ref().and_then(|r| r.get("app")) else {
             return Ok(config);
         };

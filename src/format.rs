@@ -40,6 +40,11 @@ pub struct Format {
     /// against the `event_source` patch of the data source schema.
     #[serde(default)]
     pub event_sources: bool,
+    /// True when `ssa_detections/` holds detections this version reads (contentctl 4.0-4.2 and
+    /// the security_content layouts), checked against the `ssa_detection` patch when there is
+    /// one; in other versions that directory is not read (`unread_dirs` names it).
+    #[serde(default)]
+    pub reads_ssa_detections: bool,
     /// False when data sources are not yet content objects with a name-derived file name and
     /// a unique name and id (before 4.2).
     #[serde(default = "yes")]
@@ -52,6 +57,19 @@ pub struct Format {
     /// no `data_source` name), on top of those of the format it extends.
     #[serde(default)]
     rules_off: Vec<String>,
+    /// Rules whose findings are warnings in this version, since its contentctl only warns
+    /// about what they report (`SF202` in 4.2-5.0); inherited through `extends`.
+    #[serde(default)]
+    warn_only: Vec<String>,
+    /// Content types whose file name contentctl does not derive from `name` in this version
+    /// (lookups in 4.2-4.4, investigations from 4.2): SF104 leaves them alone. Not inherited
+    /// (4.0 and 4.1 extend 4.2 and check both).
+    #[serde(default)]
+    file_names_unchecked: Vec<String>,
+    /// True when contentctl rejects a `date` after today (5.5.15 and later); before, SF401
+    /// reports a future date as a warning.
+    #[serde(default)]
+    pub rejects_future_dates: bool,
     /// JSON Patch operations per content type, this format's own (see [`Format::patch`]).
     #[serde(default)]
     patch: BTreeMap<String, Vec<PatchOp>>,
@@ -155,17 +173,29 @@ pub fn default_for(generation: Generation) -> Option<&'static Format> {
 
 impl Format {
     /// Whether a file of `kind` at `path` (relative to the root) is read by this format;
-    /// contentctl 4.0 does not read `data_sources/`.
-    pub fn reads(&self, kind: crate::load::ContentKind, _path: &Path) -> bool {
-        kind != crate::load::ContentKind::DataSource || self.reads_data_sources
+    /// contentctl 4.0 does not read `data_sources/`, 4.3 and later not `ssa_detections/`.
+    pub fn reads(&self, kind: crate::load::ContentKind, path: &Path) -> bool {
+        match kind {
+            crate::load::ContentKind::DataSource => self.reads_data_sources,
+            crate::load::ContentKind::Detection if in_ssa_detections(path) => {
+                self.reads_ssa_detections
+            }
+            _ => true,
+        }
     }
 
     /// The schema a file is checked against in this format: `event_source` for the event
-    /// sources of 4.1, else its kind's.
+    /// sources of 4.1, `ssa_detection` for `ssa_detections/` when the format has that schema,
+    /// else its kind's.
     pub fn schema_kind(&self, kind: crate::load::ContentKind, path: &Path) -> &'static str {
         let in_event_sources = path.components().any(|c| c.as_os_str() == "event_sources");
         if self.event_sources && kind == crate::load::ContentKind::DataSource && in_event_sources {
             "event_source"
+        } else if kind == crate::load::ContentKind::Detection
+            && in_ssa_detections(path)
+            && self.patches("ssa_detection")
+        {
+            "ssa_detection"
         } else {
             kind.name()
         }
@@ -201,6 +231,22 @@ impl Format {
                 .is_none_or(|base| base.checks(code))
     }
 
+    /// Whether this version's contentctl only warns about what rule `code` reports.
+    pub fn warns_only(&self, code: &str) -> bool {
+        self.warn_only.iter().any(|w| w == code)
+            || self
+                .extends
+                .as_deref()
+                .and_then(|base| by_name(base).ok())
+                .is_some_and(|base| base.warns_only(code))
+    }
+
+    /// Whether this version's contentctl checks that a `kind` file's name follows from its
+    /// `name` (see `file_names_unchecked`).
+    pub fn checks_file_name(&self, kind: crate::load::ContentKind) -> bool {
+        !self.file_names_unchecked.iter().any(|k| k == kind.name())
+    }
+
     /// Whether this format changes `kind`'s schema.
     pub fn patches(&self, kind: &str) -> bool {
         self.patch.contains_key(kind)
@@ -230,6 +276,13 @@ impl Format {
             reason: e.to_string(),
         }
     }
+}
+
+/// Whether a path relative to the root is under `ssa_detections/`.
+pub fn in_ssa_detections(path: &Path) -> bool {
+    path.components()
+        .next()
+        .is_some_and(|c| c.as_os_str() == crate::load::SSA_DETECTIONS)
 }
 
 /// One JSON Patch operation (RFC 6902: `test`, `add`, `remove`, `replace`).
@@ -298,6 +351,17 @@ pub fn where_rule_is_off(code: &str) -> Vec<&'static str> {
         .unwrap_or_default()
         .iter()
         .filter(|f| !f.checks(code))
+        .map(|f| f.name.as_str())
+        .collect()
+}
+
+/// The format versions in which rule `code` reports warnings only, oldest first; for the
+/// rule docs.
+pub fn where_rule_warns_only(code: &str) -> Vec<&'static str> {
+    formats()
+        .unwrap_or_default()
+        .iter()
+        .filter(|f| f.checks(code) && f.warns_only(code))
         .map(|f| f.name.as_str())
         .collect()
 }
@@ -453,15 +517,17 @@ fn from_layout(root: &Path) -> Option<Inferred> {
             .lines()
             .any(|l| l.trim_start().starts_with(&format!("{key}:")))
     };
+    // A marker bounds the release from below only: the oldest release it allows is taken, so
+    // nothing a later release added is held against the repository.
     if has_key("test_data_caches") {
         return Some(Inferred {
-            format: by_name("contentctl-5.6").ok()?,
+            format: by_name("contentctl-5.5").ok()?,
             reason: "`test_data_caches` in contentctl.yml (5.5+)".into(),
         });
     }
     if has_dir("removed") || has_key("enforce_deprecation_mapping_requirement") {
         return Some(Inferred {
-            format: by_name("contentctl-5.6").ok()?,
+            format: by_name("contentctl-5.3").ok()?,
             reason: "removed/ (5.3+)".into(),
         });
     }

@@ -10,11 +10,12 @@
 #[allow(unsafe_code)]
 pub mod allocator;
 
-pub mod attack;
+pub mod atomic;
 pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod date;
 pub mod docs;
 pub mod format;
 pub mod load;
@@ -22,7 +23,12 @@ pub mod migrate;
 pub mod model;
 pub mod ownership;
 pub mod package;
+pub mod release_notes;
 pub mod render;
 pub mod scaffold;
 pub mod server;
-pub mod spl;
+
+// The lower layers are crates of their own (crates/); these names keep `crate::spl::...`,
+// `crate::attack::...` and `splforge::spl::...` paths working.
+pub use splforge_attack as attack;
+pub use splforge_spl as spl;

@@ -8,9 +8,9 @@
 
 use std::path::PathBuf;
 
-use crate::check::rules::{MAX_FILE_NAME_BYTES, expected_stem, longest_file_name};
 use crate::load::ContentKind;
 use crate::model::Generation;
+use crate::model::file_name::{MAX_FILE_NAME_BYTES, expected_stem, longest_file_name};
 
 /// Every file of a new 5.x repository, by path relative to its root, as `contentctl init`
 /// 5.6.2 writes it: `contentctl.yml`, one detection with its story, macros and data source,

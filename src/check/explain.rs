@@ -22,15 +22,50 @@ pub fn explain<'a>(ctx: &'a Context<'a>, target: &str) -> Option<Explanation<'a>
     ctx.content.detections.iter().find_map(|detection| {
         let search = detection.search.as_ref()?;
         let path = crate::load::source::display_path(ctx.path(detection.header.file));
+        let stem = std::path::Path::new(&path)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
         let matches = detection.name().eq_ignore_ascii_case(target)
             || path == target_path
-            || target_path.ends_with(&format!("/{path}"));
+            || target_path.ends_with(&format!("/{path}"))
+            || stem == target_path;
         matches.then(|| Explanation {
             detection,
             path,
             analysis: ctx.analyse(&search.value),
         })
     })
+}
+
+/// For a `target` that [`explain`] does not find: the detection name or file name
+/// (without `.yml`) closest to it, with its path.
+pub fn suggest(ctx: &Context<'_>, target: &str) -> Option<String> {
+    let mut names: Vec<(String, String)> = Vec::new();
+    for detection in &ctx.content.detections {
+        if detection.search.is_none() {
+            continue;
+        }
+        let path = crate::load::source::display_path(ctx.path(detection.header.file));
+        let stem = std::path::Path::new(&path)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        names.push((detection.name().to_owned(), path.clone()));
+        names.push((stem, path));
+    }
+    let wanted = std::path::Path::new(target)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .filter(|_| target.ends_with(".yml"))
+        .unwrap_or(target);
+    let best = crate::check::suggest::did_you_mean(wanted, names.iter().map(|(n, _)| n.as_str()))?;
+    let (name, path) = names.iter().find(|(n, _)| n == best)?;
+    Some(format!(
+        "did you mean \"{}\"? ({path})",
+        crate::load::excerpt(name)
+    ))
 }
 
 /// The fields of a set, as `explain` prints them.

@@ -5,23 +5,9 @@ use std::path::PathBuf;
 
 use crate::load::{MAX_MESSAGE_CHARS, Span, truncated};
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
+// A finding's severity is a word of the configuration too (`[lint.severity]`), so it is
+// defined there, below `check`.
+pub use crate::config::Severity;
 
 /// One problem, at one primary position, with what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,6 +109,38 @@ pub fn sort_and_dedup(findings: &mut Vec<Finding>) {
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();
+    drop_schema_echoes(findings);
+}
+
+/// The code of schema findings, whose messages are the schema library's.
+const SCHEMA_CODE: &str = "SF010";
+
+/// Drops a schema finding at the exact span of a rule's finding of the same severity or
+/// a graver one: the rule says the same thing in the domain's words, with help (`t1059`
+/// is SF402 with "did you mean T1059?", not also the schema's pattern mismatch). Findings
+/// are sorted, so those at one span are next to each other.
+fn drop_schema_echoes(findings: &mut Vec<Finding>) {
+    let mut echoes = vec![false; findings.len()];
+    let mut start = 0;
+    while start < findings.len() {
+        let at = |f: &Finding| (f.path.clone(), f.span);
+        let place = at(&findings[start]);
+        let end = start
+            + findings[start..]
+                .iter()
+                .take_while(|f| at(f) == place)
+                .count();
+        let group = &findings[start..end];
+        for (i, finding) in group.iter().enumerate() {
+            echoes[start + i] = finding.code == SCHEMA_CODE
+                && group
+                    .iter()
+                    .any(|other| other.code != SCHEMA_CODE && other.severity <= finding.severity);
+        }
+        start = end;
+    }
+    let mut echo = echoes.into_iter();
+    findings.retain(|_| !echo.next().unwrap_or(false));
 }
 
 impl Finding {
@@ -146,6 +164,34 @@ fn bound(text: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_schema_finding_at_a_rules_span_is_dropped() {
+        let span = Span { start: 10, end: 15 };
+        let schema = Finding::new("SF010", Severity::Error, "d.yml", span, "pattern");
+        let rule = Finding::new("SF402", Severity::Error, "d.yml", span, "not an id");
+        let elsewhere = Finding::new(
+            "SF010",
+            Severity::Error,
+            "d.yml",
+            Span { start: 10, end: 16 },
+            "other",
+        );
+        let other_file = Finding::new("SF010", Severity::Error, "e.yml", span, "pattern");
+        let mut findings = vec![
+            schema.clone(),
+            rule.clone(),
+            elsewhere.clone(),
+            other_file.clone(),
+        ];
+        sort_and_dedup(&mut findings);
+        assert_eq!(findings, [rule.clone(), elsewhere, other_file]);
+        // A warning does not hide an error.
+        let warning = rule.with_severity(Severity::Warning);
+        let mut findings = vec![schema.clone(), warning.clone()];
+        sort_and_dedup(&mut findings);
+        assert_eq!(findings, [schema, warning]);
+    }
 
     #[test]
     fn long_texts_are_cut_on_a_character() {

@@ -268,7 +268,7 @@ pub fn model_and_check(
         Content::build_releasing_trees(repository, |file, loaded, generation| {
             SchemaResult::of(file, loaded, generation, config.format(), options, facts)
         });
-    keep_what_the_format_reads(&mut content, config);
+    keep_what_the_format_reads(&mut content, repository, config);
     let schema_results = schema_results.into_iter().flatten().collect();
     let report = check_with(
         repository,
@@ -300,12 +300,22 @@ pub fn load_and_check(
 /// before contentctl 4.2 (4.0 does not read them; in 4.1 they are not yet content objects
 /// with names, ids and name-derived file names, and no detection's `data_source` is checked
 /// against them).
-pub fn keep_what_the_format_reads(content: &mut Content, config: &Config) {
-    if let Some(format) = config.format()
-        && format.generation == content.generation
-        && !format.data_sources_are_content
-    {
+/// And the detections of `ssa_detections/`, which contentctl reads only up to 4.2. `docs`
+/// documents what is left.
+pub fn keep_what_the_format_reads(content: &mut Content, repository: &Repository, config: &Config) {
+    let Some(format) = config.format() else {
+        return;
+    };
+    if format.generation == content.generation && !format.data_sources_are_content {
         content.data_sources.clear();
+    }
+    if !format.reads_ssa_detections {
+        content.detections.retain(|d| {
+            repository
+                .files
+                .get(d.header.file)
+                .is_none_or(|f| !crate::format::in_ssa_detections(&f.source.path))
+        });
     }
 }
 
@@ -323,7 +333,7 @@ pub fn load_and_check_alongside<T: Send>(
         Content::load(root, config.limits, |file, loaded, generation| {
             SchemaResult::of(file, loaded, generation, config.format(), options, facts)
         });
-    keep_what_the_format_reads(&mut content, config);
+    keep_what_the_format_reads(&mut content, &repository, config);
     let schema_results = schema_results.into_iter().flatten().collect();
     let (report, alongside) = rayon::join(
         || {
@@ -410,7 +420,12 @@ pub fn check_with(
             (rule.check)(ctx, &mut out);
             // A configured severity wins; else the finding's own (the rule's, or the lower
             // one a rule gives what it reports only on request, as SF405 on 4.x).
+            // A format version whose contentctl only warns makes an error a warning first.
+            let lowered = config.format().is_some_and(|f| f.warns_only(rule.code));
             for finding in &mut out {
+                if lowered {
+                    finding.severity = Severity::Warning;
+                }
                 finding.severity = selection.severity_of(finding.code, finding.severity);
             }
             out

@@ -26,6 +26,18 @@ pub struct SearchAnalysis<'a> {
     pub key: Option<super::facts::Key>,
 }
 
+// Defined here, where searches are analysed, not in `load`: the loader knows nothing of SPL
+// (its `[limits]` table only carries `max_search_bytes`, and its default from `spl`).
+impl crate::load::LoadLimits {
+    /// The SPL analysis limits, with `max_search_bytes` from the configuration.
+    pub fn spl(&self) -> spl::Limits {
+        spl::Limits {
+            max_search_len: usize::try_from(self.max_search_bytes).unwrap_or(usize::MAX),
+            ..spl::Limits::default()
+        }
+    }
+}
+
 /// What a search is analysed against.
 pub struct SplInputs {
     pub macros: MacroTable,

@@ -2,17 +2,28 @@
 //! makes it (`scaffold::INIT_FILES`, `scaffold::INIT_DIRECTORIES`). It lints clean, builds,
 //! and contentctl 5.6.2 validates it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 
 use crate::scaffold::{INIT_DIRECTORIES, INIT_FILES};
 
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// Directory to create the repository in (default: the current directory).
+    #[arg(value_name = "DIR", default_value = ".")]
+    dir: PathBuf,
+}
+
+pub(super) fn run(global: &super::GlobalArgs, args: &Args) -> anyhow::Result<ExitCode> {
+    init(&args.dir, global.quiet)
+}
+
 /// Writes the new repository into `dir` (created when absent). Refuses, writing nothing,
 /// when `dir` already holds a `contentctl.yml` or any of the directories it would create,
 /// as contentctl does.
-pub(super) fn init(dir: &Path, quiet: bool) -> anyhow::Result<ExitCode> {
+fn init(dir: &Path, quiet: bool) -> anyhow::Result<ExitCode> {
     let taken: Vec<&str> = std::iter::once("contentctl.yml")
         .chain(INIT_DIRECTORIES)
         .chain(["app_template"])

@@ -11,6 +11,8 @@ use crate::load::{LineCol, Repository, SourceFile, Span};
 /// Finds the text of the file a finding is in, for line/column and snippets.
 pub struct Sources<'a> {
     by_path: HashMap<&'a Path, &'a SourceFile>,
+    /// The working directory relative to the root: human output shows paths from there.
+    here: PathBuf,
 }
 
 impl<'a> Sources<'a> {
@@ -43,7 +45,24 @@ impl<'a> Sources<'a> {
         for (path, source) in &report.extra_sources {
             by_path.insert(path.as_path(), source);
         }
-        Sources { by_path }
+        Sources {
+            by_path,
+            here: PathBuf::new(),
+        }
+    }
+
+    /// Human output shows paths from `here` (the working directory relative to the root)
+    /// rather than from the root.
+    pub fn seen_from(mut self, here: &Path) -> Sources<'a> {
+        self.here = here.to_path_buf();
+        self
+    }
+
+    /// A path as a person's terminal shows it: from where they stand,
+    /// [escaped](terminal::escape).
+    fn shown(&self, path: &Path) -> String {
+        let seen = super::repository::seen_from(path, &self.here);
+        terminal::escape(&display(&seen)).into_owned()
     }
 
     fn get(&self, path: &Path) -> Option<&'a SourceFile> {
@@ -105,11 +124,6 @@ fn display(path: &Path) -> String {
     crate::load::source::display_path(path)
 }
 
-/// A path as a person's terminal shows it, [escaped](terminal::escape).
-fn shown(path: &Path) -> String {
-    terminal::escape(&display(path)).into_owned()
-}
-
 /// Colours for the human format; all empty when colour is off.
 #[derive(Clone, Copy)]
 pub struct Palette {
@@ -168,7 +182,7 @@ pub fn human(finding: &Finding, sources: &Sources<'_>, palette: Palette) -> Stri
         "{pad}{}-->{} {}:{}:{}",
         p.accent,
         p.reset,
-        shown(&finding.path),
+        sources.shown(&finding.path),
         start.line,
         start.column
     );
@@ -190,7 +204,7 @@ pub fn human(finding: &Finding, sources: &Sources<'_>, palette: Palette) -> Stri
             p.accent,
             p.reset,
             escape(&related.message),
-            shown(&related.path),
+            sources.shown(&related.path),
             at.line,
             at.column
         );

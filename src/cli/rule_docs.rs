@@ -68,14 +68,23 @@ pub fn markdown() -> String {
 /// Which format versions a rule applies to (`rules_off` in `data/formats/`).
 pub fn format_versions(code: &str) -> String {
     let off = crate::format::where_rule_is_off(code);
-    if off.is_empty() {
+    let mut text = if off.is_empty() {
         "Format versions: every version.".to_owned()
     } else {
         format!(
             "Format versions: every version but {} (`splforge schema --format-version list`).",
             off.join(", ")
         )
+    };
+    let warns = crate::format::where_rule_warns_only(code);
+    if !warns.is_empty() {
+        let _ = write!(
+            text,
+            " A warning in {}, whose contentctl only warns.",
+            warns.join(", ")
+        );
     }
+    text
 }
 
 fn capitalised(text: &str) -> String {

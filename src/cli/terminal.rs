@@ -82,6 +82,15 @@ pub fn stderr_line(text: impl AsRef<str>) {
     eprintln!("{}", escape(text.as_ref()));
 }
 
+/// `1 file`, `2 files`: a count and its noun, in the plural unless it is one.
+pub fn counted(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 
 use super::DocsFormat;
-use crate::check::rules::MAX_FILE_NAME_BYTES;
+use crate::model::file_name::MAX_FILE_NAME_BYTES;
 
 /// The 2022 file-name form of a name: lower-cased, spaces to `_`. Characters that would
 /// leave the directory or confuse a path (`/`, `\`, control characters) also become `_`.

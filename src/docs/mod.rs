@@ -13,6 +13,7 @@ pub mod escape;
 mod html;
 pub mod links;
 mod output;
+mod pages_2022;
 mod site;
 mod spl_refs;
 mod techniques;
@@ -220,15 +221,38 @@ pub fn render_docs(
     };
 
     let mut jobs: Vec<PageJob> = Vec::new();
-    jobs.extend((0..content.detections.len()).map(PageJob::Detection));
-    jobs.extend((0..content.stories.len()).map(PageJob::Story));
+    jobs.extend(
+        (0..content.detections.len())
+            .filter(|&i| {
+                let place = &site.detections[i];
+                place.listed && !(format == DocsFormat::Markdown && place.superseded)
+            })
+            .map(PageJob::Detection),
+    );
+    jobs.extend(
+        (0..content.stories.len())
+            .filter(|&i| format == DocsFormat::Html || site.story_has_2022_page(i))
+            .map(PageJob::Story),
+    );
     jobs.extend((0..content.macros.len()).map(PageJob::Macro));
     jobs.extend((0..content.data_sources.len()).map(PageJob::DataSource));
     jobs.extend(site.techniques.keys().map(|id| PageJob::Technique(id)));
     jobs.push(PageJob::Index);
 
+    // The 2022 generator rendered story pages without autoescape: a 2022 story's Markdown
+    // page prints its values as written (the HTML site renders raw HTML as text anyway).
+    let legacy = crate::model::Generation::Legacy2022;
+    let unescaped = (format == DocsFormat::Markdown
+        && (content.generation == legacy
+            || content.stories.iter().any(|s| s.generation == legacy)))
+    .then(|| {
+        let mut raw = tera.clone();
+        raw.autoescape_on(Vec::new());
+        raw
+    });
     let renderer = PageRenderer {
         tera: &tera,
+        unescaped: unescaped.as_ref(),
         site: &site,
         format,
     };
@@ -265,6 +289,9 @@ pub fn render_docs(
     }
     if format == DocsFormat::Html {
         files.extend(site_files(&repository.root, &search_entries)?);
+    }
+    if let Some(raw) = &unescaped {
+        files.extend(pages_2022::site_pages(&site, &page_views, &tera, raw)?);
     }
     let report = DocsReport {
         format,
@@ -312,6 +339,8 @@ fn bind(name: &str, view: &impl Serialize) -> tera::Context {
 
 struct PageRenderer<'r, 'a> {
     tera: &'r tera::Tera,
+    /// The templates without autoescape, for 2022 story pages in Markdown.
+    unescaped: Option<&'r tera::Tera>,
     site: &'r site::SiteMap<'a>,
     format: DocsFormat,
 }
@@ -353,7 +382,16 @@ impl PageRenderer<'_, '_> {
             ),
             message: templates::error_chain(&e),
         };
-        let markdown = crate::render::sandbox::render(self.tera, plan.template, &context, 2000, 0)
+        let tera = match (job, self.unescaped) {
+            (PageJob::Story(i), Some(raw))
+                if self.site.content.stories[i].generation
+                    == crate::model::Generation::Legacy2022 =>
+            {
+                raw
+            }
+            _ => self.tera,
+        };
+        let markdown = crate::render::sandbox::render(tera, plan.template, &context, 2000, 0)
             .map_err(render_error)?;
         if self.format == DocsFormat::Markdown {
             return Ok(RenderedPage {

@@ -1,5 +1,6 @@
 //! Atomic output: the whole site is written to a temporary directory beside `out`, then
-//! renamed into place, so `out` is either the old site or the new one, never half of each.
+//! swapped into place ([`crate::atomic::swap_in`]), so `out` is either the old site or the
+//! new one, never half of each.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -28,16 +29,16 @@ fn io_error(path: &Path) -> impl Fn(std::io::Error) -> DocsError + '_ {
 
 /// Whether `out` may be replaced: it does not exist, is an empty directory, or was
 /// written by `splforge docs` before.
-fn check_replaceable(out: &Path) -> Result<bool, DocsError> {
+fn check_replaceable(out: &Path) -> Result<(), DocsError> {
     match fs::symlink_metadata(out) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(io_error(out)(e)),
         Ok(meta) if !meta.is_dir() => Err(DocsError::OutputNotOurs(out.to_path_buf())),
         Ok(_) => {
             let ours = fs::symlink_metadata(out.join(MARKER)).is_ok_and(|m| m.is_file());
             let empty = fs::read_dir(out).map_err(io_error(out))?.next().is_none();
             if ours || empty {
-                Ok(true)
+                Ok(())
             } else {
                 Err(DocsError::OutputNotOurs(out.to_path_buf()))
             }
@@ -87,17 +88,18 @@ struct Staged {
     staging: tempfile::TempDir,
     out: PathBuf,
     parent: PathBuf,
-    exists: bool,
 }
 
 /// A site swapped into place; the previous one (if any) waits in `old` until dropped.
 struct Swapped {
-    out: PathBuf,
-    old: Option<tempfile::TempDir>,
+    swap: crate::atomic::Swap,
+    /// Where the new site was staged, for [`Swapped::roll_back`].
+    staged: PathBuf,
+    old: tempfile::TempDir,
 }
 
 fn stage(out: &Path, files: &[OutputFile]) -> Result<Staged, DocsError> {
-    let exists = check_replaceable(out)?;
+    check_replaceable(out)?;
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -143,58 +145,41 @@ fn stage(out: &Path, files: &[OutputFile]) -> Result<Staged, DocsError> {
         staging,
         out: out.to_path_buf(),
         parent,
-        exists,
     })
 }
 
 impl Staged {
-    /// Moves the old site aside (into a fresh temporary directory's place) and the new one
-    /// in; on failure, puts the old one back.
+    /// Moves the old site aside (to a fresh temporary directory's name) and the new one in;
+    /// on failure, the old one stays.
     fn swap(self) -> Result<Swapped, DocsError> {
         let Staged {
             staging,
             out,
             parent,
-            exists,
         } = self;
-        if !exists {
-            let staged = staging.keep();
-            return match fs::rename(&staged, &out) {
-                Ok(()) => Ok(Swapped { out, old: None }),
-                Err(e) => {
-                    let _ = fs::remove_dir_all(&staged);
-                    Err(io_error(&out)(e))
-                }
-            };
-        }
         let old = tempfile::Builder::new()
             .prefix(".splforge-docs-old-")
             .tempdir_in(&parent)
             .map_err(io_error(&parent))?;
-        let old_path = old.path().to_path_buf();
-        fs::remove_dir(&old_path).map_err(io_error(&old_path))?;
-        fs::rename(&out, &old_path).map_err(io_error(&out))?;
+        fs::remove_dir(old.path()).map_err(io_error(old.path()))?;
         let staged = staging.keep();
-        if let Err(e) = fs::rename(&staged, &out) {
-            let _ = fs::rename(&old_path, &out);
-            let _ = fs::remove_dir_all(&staged);
-            return Err(io_error(&out)(e));
+        match crate::atomic::swap_in(&staged, &out, old.path()) {
+            // `old` removes the previous site when dropped.
+            Ok(swap) => Ok(Swapped { swap, staged, old }),
+            Err(e) => {
+                let _ = fs::remove_dir_all(&staged);
+                Err(io_error(&out)(e))
+            }
         }
-        // `old` owns old_path again and removes the previous site when dropped.
-        Ok(Swapped {
-            out,
-            old: Some(old),
-        })
     }
 }
 
 impl Swapped {
     /// Undoes the swap: the new site is deleted and the previous one (if any) put back.
     fn roll_back(self) {
-        let _ = fs::remove_dir_all(&self.out);
-        if let Some(old) = self.old {
-            let _ = fs::rename(old.keep(), &self.out);
-        }
+        self.swap.undo(&self.staged);
+        let _ = fs::remove_dir_all(&self.staged);
+        drop(self.old);
     }
 }
 

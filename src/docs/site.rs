@@ -7,9 +7,9 @@ use std::path::{Component, Path};
 
 use super::links::{Claimed, FileNames, jekyll_slug, site_slug};
 use super::techniques::{TechniqueInfo, TechniqueLookup};
-use crate::check::rules::MAX_FILE_NAME_BYTES;
 use crate::load::Repository;
 use crate::load::excerpt;
+use crate::model::file_name::MAX_FILE_NAME_BYTES;
 use crate::model::{Content, Detection, Generation, Text};
 
 /// A page's file stem in each format.
@@ -31,6 +31,44 @@ pub struct DetectionPlace {
     pub experimental: bool,
     /// The repository path shown as the page's source.
     pub source_path: String,
+    /// Whether the detection has a page and is listed on other pages. Always, except for a
+    /// 2022 detection the 2022 generator did not document: one outside
+    /// `detections/{endpoint,application,cloud,network,web,experimental}/`, or of type
+    /// `Baseline` or `Investigation`.
+    pub listed: bool,
+    /// A 2022 detection whose Markdown page a later one of the same date and name
+    /// overwrote, as the 2022 generator wrote them in turn to one file: it has no Markdown
+    /// page (the HTML site numbers the second page instead).
+    pub superseded: bool,
+    /// 2022: the position of the detection's directory in the order the 2022 generator
+    /// read them ([`GENERATOR_2022_DIRS`]), which breaks ties between equal names.
+    pub generator_order: Option<usize>,
+}
+
+/// The detection directories the 2022 generator read, in its order.
+const GENERATOR_2022_DIRS: [&str; 6] = [
+    "endpoint",
+    "application",
+    "cloud",
+    "network",
+    "web",
+    "experimental",
+];
+
+/// Where the 2022 generator read a 2022 detection: the position of its directory among
+/// [`GENERATOR_2022_DIRS`], or `None` when it did not document it.
+fn generator_2022_order(detection: &Detection, path: &str) -> Option<usize> {
+    let skipped_type = matches!(
+        detection.detection_type.as_ref().map(Text::as_str),
+        Some("Baseline" | "Investigation")
+    );
+    let mut parts = path.split('/');
+    if skipped_type || parts.next() != Some("detections") {
+        return None;
+    }
+    let dir = parts.next()?;
+    parts.next()?;
+    GENERATOR_2022_DIRS.iter().position(|d| *d == dir)
 }
 
 /// Everything page views need to know about the rest of the site.
@@ -54,6 +92,8 @@ pub struct SiteMap<'a> {
     pub detections_by_macro: HashMap<String, Vec<usize>>,
     /// Display paths of the repository's files, by file id.
     pub file_paths: Vec<String>,
+    /// The listed detections sorted by name (equal names in the 2022 generator's order).
+    pub detections_by_name: Vec<usize>,
     /// Notes for the report: renamed pages and the like.
     pub notes: Vec<String>,
 }
@@ -80,20 +120,23 @@ impl<'a> SiteMap<'a> {
         );
 
         let mut by_name: Vec<usize> = (0..content.detections.len()).collect();
+        // Equal names: in the order the 2022 generator read them (its sort was stable), then
+        // in file order.
+        let tie = |i: usize| (detections[i].generator_order.unwrap_or(usize::MAX), i);
         by_name.sort_by(|&a, &b| {
             content.detections[a]
                 .name()
                 .cmp(content.detections[b].name())
-                .then(a.cmp(&b))
+                .then(tie(a).cmp(&tie(b)))
         });
         let mut detections_by_story: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut detections_by_data_source: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut technique_map: BTreeMap<String, TechniqueEntry> = BTreeMap::new();
         let mut detections_by_macro: HashMap<String, Vec<usize>> = HashMap::new();
+        by_name.retain(|&i| detections[i].listed);
         for &index in &by_name {
             let detection = &content.detections[index];
-            let search = detection.search.as_ref().map_or("", Text::as_str);
-            for name in super::spl_refs::listed_macros(search) {
+            for name in listed_macros(detection) {
                 detections_by_macro.entry(name).or_default().push(index);
             }
             for story in unique(&detection.analytic_stories) {
@@ -136,6 +179,7 @@ impl<'a> SiteMap<'a> {
             detections_by_story,
             detections_by_data_source,
             detections_by_macro,
+            detections_by_name: by_name,
             file_paths: repository
                 .files
                 .iter()
@@ -145,14 +189,54 @@ impl<'a> SiteMap<'a> {
         }
     }
 
-    /// The techniques of a detection the catalogue knows, in the order written.
+    /// Whether a story has a Markdown page: always, except a 2022 story outside the top of
+    /// `stories/` (`stories/deprecated/`), which the 2022 generator did not read.
+    pub fn story_has_2022_page(&self, index: usize) -> bool {
+        let story = &self.content.stories[index];
+        if story.generation != Generation::Legacy2022 {
+            return true;
+        }
+        let path = self
+            .file_paths
+            .get(story.header.file)
+            .map_or("", String::as_str);
+        path.strip_prefix("stories/")
+            .is_some_and(|rest| !rest.contains('/'))
+    }
+
+    /// The techniques of a detection the catalogue knows, in the order written (a 2022
+    /// page lists an id as often as it is written, as the 2022 generator did).
     pub fn techniques_of(&self, detection: &Detection) -> Vec<(&str, &TechniqueInfo)> {
-        unique(&detection.mitre_attack_ids)
+        listed_values(detection, &detection.mitre_attack_ids)
             .filter_map(|id| {
                 let (id, entry) = self.techniques.get_key_value(id)?;
                 Some((id.as_str(), &entry.info))
             })
             .collect()
+    }
+}
+
+/// The macros a detection's page lists: as the 2022 generator found them for a 2022
+/// detection, else every backquoted macro of the search.
+pub fn listed_macros(detection: &Detection) -> Vec<String> {
+    let search = detection.search.as_ref().map_or("", Text::as_str);
+    if detection.generation == Generation::Legacy2022 {
+        super::spl_refs::listed_macros_2022(search)
+    } else {
+        super::spl_refs::listed_macros(search)
+    }
+}
+
+/// The values of one of a detection's lists as its page lists them: each once, in order, or
+/// for a 2022 detection every one written.
+pub fn listed_values<'t>(
+    detection: &Detection,
+    texts: &'t [Text],
+) -> Box<dyn Iterator<Item = &'t str> + 't> {
+    if detection.generation == Generation::Legacy2022 {
+        Box::new(texts.iter().map(Text::as_str))
+    } else {
+        Box::new(unique(texts))
     }
 }
 
@@ -201,53 +285,113 @@ fn place_detections(
     repository: &Repository,
     notes: &mut Vec<String>,
 ) -> Vec<DetectionPlace> {
-    let mut markdown = FileNames::new(".md");
-    let mut html = FileNames::new(".html");
-    content
+    let paths: Vec<String> = content
         .detections
         .iter()
         .map(|detection| {
-            let path = repository
+            repository
                 .files
                 .get(detection.header.file)
                 .map(|f| f.source.display_path())
-                .unwrap_or_default();
-            let (category_dir, experimental_dir) = category_of(Path::new(&path));
-            let experimental = experimental_dir || detection.status() == Some("experimental");
-            let name_slug = jekyll_slug(detection.name());
-            let date = detection.header.date.as_ref().map_or("", Text::as_str);
-            let md = markdown.claim(&jekyll_slug(&format!("{date}-{name_slug}")));
-            if md.numbered {
-                notes.push(format!(
-                    "two detections are named {:?} on {}: the second page is {}.md",
-                    excerpt(detection.name()),
-                    excerpt(date),
-                    md.stem
-                ));
-            }
-            let html_stem = html.claim(&site_slug(detection.name()));
-            note_shortened(notes, detection.name(), &md, &html_stem);
-            let source_path = if detection.generation == Generation::Legacy2022 {
-                let experimental = if experimental_dir {
-                    "experimental/"
-                } else {
-                    ""
-                };
-                format!("detections/{experimental}{category_dir}/{name_slug}.yml")
-            } else {
-                path.clone()
-            };
-            DetectionPlace {
-                stems: Stems {
-                    markdown: md.stem,
-                    html: html_stem.stem,
-                },
-                category_dir,
-                experimental,
-                source_path,
-            }
+                .unwrap_or_default()
         })
-        .collect()
+        .collect();
+    let jekyll_stem = |detection: &Detection| {
+        let date = detection.header.date.as_ref().map_or("", Text::as_str);
+        jekyll_slug(&format!("{date}-{}", jekyll_slug(detection.name())))
+    };
+    // 2022: the generator wrote its pages in turn (directory order, then file order), so of
+    // two detections with one page file the later one's page is the one that stayed.
+    let order: Vec<Option<usize>> = content
+        .detections
+        .iter()
+        .zip(&paths)
+        .map(|(d, path)| {
+            (d.generation == Generation::Legacy2022)
+                .then(|| generator_2022_order(d, path))
+                .flatten()
+        })
+        .collect();
+    let mut last_writer: HashMap<String, usize> = HashMap::new();
+    for (i, detection) in content.detections.iter().enumerate() {
+        let Some(dir) = order[i] else { continue };
+        let stem = jekyll_stem(detection);
+        let later =
+            |j: usize| (dir, paths[i].as_str()) > (order[j].unwrap_or(0), paths[j].as_str());
+        match last_writer.get(&stem) {
+            Some(&j) if !later(j) => {}
+            _ => {
+                last_writer.insert(stem, i);
+            }
+        }
+    }
+    let mut markdown = FileNames::new(".md");
+    let mut html = FileNames::new(".html");
+    let mut places = Vec::with_capacity(content.detections.len());
+    for (i, detection) in content.detections.iter().enumerate() {
+        let path = &paths[i];
+        let legacy = detection.generation == Generation::Legacy2022;
+        let listed = !legacy || order[i].is_some();
+        let stem = jekyll_stem(detection);
+        let superseded = order[i].is_some() && last_writer.get(&stem) != Some(&i);
+        let (category_dir, experimental_dir) = category_of(Path::new(path));
+        let experimental = experimental_dir || detection.status() == Some("experimental");
+        let date = detection.header.date.as_ref().map_or("", Text::as_str);
+        if superseded {
+            let winner = last_writer.get(&stem).map_or("", |&j| paths[j].as_str());
+            notes.push(format!(
+                "two detections are named {:?} on {}: as the 2022 generator did, the Markdown \
+                 page is {}'s, and {} has none",
+                excerpt(detection.name()),
+                excerpt(date),
+                excerpt(winner),
+                excerpt(path)
+            ));
+        }
+        let md = if superseded || !listed {
+            Claimed {
+                stem: stem.clone(),
+                numbered: false,
+                shortened: false,
+            }
+        } else {
+            markdown.claim(&stem)
+        };
+        if md.numbered {
+            notes.push(format!(
+                "two detections are named {:?} on {}: the second page is {}.md",
+                excerpt(detection.name()),
+                excerpt(date),
+                md.stem
+            ));
+        }
+        let html_stem = html.claim(&site_slug(detection.name()));
+        note_shortened(notes, detection.name(), &md, &html_stem);
+        let source_path = if legacy {
+            let experimental = if experimental_dir {
+                "experimental/"
+            } else {
+                ""
+            };
+            let name_slug = jekyll_slug(detection.name());
+            format!("detections/{experimental}{category_dir}/{name_slug}.yml")
+        } else {
+            path.clone()
+        };
+        places.push(DetectionPlace {
+            stems: Stems {
+                markdown: md.stem,
+                html: html_stem.stem,
+            },
+            category_dir,
+            experimental,
+            source_path,
+            listed,
+            superseded,
+            generator_order: order[i],
+        });
+    }
+    places
 }
 
 /// A note for a page whose name was too long for a file name, and was cut.

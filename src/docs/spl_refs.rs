@@ -70,6 +70,54 @@ fn is_command_start(before: &str) -> bool {
             .any(|prefix| before.strip_suffix(prefix).is_some_and(word_start))
 }
 
+/// The 2022 generator's scans (`bin/doc_gen.py` at security_content 0b60916), as regular
+/// expressions with the same leftmost-first semantics as Python's `re`.
+mod generator_2022 {
+    use std::sync::LazyLock;
+
+    use regex::Regex;
+
+    /// `re.findall('\`([^\s]+)`', search)`.
+    pub static MACRO: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"`([^\s]+)`").ok());
+    /// `re.findall('lookup (?:update=true)?(?:append=t)?\s*([^\s]*)', text)`.
+    pub static LOOKUP: LazyLock<Option<Regex>> =
+        LazyLock::new(|| Regex::new(r"lookup (?:update=true)?(?:append=t)?\s*([^\s]*)").ok());
+}
+
+/// Macro names as the 2022 generator listed them: each backquoted text without white space
+/// (so a call with a space in its arguments is not seen), dropped when the whole text, with
+/// its arguments, contains `cim_`, `get_`, `_filter` or `drop_dm_object_name`, cut at its
+/// first `(`; sorted and without repeats.
+pub fn listed_macros_2022(search: &str) -> Vec<String> {
+    let Some(pattern) = generator_2022::MACRO.as_ref() else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = pattern
+        .captures_iter(search)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str())
+        .filter(|call| !is_helper_macro(call))
+        .map(|call| call.split('(').next().unwrap_or(call).to_owned())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Lookup candidates as the 2022 generator found them: the word after every `lookup `
+/// anywhere (`inputlookup`, `outputlookup`, inside any word), past one `update=true` and one
+/// `append=t`; in order, repeats kept (its pages list a lookup once per mention).
+pub fn lookup_candidates_2022(text: &str) -> Vec<&str> {
+    let Some(pattern) = generator_2022::LOOKUP.as_ref() else {
+        return Vec::new();
+    };
+    pattern
+        .captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,6 +139,20 @@ mod tests {
                 "| lookup update=true brandMonitoring_lookup domain | inputlookup x.csv"
             ),
             ["brandMonitoring_lookup", "x.csv"]
+        );
+    }
+
+    #[test]
+    fn the_2022_scans_follow_the_generator() {
+        let search = "| inputlookup append=t a | lookup update=true b x | outputlookup c \
+                      | lookup  local=true d | mylookup e | lookup b";
+        assert_eq!(
+            lookup_candidates_2022(search),
+            ["a", "b", "c", "local=true", "e", "b"]
+        );
+        assert_eq!(
+            listed_macros_2022("`m(a, b)` | `n(x)` | `ctime(get_x)` | `o` `o`"),
+            ["n", "o"]
         );
     }
 }

@@ -15,7 +15,7 @@ use super::escape;
 use crate::render::sandbox;
 
 /// Page templates: (name, embedded default).
-const PAGE_TEMPLATES: [(&str, &str); 7] = [
+const PAGE_TEMPLATES: [(&str, &str); 12] = [
     (
         "detection.md",
         include_str!("../../templates/docs/detection.md"),
@@ -34,6 +34,26 @@ const PAGE_TEMPLATES: [(&str, &str); 7] = [
     (
         "layout.html",
         include_str!("../../templates/docs/layout.html"),
+    ),
+    (
+        "2022_detections.md",
+        include_str!("../../templates/docs/2022_detections.md"),
+    ),
+    (
+        "2022_stories.md",
+        include_str!("../../templates/docs/2022_stories.md"),
+    ),
+    (
+        "2022_category.md",
+        include_str!("../../templates/docs/2022_category.md"),
+    ),
+    (
+        "2022_tag.md",
+        include_str!("../../templates/docs/2022_tag.md"),
+    ),
+    (
+        "2022_navigation.yml",
+        include_str!("../../templates/docs/2022_navigation.yml"),
     ),
 ];
 

@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use super::links::{Links, attack_url, datamodel_url};
 use super::site::{SiteMap, unique};
-use super::spl_refs::{listed_macros, lookup_candidates};
+use super::spl_refs::{lookup_candidates, lookup_candidates_2022};
+use crate::model::python::{list_or, scalar_or};
 use crate::model::{DataSource, Detection, Macro, RiskSource, Story, Text};
 
 #[derive(Debug, Clone, Serialize)]
@@ -118,6 +119,8 @@ pub struct StoryView {
     pub narrative: String,
     pub products: Vec<String>,
     pub datamodels: Vec<LinkView>,
+    /// The story's own `tags.kill_chain_phases` (2022).
+    pub kill_chain_phases: Vec<String>,
     pub data_sources: Vec<LinkView>,
     pub detections: Vec<DetectionSummary>,
     pub techniques: Vec<TechniqueView>,
@@ -283,25 +286,7 @@ fn capitalize(word: &str) -> String {
     }
 }
 
-/// A float as Python's `repr` prints it, for the scores 2022 pages show.
-pub fn python_float(value: f64) -> String {
-    if !value.is_finite() {
-        return if value.is_nan() {
-            "nan"
-        } else if value > 0.0 {
-            "inf"
-        } else {
-            "-inf"
-        }
-        .to_owned();
-    }
-    let shown = value.to_string();
-    if shown.contains('.') {
-        shown
-    } else {
-        format!("{shown}.0")
-    }
-}
+pub use crate::model::python::python_float;
 
 /// Views of one output format.
 pub struct Views<'s, 'a> {
@@ -396,7 +381,7 @@ impl Views<'_, '_> {
         DetectionSummary {
             name: detection.name().to_owned(),
             url: self.detection_url(index),
-            detection_type: text(&detection.detection_type),
+            detection_type: scalar_or(&detection.python, "type", text(&detection.detection_type)),
             category: capitalize(&self.site.detections[index].category_dir),
             techniques: self.techniques(detection),
         }
@@ -406,7 +391,8 @@ impl Views<'_, '_> {
         let detection = &self.site.content.detections[index];
         let place = &self.site.detections[index];
         let search = text(&detection.search);
-        let macro_indices: Vec<usize> = listed_macros(&search)
+        let legacy = detection.generation == crate::model::Generation::Legacy2022;
+        let macro_indices: Vec<usize> = super::site::listed_macros(detection)
             .iter()
             .filter_map(|name| self.site.macro_by_name.get(name.as_str()).copied())
             .collect();
@@ -418,43 +404,60 @@ impl Views<'_, '_> {
                 }
             }
         }
+        let python = &detection.python;
+        let py = |key: &str, typed: String| scalar_or(python, key, typed);
+        let py_list = |key: &str, typed: Vec<String>| list_or(python, key, typed);
         DetectionView {
             name: detection.name().to_owned(),
-            id: text(&detection.header.id),
-            version: text(&detection.header.version),
-            date: text(&detection.header.date),
-            author: text(&detection.header.author),
-            detection_type: text(&detection.detection_type),
+            id: py("id", text(&detection.header.id)),
+            version: py("version", text(&detection.header.version)),
+            date: py("date", text(&detection.header.date)),
+            author: py("author", text(&detection.header.author)),
+            detection_type: py("type", text(&detection.detection_type)),
             status: text(&detection.status),
             generation: detection.generation,
-            description: text(&detection.header.description),
-            how_to_implement: text(&detection.how_to_implement),
-            known_false_positives: text(&detection.known_false_positives),
+            description: py("description", text(&detection.header.description)),
+            how_to_implement: py("how_to_implement", text(&detection.how_to_implement)),
+            known_false_positives: py(
+                "known_false_positives",
+                text(&detection.known_false_positives),
+            ),
             category: capitalize(&place.category_dir),
             experimental: place.experimental,
-            products: texts(&detection.products),
-            datamodels: Self::datamodel_links(unique(&detection.datamodels).map(str::to_owned)),
+            products: py_list("tags.product", texts(&detection.products)),
+            datamodels: Self::datamodel_links(py_list(
+                "datamodel",
+                super::site::listed_values(detection, &detection.datamodels)
+                    .map(str::to_owned)
+                    .collect(),
+            )),
             data_sources: unique(&detection.data_sources)
                 .map(|name| self.data_source_link(name))
                 .collect(),
             techniques: self.techniques(detection),
-            lookups: self.lookups(&search, &macro_indices),
+            lookups: if legacy {
+                self.lookups_2022(&search, &macro_indices)
+            } else {
+                self.lookups(&search, &macro_indices)
+            },
             macros: macro_indices.iter().map(|&i| self.macro_link(i)).collect(),
             filter_macro: format!(
                 "{}_filter",
                 detection.name().to_lowercase().replace(' ', "_")
             ),
             search,
-            required_fields: texts(&detection.required_fields),
-            stories: detection
-                .analytic_stories
+            required_fields: py_list("tags.required_fields", texts(&detection.required_fields)),
+            stories: py_list("tags.analytic_story", texts(&detection.analytic_stories))
                 .iter()
-                .map(|s| self.story_link(s.as_str()))
+                .map(|s| self.story_link(s))
                 .collect(),
-            kill_chain_phases: texts(&detection.kill_chain_phases),
+            kill_chain_phases: py_list(
+                "tags.kill_chain_phases",
+                texts(&detection.kill_chain_phases),
+            ),
             rba: rba_view(detection),
-            references: texts(&detection.references),
-            datasets,
+            references: py_list("references", texts(&detection.references)),
+            datasets: py_list("tags.dataset", datasets),
             cves: texts(&detection.cves),
             source_url: self.links.source(&place.source_path),
             url: self.detection_url(index),
@@ -493,6 +496,46 @@ impl Views<'_, '_> {
             .collect()
     }
 
+    /// Lookups as the 2022 generator listed them: those named in the listed macros'
+    /// definitions, then in the search ([`lookup_candidates_2022`]), sorted by name with
+    /// every mention kept; a lookup with a `fields_list` (a KV-store collection) has an
+    /// empty data link, as the generator gave it no file address.
+    fn lookups_2022(&self, search: &str, macro_indices: &[usize]) -> Vec<LookupView> {
+        let content = self.site.content;
+        let mut names: Vec<&str> = Vec::new();
+        for &i in macro_indices {
+            if let Some(definition) = &content.macros[i].definition {
+                names.extend(lookup_candidates_2022(definition.as_str()));
+            }
+        }
+        names.extend(lookup_candidates_2022(search));
+        let mut indices: Vec<usize> = names
+            .into_iter()
+            .filter_map(|name| self.site.lookup_by_name.get(name).copied())
+            .collect();
+        indices.sort_by_key(|&i| content.lookups[i].header.name());
+        indices
+            .into_iter()
+            .map(|i| {
+                let lookup = &content.lookups[i];
+                let name = lookup.header.name();
+                let data_url = if lookup.fields_list.is_some() {
+                    Some(String::new())
+                } else {
+                    lookup
+                        .filename
+                        .as_ref()
+                        .map(|f| self.links.repository_file(&format!("lookups/{}", f.value)))
+                };
+                LookupView {
+                    name: name.to_owned(),
+                    url: self.links.repository_file(&format!("lookups/{name}.yml")),
+                    data_url,
+                }
+            })
+            .collect()
+    }
+
     pub fn story(&self, index: usize) -> StoryView {
         let story: &Story = &self.site.content.stories[index];
         let detections: &[usize] = self
@@ -524,17 +567,29 @@ impl Views<'_, '_> {
             .collect();
         techniques.sort_by(|a, b| a.id.cmp(&b.id));
         techniques.dedup_by(|a, b| a.id == b.id);
-        let path = self.site_path(story.header.file);
+        // The 2022 generator built a story's source link from its name, not its file.
+        let path = if story.generation == crate::model::Generation::Legacy2022 {
+            format!(
+                "stories/{}.yml",
+                super::links::jekyll_slug(story.header.name())
+            )
+        } else {
+            self.site_path(story.header.file)
+        };
+        let python = &story.python;
+        let py = |key: &str, typed: String| scalar_or(python, key, typed);
+        let py_list = |key: &str, typed: Vec<String>| list_or(python, key, typed);
         StoryView {
             name: story.header.name().to_owned(),
-            id: text(&story.header.id),
-            version: text(&story.header.version),
-            date: text(&story.header.date),
-            author: text(&story.header.author),
+            id: py("id", text(&story.header.id)),
+            version: py("version", text(&story.header.version)),
+            date: py("date", text(&story.header.date)),
+            author: py("author", text(&story.header.author)),
             generation: story.generation,
-            description: text(&story.header.description),
-            narrative: text(&story.narrative),
-            products: texts(&story.products),
+            description: py("description", text(&story.header.description)),
+            narrative: py("narrative", text(&story.narrative)),
+            products: py_list("tags.product", texts(&story.products)),
+            kill_chain_phases: py_list("tags.kill_chain_phases", texts(&story.kill_chain_phases)),
             datamodels: Self::datamodel_links(datamodels),
             data_sources: data_sources
                 .into_iter()
@@ -542,7 +597,7 @@ impl Views<'_, '_> {
                 .collect(),
             detections: detections.iter().map(|&i| self.summary(i)).collect(),
             techniques,
-            references: texts(&story.references),
+            references: py_list("references", texts(&story.references)),
             source_url: self.links.source(&path),
             url: self.links.story(self.stem(&self.site.stories[index])),
         }
@@ -690,7 +745,9 @@ impl Views<'_, '_> {
             .map(|i| self.macro_link(i))
             .collect();
         macros.sort_by(|a, b| a.name.cmp(&b.name));
-        let mut order: Vec<usize> = (0..content.detections.len()).collect();
+        let mut order: Vec<usize> = (0..content.detections.len())
+            .filter(|&i| self.site.detections[i].listed)
+            .collect();
         order.sort_by(|&a, &b| {
             let (pa, pb) = (&self.site.detections[a], &self.site.detections[b]);
             pa.category_dir.cmp(&pb.category_dir).then(
@@ -730,7 +787,8 @@ impl Views<'_, '_> {
 
 /// The RBA row, when the detection declares risk (2022/4.x `tags.observable`, 5.x `rba:`).
 fn rba_view(detection: &Detection) -> Option<RbaView> {
-    let message = text(&detection.message);
+    let python = &detection.python;
+    let message = scalar_or(python, "tags.message", text(&detection.message));
     match detection.risk_source {
         RiskSource::None => None,
         RiskSource::Observables => {
@@ -742,8 +800,16 @@ fn rba_view(detection: &Detection) -> Option<RbaView> {
             };
             Some(RbaView {
                 score,
-                impact: impact.map(|v| v.to_string()).unwrap_or_default(),
-                confidence: confidence.map(|v| v.to_string()).unwrap_or_default(),
+                impact: scalar_or(
+                    python,
+                    "tags.impact",
+                    impact.map(|v| v.to_string()).unwrap_or_default(),
+                ),
+                confidence: scalar_or(
+                    python,
+                    "tags.confidence",
+                    confidence.map(|v| v.to_string()).unwrap_or_default(),
+                ),
                 message,
                 risk_objects: Vec::new(),
                 threat_objects: Vec::new(),

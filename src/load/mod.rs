@@ -5,9 +5,11 @@
 //! Every failure is a value ([`FileError`], [`YamlError`]) with a position, never a panic.
 
 pub mod narrow;
-pub mod scalar_position;
-pub mod source;
-pub mod yaml;
+
+// The YAML loader, spans and positions are the `splforge-yaml` crate; `load::yaml`,
+// `load::source` and `load::scalar_position` name it as they named these modules.
+pub use splforge_yaml as yaml;
+pub use splforge_yaml::{scalar_position, source};
 
 use std::fs;
 use std::io::Read;
@@ -18,6 +20,11 @@ use rayon::prelude::*;
 pub use narrow::load_for_files;
 pub use source::{LineCol, MAX_MESSAGE_CHARS, SourceFile, Span, excerpt, truncated};
 pub use yaml::{Document, Node, Value, YamlError, YamlLimits};
+
+/// The SSA detections (SPL2 pipelines, `ssa___*.yml`) of security_content and contentctl up to
+/// 4.2: detections from a second directory. Whether a format version reads them is
+/// `format::Format::reads`; the SPL checks leave their searches alone (`Detection::is_spl2`).
+pub const SSA_DETECTIONS: &str = "ssa_detections";
 
 /// The kinds of content file, each read from its own top-level directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -33,10 +40,12 @@ pub enum ContentKind {
     Investigation,
     /// A Dashboard Studio dashboard: `dashboards/<name>.yml` and its `<name>.json`.
     Dashboard,
+    /// A record of removed content (`removed/`, contentctl 5.3+): its name and id stay taken.
+    Removed,
 }
 
 impl ContentKind {
-    pub const ALL: [ContentKind; 9] = [
+    pub const ALL: [ContentKind; 10] = [
         ContentKind::Detection,
         ContentKind::Baseline,
         ContentKind::Story,
@@ -46,6 +55,7 @@ impl ContentKind {
         ContentKind::Deployment,
         ContentKind::Investigation,
         ContentKind::Dashboard,
+        ContentKind::Removed,
     ];
 
     /// The directory under the content root that holds this kind.
@@ -60,6 +70,7 @@ impl ContentKind {
             ContentKind::Deployment => "deployments",
             ContentKind::Investigation => "investigations",
             ContentKind::Dashboard => "dashboards",
+            ContentKind::Removed => "removed",
         }
     }
 
@@ -75,6 +86,7 @@ impl ContentKind {
             ContentKind::Deployment => "deployment",
             ContentKind::Investigation => "investigation",
             ContentKind::Dashboard => "dashboard",
+            ContentKind::Removed => "removed",
         }
     }
 
@@ -85,6 +97,9 @@ impl ContentKind {
     /// The kind a path relative to the content root belongs to, if any.
     pub fn of_path(relative: &Path) -> Option<ContentKind> {
         let first = relative.components().next()?.as_os_str().to_str()?;
+        if first == SSA_DETECTIONS {
+            return Some(ContentKind::Detection);
+        }
         ContentKind::ALL
             .into_iter()
             .find(|k| k.directory() == first)
@@ -126,14 +141,6 @@ impl Default for LoadLimits {
 }
 
 impl LoadLimits {
-    /// The SPL analysis limits, with `max_search_bytes` from the configuration.
-    pub fn spl(&self) -> crate::spl::Limits {
-        crate::spl::Limits {
-            max_search_len: usize::try_from(self.max_search_bytes).unwrap_or(usize::MAX),
-            ..crate::spl::Limits::default()
-        }
-    }
-
     /// The YAML limits, with the depth capped at [`MAX_DEPTH_CEILING`]: the configuration
     /// comes from the repository, so a pull request can raise it, and a tree deep enough
     /// overflows the stack of the code that walks it (an abort, not a finding).
@@ -648,8 +655,12 @@ type Discovered = (Vec<(ContentKind, PathBuf)>, Vec<PathBuf>);
 /// content directories are walked in parallel (the walk is all system calls).
 fn discover(root: &Path, max_depth: usize) -> Discovered {
     let walks: Vec<Discovered> = ContentKind::ALL
+        .iter()
+        .map(|&kind| (kind, kind.directory()))
+        .chain([(ContentKind::Detection, SSA_DETECTIONS)])
+        .collect::<Vec<_>>()
         .par_iter()
-        .map(|&kind| discover_kind(root, kind, max_depth))
+        .map(|&(kind, directory)| discover_kind(root, kind, directory, max_depth))
         .collect();
     merged(Discovered::default(), walks)
 }
@@ -732,14 +743,14 @@ fn has_entries(dir: &Path) -> bool {
 /// The YAML files and (for lookups) data files under one kind's directory, sorted. Its
 /// subdirectories are walked in parallel: `detections/` holds two thirds of the files, in
 /// a handful of subdirectories.
-fn discover_kind(root: &Path, kind: ContentKind, max_depth: usize) -> Discovered {
-    let dir = root.join(kind.directory());
+fn discover_kind(root: &Path, kind: ContentKind, directory: &str, max_depth: usize) -> Discovered {
+    let dir = root.join(directory);
     if fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink())
-        && check_directories_in_root(root, &Path::new(kind.directory()).join("_")).is_err()
+        && check_directories_in_root(root, &Path::new(directory).join("_")).is_err()
     {
         // `detections -> /elsewhere`: not walked. Kept as a file of its own, which loading
         // reports (SF001 "symbolic link points outside the content root").
-        return (vec![(kind, PathBuf::from(kind.directory()))], Vec::new());
+        return (vec![(kind, PathBuf::from(directory))], Vec::new());
     }
     let Ok(entries) = fs::read_dir(&dir) else {
         return (Vec::new(), Vec::new());

@@ -17,8 +17,6 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-pub mod defects;
-
 use crate::load::yaml::Node;
 use crate::model::{Deployment, Detection, Generation, RiskObject, Text, ThreatObject};
 
@@ -69,6 +67,8 @@ pub fn detection_to_5(
     };
     let mut notes = Vec::new();
     let mut edits: Vec<Edit> = Vec::new();
+    // The risk keys removed here, which only an `rba:` block carries on.
+    let mut converted_keys: Vec<String> = Vec::new();
     let allowed = allowed_tags();
     let indent = tags_map
         .entries
@@ -79,7 +79,9 @@ pub fn detection_to_5(
         if allowed.contains(key_text.as_ref()) {
             continue;
         }
-        if !CONVERTED.contains(&key_text.as_ref()) {
+        if CONVERTED.contains(&key_text.as_ref()) {
+            converted_keys.push(key_text.to_string());
+        } else {
             notes.push(format!(
                 "dropped tags.{key_text} (contentctl 5 does not read it)"
             ));
@@ -97,6 +99,17 @@ pub fn detection_to_5(
         );
     }
     let rba_written = rba_enabled(detection, deployments);
+    if !rba_written && !converted_keys.is_empty() {
+        let keys: Vec<String> = converted_keys.iter().map(|k| format!("tags.{k}")).collect();
+        notes.push(format!(
+            "dropped {}: no `rba:` block carries them on, as the deployment of this {}detection does not enable risk-based alerting",
+            keys.join(", "),
+            detection
+                .detection_type
+                .as_ref()
+                .map_or(String::new(), |t| format!("{} ", t.value))
+        ));
+    }
     if rba_written {
         match rba_block(
             source,

@@ -38,3 +38,14 @@ impl Dashboard {
         format!("dashboards/{}.json", self.file_stem)
     }
 }
+
+/// A record of content removed from the app (5.x `removed/<name>.yml`): contentctl 5.6.2
+/// reads its header and `status: removed` and ignores the rest; its name and id stay
+/// taken. Nothing of it is built (contentctl's deprecation CSV needs
+/// `enforce_deprecation_mapping_requirement`, off by default, which splforge does not read).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Removed {
+    #[serde(flatten)]
+    pub header: Header,
+    pub status: Option<Text>,
+}

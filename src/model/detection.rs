@@ -49,7 +49,34 @@ pub struct Detection {
     pub throttling_fields: Vec<Text>,
     pub manual_test: Option<Text>,
     pub tests: Vec<DetectionTest>,
+    /// 2022: how Python prints the page's fields that are not plain strings.
+    #[serde(skip)]
+    pub python: Option<Box<super::python::PythonTexts>>,
 }
+
+/// The scalar and list fields a 2022 detection page prints.
+const PAGE_SCALARS_2022: [&str; 11] = [
+    "id",
+    "version",
+    "date",
+    "author",
+    "type",
+    "description",
+    "how_to_implement",
+    "known_false_positives",
+    "tags.message",
+    "tags.impact",
+    "tags.confidence",
+];
+const PAGE_LISTS_2022: [&str; 7] = [
+    "datamodel",
+    "references",
+    "tags.product",
+    "tags.required_fields",
+    "tags.kill_chain_phases",
+    "tags.dataset",
+    "tags.analytic_story",
+];
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Drilldown {
@@ -135,7 +162,13 @@ impl Detection {
                 observable_score(risk_score, impact, confidence),
             )
         };
+        let python = if generation == Generation::Legacy2022 {
+            super::python::PythonTexts::read(f, &PAGE_SCALARS_2022, &PAGE_LISTS_2022)
+        } else {
+            None
+        };
         Detection {
+            python,
             header,
             generation,
             status: f.text("status", src),

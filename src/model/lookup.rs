@@ -1,5 +1,8 @@
 use super::fields::TextStyle;
 use super::{Fields, Generation, Header, Text};
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 use crate::load::Span;
 
 /// A lookup definition: a CSV file, a KV-store collection or an ML model.
@@ -107,4 +110,63 @@ fn joined(items: &[Text]) -> Option<Text> {
         span: Span::new(first.span.start as usize, last.span.end as usize),
         style: TextStyle::default(),
     })
+}
+
+/// Names contentctl 5.6.2 never resolves (`LOOKUPS_TO_IGNORE`).
+const IGNORED: &str = include_str!("../../data/migrate/contentctl5_lookups_to_ignore.txt");
+
+/// contentctl 5.6.2's `Lookup.get_lookups` patterns (case-insensitive): the name after
+/// `inputlookup`, `outputlookup` and `lookup`, past their options. Its `lookup` pattern's
+/// look-behinds (not `inputlookup`/`outputlookup`) always hold after `[^\w]`, so they go.
+fn patterns() -> &'static [regex::Regex] {
+    static PATTERNS: OnceLock<Vec<regex::Regex>> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        [
+            r"(?i)[^\w]inputlookup(?:\s*(?:(?:append|strict|start|max)\s*=\s*(?:true|t|false|f))){0,4}\s+(\w+)",
+            r"(?i)[^\w]outputlookup(?:\s*(?:(?:append|create_empty|override_if_empty|max|key_field|allow_updates|createinapp|create_context|output_format)\s*=\s*[^\s]*))*\s+(\w+)",
+            r"(?i)[^\w]lookup(?:\s*(?:(?:local|update)\s*=\s*(?:true|t|false|f))){0,2}\s+(\w+)",
+        ]
+        .into_iter()
+        // Constant patterns: they compile (the unit test below finds all three kinds).
+        .filter_map(|p| regex::Regex::new(p).ok())
+        .collect()
+    })
+}
+
+/// The lookup names of `search` contentctl 5 resolves (`Lookup.get_lookups`), with their
+/// byte ranges, in order: what SF304 and the API output read as contentctl 5 does.
+pub fn contentctl5_lookup_names(search: &str) -> Vec<(String, std::ops::Range<usize>)> {
+    let ignored: HashSet<&str> = IGNORED
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    let mut found = Vec::new();
+    for pattern in patterns() {
+        for captures in pattern.captures_iter(search) {
+            if let Some(name) = captures.get(1)
+                && !ignored.contains(name.as_str())
+            {
+                found.push((name.as_str().to_owned(), name.range()));
+            }
+        }
+    }
+    found.sort_by_key(|(_, range)| range.start);
+    found
+}
+
+#[cfg(test)]
+mod contentctl5_tests {
+    use super::*;
+
+    #[test]
+    fn finds_lookups_as_contentctl_5_does() {
+        let names: Vec<String> = contentctl5_lookup_names(
+            "| inputlookup append=t a_lookup | lookup local=true b_lookup x | outputlookup override_if_empty=false c_lookup | lookup ut_shannon_lookup word",
+        )
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+        assert_eq!(names, ["a_lookup", "b_lookup", "c_lookup"]);
+    }
 }

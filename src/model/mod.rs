@@ -12,8 +12,10 @@ mod data_source;
 mod deployment;
 mod detection;
 pub mod fields;
+pub mod file_name;
 mod lookup;
 mod macro_def;
+pub mod python;
 mod story;
 
 use rayon::prelude::*;
@@ -23,7 +25,7 @@ use std::path::Path;
 use crate::load::{ContentKind, Discovery, LoadLimits, LoadedFile, Repository, Span};
 
 pub use baseline::{Baseline, Investigation};
-pub use dashboard::Dashboard;
+pub use dashboard::{Dashboard, Removed};
 pub use data_source::{
     CliRemediation, CliStep, CodeRemediation, ConsoleRemediation, DataSource, DataSourceExample,
     Remediation, SupportedAddOn,
@@ -34,7 +36,7 @@ pub use detection::{
     RiskSource, ThreatObject,
 };
 pub use fields::{Fields, Spanned, Text};
-pub use lookup::Lookup;
+pub use lookup::{Lookup, contentctl5_lookup_names};
 pub use macro_def::{ArgumentProblem, Macro, is_argument_name};
 pub use story::Story;
 
@@ -71,9 +73,14 @@ impl Generation {
 
     /// Whether this generation's contentctl reads files of `kind` at all. contentctl 5
     /// dropped investigations (response tasks): a 5.x repository's `investigations/` is
-    /// neither modelled, nor checked, nor built.
+    /// neither modelled, nor checked, nor built; only contentctl 5 reads `removed/`.
     pub fn reads(self, kind: ContentKind) -> bool {
-        !(self == Generation::Contentctl5 && kind == ContentKind::Investigation)
+        match kind {
+            ContentKind::Investigation => self != Generation::Contentctl5,
+            // `removed/` came with contentctl 5.
+            ContentKind::Removed => self == Generation::Contentctl5,
+            _ => true,
+        }
     }
 
     pub fn from_name(name: &str) -> Option<Generation> {
@@ -134,6 +141,8 @@ pub struct Content {
     pub data_sources: Vec<DataSource>,
     pub deployments: Vec<Deployment>,
     pub dashboards: Vec<Dashboard>,
+    /// Records of removed content (5.x `removed/`).
+    pub removed: Vec<Removed>,
     /// The generation most detections are in: files that do not show their own take it.
     pub generation: Generation,
 }
@@ -263,6 +272,7 @@ impl Content {
         remove(&mut self.data_sources, |o| &o.header, file);
         remove(&mut self.deployments, |o| &o.header, file);
         remove(&mut self.dashboards, |o| &o.header, file);
+        remove(&mut self.removed, |o| &o.header, file);
         let own = file_generation(loaded).unwrap_or(generation);
         let Some(object) = Object::read(file, loaded, own) else {
             return true;
@@ -283,6 +293,7 @@ impl Content {
             Object::DataSource(o) => put(&mut self.data_sources, *o, |o| &o.header),
             Object::Deployment(o) => put(&mut self.deployments, *o, |o| &o.header),
             Object::Dashboard(o) => put(&mut self.dashboards, *o, |o| &o.header),
+            Object::Removed(o) => put(&mut self.removed, *o, |o| &o.header),
         }
         true
     }
@@ -311,6 +322,7 @@ impl Content {
             data_sources: keep(&self.data_sources, |o| &o.header, files),
             deployments: self.deployments.clone(),
             dashboards: keep(&self.dashboards, |o| &o.header, files),
+            removed: keep(&self.removed, |o| &o.header, files),
             generation: self.generation,
         }
     }
@@ -322,7 +334,7 @@ impl Content {
         generation: Generation,
         objects: impl Iterator<Item = &'o FileObject>,
     ) -> Content {
-        let mut counts = [0usize; 9];
+        let mut counts = [0usize; 10];
         for object in objects.filter_map(|FileObject(o)| o.as_ref()) {
             counts[object.slot()] += 1;
         }
@@ -336,6 +348,7 @@ impl Content {
             data_sources: Vec::with_capacity(counts[6]),
             deployments: Vec::with_capacity(counts[7]),
             dashboards: Vec::with_capacity(counts[8]),
+            removed: Vec::with_capacity(counts[9]),
             generation,
         }
     }
@@ -351,6 +364,7 @@ impl Content {
             Object::DataSource(o) => self.data_sources.push(*o),
             Object::Deployment(o) => self.deployments.push(*o),
             Object::Dashboard(o) => self.dashboards.push(*o),
+            Object::Removed(o) => self.removed.push(*o),
         }
     }
 }
@@ -396,6 +410,7 @@ enum Object {
     DataSource(Box<DataSource>),
     Deployment(Box<Deployment>),
     Dashboard(Box<Dashboard>),
+    Removed(Box<Removed>),
 }
 
 impl Object {
@@ -411,6 +426,7 @@ impl Object {
             Object::DataSource(_) => 6,
             Object::Deployment(_) => 7,
             Object::Dashboard(_) => 8,
+            Object::Removed(_) => 9,
         }
     }
 
@@ -458,6 +474,10 @@ impl Object {
             ContentKind::Dashboard => Object::Dashboard(Box::new(Dashboard::read(
                 header, generation, &fields, source, stem,
             ))),
+            ContentKind::Removed => Object::Removed(Box::new(Removed {
+                header,
+                status: fields.text("status", source),
+            })),
         })
     }
 }

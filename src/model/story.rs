@@ -14,12 +14,35 @@ pub struct Story {
     pub usecase: Option<Text>,
     pub cves: Vec<Text>,
     pub group: Vec<Text>,
+    /// 2022 `tags.kill_chain_phases`, which a 2022 story page lists among its tags.
+    pub kill_chain_phases: Vec<Text>,
+    /// 2022: how Python prints the page's fields that are not plain strings.
+    #[serde(skip)]
+    pub python: Option<Box<super::python::PythonTexts>>,
 }
+
+/// The scalar and list fields a 2022 story page prints.
+const PAGE_SCALARS_2022: [&str; 7] = [
+    "id",
+    "version",
+    "date",
+    "author",
+    "description",
+    "narrative",
+    "name",
+];
+const PAGE_LISTS_2022: [&str; 3] = ["references", "tags.product", "tags.kill_chain_phases"];
 
 impl Story {
     pub(super) fn read(header: Header, generation: Generation, f: &Fields<'_>, src: &str) -> Story {
         let tags = f.sub("tags");
+        let python = if generation == Generation::Legacy2022 {
+            super::python::PythonTexts::read(f, &PAGE_SCALARS_2022, &PAGE_LISTS_2022)
+        } else {
+            None
+        };
         Story {
+            python,
             header,
             generation,
             narrative: f.text("narrative", src),
@@ -30,6 +53,7 @@ impl Story {
             usecase: tags.text("usecase", src),
             cves: tags.texts("cve", src),
             group: tags.texts("group", src),
+            kill_chain_phases: tags.texts("kill_chain_phases", src),
         }
     }
 }

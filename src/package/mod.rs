@@ -14,14 +14,13 @@ mod tarball;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use crate::check::rules::lookup_file_path;
 use crate::config::Config;
 use crate::load::Repository;
 use crate::model::Content;
 use crate::render::conf::{ReadStanza, find_control, read_stanzas};
-use crate::render::{AppView, AttackEnrichment, BuildStamp, RenderError, Templates, ViewInput};
+use crate::render::{AppView, BuildStamp, RenderError, Templates, ViewInput};
 
 pub use tarball::tar_gz;
 
@@ -34,10 +33,25 @@ pub struct BuildOptions {
     /// Seconds since the epoch: the build time in headers, `build =` and the archive's mtimes
     /// (the CLI takes it from `SOURCE_DATE_EPOCH`, else a fixed value or the clock).
     pub build_time: i64,
-    /// ATT&CK enrichment for annotations; `None` gives technique ids only (contentctl's
-    /// `enrichments: false`).
-    pub attack: Option<Arc<dyn AttackEnrichment>>,
 }
+
+/// The files a build writes: the app's, by path relative to the app directory, and the API
+/// output's (`api/*.json`, empty unless `[build] api`), by file name. Reads as the app's.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BuiltFiles {
+    pub app: BTreeMap<String, Vec<u8>>,
+    pub api: BTreeMap<String, Vec<u8>>,
+}
+
+impl std::ops::Deref for BuiltFiles {
+    type Target = BTreeMap<String, Vec<u8>>;
+    fn deref(&self) -> &Self::Target {
+        &self.app
+    }
+}
+
+/// The directory of `<out>` the API output is written to, as contentctl's `dist/api`.
+pub const API_DIR: &str = "api";
 
 /// What a build wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,9 +110,9 @@ pub fn build(
 }
 
 /// Writes the app's `files` ([`app_files`]) as `<out>/<app id>/` and packs them as
-/// `<out>/<app id>-<version>.tar.gz`.
+/// `<out>/<app id>-<version>.tar.gz`; the API files, if any, as `<out>/api/`.
 pub fn write_app(
-    files: &BTreeMap<String, Vec<u8>>,
+    files: &BuiltFiles,
     config: &Config,
     out: &Path,
     options: &BuildOptions,
@@ -109,7 +123,7 @@ pub fn write_app(
     let package_name = format!("{}-{}.tar.gz", app.id, app.version);
     let mtime = u64::try_from(options.build_time).unwrap_or(0);
     let package_bytes = write_atomically(out, &app.id, &package_name, files, || {
-        tar_gz(&app.id, files, mtime).map_err(|e| BuildError::Write {
+        tar_gz(&app.id, &files.app, mtime).map_err(|e| BuildError::Write {
             path: out.join(&package_name),
             message: e.to_string(),
         })
@@ -122,13 +136,14 @@ pub fn write_app(
     })
 }
 
-/// Every file of the app, by path relative to the app directory.
+/// Every file of the app, by path relative to the app directory, and the API files when
+/// the configuration asks for them.
 pub fn app_files(
     content: &Content,
     repository: &Repository,
     config: &Config,
     options: &BuildOptions,
-) -> Result<BTreeMap<String, Vec<u8>>, BuildError> {
+) -> Result<BuiltFiles, BuildError> {
     let root = &repository.root;
     let max_bytes = config.limits.max_lookup_bytes;
     let mut files = read_tree(root, Path::new(APP_TEMPLATE_DIR), max_bytes)?;
@@ -138,7 +153,6 @@ pub fn app_files(
     let view = AppView::build(&ViewInput {
         content,
         app: &config.app,
-        attack: options.attack.as_deref(),
         build_day: &build_day,
     })
     .map_err(RenderError::from)?;
@@ -152,9 +166,25 @@ pub fn app_files(
     );
     let shipped: Vec<String> = files.keys().cloned().collect();
     let mut rendered = Vec::new();
-    for (name, text) in templates.render(&view, &config.app, &stamp, &shipped)? {
+    let shipped_meta = files
+        .get("metadata/default.meta")
+        .map(|bytes| String::from_utf8_lossy(bytes).into_owned());
+    for (name, text) in templates.render(
+        &view,
+        &config.app,
+        &stamp,
+        &shipped,
+        shipped_meta.as_deref(),
+    )? {
         // A repository's own metadata/default.meta wins over the default one.
         if name == "metadata/default.meta" && files.contains_key(&name) {
+            continue;
+        }
+        // A collections.conf without a collection (no KV-store lookup) is not shipped:
+        // AppInspect warns about every app that has one.
+        if name == "default/collections.conf"
+            && !text.lines().any(|l| l.trim_start().starts_with('['))
+        {
             continue;
         }
         rendered.push(name.clone());
@@ -168,7 +198,24 @@ pub fn app_files(
         files.insert(path, text.into_bytes());
     }
     verify_app(&files, &rendered)?;
-    Ok(files)
+    let api = if config.build.api {
+        let source_of = |file: crate::model::FileId| {
+            (repository.files.get(file))
+                .and_then(|f| f.source.path.parent()?.file_name()?.to_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        crate::render::api::files(&crate::render::api::ApiInput {
+            content,
+            view: &view,
+            app: &config.app,
+            source_of: &source_of,
+            build_time: &stamp.time,
+        })
+    } else {
+        BTreeMap::new()
+    };
+    Ok(BuiltFiles { app: files, api })
 }
 
 /// A dashboard's JSON definition, parsed (keys in their order).
@@ -420,12 +467,19 @@ fn write_atomically(
     out: &Path,
     app_id: &str,
     package_name: &str,
-    files: &BTreeMap<String, Vec<u8>>,
+    built: &BuiltFiles,
     archive: impl FnOnce() -> Result<Vec<u8>, BuildError> + Send,
 ) -> Result<u64, BuildError> {
+    let files = &built.app;
     fs::create_dir_all(out).map_err(|e| write_error(out, e))?;
     let marker = Marker::lock(out)?;
-    for name in [app_id, package_name] {
+    let with_api = !built.api.is_empty();
+    let names: &[&str] = if with_api {
+        &[app_id, package_name, API_DIR]
+    } else {
+        &[app_id, package_name]
+    };
+    for &name in names {
         if let Err(e) = marker.check_replaceable(name) {
             marker.abandon();
             return Err(e);
@@ -449,32 +503,37 @@ fn write_atomically(
     let archive = archive?;
     let new_package = staging.path().join(package_name);
     fs::write(&new_package, &archive).map_err(|e| write_error(&new_package, e))?;
+    let new_api = staging.path().join(API_DIR);
+    if with_api {
+        write_tree(&new_api, &built.api)?;
+    }
     let package_bytes = archive.len() as u64;
     drop(archive);
 
     let app_dir = out.join(app_id);
     let package = out.join(package_name);
-    let old = staging.path().join(".previous");
-    let had_app = fs::symlink_metadata(&app_dir).is_ok();
-    if had_app {
-        fs::rename(&app_dir, &old).map_err(|e| write_error(&app_dir, e))?;
-    }
-    // On failure, put the previous app back (it sits in `staging`, which is deleted on
-    // return) and leave the previous package as it was.
-    let restore = |e: std::io::Error, path: &Path| {
-        if had_app {
-            let _ = fs::rename(&old, &app_dir);
-        }
-        write_error(path, e)
-    };
-    if let Err(e) = fs::rename(&new_app, &app_dir) {
-        return Err(restore(e, &app_dir));
-    }
+    // The previous app waits in `staging` (deleted on return); when the package cannot be
+    // moved in, it is put back and the previous package stays as it was.
+    let app = crate::atomic::swap_in(&new_app, &app_dir, &staging.path().join(".previous"))
+        .map_err(|e| write_error(&app_dir, e))?;
     if let Err(e) = fs::rename(&new_package, &package) {
-        let _ = fs::rename(&app_dir, &new_app);
-        return Err(restore(e, &package));
+        app.undo(&new_app);
+        return Err(write_error(&package, e));
     }
-    marker.record(&[app_id, package_name])?;
+    if with_api {
+        // The API output goes with the app: a failure here leaves the new app and package
+        // in place, with the previous API output.
+        let api = out.join(API_DIR);
+        let old_api = staging.path().join(".previous-api");
+        if fs::symlink_metadata(&api).is_ok() {
+            fs::rename(&api, &old_api).map_err(|e| write_error(&api, e))?;
+        }
+        if let Err(e) = fs::rename(&new_api, &api) {
+            let _ = fs::rename(&old_api, &api);
+            return Err(write_error(&api, e));
+        }
+    }
+    marker.record(names)?;
     // Dropping `staging` removes the previous app directory.
     Ok(package_bytes)
 }

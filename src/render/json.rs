@@ -190,28 +190,17 @@ mod tests {
         );
     }
 
-    /// The character-by-character writer the run-copying one replaced.
+    /// The character-by-character writer the run-copying one replaced: printable ASCII but
+    /// the six Jinja2 escapes as it is, and DEL; every other character escaped.
     fn write_string_by_char(out: &mut String, s: &str) {
         out.push('"');
         for c in s.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                '\u{8}' => out.push_str("\\b"),
-                '\u{c}' => out.push_str("\\f"),
-                '<' | '>' | '&' | '\'' => {
-                    let _ = write!(out, "\\u{:04x}", c as u32);
-                }
-                c if (c as u32) < 0x20 || (c as u32) > 0x7e && (c as u32) != 0x7f => {
-                    let mut units = [0u16; 2];
-                    for unit in c.encode_utf16(&mut units) {
-                        let _ = write!(out, "\\u{unit:04x}");
-                    }
-                }
-                c => out.push(c),
+            let printable =
+                (' '..='~').contains(&c) && !matches!(c, '"' | '\\' | '<' | '>' | '&' | '\'');
+            if printable || c == '\u{7f}' {
+                out.push(c);
+            } else {
+                write_escaped(out, c);
             }
         }
         out.push('"');

@@ -10,6 +10,7 @@
 //! and `.meta` templates autoescape every `{{ }}` with [`conf::escape_value`]; `app.manifest`
 //! escapes with [`json_string_content`]. Stanza names from content are checked in [`view`].
 
+pub mod api;
 pub mod conf;
 pub mod json;
 pub mod sandbox;
@@ -22,7 +23,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::AppConfig;
-pub use view::{AppView, AttackEnrichment, ViewError, ViewInput};
+pub use view::{AppView, ViewError, ViewInput};
 
 /// The directory, relative to the repository root, whose files replace the defaults.
 pub const OVERRIDE_DIR: &str = "templates/app";
@@ -149,6 +150,9 @@ pub struct Templates {
     /// A repository's own output template replaces a default. Such a template was written
     /// when every file template saw `content.detections`, so it sees them still.
     overrides_outputs: bool,
+    /// The stanza names of the metadata/default.meta template (its text, not rendered: a
+    /// meta file is static), for app.conf's reload triggers.
+    meta_stanzas: Vec<String>,
 }
 
 /// Values every template sees besides the content.
@@ -165,9 +169,8 @@ pub struct BuildStamp {
 impl BuildStamp {
     /// The stamp of a build at `epoch_seconds` (UTC); never reads the clock.
     pub fn at(epoch_seconds: i64) -> BuildStamp {
-        let days = epoch_seconds.div_euclid(86_400);
-        let secs = epoch_seconds.rem_euclid(86_400);
-        let (y, m, d) = civil_from_days(days);
+        let (date, secs) = crate::date::Date::from_epoch_seconds(epoch_seconds);
+        let (y, m, d) = (date.year(), date.month(), date.day());
         let (hh, mm, ss) = (secs / 3600, secs % 3600 / 60, secs % 60);
         BuildStamp {
             time: format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}"),
@@ -175,27 +178,6 @@ impl BuildStamp {
             date: format!("{y:04}-{m:02}-{d:02}"),
         }
     }
-}
-
-/// Howard Hinnant's civil_from_days.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
-    )
 }
 
 /// Text for XML character data and `'`-quoted attributes: `&`, `<`, `>` and `'` escaped,
@@ -323,6 +305,10 @@ impl Templates {
             manifest,
             outputs,
             overrides_outputs: false,
+            meta_stanzas: sources
+                .get(META_FILE)
+                .map(|text| stanza_names(text))
+                .unwrap_or_default(),
         })
     }
 
@@ -341,12 +327,17 @@ impl Templates {
     /// (without its detections) and `detection_stanzas`; a panel sees `app`, `stamp` and its
     /// `task`. Each output depends only on its template and its context, so the result is the
     /// same on any number of threads.
+    ///
+    /// `shipped_meta` is the text of a metadata/default.meta the app ships in place of the
+    /// template's: with the `.conf` files, its stanzas get reload triggers in app.conf
+    /// (`reload_triggers`), without which Splunk restarts on any change to them.
     pub fn render(
         &self,
         view: &AppView,
         app: &AppConfig,
         stamp: &BuildStamp,
         shipped: &[String],
+        shipped_meta: Option<&str>,
     ) -> Result<BTreeMap<String, String>, RenderError> {
         let mut base = tera::Context::new();
         base.insert("app", &AppContext::new(app, stamp));
@@ -360,7 +351,16 @@ impl Templates {
             .filter(|n| n.ends_with(".conf"))
             .cloned()
             .collect();
-        context.insert("custom_conf_files", &custom_conf_stems(&conf_names));
+        let custom_conf_files = custom_conf_stems(&conf_names);
+        let meta_stanzas = match shipped_meta {
+            Some(text) => stanza_names(text),
+            None => self.meta_stanzas.clone(),
+        };
+        context.insert(
+            "reload_triggers",
+            &reload_triggers(&custom_conf_files, &meta_stanzas),
+        );
+        context.insert("custom_conf_files", &custom_conf_files);
         let lookup_files: Vec<&str> = shipped
             .iter()
             .filter_map(|n| n.strip_prefix("lookups/"))
@@ -423,7 +423,9 @@ impl Templates {
     }
 
     /// The view of a dashboard whose JSON definition is `definition`, by its path in the
-    /// app. The definition is written as contentctl writes it (`json.dumps(indent=4)`).
+    /// app. The definition is written as contentctl writes it (`json.dumps(indent=4)`). A
+    /// dashboard's own `j2_template` replaces the body below the generated header, as in
+    /// contentctl ([`render_own_dashboard`]).
     pub fn render_dashboard(
         &self,
         dashboard: &view::DashboardView,
@@ -432,12 +434,25 @@ impl Templates {
         stamp: &BuildStamp,
         format: &str,
     ) -> Result<(String, String), RenderError> {
+        let app_context = AppContext::new(app, stamp);
+        let pretty = json::to_python_json_indented(definition, 4);
+        let own = match &dashboard.j2_template {
+            Some(template) => Some(render_own_dashboard(
+                template,
+                dashboard,
+                definition,
+                &pretty,
+                &app_context,
+            )?),
+            None => None,
+        };
         let mut context = tera::Context::new();
-        context.insert("app", &AppContext::new(app, stamp));
+        context.insert("app", &app_context);
         context.insert("stamp", stamp);
         context.insert("format", format);
         context.insert("dashboard", dashboard);
-        context.insert("definition", &json::to_python_json_indented(definition, 4));
+        context.insert("definition", &pretty);
+        context.insert("own", &own);
         let text = self
             .xml
             .render(DASHBOARD_TEMPLATE, &context)
@@ -520,6 +535,90 @@ fn template_error(name: &str, e: &tera::Error) -> RenderError {
     }
 }
 
+/// A dashboard's own `j2_template`, rendered as contentctl renders it: a Jinja2 template
+/// (here Tera, which reads the same syntax for what dashboards use) with `trim_blocks`
+/// (the first newline after a block or comment tag is dropped), without the template's
+/// final newline (Jinja2's `keep_trailing_newline=False`), no escaping, and the
+/// context `dashboard` (its fields, `json_obj`, and the two methods contentctl's
+/// `Dashboard` offers, `pretty_print_json_obj()` and `label(config)`, as values) and
+/// `config` (`config.app`). Sandboxed as every repository template is.
+fn render_own_dashboard(
+    template: &str,
+    dashboard: &view::DashboardView,
+    definition: &serde_json::Value,
+    pretty: &str,
+    app: &AppContext<'_>,
+) -> Result<String, RenderError> {
+    let name = format!(
+        "{} j2_template",
+        dashboard.definition.replace(".json", ".yml")
+    );
+    let template = template
+        .strip_suffix("\r\n")
+        .or_else(|| template.strip_suffix('\n'))
+        .unwrap_or(template);
+    let text = trim_blocks(
+        &template
+            .replace(".pretty_print_json_obj()", ".pretty_print_json_obj")
+            .replace(".label(config)", ".label"),
+    );
+    sandbox::check_nesting(&text).map_err(|e| RenderError::Template {
+        name: format!("{name}:{}:{}", e.line, e.column),
+        message: e.problem.to_owned(),
+    })?;
+    let mut tera = tera::Tera::default();
+    sandbox::harden(&mut tera);
+    // Named without an extension Tera escapes for: Jinja2's default is no escaping.
+    tera.add_raw_template("j2_template", &text)
+        .map_err(|e| template_error(&name, &e))?;
+    let mut fields = serde_json::to_value(dashboard).unwrap_or_default();
+    if let serde_json::Value::Object(map) = &mut fields {
+        map.remove("j2_template");
+        map.insert("status".into(), "production".into());
+        map.insert("json_obj".into(), definition.clone());
+        map.insert("pretty_print_json_obj".into(), pretty.into());
+        map.insert(
+            "label".into(),
+            format!("{} - {}", app.config.label, dashboard.name).into(),
+        );
+    }
+    let mut context = tera::Context::new();
+    context.insert("dashboard", &fields);
+    context.insert("config", &serde_json::json!({ "app": app }));
+    sandbox::render(
+        &tera,
+        "j2_template",
+        &context,
+        pretty.len() + 1024,
+        pretty.len(),
+    )
+    .map_err(|e| template_error(&name, &e))
+}
+
+/// Jinja2's `trim_blocks`: the first newline after a block tag (`%}`) or a comment (`#}`)
+/// is removed.
+fn trim_blocks(template: &str) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(at) = rest.find(['%', '#']) {
+        let (head, tail) = rest.split_at(at);
+        out.push_str(head);
+        if tail[1..].starts_with('}') {
+            out.push_str(&tail[..2]);
+            let after = &tail[2..];
+            rest = after
+                .strip_prefix("\r\n")
+                .or_else(|| after.strip_prefix('\n'))
+                .unwrap_or(after);
+        } else {
+            out.push_str(&tail[..1]);
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The app as templates see it: the config plus the build number.
 #[derive(Debug, Serialize)]
 struct AppContext<'a> {
@@ -541,6 +640,47 @@ impl<'a> AppContext<'a> {
             check_for_updates: config.uid == Some(3449),
         }
     }
+}
+
+/// The app's metadata file, whose stanzas need reload triggers.
+const META_FILE: &str = "metadata/default.meta";
+
+/// The names of a `.conf`-style file's stanzas (`[name]` lines), in order.
+fn stanza_names(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter_map(|line| line.strip_prefix('[')?.strip_suffix(']'))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// app.conf's `reload.<name>` triggers: every custom `.conf` file the app ships, and the
+/// conf type of every metadata stanza that Splunk has no trigger for (AppInspect's
+/// `check_reload_trigger_for_meta`: `[correlationsearches]`, `[governance]`, ...).
+/// Sorted, each once.
+fn reload_triggers(custom_conf_files: &[String], meta_stanzas: &[String]) -> Vec<String> {
+    let stock: Vec<&str> = SPLUNK_CONF_FILES.lines().map(str::trim).collect();
+    let mut triggers: Vec<String> = custom_conf_files.to_vec();
+    for stanza in meta_stanzas {
+        let conf_type = stanza.split('/').next().unwrap_or_default().trim();
+        let stock_type = stock
+            .iter()
+            .any(|f| f.strip_suffix(".conf") == Some(conf_type));
+        if conf_type.is_empty() || matches!(conf_type, "default" | "global") || stock_type {
+            continue;
+        }
+        // Only the characters a stanza name of a conf type has: never a line break or
+        // `=` into app.conf.
+        if conf_type
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        {
+            triggers.push(conf_type.to_owned());
+        }
+    }
+    triggers.sort();
+    triggers.dedup();
+    triggers
 }
 
 fn custom_conf_stems(conf_names: &[String]) -> Vec<String> {
@@ -571,6 +711,23 @@ fn error_chain(e: &tera::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_give_their_midnight() {
+        // The build time from the newest content date (cli/build.rs) is this midnight.
+        let epoch_of_date =
+            |text: &str| crate::date::Date::parse(text).map(crate::date::Date::epoch_seconds);
+        assert_eq!(epoch_of_date("1970-01-01"), Some(0));
+        assert_eq!(epoch_of_date("2024-11-24"), Some(1_732_406_400));
+        assert_eq!(epoch_of_date("2024-02-29"), Some(1_709_164_800));
+        for bad in ["2023-02-29", "2024-13-01", "2024-1-01", "24-01-01", "x", ""] {
+            assert_eq!(epoch_of_date(bad), None, "{bad}");
+        }
+        for days in [0_i64, 59, 365, 11_016, 20_000, 30_000] {
+            let date = BuildStamp::at(days * 86_400).date;
+            assert_eq!(epoch_of_date(&date), Some(days * 86_400), "{date}");
+        }
+    }
 
     #[test]
     fn stamps_come_from_the_epoch() {

@@ -17,13 +17,6 @@ use crate::model::{
     Macro, ObservableObject, RiskSource, Story, Text,
 };
 
-/// ATT&CK enrichment for the annotations. contentctl with `enrichments: false` (and the
-/// default here) has none: annotations then carry the technique ids only.
-pub trait AttackEnrichment: Send + Sync {
-    /// Kill-chain phases of a technique (from its tactics), e.g. `["Installation"]`.
-    fn kill_chain_phases(&self, technique_id: &str) -> Vec<String>;
-}
-
 /// Data models contentctl recognises in a search, in its enum order.
 const DATA_MODELS: [&str; 14] = [
     "Endpoint",
@@ -195,6 +188,14 @@ pub struct DashboardView {
     pub theme: String,
     /// The JSON definition, relative to the content root.
     pub definition: String,
+    pub description: String,
+    pub id: String,
+    pub version: String,
+    pub date: String,
+    pub author: String,
+    /// The dashboard's own Jinja2 template of its XML (`j2_template`), which replaces the
+    /// default one ([`crate::render::Templates::render_dashboard`]).
+    pub j2_template: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -272,7 +273,6 @@ pub struct ViewError {
 pub struct ViewInput<'a> {
     pub content: &'a Content,
     pub app: &'a AppConfig,
-    pub attack: Option<&'a dyn AttackEnrichment>,
     /// The build's day, `YYYYMMDD` (contentctl 5 dates the data-source lookup it writes).
     pub build_day: &'a str,
 }
@@ -303,10 +303,12 @@ impl AppView {
             technologies: serde_json::from_str(PROVIDING_TECHNOLOGIES).unwrap_or_default(),
             input,
         };
-        // In parallel; the first error in content order is the one reported.
+        // In parallel; the first error in content order is the one reported. An SPL2 (SSA)
+        // detection is no saved search: contentctl built those for the streaming engine.
         let detections: Vec<Result<DetectionView, ViewError>> = content
             .detections
             .par_iter()
+            .filter(|detection| !detection.is_spl2())
             .map(|detection| detection_view(detection, &build))
             .collect();
         let detections = detections.into_iter().collect::<Result<Vec<_>, _>>()?;
@@ -409,7 +411,7 @@ fn detection_view(d: &Detection, build: &Build<'_>) -> Result<DetectionView, Vie
     let overall_score = d.overall_risk_score();
     let risk_score = overall_score.unwrap_or(0);
     let security_domain = text(&d.security_domain);
-    let mappings = mappings(d, input.attack);
+    let mappings = mappings(d);
     let description = text(&d.header.description);
     Ok(DetectionView {
         status: d.status().unwrap_or_default().to_owned(),
@@ -517,7 +519,7 @@ fn scheduling(deployment: Option<&Deployment>) -> Scheduling {
     }
 }
 
-fn severity(score: i64) -> &'static str {
+pub(crate) fn severity(score: i64) -> &'static str {
     match score {
         ..=20 => "informational",
         21..=40 => "low",
@@ -527,7 +529,10 @@ fn severity(score: i64) -> &'static str {
     }
 }
 
-fn mappings(d: &Detection, attack: Option<&dyn AttackEnrichment>) -> Value {
+/// The annotations' mappings, as contentctl writes them with `enrichments: false`: technique
+/// ids only, no ATT&CK names or kill-chain phases (contentctl fetches those from MITRE's
+/// servers when `enrichments: true`, an output splforge does not make).
+fn mappings(d: &Detection) -> Value {
     let mut m = Map::new();
     let cis = if text(&d.security_domain) == "network" {
         "CIS 13"
@@ -536,17 +541,6 @@ fn mappings(d: &Detection, attack: Option<&dyn AttackEnrichment>) -> Value {
     };
     m.insert("cis20".into(), json!([cis]));
     let techniques = texts(&d.mitre_attack_ids);
-    if let Some(attack) = attack {
-        let mut phases: Vec<String> = techniques
-            .iter()
-            .flat_map(|t| attack.kill_chain_phases(t))
-            .collect();
-        phases.sort();
-        phases.dedup();
-        if !phases.is_empty() {
-            m.insert("kill_chain_phases".into(), json!(phases));
-        }
-    }
     if !techniques.is_empty() {
         m.insert("mitre_attack".into(), json!(techniques));
     }
@@ -665,26 +659,23 @@ fn providing_technologies(search: &str, table: &[(String, Vec<String>)]) -> Vec<
     found
 }
 
-/// Seconds from the epoch to midnight UTC of `YYYY-MM-DD`, as a float (contentctl's
-/// `publish_time`); `null` for a date that does not parse.
+/// Seconds from the epoch to midnight UTC of `YYYY-M-D`, as a float (contentctl's
+/// `publish_time`); `null` for a text that names no day. The parts may be unpadded, as in
+/// the dates PyYAML (and so contentctl) reads.
 fn publish_time(date: &str) -> Value {
-    let mut parts = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
-    let (Some(Some(y)), Some(Some(m)), Some(Some(d))) = (parts.next(), parts.next(), parts.next())
-    else {
+    let mut parts = date.splitn(3, '-');
+    let mut part = || parts.next()?.parse::<i64>().ok();
+    let (Some(y), Some(m), Some(d)) = (part(), part(), part()) else {
         return Value::Null;
     };
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return Value::Null;
+    let day = u32::try_from(m)
+        .ok()
+        .zip(u32::try_from(d).ok())
+        .and_then(|(m, d)| crate::date::Date::from_ymd(y, m, d));
+    match day {
+        Some(day) => json!(day.epoch_seconds() as f64),
+        None => Value::Null,
     }
-    // Howard Hinnant's days_from_civil.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    json!((days * 86_400) as f64)
 }
 
 fn baseline_view(b: &Baseline, build: &Build<'_>) -> Result<BaselineView, ViewError> {
@@ -738,9 +729,10 @@ fn detection_stanza_name(app: &AppConfig, name: &str) -> String {
 /// Whether savedsearches.conf and analyticstories.conf list a detection: one of the four
 /// alerting types (the detection partials test the same list).
 fn is_listed(d: &Detection) -> bool {
-    d.detection_type
-        .as_ref()
-        .is_some_and(|t| DETECTION_TYPES.contains(&t.value.as_str()))
+    !d.is_spl2()
+        && d.detection_type
+            .as_ref()
+            .is_some_and(|t| DETECTION_TYPES.contains(&t.value.as_str()))
 }
 
 /// The savedsearches.conf stanza of a baseline.
@@ -1044,7 +1036,17 @@ fn dashboard_view(d: &Dashboard, build: &Build<'_>) -> DashboardView {
             .as_ref()
             .map_or_else(|| "light".to_owned(), |t| t.value.clone()),
         definition: d.definition_path(),
+        description: text_or_empty(d.header.description.as_ref()),
+        id: text_or_empty(d.header.id.as_ref()),
+        version: text_or_empty(d.header.version.as_ref()),
+        date: text_or_empty(d.header.date.as_ref()),
+        author: text_or_empty(d.header.author.as_ref()),
+        j2_template: d.j2_template.as_ref().map(|t| t.value.clone()),
     }
+}
+
+fn text_or_empty(text: Option<&crate::model::Text>) -> String {
+    text.map_or_else(String::new, |t| t.value.clone())
 }
 
 /// contentctl makes `<detection name>_filter` (lower case, ` -./` as `_`) for every detection
@@ -1159,7 +1161,10 @@ mod tests {
     fn publish_time_is_midnight_utc() {
         assert_eq!(publish_time("2024-09-30"), json!(1727654400.0));
         assert_eq!(publish_time("1970-01-01"), json!(0.0));
+        assert_eq!(publish_time("2024-9-3"), json!(1725321600.0));
         assert_eq!(publish_time("nope"), Value::Null);
+        assert_eq!(publish_time("2024-02-30"), Value::Null);
+        assert_eq!(publish_time("9223372036854775807-01-01"), Value::Null);
     }
 
     #[test]

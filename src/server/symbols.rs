@@ -186,6 +186,11 @@ pub fn own_name(workspace: &Workspace, file: FileId) -> Option<(ContentKind, &Te
             .iter()
             .map(|o| &o.header)
             .find(|h| h.file == file),
+        ContentKind::Removed => content
+            .removed
+            .iter()
+            .map(|o| &o.header)
+            .find(|h| h.file == file),
     }?;
     Some((kind, header.name.as_ref()?))
 }

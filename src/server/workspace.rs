@@ -43,7 +43,7 @@ impl Workspace {
     pub fn load(root: PathBuf, config: Config, today: String) -> Workspace {
         let repository = load::load_repository(&root, config.limits);
         let mut content = Content::build(&repository);
-        check::keep_what_the_format_reads(&mut content, &config);
+        check::keep_what_the_format_reads(&mut content, &repository, &config);
         Workspace {
             root,
             config,
@@ -146,7 +146,7 @@ impl Workspace {
             // File ids moved, or the generation files take did: the model is read again.
             self.content = Content::build(&self.repository);
         }
-        check::keep_what_the_format_reads(&mut self.content, &self.config);
+        check::keep_what_the_format_reads(&mut self.content, &self.repository, &self.config);
         if rebuilt || matches!(kind, Some(ContentKind::Macro | ContentKind::Lookup)) {
             self.spl = OnceLock::new();
         }
@@ -290,7 +290,7 @@ mod tests {
     /// The model after an edit is the one a full build of the edited repository gives.
     fn assert_model_is_rebuilt(workspace: &Workspace) {
         let mut rebuilt = Content::build(&workspace.repository);
-        check::keep_what_the_format_reads(&mut rebuilt, &workspace.config);
+        check::keep_what_the_format_reads(&mut rebuilt, &workspace.repository, &workspace.config);
         assert_eq!(format!("{:?}", workspace.content), format!("{rebuilt:?}"));
     }
 

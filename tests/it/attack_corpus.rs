@@ -36,6 +36,10 @@ fn strings(value: &Value) -> Vec<&str> {
         .collect()
 }
 
+#[cfg_attr(
+    not(has_shared),
+    ignore = "needs ../shared (or $SPLFORGE_SHARED when built)"
+)]
 #[test]
 fn techniques_agree_with_the_jsonl_extracts() {
     let Some(dir) = shared("data/attack") else {
@@ -82,6 +86,10 @@ fn techniques_agree_with_the_jsonl_extracts() {
     }
 }
 
+#[cfg_attr(
+    not(has_shared),
+    ignore = "needs ../shared (or $SPLFORGE_SHARED when built)"
+)]
 #[test]
 fn tactics_and_groups_agree_with_the_jsonl_extracts() {
     let Some(dir) = shared("data/attack") else {
@@ -136,6 +144,10 @@ fn title_case(phase: &str) -> String {
         .join(" ")
 }
 
+#[cfg_attr(
+    not(has_shared),
+    ignore = "needs ../shared (or $SPLFORGE_SHARED when built)"
+)]
 #[test]
 fn the_2022_golden_pages_name_techniques_as_v10_1_does() {
     let Some(dir) = shared("golden/2022/expected") else {

@@ -937,7 +937,7 @@ fn csv_ragged_rows() {
         None,
     );
     out.at("SF302", CSV, "row has 3 columns, the header has 2", 3, 1);
-    out.at("SF302", CSV, "row has 1 columns, the header has 2", 4, 1);
+    out.at("SF302", CSV, "row has 1 column, the header has 2", 4, 1);
     assert_eq!(out.exit, 1);
 }
 

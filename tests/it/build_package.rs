@@ -58,10 +58,7 @@ fn build_repo(
     let repository = splforge::load::load_repository(root, Default::default());
     let content = splforge::model::Content::build(&repository);
     let (config, _) = splforge::config::Config::discover(root).unwrap();
-    let options = BuildOptions {
-        build_time,
-        attack: None,
-    };
+    let options = BuildOptions { build_time };
     build(&content, &repository, &config, out, &options)
 }
 
@@ -96,6 +93,10 @@ fn two_builds_are_byte_identical() {
     assert_eq!(rule["action.notable.param.rule_title"], "Det One");
 }
 
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the corpus: ../shared/corpus/security_content-2024-10, or $SPLFORGE_CORPUS when built"
+)]
 #[test]
 fn the_corpus_builds_byte_identically_twice_and_on_one_thread() {
     let Some(corpus) = support::corpus() else {
@@ -130,7 +131,6 @@ fn the_app_rendered_beside_the_check_is_the_app_rendered_after_it() {
         };
         let options = BuildOptions {
             build_time: 1_700_000_000,
-            attack: None,
         };
         let (repository, content, report, beside) = splforge::check::load_and_check_alongside(
             &root,
@@ -271,6 +271,10 @@ fn a_2022_detection_builds_with_risk_from_observables() {
     assert_eq!(rule["action.notable.param.severity"], "critical");
 }
 
+#[cfg_attr(
+    not(has_shared),
+    ignore = "needs ../shared (or $SPLFORGE_SHARED when built)"
+)]
 #[test]
 fn a_5x_repository_takes_risk_from_the_rba_block() {
     let input = support::crate_root().join("../shared/reference/contentctl-5.6.2-init");

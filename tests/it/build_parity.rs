@@ -139,8 +139,10 @@ fn compare_conf_files(
                 }
             }
             for key in our_keys.keys().filter(|k| !their_keys.contains_key(*k)) {
-                counts.pairs += 1;
+                // A documented addition (app.conf's reload triggers for the metadata
+                // stanzas) is no disagreement on a pair both builds write.
                 if !excepted(exceptions, file, stanza, key) {
+                    counts.pairs += 1;
                     writeln!(failures, "{file} [{stanza}] {key}: only in ours").unwrap();
                 }
             }
@@ -175,6 +177,10 @@ fn print_agreement(against: &str, agreement: &BTreeMap<String, FileAgreement>) {
     );
 }
 
+#[cfg_attr(
+    not(all(has_shared, has_corpus)),
+    ignore = "needs the corpus and the references in ../shared"
+)]
 #[test]
 fn conf_files_match_contentctl_4_4_7() {
     let (Some(corpus), Some(reference)) = (support::corpus(), support::reference_app()) else {
@@ -280,6 +286,10 @@ fn app_files_match_contentctl_5_6_2_on_the_5x_corpus() {
     assert!(differ.is_empty(), "lookups differ: {differ:#?}");
 }
 
+#[cfg_attr(
+    not(all(has_shared, has_corpus)),
+    ignore = "needs the corpus and the references in ../shared"
+)]
 #[test]
 fn lookups_match_the_reference_manifest() {
     let (Some(corpus), Some(reference)) = (support::corpus(), support::reference_app()) else {

@@ -73,6 +73,10 @@ fn deployment<'a>(content: &'a Content, detection_type: &str) -> Option<&'a Depl
         .or_else(|| deployments.find(of_type))
 }
 
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the corpus: ../shared/corpus/security_content-2024-10, or $SPLFORGE_CORPUS when built"
+)]
 #[test]
 fn every_conf_of_the_corpus_build_reads_back_to_the_model() {
     let Some(corpus) = support::corpus() else {

@@ -58,6 +58,10 @@ fn init_repository() -> Option<tempfile::TempDir> {
     Some(dir)
 }
 
+#[cfg_attr(
+    not(has_shared),
+    ignore = "needs ../shared (or $SPLFORGE_SHARED when built)"
+)]
 #[test]
 fn the_oracle_accepts_contentctl_init_and_lists_errors_of_every_type() {
     let Some(repo) = init_repository() else {
@@ -104,6 +108,10 @@ fn the_oracle_accepts_contentctl_init_and_lists_errors_of_every_type() {
     );
 }
 
+#[cfg_attr(
+    not(has_shared),
+    ignore = "needs ../shared (or $SPLFORGE_SHARED when built)"
+)]
 #[test]
 fn contentctl_validates_what_splforge_init_writes() {
     let dir = tempfile::tempdir().unwrap();

@@ -44,6 +44,10 @@ fn first_difference(expected: &str, actual: &str) -> String {
     )
 }
 
+#[cfg_attr(
+    not(has_shared),
+    ignore = "needs ../shared (or $SPLFORGE_SHARED when built)"
+)]
 #[test]
 fn golden_2022_pages_are_byte_identical() {
     let golden = shared().join("golden/2022");
@@ -86,6 +90,10 @@ fn golden_2022_pages_are_byte_identical() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+#[cfg_attr(
+    not(has_shared),
+    ignore = "needs ../shared (or $SPLFORGE_SHARED when built)"
+)]
 #[test]
 fn the_seed_page_is_one_of_the_golden_pages() {
     let seed = shared().join("seeds/000_ccd3544ed0ca93b6.txt");

@@ -127,6 +127,10 @@ fn a_story_page_lists_its_detections_and_techniques() {
     );
 }
 
+#[cfg_attr(
+    not(has_shared),
+    ignore = "needs ../shared (or $SPLFORGE_SHARED when built)"
+)]
 #[test]
 fn a_5x_detection_page_shows_rba_scores() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/contentctl-5-samples");

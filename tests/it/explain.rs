@@ -10,6 +10,10 @@ fn explain(root: &std::path::Path, target: &str) -> String {
     support::run_ok(&["explain", target], root)
 }
 
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the corpus: ../shared/corpus/security_content-2024-10, or $SPLFORGE_CORPUS when built"
+)]
 #[test]
 fn explain_matches_the_reviewed_snapshots() {
     let Some(corpus) = support::corpus_or_skip() else {

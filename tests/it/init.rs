@@ -67,6 +67,10 @@ fn init_writes_a_repository_that_lints_clean_and_builds() {
     );
 }
 
+#[cfg_attr(
+    not(has_shared),
+    ignore = "needs ../shared (or $SPLFORGE_SHARED when built)"
+)]
 #[test]
 fn init_writes_what_contentctl_init_writes() {
     let Some(reference) = support::shared("reference/contentctl-5.6.2-init/input") else {

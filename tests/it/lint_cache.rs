@@ -391,6 +391,10 @@ fn clean_removes_the_cache_and_nothing_else() {
     assert!(!f.root().join("detections/lint-all.json").exists());
 }
 
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the corpus: ../shared/corpus/security_content-2024-10, or $SPLFORGE_CORPUS when built"
+)]
 #[test]
 fn warm_runs_print_what_cold_runs_print_on_the_corpus() {
     let Some(corpus) = corpus() else {

@@ -35,6 +35,10 @@ fn lint(root: &Path, attack_version: Option<&str>) -> Vec<(String, String, Sever
         .collect()
 }
 
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the corpus: ../shared/corpus/security_content-2024-10, or $SPLFORGE_CORPUS when built"
+)]
 #[test]
 fn corpus_findings_are_exactly_the_known_defects() {
     let Some(corpus) = support::corpus_or_skip() else {
@@ -67,6 +71,10 @@ fn corpus_findings_are_exactly_the_known_defects() {
     );
 }
 
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the corpus: ../shared/corpus/security_content-2024-10, or $SPLFORGE_CORPUS when built"
+)]
 #[test]
 fn placeholder_findings_name_the_missing_field() {
     let Some(corpus) = support::corpus_or_skip() else {
@@ -116,6 +124,10 @@ fn placeholder_findings_name_the_missing_field() {
     assert!(line[column..].starts_with("$City$"), "{line}");
 }
 
+#[cfg_attr(
+    not(has_shared),
+    ignore = "needs ../shared (or $SPLFORGE_SHARED when built)"
+)]
 #[test]
 fn other_generations_load_with_no_schema_error() {
     for (dir, attack) in [
@@ -140,6 +152,10 @@ fn other_generations_load_with_no_schema_error() {
 /// Every search of the corpus (detections, baselines, investigations) summarised as a lint
 /// does, against its macros and lookups, gives the summary of its whole analysis (what
 /// `splforge explain` shows).
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the corpus: ../shared/corpus/security_content-2024-10, or $SPLFORGE_CORPUS when built"
+)]
 #[test]
 fn every_corpus_search_summarises_as_its_whole_analysis() {
     let Some(corpus) = support::corpus_or_skip() else {
@@ -178,6 +194,10 @@ fn every_corpus_search_summarises_as_its_whole_analysis() {
 /// finding; a lookup's file is the one beside its YAML (no `filename:`), so no CSV
 /// is an orphan; and the one search that reads a lookup by a CSV name the 5.x build
 /// renames (`<name>_<date>.csv`, see ../shared/reference/contentctl-5.6.2-corpus) is found.
+#[cfg_attr(
+    not(has_shared),
+    ignore = "needs ../shared (or $SPLFORGE_SHARED when built)"
+)]
 #[test]
 fn the_5x_corpus_is_read_as_contentctl_5_reads_it() {
     let Some(root) = support::shared("corpus/security_content-2024-10-v5") else {
@@ -209,6 +229,10 @@ fn the_5x_corpus_is_read_as_contentctl_5_reads_it() {
 /// last stage, a technique revoked in the configured ATT&CK release, a baseline naming a
 /// detection that does not exist, a lookup defined nowhere, a malformed placeholder), and no warning about what 5.x reads differently
 /// (investigations, which it does not read; lookup files, which `lookup_type` names).
+#[cfg_attr(
+    not(has_shared),
+    ignore = "needs ../shared (or $SPLFORGE_SHARED when built)"
+)]
 #[test]
 fn corpus_5x_errors_are_only_the_stricter_rules() {
     let Some(corpus) = support::shared("corpus/security_content-2024-10-v5") else {

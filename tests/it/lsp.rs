@@ -6,7 +6,7 @@
 mod client;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{Value, json};
 
@@ -445,6 +445,10 @@ fn positions_outside_the_root_and_unknown_files_get_empty_answers() {
     client.shutdown();
 }
 
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the corpus: ../shared/corpus/security_content-2024-10, or $SPLFORGE_CORPUS when built"
+)]
 #[test]
 fn on_the_corpus_the_server_publishes_what_lint_finds() {
     let Some(corpus) = support::corpus_or_skip() else {
@@ -510,8 +514,9 @@ fn on_the_corpus_the_server_publishes_what_lint_finds() {
     );
     let references = client.at("textDocument/references", detection, on_macro);
     let callers = references.as_array().unwrap().len();
-    let written = walk_yaml(&corpus.join("detections"))
+    let written = support::files_under(&corpus.join("detections"))
         .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "yml"))
         .map(|p| {
             std::fs::read_to_string(p)
                 .unwrap()
@@ -550,21 +555,12 @@ fn on_the_corpus_the_server_publishes_what_lint_finds() {
     client.shutdown();
 }
 
-fn walk_yaml(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(walk_yaml(&path));
-        } else if path.extension().is_some_and(|e| e == "yml") {
-            out.push(path);
-        }
-    }
-    out
-}
-
 /// A real editor: Neovim headless (Debian's `neovim`, which .ci/run installs), its built-in
 /// LSP client driven by scripts/nvim-lsp-session.lua on a corpus detection.
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the corpus: ../shared/corpus/security_content-2024-10, or $SPLFORGE_CORPUS when built"
+)]
 #[test]
 fn neovim_receives_diagnostics_hovers_jumps_and_completes_on_a_corpus_detection() {
     let Some(corpus) = support::corpus_or_skip() else {

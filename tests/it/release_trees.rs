@@ -140,6 +140,10 @@ fn single_file_mode() {
     assert!(assert_same(fixture.root(), Some(vec![relative])) > 0);
 }
 
+#[cfg_attr(
+    not(has_shared),
+    ignore = "needs ../shared (or $SPLFORGE_SHARED when built)"
+)]
 #[test]
 fn contentctl_5_samples() {
     let Some(samples) = support::shared("corpus/contentctl-5-samples") else {
@@ -149,6 +153,10 @@ fn contentctl_5_samples() {
     assert_same(&samples, None);
 }
 
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the corpus: ../shared/corpus/security_content-2024-10, or $SPLFORGE_CORPUS when built"
+)]
 #[test]
 fn the_corpus() {
     let Some(corpus) = support::corpus_or_skip() else {
@@ -158,6 +166,10 @@ fn the_corpus() {
     assert!(assert_same(&corpus, None) > 200);
 }
 
+#[cfg_attr(
+    not(has_shared),
+    ignore = "needs ../shared (or $SPLFORGE_SHARED when built)"
+)]
 #[test]
 fn generation_2022_inputs() {
     let Some(inputs) = support::shared("golden/2022/inputs") else {
@@ -169,6 +181,10 @@ fn generation_2022_inputs() {
 
 /// Stories and macros take the generation most detections show; with a 5.x majority, a
 /// story is checked against the 5.x schema on every path.
+#[cfg_attr(
+    not(has_shared),
+    ignore = "needs ../shared (or $SPLFORGE_SHARED when built)"
+)]
 #[test]
 fn mixed_generations() {
     let Some(samples) = support::shared("corpus/contentctl-5-samples") else {

@@ -51,6 +51,10 @@ fn single_file_mode_agrees_with_a_full_run_on_the_bundled_content() {
     );
 }
 
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the corpus: ../shared/corpus/security_content-2024-10, or $SPLFORGE_CORPUS when built"
+)]
 #[test]
 fn the_index_scan_agrees_with_the_parser_on_the_corpus() {
     let Some(corpus) = corpus() else {
@@ -93,6 +97,10 @@ fn the_index_scan_agrees_with_the_parser_on_the_corpus() {
     assert!(scanned * 10 > repository.files.len() * 9, "{scanned}");
 }
 
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the corpus: ../shared/corpus/security_content-2024-10, or $SPLFORGE_CORPUS when built"
+)]
 #[test]
 fn single_file_mode_agrees_with_a_full_run_on_the_corpus() {
     let Some(corpus) = corpus() else {

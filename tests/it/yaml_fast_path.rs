@@ -61,6 +61,10 @@ fn bundled_content_fixtures_and_fuzz_seeds_parse_as_granit_parses_them() {
     assert!(compared.handled > 0);
 }
 
+#[cfg_attr(
+    not(has_shared),
+    ignore = "needs ../shared (or $SPLFORGE_SHARED when built)"
+)]
 #[test]
 fn shared_content_parses_as_granit_parses_it() {
     for dir in [
@@ -77,6 +81,10 @@ fn shared_content_parses_as_granit_parses_it() {
     }
 }
 
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the corpus: ../shared/corpus/security_content-2024-10, or $SPLFORGE_CORPUS when built"
+)]
 #[test]
 fn corpus_parses_as_granit_parses_it_and_mostly_on_the_fast_path() {
     let Some(corpus) = support::corpus_or_skip() else {

@@ -7,8 +7,11 @@
 //! The schema follows the format version (`format` in splforge.toml, or the
 //! one inferred): contentctl 4.0-4.3 require no `drilldown_searches` and accept
 //! `security_domain: cloud`, 4.0-4.2 any of eleven observable roles, several per
-//! observable, and 4.1 has its own data source and event source schemas
-//! (`splforge schema KIND --format-version V`).
+//! observable, 4.0-4.3 default the id, version, date, author and description, 4.1 has its
+//! own data source and event source schemas, 4.0-4.2 check `ssa_detections/` against the
+//! SSA detection model, and 5.0-5.2 have no `status` on macros, lookups, data sources,
+//! deployments and dashboards (`splforge schema KIND --format-version V`; each version is
+//! compared field by field with contentctl's own model schemas of that release).
 //!
 //! ## Why is this bad?
 //! A misspelled key is ignored, a string where a list belongs is split into characters, a
@@ -82,7 +85,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 Some(s) => finding
                     .with_label("this key is ignored, and its value lost")
                     .with_help(format!("did you mean `{s}`?")),
-                None => finding,
+                None => finding.with_help_opt(violation.help.clone()),
             });
         }
     }

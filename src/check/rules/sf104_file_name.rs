@@ -1,8 +1,10 @@
 //! ## What it does
 //! Reports a file whose name does not follow from the object's `name`: lower case, with
 //! spaces, `-`, `.` and `/` turned into `_` (the convention contentctl enforces; 2022
-//! content predates it and is not checked; so are data sources before contentctl 4.2, which
-//! were not yet named content objects), and a name whose file names would be longer
+//! content predates it and is not checked; so are data sources before contentctl 4.2 and the
+//! SSA detections of `ssa_detections/`, which were not yet named content objects; nor, in a
+//! format version set or inferred, lookups in contentctl 4.2-4.4 and investigations from 4.2,
+//! whose file names contentctl does not check), and a name whose file names would be longer
 //! than a file system allows (255 bytes): the content file `<stem>.yml`, its docs pages
 //! `YYYY-MM-DD-<name>.md` (detections) or `<name>.md`, and `<name>.html`. A character
 //! outside ASCII takes two to four bytes, so 67 characters can be too many.
@@ -29,6 +31,7 @@ use super::{Rule, RuleDefault, RuleScope, all_headers};
 use crate::check::{Context, Finding, Severity};
 use crate::load::{ContentKind, excerpt};
 use crate::model::Generation;
+use crate::model::file_name::{MAX_FILE_NAME_BYTES, expected_stem, longest_file_name};
 
 pub(super) static RULE: Rule = Rule {
     code: "SF104",
@@ -39,31 +42,6 @@ pub(super) static RULE: Rule = Rule {
     summary: "the file name does not follow from the object's name",
     check,
 };
-
-/// The longest file name a file system allows, in bytes (ext4, XFS, APFS, NTFS in UTF-16
-/// units).
-pub const MAX_FILE_NAME_BYTES: usize = 255;
-
-/// The longest file name an object called `name` gives: its content file `<stem>.yml`,
-/// and its docs pages, `YYYY-MM-DD-<name>.md` when `dated` (detections), `<name>.md`, and
-/// `<name>.html` (ASCII: one byte a character).
-pub fn longest_file_name(name: &str, dated: bool) -> usize {
-    let lower = name.to_lowercase();
-    let date = if dated { "YYYY-MM-DD-".len() } else { 0 };
-    [
-        expected_stem(name).len() + ".yml".len(),
-        date + lower.len() + ".md".len(),
-        lower.chars().count() + ".html".len(),
-    ]
-    .into_iter()
-    .max()
-    .unwrap_or(0)
-}
-
-/// The file stem contentctl expects for an object called `name`.
-pub fn expected_stem(name: &str) -> String {
-    name.replace([' ', '-', '.', '/'], "_").to_lowercase()
-}
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for (kind, header) in all_headers(ctx.content) {
@@ -95,6 +73,19 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let path = ctx.path(header.file);
+        // contentctl's SSA detections (up to 4.2) are no named content objects: their
+        // files are `ssa___<name>.yml` by custom, not checked.
+        if crate::format::in_ssa_detections(path) {
+            continue;
+        }
+        // contentctl 4.2-4.4 derive no lookup's file name, 4.2 and later no investigation's.
+        if ctx
+            .config
+            .format()
+            .is_some_and(|f| f.generation == header.generation && !f.checks_file_name(kind))
+        {
+            continue;
+        }
         let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
             continue;
         };

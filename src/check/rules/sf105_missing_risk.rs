@@ -3,7 +3,10 @@
 //! that declares no alert/risk message or no risk object.
 //!
 //! In 5.x content, only detections whose type's deployment enables risk-based alerting
-//! need `rba:` (contentctl 5 rejects it elsewhere), so a 5.x Correlation search needs none.
+//! need `rba:` (contentctl 5 rejects it elsewhere), so a 5.x Correlation search needs none;
+//! and there every detection of such a type needs an `rba:` block, whatever its status or
+//! type, as contentctl 5.6.2 requires ("Detection is expected to have an RBA object based
+//! on its deployment config"): an experimental or deprecated one too.
 //!
 //! ## Why is this bad?
 //! Risk-based alerting needs both: a detection without a risk object writes no risk
@@ -32,7 +35,7 @@
 
 use super::{Rule, RuleDefault, RuleScope};
 use crate::check::{Context, Finding, Severity};
-use crate::model::Generation;
+use crate::model::{Generation, RiskSource};
 
 pub(super) static RULE: Rule = Rule {
     code: "SF105",
@@ -48,6 +51,24 @@ const ALERTING_TYPES: [&str; 3] = ["TTP", "Anomaly", "Correlation"];
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for detection in &ctx.content.detections {
+        if detection.generation == Generation::Contentctl5
+            && detection.status() != Some("production")
+            && detection.risk_source != RiskSource::Rba
+            && rba_deployed(ctx, detection)
+        {
+            let header = &detection.header;
+            let at = header.name.as_ref().map_or(header.span, |n| n.span);
+            out.push(RULE.at(
+                ctx,
+                header.file,
+                at,
+                format!(
+                    "{} detection has no `rba:` block, which contentctl 5 requires of every detection its type's deployment sends to risk-based alerting, whatever its status",
+                    type_of(detection)
+                ),
+            ));
+            continue;
+        }
         let alerting = detection
             .detection_type
             .as_ref()

@@ -27,6 +27,7 @@
 
 use super::{Rule, RuleDefault, RuleScope};
 use crate::check::{Context, Finding, Severity};
+use crate::model::ArgumentProblem;
 
 pub(super) static RULE: Rule = Rule {
     code: "SF107",
@@ -48,9 +49,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     argument.span,
                     format!("macro argument {:?} {}", argument.value, problem.describe()),
                 )
-                .with_help(
-                    "use letters, digits, `_` and `-` only, as Splunk's macros.conf requires",
-                ),
+                .with_help(match problem {
+                    ArgumentProblem::NotAName => {
+                        "use letters, digits, `_` and `-` only, as Splunk's macros.conf requires"
+                    }
+                    ArgumentProblem::Repeated => "give each argument a name of its own",
+                }),
             );
         }
     }

@@ -1,7 +1,7 @@
 //! ## What it does
 //! Reports a backtick macro call in a search that names no macro in `macros/`, no
 //! generated `<detection>_filter` macro, none of splforge's known ES/CIM macros
-//! (`data/spl/external_macros.toml`) and none of `[spl] external_macros` or
+//! (`crates/splforge-spl/data/external_macros.toml`) and none of `[spl] external_macros` or
 //! `[lint.external] macros` in
 //! splforge.toml. A call with the wrong number of arguments is reported too.
 //!

@@ -1,6 +1,10 @@
 //! ## What it does
 //! Reports a detection whose search does not call its filter macro,
-//! `` `<file stem>_filter` ``. contentctl requires it from 4.1; 4.0 does not.
+//! `` `<stem>_filter` ``, where `<stem>` follows from the detection's `name` as its file name
+//! does (lower case, with spaces, `-`, `.` and `/` as `_`): the macro contentctl 4.1+ requires
+//! and creates when `macros/` lacks it, and the one the 2021-2022 security_content tooling
+//! made for every detection. A detection without a name is held to its file stem.
+//! contentctl requires the call from 4.1; 4.0 does not.
 //!
 //! ## Why is this bad?
 //! The filter macro is where each customer tunes out false positives without editing the
@@ -29,7 +33,7 @@ pub(super) static RULE: Rule = Rule {
     severity: Severity::Error,
     scope: RuleScope::File,
     default: RuleDefault::On,
-    summary: "a detection's search does not call its `<file stem>_filter` macro",
+    summary: "a detection's search does not call its `<name>_filter` macro",
     check,
 };
 
@@ -44,8 +48,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let file = searched.file;
-        let Some(stem) = ctx.path(file).file_stem().and_then(|s| s.to_str()) else {
-            continue;
+        let stem = match &ctx.content.detections[index].header.name {
+            Some(name) => crate::model::file_name::expected_stem(&name.value),
+            None => match ctx.path(file).file_stem().and_then(|s| s.to_str()) {
+                Some(stem) => stem.to_owned(),
+                None => continue,
+            },
         };
         let expected = format!("{stem}_filter");
         let calls = &searched.analysis.macro_calls;

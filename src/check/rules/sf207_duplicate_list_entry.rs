@@ -5,6 +5,9 @@
 //! search. Names compare as the references they are compared as elsewhere: stories, data
 //! sources and phases ignoring letter case, techniques and CVEs exactly.
 //!
+//! A story listed twice in a 5.x detection is an error: contentctl 5.6.2 rejects the
+//! detection ("Duplicate Story found in list").
+//!
 //! ## Why is this bad?
 //! The second entry adds nothing and is usually a copy-paste slip, often one that hides
 //! the entry that was meant (a second story that was never added). The build repeats it:
@@ -32,7 +35,10 @@ use super::{Rule, RuleDefault, RuleScope};
 use crate::check::{Context, Finding, Severity};
 use crate::load::Span;
 use crate::load::excerpt;
-use crate::model::{Detection, Text};
+use crate::model::{Detection, Generation, Text};
+
+/// What an `analytic_story` entry is called in messages.
+const STORY: &str = "analytic story";
 
 pub(super) static RULE: Rule = Rule {
     code: "SF207",
@@ -51,16 +57,25 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             let mut first_seen: HashMap<String, Span> = HashMap::new();
             for Entry { key, shown, span } in entries {
                 match first_seen.get(&key) {
-                    Some(&first) => out.push(
-                        RULE.at(
-                            ctx,
-                            file,
-                            span,
-                            format!("{list} \"{}\" is listed twice", excerpt(shown)),
-                        )
-                        .with_related(ctx.path(file), first, "first listed here")
-                        .with_help("remove this entry"),
-                    ),
+                    Some(&first) => {
+                        let rejected =
+                            list == STORY && detection.generation == Generation::Contentctl5;
+                        out.push(
+                            RULE.at(
+                                ctx,
+                                file,
+                                span,
+                                format!("{list} \"{}\" is listed twice", excerpt(shown)),
+                            )
+                            .with_related(ctx.path(file), first, "first listed here")
+                            .with_help("remove this entry")
+                            .with_severity(if rejected {
+                                Severity::Error
+                            } else {
+                                RULE.severity
+                            }),
+                        );
+                    }
                     None => {
                         first_seen.insert(key, span);
                     }
@@ -114,7 +129,7 @@ fn keyed_lists(detection: &Detection) -> Vec<(&'static str, Vec<Entry<'_>>)> {
         })
         .collect();
     vec![
-        ("analytic story", folded(&detection.analytic_stories)),
+        (STORY, folded(&detection.analytic_stories)),
         ("technique", exact(&detection.mitre_attack_ids)),
         ("data source", folded(&detection.data_source_entries)),
         ("kill-chain phase", folded(&detection.kill_chain_phases)),

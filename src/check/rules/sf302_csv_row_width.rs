@@ -75,7 +75,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                         RULE.severity,
                         path.clone(),
                         span,
-                        format!("row has {width} columns, the header has {expected}"),
+                        format!(
+                            "row has {width} column{}, the header has {expected}",
+                            if width == 1 { "" } else { "s" }
+                        ),
                     )
                 })
                 .collect::<Vec<_>>();

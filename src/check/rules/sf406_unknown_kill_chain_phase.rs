@@ -1,7 +1,7 @@
 //! ## What it does
 //! Reports a `kill_chain_phases` entry (2022 content writes them by hand) that is not one
 //! of the seven phases of the Lockheed Martin Cyber Kill Chain
-//! (`data/attack/lockheed-kill-chain.json`), most often a misspelling
+//! (`crates/splforge-attack/data/lockheed-kill-chain.json`), most often a misspelling
 //! ("Action on Objectives") or an ATT&CK tactic put in its place ("Exfiltration").
 //!
 //! ## Why is this bad?

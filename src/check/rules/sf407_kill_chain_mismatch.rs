@@ -1,7 +1,7 @@
 //! ## What it does
 //! Reports a `kill_chain_phases` entry (2022 content writes them by hand) that none of
 //! the detection's ATT&CK techniques implies, by the tactic-to-phase mapping contentctl
-//! uses (`data/attack/lockheed-kill-chain.json`).
+//! uses (`crates/splforge-attack/data/lockheed-kill-chain.json`).
 //!
 //! Off by default: enable it with `[lint] extend_select = ["SF407"]`.
 //!

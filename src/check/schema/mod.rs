@@ -89,6 +89,7 @@ impl SchemaChoice {
 pub fn format_schema_text(schema_kind: &str, format: &Format) -> Result<String, String> {
     let kind = match schema_kind {
         "event_source" if format.event_sources => ContentKind::DataSource,
+        "ssa_detection" if format.patches("ssa_detection") => ContentKind::Detection,
         name => ContentKind::from_name(name).ok_or("unknown type")?,
     };
     let base = schema_text(kind, format.generation).ok_or("no schema")?;
@@ -113,7 +114,7 @@ fn compiled_in_format(
     let schemas = BY_FORMAT.get_or_init(|| {
         let formats = crate::format::formats().unwrap_or_default();
         let kinds = ContentKind::ALL.iter().map(|k| k.name());
-        let kinds: Vec<&'static str> = kinds.chain(["event_source"]).collect();
+        let kinds: Vec<&'static str> = kinds.chain(["event_source", "ssa_detection"]).collect();
         formats
             .iter()
             .flat_map(|f| {
@@ -195,6 +196,8 @@ pub struct SchemaViolation {
     pub format: Option<String>,
     /// Set for a key the schema does not allow.
     pub unknown_field: Option<UnknownField>,
+    /// What to do about it, when the schema's own message does not say.
+    pub help: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -311,10 +314,12 @@ fn place(
                         key: key.clone(),
                         suggestion,
                     }),
+                    help: None,
                 }
             })
             .collect();
     }
+    let mut help = None;
     let (span, message) = match error.kind() {
         ValidationErrorKind::Required { property } => {
             let name = property
@@ -323,7 +328,36 @@ fn place(
             let at = root
                 .pointer_key(&pointer)
                 .map_or_else(|| first_line(node), |k| k.span);
-            (at, format!("missing required field `{name}`"))
+            // Required only under a condition (`if`/`then`): in content schemas, of a
+            // production object (and of some types). Shown at the `status` that makes it
+            // required, which is what changed when a draft is switched to production.
+            let conditional = error.schema_path().as_str().contains("/then/");
+            let status = root
+                .as_map()
+                .and_then(|m| m.entry("status"))
+                .filter(|(_, value)| value.as_str() == Some("production"));
+            match status {
+                Some((key, value)) if conditional && pointer.is_empty() => {
+                    help = Some(format!(
+                        "add `{name}:` (`splforge schema` shows its form), or keep the status `experimental` until it has one"
+                    ));
+                    (
+                        crate::load::Span {
+                            start: key.span.start,
+                            end: value.span.end,
+                        },
+                        format!(
+                            "missing field `{name}`, required of a production object of this type"
+                        ),
+                    )
+                }
+                _ => {
+                    help = Some(format!(
+                        "add `{name}:` (`splforge schema` shows the form of each field)"
+                    ));
+                    (at, format!("missing required field `{name}`"))
+                }
+            }
         }
         ValidationErrorKind::Type { .. } => (
             node.span,
@@ -341,6 +375,7 @@ fn place(
         pointer,
         format,
         unknown_field: None,
+        help,
     }]
 }
 

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 use serde_json::Value as Json;
 
-use crate::check::rules::is_calendar_date;
+use crate::date::Date;
 use crate::load::{Node, Value};
 
 /// What the pre-check knows about an instance against a schema.
@@ -255,7 +255,7 @@ impl Precheck {
             None => {}
             Some(Format::Uuid) if is_canonical_uuid(text) => {}
             // RFC 3339 `full-date`; SF401 knows the calendar the same way.
-            Some(Format::Date) if is_calendar_date(text) => {}
+            Some(Format::Date) if Date::parse(text).is_some() => {}
             Some(_) => verdict = verdict.and(Verdict::Unknown),
         }
         verdict

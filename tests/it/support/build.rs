@@ -53,9 +53,6 @@ pub fn build_at(root: &Path, out: &Path, build_time: i64) -> splforge::package::
     let repository = splforge::load::load_repository(root, Default::default());
     let content = splforge::model::Content::build(&repository);
     let (config, _) = splforge::config::Config::discover(root).expect("config");
-    let options = splforge::package::BuildOptions {
-        build_time,
-        attack: None,
-    };
+    let options = splforge::package::BuildOptions { build_time };
     splforge::package::build(&content, &repository, &config, out, &options).expect("build")
 }

@@ -234,7 +234,7 @@ pub fn copy_tree(from: &Path, to: &Path) {
     copy_dir(from, to);
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -267,6 +267,16 @@ pub fn assert_no_crash(output: &std::process::Output, what: &str) -> i32 {
         output.status
     );
     code.unwrap()
+}
+
+/// Every file below `dir`, at any depth.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .collect()
 }
 
 /// The names in a directory, to see that nothing (no temporary file) was left behind.
