@@ -4,6 +4,7 @@
 //! Exit codes: 0 no error-level findings, 1 error-level findings, 2 usage or I/O failure.
 
 mod authoring;
+mod docs_serve;
 mod github;
 mod init;
 mod output;
@@ -182,6 +183,13 @@ enum Command {
         /// Output directory (default: `[docs] out` of splforge.toml, `docs_site`, under the root).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Serve the HTML site on 127.0.0.1 instead of writing it: pages are rendered
+        /// again when content changes, open pages reload, lint findings show at the top.
+        #[arg(long, conflicts_with = "out")]
+        serve: bool,
+        /// The port `--serve` listens on (0: any free port).
+        #[arg(long, value_name = "N", default_value_t = 8000, requires = "serve")]
+        port: u16,
     },
     /// Show how splforge reads a detection's search: the expanded search, the fields after
     /// each stage, and where each field the detection names comes from.
@@ -283,7 +291,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format_version,
         } => schema(kind.as_deref(), generation, format_version.as_deref()),
         Command::Explain { detection } => explain(global, detection),
-        Command::Docs { out } => docs(global, out.as_deref()),
+        Command::Docs { serve: true, port, .. } => docs_serve::serve(global, *port),
+        Command::Docs { out, .. } => docs(global, out.as_deref()),
         Command::Build { out, force } => build(global, out.as_deref(), *force),
         Command::Report {
             report: ReportKind::Attack { out, markdown },
@@ -753,7 +762,7 @@ fn build(global: &GlobalArgs, out: Option<&Path>, force: bool) -> anyhow::Result
 }
 
 fn docs(global: &GlobalArgs, out: Option<&Path>) -> anyhow::Result<ExitCode> {
-    use crate::docs::{DocsFormat, DocsOptions};
+    use crate::docs::DocsFormat;
     let started = Instant::now();
     let config = load_config(global)?;
     require_content(&global.root)?;
@@ -784,7 +793,7 @@ fn docs(global: &GlobalArgs, out: Option<&Path>) -> anyhow::Result<ExitCode> {
             out.join(subdir)
         };
         progress.step(terminal::escape(&format!("rendering {}", target.display())));
-        let options = DocsOptions::new(*format, catalogue);
+        let options = docs_serve::options(&config, &global.root, *format, catalogue);
         let rendered = crate::docs::render_docs(&content, &repository, &options)
             .with_context(|| format!("cannot render docs for {}", target.display()))?;
         sites.push((target, rendered));
@@ -850,16 +859,7 @@ fn report_attack(
     let repository = load::load_repository(&global.root, config.limits);
     let content = Content::build(&repository);
     let catalogue = crate::attack::catalogue(&config.attack_version)?;
-    let coverage: Vec<(String, Vec<String>)> = content
-        .detections
-        .iter()
-        .filter(|d| d.is_production())
-        .flat_map(|d| {
-            d.mitre_attack_ids
-                .iter()
-                .map(|id| (id.value.clone(), vec![d.name().to_owned()]))
-        })
-        .collect();
+    let coverage = content.attack_coverage();
     let text = if markdown {
         crate::attack::coverage_markdown(catalogue, &coverage)
     } else {

@@ -29,6 +29,9 @@ pub struct DetectionPlace {
     pub category_dir: String,
     /// Under `detections/experimental/` (2022) or `status: experimental` (4.x, 5.x).
     pub experimental: bool,
+    /// Under a `deprecated/` directory or `status: deprecated`: the HTML site marks it and
+    /// keeps it out of technique tables.
+    pub deprecated: bool,
     /// The repository path shown as the page's source.
     pub source_path: String,
 }
@@ -214,6 +217,10 @@ fn place_detections(
                 .unwrap_or_default();
             let (category_dir, experimental_dir) = category_of(Path::new(&path));
             let experimental = experimental_dir || detection.status() == Some("experimental");
+            let deprecated = detection.status() == Some("deprecated")
+                || Path::new(&path)
+                    .components()
+                    .any(|c| c.as_os_str() == "deprecated");
             let name_slug = jekyll_slug(detection.name());
             let date = detection.header.date.as_ref().map_or("", Text::as_str);
             let md = markdown.claim(&jekyll_slug(&format!("{date}-{name_slug}")));
@@ -244,6 +251,7 @@ fn place_detections(
                 },
                 category_dir,
                 experimental,
+                deprecated,
                 source_path,
             }
         })
