@@ -22,6 +22,7 @@ mod contentctl5_oracle;
 mod docs_golden;
 mod docs_html;
 mod docs_pages;
+mod docs_serve;
 mod explain;
 mod format_versions;
 mod init;
