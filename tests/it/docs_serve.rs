@@ -301,12 +301,16 @@ impl Browser {
         let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
         stream.set_read_timeout(Some(PATIENCE)).unwrap();
         let (socket, _) = tungstenite::client(page_ws.as_str(), stream).expect("DevTools socket");
-        Some(Browser {
+        let mut browser = Browser {
             child,
             socket,
             next_id: 1,
             _profile: profile,
-        })
+        };
+        // A headless window never has the focus: without this, focus and key events of
+        // the page are not delivered as a person's would be.
+        browser.call("Emulation.setFocusEmulationEnabled", json!({ "enabled": true }));
+        Some(browser)
     }
 
     /// Calls a DevTools method and returns its result (events in between are skipped).
@@ -468,4 +472,159 @@ fn a_page_shows_its_lint_findings_at_the_top_until_they_are_fixed() {
     assert!(fixed.is_some(), "server: {}", server.log());
     let (status, missing) = server.get("no/such/page.html");
     assert_eq!(status, 404, "{missing}");
+}
+
+// ---------------------------------------------------------------------------------------
+// The written HTML site (issue 22, point 16)
+
+/// `docs --format html` of a repository into a fresh directory: the site's directory.
+fn write_html_site(root: &Path, out: &Path) -> PathBuf {
+    let site = out.join("site");
+    let output = Command::new(env!("CARGO_BIN_EXE_splforge"))
+        .args(["docs", "--format", "html", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    site
+}
+
+fn read(site: &Path, page: &str) -> String {
+    std::fs::read_to_string(site.join(page)).unwrap_or_else(|e| panic!("{page}: {e}"))
+}
+
+#[test]
+fn the_html_site_takes_the_repository_title_and_source_and_drops_what_is_empty() {
+    let out = tempfile::tempdir().unwrap();
+    let site = write_html_site(&fixture(), out.path());
+    let detection = read(&site, DETECTION_PAGE);
+    // The app title and the configured source address, not splunk/security_content's.
+    assert!(detection.contains("<a class=\"brand\" href=\"../index.html\">Acme Detections</a>"));
+    assert!(detection.contains(
+        "href=\"https://git.example.com/acme/detections/tree/main/detections/cloud/aws_iam_failure_group_deletion.yml\""
+    ));
+    for page in walkdir::WalkDir::new(&site)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+    {
+        let html = std::fs::read_to_string(page.path()).unwrap();
+        let name = page.path().display();
+        assert!(!html.contains("Security content"), "{name}");
+        assert!(!html.contains("github.com/splunk/security_content"), "{name}");
+        assert!(!html.contains("Try in Splunk Security Cloud"), "{name}: opt-in");
+        assert!(!html.contains("href=\"\""), "{name}: a link to nothing");
+        // The search index is not part of any page: the search box loads it.
+        assert!(!html.contains("search-index.js\""), "{name}");
+    }
+    // A data source without a page is text, one with a page a link.
+    assert!(detection.contains("AWS CloudTrail Nowhere</li>"), "{detection}");
+    assert!(detection.contains(
+        "<a href=\"../data_sources/aws_cloudtrail_deletegroup.html\">AWS CloudTrail DeleteGroup</a>"
+    ));
+    // No heading over nothing; the score as a whole number.
+    assert!(!detection.contains("Kill Chain Phase"));
+    assert!(detection.contains("<td>50</td>") && !detection.contains("50.0"));
+
+    // The deprecated detection: a banner, no empty Reference heading, and it is kept out
+    // of its technique's table (but still in the detections section, marked).
+    let deprecated = read(&site, "detections/aws_iam_old_group_deletion.html");
+    assert!(deprecated.contains("<strong>Deprecated.</strong>"), "{deprecated}");
+    assert!(!deprecated.contains("<h4>Reference</h4>"));
+    let technique = read(&site, "techniques/t1098.html");
+    assert!(technique.contains("AWS IAM Failure Group Deletion"));
+    assert!(!technique.contains("AWS IAM Old Group Deletion"), "{technique}");
+    let detections = read(&site, "detections.html");
+    assert!(detections.contains("<tr data-f0=\"Anomaly\" data-f1=\"Deprecated\" data-f2=\"deprecated\" class=\"deprecated\">"), "{detections}");
+
+    // One page per section, with its count; the coverage map counts production detections.
+    let index = read(&site, "index.html");
+    for (section, count) in [("stories", 1), ("detections", 2), ("techniques", 1), ("data_sources", 1), ("macros", 3)] {
+        assert!(
+            index.contains(&format!("href=\"{section}.html\"><span class=\"count\">{count}</span>")),
+            "{section}: {index}"
+        );
+        assert!(site.join(format!("{section}.html")).is_file());
+    }
+    let coverage = read(&site, "coverage.html");
+    assert!(coverage.contains(
+        "<a class=\"cell level-1\" href=\"techniques/t1098.html\" title=\"T1098 Account Manipulation: 1 detections\">"
+    ), "{coverage}");
+    assert_eq!(coverage.matches("class=\"tactic\"").count(), 14, "the Enterprise tactics");
+
+    // Promotional links when the repository asks for them.
+    let repository = editable_fixture();
+    edit(repository.path(), "splforge.toml", "branch = \"main\"", "branch = \"main\"\npromotional_links = true");
+    let promoted = write_html_site(repository.path(), &out.path().join("promoted"));
+    assert!(read(&promoted, DETECTION_PAGE).contains("Try in Splunk Security Cloud"));
+}
+
+#[test]
+fn the_search_box_loads_the_index_on_use_and_answers_arrow_keys_and_enter() {
+    if chromium().is_none() {
+        println!("skipped: chromium is not installed (apt-get install chromium)");
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let site = write_html_site(&fixture(), out.path());
+    let index = format!("file://{}", site.join("index.html").display());
+    let mut browser = Browser::open(&index).unwrap();
+    assert!(browser.wait_for("document.readyState === 'complete'"));
+    assert_eq!(
+        browser.eval("typeof window.SPLFORGE_SEARCH"),
+        "undefined",
+        "the index is not loaded with the page"
+    );
+    browser.eval("document.getElementById('search').focus()");
+    browser.call("Input.insertText", json!({ "text": "group deletion" }));
+    assert!(
+        browser.wait_for("document.querySelectorAll('#search-results li').length >= 2"),
+        "results: {}",
+        browser.eval("[document.activeElement && document.activeElement.id, document.getElementById('search').value, typeof window.SPLFORGE_SEARCH, document.scripts.length, Array.from(document.scripts).map(s => s.src).join()].join(' / ')")
+    );
+    assert_eq!(browser.eval("Array.isArray(window.SPLFORGE_SEARCH)"), true);
+    // The two detections and their filter macros.
+    let results = browser
+        .eval("document.querySelectorAll('#search-results li').length")
+        .as_u64()
+        .unwrap();
+    assert_eq!(results, 4, "{}", browser.text());
+    for _ in 0..=results {
+        browser.key("ArrowDown", 40);
+    }
+    let selected = "Array.from(document.querySelectorAll('#search-results li')).findIndex(li => li.getAttribute('aria-selected') === 'true')";
+    assert_eq!(browser.eval(selected), 0, "Down past the last result wraps to the first");
+    browser.key("ArrowDown", 40);
+    assert_eq!(browser.eval(selected), 1);
+    browser.key("ArrowUp", 38);
+    browser.key("ArrowUp", 38);
+    assert_eq!(browser.eval(selected), results - 1, "Up from the first goes to the last");
+    let target = browser.eval(
+        "document.querySelector('#search-results li[aria-selected=true] a').href",
+    );
+    let target = target.as_str().unwrap().to_owned();
+    browser.key("Enter", 13);
+    assert!(
+        browser.wait_for(&format!("window.location.href === {target:?}")),
+        "Enter opens {target}, at {}",
+        browser.eval("window.location.href")
+    );
+
+    // A section page's filter.
+    let detections = format!("file://{}", site.join("detections.html").display());
+    browser.call("Page.navigate", json!({ "url": detections }));
+    assert!(browser.wait_for("document.readyState === 'complete' && document.querySelector('.filter-text') !== null"));
+    browser.eval("document.querySelector('.filter-text').focus()");
+    browser.call("Input.insertText", json!({ "text": "old" }));
+    assert!(browser.wait_for("document.querySelector('.shown').textContent === '1'"));
+    assert_eq!(
+        browser.eval("Array.from(document.querySelectorAll('#rows tbody tr')).filter(r => !r.hidden).map(r => r.cells[0].innerText).join()"),
+        "AWS IAM Old Group Deletion"
+    );
 }
