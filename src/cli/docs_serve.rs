@@ -60,9 +60,12 @@ pub(super) fn options<'a>(
         None if format == DocsFormat::Html => options.repository_url = String::new(),
         None => {}
     }
-    if let Some(branch) = config.docs.branch.clone().or_else(|| {
-        git(root, &["rev-parse", "--abbrev-ref", "HEAD"]).filter(|b| b != "HEAD")
-    }) {
+    if let Some(branch) = config
+        .docs
+        .branch
+        .clone()
+        .or_else(|| git(root, &["rev-parse", "--abbrev-ref", "HEAD"]).filter(|b| b != "HEAD"))
+    {
         options.branch = branch;
     }
     options
@@ -329,7 +332,9 @@ fn rebuild(root: &Path, config: &Config, changed: &[PathBuf], served: &Served) {
     let changed_pages: Vec<&str> = rendered
         .files
         .iter()
-        .filter(|f| f.path.ends_with(".html") && old.get(f.path.as_str()) != Some(&f.contents.as_str()))
+        .filter(|f| {
+            f.path.ends_with(".html") && old.get(f.path.as_str()) != Some(&f.contents.as_str())
+        })
         .map(|f| f.path.as_str())
         .collect();
     let names: Vec<String> = changed
@@ -342,7 +347,11 @@ fn rebuild(root: &Path, config: &Config, changed: &[PathBuf], served: &Served) {
         names.join(", "),
         if changed.len() > 3 { ", ..." } else { "" },
         rendered.report.rendered,
-        rendered.files.iter().filter(|f| f.path.ends_with(".html")).count(),
+        rendered
+            .files
+            .iter()
+            .filter(|f| f.path.ends_with(".html"))
+            .count(),
         changed_pages.len(),
         started.elapsed()
     )));
@@ -362,7 +371,10 @@ fn broadcast(served: &Served, message: &str) {
 
 fn respond(request: tiny_http::Request, status: u16, content_type: &str, body: Vec<u8>) {
     let mut response = tiny_http::Response::from_data(body).with_status_code(status);
-    for (name, value) in [("Content-Type", content_type), ("Cache-Control", "no-store")] {
+    for (name, value) in [
+        ("Content-Type", content_type),
+        ("Cache-Control", "no-store"),
+    ] {
         // Both are ASCII constants: the conversion does not fail.
         if let Ok(header) = tiny_http::Header::from_bytes(name, value) {
             response = response.with_header(header);
@@ -385,10 +397,18 @@ fn answer(request: tiny_http::Request, served: &Served, port: u16) {
     if !host_ok {
         return respond(request, 403, "text/plain", b"forbidden host\n".to_vec());
     }
-    if !matches!(request.method(), tiny_http::Method::Get | tiny_http::Method::Head) {
+    if !matches!(
+        request.method(),
+        tiny_http::Method::Get | tiny_http::Method::Head
+    ) {
         return respond(request, 405, "text/plain", b"method not allowed\n".to_vec());
     }
-    let url = request.url().split(['?', '#']).next().unwrap_or("/").to_owned();
+    let url = request
+        .url()
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("/")
+        .to_owned();
     match url.as_str() {
         EVENTS_PATH => open_stream(request, served),
         SCRIPT_PATH => respond(
@@ -499,12 +519,12 @@ mod tests {
     #[test]
     fn added_changed_and_removed_files_are_changes() {
         let stamp = |n| (n, None);
-        let before: BTreeMap<PathBuf, Stamp> =
-            [("a", stamp(1)), ("b", stamp(2))].map(|(p, s)| (PathBuf::from(p), s)).into();
-        let after: BTreeMap<PathBuf, Stamp> =
-            [("a", stamp(1)), ("b", stamp(3)), ("c", stamp(1))]
-                .map(|(p, s)| (PathBuf::from(p), s))
-                .into();
+        let before: BTreeMap<PathBuf, Stamp> = [("a", stamp(1)), ("b", stamp(2))]
+            .map(|(p, s)| (PathBuf::from(p), s))
+            .into();
+        let after: BTreeMap<PathBuf, Stamp> = [("a", stamp(1)), ("b", stamp(3)), ("c", stamp(1))]
+            .map(|(p, s)| (PathBuf::from(p), s))
+            .into();
         let mut changed = changed_files(&before, &after);
         changed.sort();
         assert_eq!(changed, [PathBuf::from("b"), PathBuf::from("c")]);

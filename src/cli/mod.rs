@@ -291,7 +291,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format_version,
         } => schema(kind.as_deref(), generation, format_version.as_deref()),
         Command::Explain { detection } => explain(global, detection),
-        Command::Docs { serve: true, port, .. } => docs_serve::serve(global, *port),
+        Command::Docs {
+            serve: true, port, ..
+        } => docs_serve::serve(global, *port),
         Command::Docs { out, .. } => docs(global, out.as_deref()),
         Command::Build { out, force } => build(global, out.as_deref(), *force),
         Command::Report {

@@ -226,7 +226,10 @@ impl PageJob<'_> {
 
     /// The page sits at the site root (its links start with `""`, not `"../"`).
     fn at_root(self) -> bool {
-        matches!(self, PageJob::Index | PageJob::Section(_) | PageJob::Coverage)
+        matches!(
+            self,
+            PageJob::Index | PageJob::Section(_) | PageJob::Coverage
+        )
     }
 }
 
@@ -453,12 +456,14 @@ impl PageRenderer<'_, '_> {
             DocsFormat::Markdown => plan.markdown_path,
             DocsFormat::Html => plan.html_path,
         };
-        let search = (format == DocsFormat::Html && !matches!(job, PageJob::Section(_)))
-            .then(|| html::SearchEntry {
-                t: plan.title.clone(),
-                k: job.kind(),
-                u: path.clone(),
-                d: html::snippet(&plan.search_text, 300),
+        let search =
+            (format == DocsFormat::Html && !matches!(job, PageJob::Section(_))).then(|| {
+                html::SearchEntry {
+                    t: plan.title.clone(),
+                    k: job.kind(),
+                    u: path.clone(),
+                    d: html::snippet(&plan.search_text, 300),
+                }
             });
         let no_problems = Vec::new();
         let problems = plan
@@ -662,7 +667,12 @@ impl PageRenderer<'_, '_> {
 
 /// The key of a page: a digest of its template name, its whole template context (view and
 /// site values), its title and its problems.
-fn page_key(template: &str, context: &tera::Context, title: &str, problems: &[PageProblem]) -> u128 {
+fn page_key(
+    template: &str,
+    context: &tera::Context,
+    title: &str,
+    problems: &[PageProblem],
+) -> u128 {
     let mut bytes = Vec::with_capacity(4096);
     bytes.extend_from_slice(template.as_bytes());
     bytes.push(0);

@@ -373,35 +373,34 @@ impl Views<'_, '_> {
             .tactics
             .iter()
             .map(|tactic| {
-                let cells: Vec<CellView> = tactic
-                    .techniques
-                    .iter()
-                    .map(|technique| {
-                        let detections: BTreeSet<&str> = std::iter::once(&technique.id)
-                            .chain(&technique.subtechniques)
-                            .filter_map(|id| by_id.get(id))
-                            .flatten()
-                            .map(String::as_str)
-                            .collect();
-                        all_ids.insert(&technique.id);
-                        if !detections.is_empty() {
-                            covered_ids.insert(&technique.id);
-                        }
-                        counted.extend(detections.iter().copied());
-                        CellView {
-                            id: technique.id.clone(),
-                            name: technique.name.clone(),
-                            count: detections.len(),
-                            level: level_of(detections.len()),
-                            url: self
-                                .site
-                                .techniques
-                                .get(&technique.id)
-                                .map(|entry| self.links.technique(&technique.id, &entry.info.name)),
-                            attack_url: attack_url(&technique.id),
-                        }
-                    })
-                    .collect();
+                let cells: Vec<CellView> =
+                    tactic
+                        .techniques
+                        .iter()
+                        .map(|technique| {
+                            let detections: BTreeSet<&str> = std::iter::once(&technique.id)
+                                .chain(&technique.subtechniques)
+                                .filter_map(|id| by_id.get(id))
+                                .flatten()
+                                .map(String::as_str)
+                                .collect();
+                            all_ids.insert(&technique.id);
+                            if !detections.is_empty() {
+                                covered_ids.insert(&technique.id);
+                            }
+                            counted.extend(detections.iter().copied());
+                            CellView {
+                                id: technique.id.clone(),
+                                name: technique.name.clone(),
+                                count: detections.len(),
+                                level: level_of(detections.len()),
+                                url: self.site.techniques.get(&technique.id).map(|entry| {
+                                    self.links.technique(&technique.id, &entry.info.name)
+                                }),
+                                attack_url: attack_url(&technique.id),
+                            }
+                        })
+                        .collect();
                 TacticColumnView {
                     id: tactic.id.clone(),
                     name: tactic.name.clone(),

@@ -73,14 +73,18 @@ impl Server {
             .expect("start splforge docs --serve");
         let stderr = Arc::new(Mutex::new(String::new()));
         let (port_tx, port_rx) = mpsc::channel();
-        collect_lines(child.stderr.take().unwrap(), Arc::clone(&stderr), move |line| {
-            let port = line
-                .split_once("at http://127.0.0.1:")
-                .and_then(|(_, rest)| rest.split('/').next()?.parse::<u16>().ok());
-            if let Some(port) = port {
-                let _ = port_tx.send(port);
-            }
-        });
+        collect_lines(
+            child.stderr.take().unwrap(),
+            Arc::clone(&stderr),
+            move |line| {
+                let port = line
+                    .split_once("at http://127.0.0.1:")
+                    .and_then(|(_, rest)| rest.split('/').next()?.parse::<u16>().ok());
+                if let Some(port) = port {
+                    let _ = port_tx.send(port);
+                }
+            },
+        );
         let port = match port_rx.recv_timeout(PATIENCE) {
             Ok(port) => port,
             Err(_) => {
@@ -270,11 +274,15 @@ impl Browser {
             .expect("start chromium");
         let (tx, rx) = mpsc::channel();
         let log = Arc::new(Mutex::new(String::new()));
-        collect_lines(child.stderr.take().unwrap(), Arc::clone(&log), move |line| {
-            if let Some(at) = line.find("ws://127.0.0.1:") {
-                let _ = tx.send(line[at..].trim().to_owned());
-            }
-        });
+        collect_lines(
+            child.stderr.take().unwrap(),
+            Arc::clone(&log),
+            move |line| {
+                if let Some(at) = line.find("ws://127.0.0.1:") {
+                    let _ = tx.send(line[at..].trim().to_owned());
+                }
+            },
+        );
         let Ok(browser_ws) = rx.recv_timeout(PATIENCE) else {
             let _ = child.kill();
             panic!("chromium gave no DevTools address: {}", log.lock().unwrap());
@@ -309,7 +317,10 @@ impl Browser {
         };
         // A headless window never has the focus: without this, focus and key events of
         // the page are not delivered as a person's would be.
-        browser.call("Emulation.setFocusEmulationEnabled", json!({ "enabled": true }));
+        browser.call(
+            "Emulation.setFocusEmulationEnabled",
+            json!({ "enabled": true }),
+        );
         Some(browser)
     }
 
@@ -467,7 +478,12 @@ fn a_page_shows_its_lint_findings_at_the_top_until_they_are_fixed() {
     let (_, story) = server.get("stories/aws_iam_privilege_escalation.html");
     assert!(!story.contains("class=\"problems\""));
 
-    edit(repository.path(), DETECTION, "- AWS CloudTrail Nowhere\n", "");
+    edit(
+        repository.path(),
+        DETECTION,
+        "- AWS CloudTrail Nowhere\n",
+        "",
+    );
     let fixed = eventually(|| !server.get(DETECTION_PAGE).1.contains("class=\"problems\""));
     assert!(fixed.is_some(), "server: {}", server.log());
     let (status, missing) = server.get("no/such/page.html");
@@ -517,14 +533,23 @@ fn the_html_site_takes_the_repository_title_and_source_and_drops_what_is_empty()
         let html = std::fs::read_to_string(page.path()).unwrap();
         let name = page.path().display();
         assert!(!html.contains("Security content"), "{name}");
-        assert!(!html.contains("github.com/splunk/security_content"), "{name}");
-        assert!(!html.contains("Try in Splunk Security Cloud"), "{name}: opt-in");
+        assert!(
+            !html.contains("github.com/splunk/security_content"),
+            "{name}"
+        );
+        assert!(
+            !html.contains("Try in Splunk Security Cloud"),
+            "{name}: opt-in"
+        );
         assert!(!html.contains("href=\"\""), "{name}: a link to nothing");
         // The search index is not part of any page: the search box loads it.
         assert!(!html.contains("search-index.js\""), "{name}");
     }
     // A data source without a page is text, one with a page a link.
-    assert!(detection.contains("AWS CloudTrail Nowhere</li>"), "{detection}");
+    assert!(
+        detection.contains("AWS CloudTrail Nowhere</li>"),
+        "{detection}"
+    );
     assert!(detection.contains(
         "<a href=\"../data_sources/aws_cloudtrail_deletegroup.html\">AWS CloudTrail DeleteGroup</a>"
     ));
@@ -535,19 +560,33 @@ fn the_html_site_takes_the_repository_title_and_source_and_drops_what_is_empty()
     // The deprecated detection: a banner, no empty Reference heading, and it is kept out
     // of its technique's table (but still in the detections section, marked).
     let deprecated = read(&site, "detections/aws_iam_old_group_deletion.html");
-    assert!(deprecated.contains("<strong>Deprecated.</strong>"), "{deprecated}");
+    assert!(
+        deprecated.contains("<strong>Deprecated.</strong>"),
+        "{deprecated}"
+    );
     assert!(!deprecated.contains("<h4>Reference</h4>"));
     let technique = read(&site, "techniques/t1098.html");
     assert!(technique.contains("AWS IAM Failure Group Deletion"));
-    assert!(!technique.contains("AWS IAM Old Group Deletion"), "{technique}");
+    assert!(
+        !technique.contains("AWS IAM Old Group Deletion"),
+        "{technique}"
+    );
     let detections = read(&site, "detections.html");
     assert!(detections.contains("<tr data-f0=\"Anomaly\" data-f1=\"Deprecated\" data-f2=\"deprecated\" class=\"deprecated\">"), "{detections}");
 
     // One page per section, with its count; the coverage map counts production detections.
     let index = read(&site, "index.html");
-    for (section, count) in [("stories", 1), ("detections", 2), ("techniques", 1), ("data_sources", 1), ("macros", 3)] {
+    for (section, count) in [
+        ("stories", 1),
+        ("detections", 2),
+        ("techniques", 1),
+        ("data_sources", 1),
+        ("macros", 3),
+    ] {
         assert!(
-            index.contains(&format!("href=\"{section}.html\"><span class=\"count\">{count}</span>")),
+            index.contains(&format!(
+                "href=\"{section}.html\"><span class=\"count\">{count}</span>"
+            )),
             "{section}: {index}"
         );
         assert!(site.join(format!("{section}.html")).is_file());
@@ -556,11 +595,20 @@ fn the_html_site_takes_the_repository_title_and_source_and_drops_what_is_empty()
     assert!(coverage.contains(
         "<a class=\"cell level-1\" href=\"techniques/t1098.html\" title=\"T1098 Account Manipulation: 1 detections\">"
     ), "{coverage}");
-    assert_eq!(coverage.matches("class=\"tactic\"").count(), 14, "the Enterprise tactics");
+    assert_eq!(
+        coverage.matches("class=\"tactic\"").count(),
+        14,
+        "the Enterprise tactics"
+    );
 
     // Promotional links when the repository asks for them.
     let repository = editable_fixture();
-    edit(repository.path(), "splforge.toml", "branch = \"main\"", "branch = \"main\"\npromotional_links = true");
+    edit(
+        repository.path(),
+        "splforge.toml",
+        "branch = \"main\"",
+        "branch = \"main\"\npromotional_links = true",
+    );
     let promoted = write_html_site(repository.path(), &out.path().join("promoted"));
     assert!(read(&promoted, DETECTION_PAGE).contains("Try in Splunk Security Cloud"));
 }
@@ -599,15 +647,22 @@ fn the_search_box_loads_the_index_on_use_and_answers_arrow_keys_and_enter() {
         browser.key("ArrowDown", 40);
     }
     let selected = "Array.from(document.querySelectorAll('#search-results li')).findIndex(li => li.getAttribute('aria-selected') === 'true')";
-    assert_eq!(browser.eval(selected), 0, "Down past the last result wraps to the first");
+    assert_eq!(
+        browser.eval(selected),
+        0,
+        "Down past the last result wraps to the first"
+    );
     browser.key("ArrowDown", 40);
     assert_eq!(browser.eval(selected), 1);
     browser.key("ArrowUp", 38);
     browser.key("ArrowUp", 38);
-    assert_eq!(browser.eval(selected), results - 1, "Up from the first goes to the last");
-    let target = browser.eval(
-        "document.querySelector('#search-results li[aria-selected=true] a').href",
+    assert_eq!(
+        browser.eval(selected),
+        results - 1,
+        "Up from the first goes to the last"
     );
+    let target =
+        browser.eval("document.querySelector('#search-results li[aria-selected=true] a').href");
     let target = target.as_str().unwrap().to_owned();
     browser.key("Enter", 13);
     assert!(
@@ -619,7 +674,9 @@ fn the_search_box_loads_the_index_on_use_and_answers_arrow_keys_and_enter() {
     // A section page's filter.
     let detections = format!("file://{}", site.join("detections.html").display());
     browser.call("Page.navigate", json!({ "url": detections }));
-    assert!(browser.wait_for("document.readyState === 'complete' && document.querySelector('.filter-text') !== null"));
+    assert!(browser.wait_for(
+        "document.readyState === 'complete' && document.querySelector('.filter-text') !== null"
+    ));
     browser.eval("document.querySelector('.filter-text').focus()");
     browser.call("Input.insertText", json!({ "text": "old" }));
     assert!(browser.wait_for("document.querySelector('.shown').textContent === '1'"));
