@@ -54,18 +54,21 @@ pub(super) fn options<'a>(
         .source_url
         .clone()
         .or_else(|| git(root, &["remote", "get-url", "origin"]).and_then(|u| web_address(&u)));
+    let found = source.is_some();
     match source {
         Some(url) => options.repository_url = url,
         // The Markdown site keeps the 2022 site's links; the HTML site then has none.
         None if format == DocsFormat::Html => options.repository_url = String::new(),
         None => {}
     }
-    if let Some(branch) = config
-        .docs
-        .branch
-        .clone()
-        .or_else(|| git(root, &["rev-parse", "--abbrev-ref", "HEAD"]).filter(|b| b != "HEAD"))
-    {
+    // The checked-out branch only goes with this repository's own address.
+    let branch = config.docs.branch.clone().or_else(|| {
+        found
+            .then(|| git(root, &["rev-parse", "--abbrev-ref", "HEAD"]))
+            .flatten()
+            .filter(|b| b != "HEAD")
+    });
+    if let Some(branch) = branch {
         options.branch = branch;
     }
     options

@@ -685,3 +685,58 @@ fn the_search_box_loads_the_index_on_use_and_answers_arrow_keys_and_enter() {
         "AWS IAM Old Group Deletion"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Reuse of unchanged pages
+
+#[test]
+fn a_render_reusing_the_previous_one_equals_a_fresh_render() {
+    use splforge::docs::{self, DocsFormat, DocsOptions};
+    use splforge::load::{LoadLimits, load_repository};
+    use splforge::model::Content;
+
+    let catalogue = splforge::attack::catalogue("18.1").unwrap();
+    let repository = editable_fixture();
+    let render = |previous: Option<&docs::RenderedDocs>| {
+        let loaded = load_repository(repository.path(), LoadLimits::default());
+        let content = Content::build(&loaded);
+        let options = DocsOptions::new(DocsFormat::Html, catalogue);
+        docs::render_docs_reusing(&content, &loaded, &options, previous).unwrap()
+    };
+    let first = render(None);
+    let pages = first.files.iter().filter(|f| f.path.ends_with(".html")).count();
+    assert_eq!(first.report.rendered, pages, "nothing to reuse the first time");
+    let again = render(Some(&first));
+    assert_eq!(again.report.rendered, 0, "nothing changed");
+
+    // A story renamed: its page, the pages that link it (its detections), the stories
+    // section and the front page change; the result is what a fresh render gives.
+    edit(
+        repository.path(),
+        "stories/aws_iam_privilege_escalation.yml",
+        "name: AWS IAM Privilege Escalation",
+        "name: AWS IAM Escalation",
+    );
+    for detection in [DETECTION, "detections/deprecated/aws_iam_old_group_deletion.yml"] {
+        edit(
+            repository.path(),
+            detection,
+            "- AWS IAM Privilege Escalation",
+            "- AWS IAM Escalation",
+        );
+    }
+    let reused = render(Some(&again));
+    let fresh = render(None);
+    let as_map = |r: &docs::RenderedDocs| -> std::collections::BTreeMap<String, String> {
+        r.files
+            .iter()
+            .map(|f| (f.path.clone(), f.contents.clone()))
+            .collect()
+    };
+    assert_eq!(as_map(&reused), as_map(&fresh));
+    assert!(
+        reused.report.rendered > 1 && reused.report.rendered < pages,
+        "{} of {pages} pages rendered again",
+        reused.report.rendered
+    );
+}
