@@ -194,9 +194,11 @@ impl Views<'_, '_> {
                     None,
                     vec!["Type", "Category", "Status"],
                 ),
-                Section::Techniques => (vec!["Technique", "Tactics"], Some("Detections"), {
-                    vec!["Tactic"]
-                }),
+                Section::Techniques => (
+                    vec!["Technique", "Tactics"],
+                    Some("Detections"),
+                    vec!["Tactic"],
+                ),
                 Section::DataSources => (vec!["Source type"], Some("Detections"), vec![]),
                 Section::Macros => (vec![], Some("Detections"), vec![]),
             };

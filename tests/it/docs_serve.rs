@@ -704,8 +704,15 @@ fn a_render_reusing_the_previous_one_equals_a_fresh_render() {
         docs::render_docs_reusing(&content, &loaded, &options, previous).unwrap()
     };
     let first = render(None);
-    let pages = first.files.iter().filter(|f| f.path.ends_with(".html")).count();
-    assert_eq!(first.report.rendered, pages, "nothing to reuse the first time");
+    let pages = first
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .count();
+    assert_eq!(
+        first.report.rendered, pages,
+        "nothing to reuse the first time"
+    );
     let again = render(Some(&first));
     assert_eq!(again.report.rendered, 0, "nothing changed");
 
@@ -717,7 +724,10 @@ fn a_render_reusing_the_previous_one_equals_a_fresh_render() {
         "name: AWS IAM Privilege Escalation",
         "name: AWS IAM Escalation",
     );
-    for detection in [DETECTION, "detections/deprecated/aws_iam_old_group_deletion.yml"] {
+    for detection in [
+        DETECTION,
+        "detections/deprecated/aws_iam_old_group_deletion.yml",
+    ] {
         edit(
             repository.path(),
             detection,
