@@ -99,14 +99,10 @@ fn web_address(remote: &str) -> Option<String> {
         format!("https://{rest}")
     } else if trimmed.starts_with("https://") || trimmed.starts_with("http://") {
         // Credentials in a remote (`https://user:token@host/...`) stay out of the pages.
-        match trimmed.split_once("://").and_then(|(s, r)| {
-            let (authority, path) = r.split_once('/')?;
-            let host = authority.rsplit('@').next()?;
-            Some(format!("{s}://{host}/{path}"))
-        }) {
-            Some(address) => address,
-            None => return None,
-        }
+        let (scheme, rest) = trimmed.split_once("://")?;
+        let (authority, path) = rest.split_once('/')?;
+        let host = authority.rsplit('@').next()?;
+        format!("{scheme}://{host}/{path}")
     } else {
         return None;
     };
