@@ -20,15 +20,14 @@
     });
   }
 
-  // Loads the index once; `then` runs when it is there.
-  function withIndex(then) {
-    if (prepared) { then(); return; }
-    if (window.SPLFORGE_SEARCH) { prepare(); then(); return; }
-    if (loading) { return; }
+  // Loads the index once. What is typed while it loads is searched when it arrives.
+  function load() {
+    if (prepared || loading) { return; }
+    if (window.SPLFORGE_SEARCH) { prepare(); return; }
     loading = true;
     var script = document.createElement("script");
     script.src = root + "search-index.js";
-    script.onload = function () { prepare(); then(); };
+    script.onload = function () { prepare(); update(); };
     document.body.appendChild(script);
   }
 
@@ -79,9 +78,12 @@
     list.hidden = results.length === 0;
   }
 
-  function update() { withIndex(function () { show(search(input.value)); }); }
+  function update() {
+    load();
+    if (prepared) { show(search(input.value)); }
+  }
 
-  input.addEventListener("focus", function () { withIndex(function () {}); });
+  input.addEventListener("focus", load);
   input.addEventListener("input", update);
   input.addEventListener("keydown", function (event) {
     if (event.key === "Escape") { input.value = ""; show([]); return; }
