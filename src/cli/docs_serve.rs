@@ -51,11 +51,10 @@ pub(super) fn options<'a>(
     let mut options = DocsOptions::new(format, techniques);
     options.title = config.app.title.clone();
     options.promotional_links = config.docs.promotional_links;
-    let source = config
-        .docs
-        .source_url
-        .clone()
-        .or_else(|| git(root, &["remote", "get-url", "origin"]).and_then(|u| web_address(&u)));
+    let source = config.docs.source_url.clone().or_else(|| {
+        crate::release_notes::git::first_line(root, &["remote", "get-url", "origin"])
+            .and_then(|u| web_address(&u))
+    });
     let found = source.is_some();
     match source {
         Some(url) => options.repository_url = url,
@@ -66,7 +65,9 @@ pub(super) fn options<'a>(
     // The checked-out branch only goes with this repository's own address.
     let branch = config.docs.branch.clone().or_else(|| {
         found
-            .then(|| git(root, &["rev-parse", "--abbrev-ref", "HEAD"]))
+            .then(|| {
+                crate::release_notes::git::first_line(root, &["rev-parse", "--abbrev-ref", "HEAD"])
+            })
             .flatten()
             .filter(|b| b != "HEAD")
     });
@@ -74,20 +75,6 @@ pub(super) fn options<'a>(
         options.branch = branch;
     }
     options
-}
-
-/// The first line git prints for `args` in `root`, if git is there and succeeds.
-fn git(root: &Path, args: &[&str]) -> Option<String> {
-    let output = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(args)
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    let text = String::from_utf8(output.stdout).ok()?;
-    let line = text.lines().next()?.trim();
-    (output.status.success() && !line.is_empty()).then(|| line.to_owned())
 }
 
 /// A remote as a web address: `https://host/org/repo(.git)` and `git@host:org/repo.git`
