@@ -82,6 +82,14 @@ pub struct CacheConfig {
 pub struct DocsConfig {
     /// Where `docs` writes pages, relative to the root.
     pub out: PathBuf,
+    /// Web address of the content repository, for source links (default: the git
+    /// remote `origin` when it is a web address; the HTML site has no source links
+    /// without one).
+    pub source_url: Option<String>,
+    /// The branch source links point at (default: the checked-out branch, else `develop`).
+    pub branch: Option<String>,
+    /// Show the 2022 pages' "Try in Splunk Security Cloud" link in the HTML site.
+    pub promotional_links: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
@@ -215,6 +223,9 @@ impl Default for DocsConfig {
     fn default() -> DocsConfig {
         DocsConfig {
             out: "docs_site".into(),
+            source_url: None,
+            branch: None,
+            promotional_links: false,
         }
     }
 }

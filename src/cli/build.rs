@@ -50,22 +50,9 @@ fn fixed_build_time(root: &Path) -> anyhow::Result<Option<BuildTime>> {
 }
 
 /// The committer time of the last commit that touched `root`, when it is in a git
-/// checkout and git is installed. Reads what git reads; runs no hook and no pager.
+/// checkout and git is installed.
 fn last_commit_time(root: &Path) -> Option<i64> {
-    let output = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["--no-pager", "log", "-1", "--format=%ct", "--", "."])
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    if !output.status.success() {
-        return None;
-    }
-    std::str::from_utf8(&output.stdout)
-        .ok()?
-        .trim()
+    crate::release_notes::git::first_line(root, &["log", "-1", "--format=%ct", "--", "."])?
         .parse()
         .ok()
 }

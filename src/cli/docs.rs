@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use super::progress::Progress;
 use super::repository::{load_config, output_dir, require_content};
 use super::{GlobalArgs, exit_without_freeing, terminal};
-use crate::docs::{DocsFormat, DocsOptions};
+use crate::docs::DocsFormat;
 use crate::model::Content;
 
 #[derive(Debug, clap::Args)]
@@ -20,6 +20,13 @@ pub(super) struct Args {
     /// Write only this format (default: both).
     #[arg(long, value_enum)]
     format: Option<Format>,
+    /// Serve the HTML site on 127.0.0.1 instead of writing it: pages are rendered again
+    /// when content changes, open pages reload, lint findings show at the top.
+    #[arg(long, conflicts_with_all = ["out", "format"])]
+    serve: bool,
+    /// The port `--serve` listens on (0: any free port).
+    #[arg(long, value_name = "N", default_value_t = 8000, requires = "serve")]
+    port: u16,
 }
 
 /// The formats `docs` writes, each to a subdirectory of the output named after it.
@@ -32,6 +39,9 @@ enum Format {
 }
 
 pub(super) fn run(global: &GlobalArgs, args: &Args) -> anyhow::Result<ExitCode> {
+    if args.serve {
+        return super::docs_serve::serve(global, args.port);
+    }
     let started = Instant::now();
     let config = load_config(global)?;
     require_content(&global.root)?;
@@ -58,7 +68,7 @@ pub(super) fn run(global: &GlobalArgs, args: &Args) -> anyhow::Result<ExitCode> 
     for (format, subdir) in formats {
         let target = out.join(subdir);
         progress.step(terminal::escape(&format!("rendering {}", target.display())));
-        let options = DocsOptions::new(*format, catalogue);
+        let options = super::docs_serve::options(&config, &global.root, *format, catalogue);
         let rendered = crate::docs::render_docs(&content, &repository, &options)
             .with_context(|| format!("cannot render docs for {}", target.display()))?;
         sites.push((target, rendered));

@@ -15,6 +15,7 @@ mod clean;
 mod clock;
 mod completions;
 mod docs;
+mod docs_serve;
 mod explain;
 mod github;
 mod init;

@@ -37,16 +37,7 @@ pub(super) fn run(global: &GlobalArgs, args: &Args) -> anyhow::Result<ExitCode> 
     let repository = load::load_repository(&global.root, config.limits);
     let content = Content::build(&repository);
     let catalogue = crate::attack::catalogue(&config.attack_version)?;
-    let coverage: Vec<(String, Vec<String>)> = content
-        .detections
-        .iter()
-        .filter(|d| d.is_production())
-        .flat_map(|d| {
-            d.mitre_attack_ids
-                .iter()
-                .map(|id| (id.value.clone(), vec![d.name().to_owned()]))
-        })
-        .collect();
+    let coverage = content.attack_coverage();
     let text = if markdown {
         crate::attack::coverage_markdown(catalogue, &coverage)
     } else {

@@ -1,7 +1,7 @@
 //! Markdown pages to the static HTML site.
 //!
 //! pulldown-cmark renders each page body; on the way, raw HTML becomes text, links whose
-//! target is not a web, mail or relative address lose their link, and images become links
+//! target is empty or not a web, mail or relative address lose their link, and images become links
 //! (the site fetches nothing). pulldown-cmark escapes all text and attribute values.
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -82,7 +82,8 @@ pub fn markdown_to_html(markdown: &str) -> String {
             title,
             id,
         }) => {
-            let keep = is_safe_url(&dest_url);
+            // A link to "" (a target with no page, an unknown source address) is text.
+            let keep = !dest_url.is_empty() && is_safe_url(&dest_url);
             dropped_links.push(!keep);
             keep.then_some(Event::Start(Tag::Link {
                 link_type: plain(link_type),

@@ -162,8 +162,12 @@ impl Links<'_> {
         }
     }
 
-    /// A file in the repository, as its web view shows it (`blob`).
+    /// A file in the repository, as its web view shows it (`blob`); `""` (no link) when
+    /// the repository's address is not known.
     pub fn repository_file(&self, path: &str) -> String {
+        if self.repository_url.is_empty() {
+            return String::new();
+        }
         format!(
             "{}/blob/{}/{path}",
             self.repository_url.trim_end_matches('/'),
@@ -171,8 +175,12 @@ impl Links<'_> {
         )
     }
 
-    /// The page's own YAML, as the 2022 pages link it (`tree`).
+    /// The page's own YAML, as the 2022 pages link it (`tree`); `""` (no link) when the
+    /// repository's address is not known.
     pub fn source(&self, path: &str) -> String {
+        if self.repository_url.is_empty() {
+            return String::new();
+        }
         format!(
             "{}/tree/{}/{path}",
             self.repository_url.trim_end_matches('/'),

@@ -14,12 +14,14 @@ mod html;
 pub mod links;
 mod output;
 mod pages_2022;
+mod sections;
 mod site;
 mod spl_refs;
 mod techniques;
 mod templates;
 mod views;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -29,8 +31,10 @@ use crate::load::Repository;
 use crate::model::Content;
 
 pub use output::MARKER;
+pub use sections::Section;
 pub use techniques::{
-    NoTechniques, TechniqueInfo, TechniqueLookup, TechniqueTable, tactic_from_phase_name,
+    Matrix, MatrixTactic, MatrixTechnique, NoTechniques, TechniqueInfo, TechniqueLookup,
+    TechniqueTable, tactic_from_phase_name,
 };
 pub use views::python_float;
 
@@ -68,6 +72,23 @@ pub struct DocsOptions<'a> {
     pub repository_url: String,
     /// The branch source links point at.
     pub branch: String,
+    /// The HTML site's name (its header and page titles): the app title.
+    pub title: String,
+    /// Whether the HTML site shows the 2022 pages' "Try in Splunk Security Cloud" link.
+    pub promotional_links: bool,
+    /// Findings to show at the top of the HTML page of each file, by the file's path
+    /// relative to the root (`/` separators), as `docs --serve` shows them.
+    pub problems: HashMap<String, Vec<PageProblem>>,
+}
+
+/// A finding as a page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageProblem {
+    pub severity: String,
+    pub code: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
 }
 
 impl<'a> DocsOptions<'a> {
@@ -78,6 +99,9 @@ impl<'a> DocsOptions<'a> {
             techniques,
             repository_url: "https://github.com/splunk/security_content".to_owned(),
             branch: "develop".to_owned(),
+            title: "Security content".to_owned(),
+            promotional_links: false,
+            problems: HashMap::new(),
         }
     }
 }
@@ -91,6 +115,8 @@ pub struct PageCounts {
     pub data_sources: usize,
     pub techniques: usize,
     pub index: usize,
+    /// The HTML site's section pages and coverage map.
+    pub sections: usize,
 }
 
 /// What a docs run produced.
@@ -102,6 +128,9 @@ pub struct DocsReport {
     pub files: usize,
     /// Things worth telling the user (e.g. two pages that wanted the same file name).
     pub notes: Vec<String>,
+    /// Pages rendered by this run; the others were the previous run's, reused because
+    /// nothing they show changed ([`render_docs_reusing`]).
+    pub rendered: usize,
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -123,6 +152,17 @@ pub enum DocsError {
 pub struct RenderedDocs {
     pub files: Vec<output::OutputFile>,
     pub report: DocsReport,
+    /// What each page was rendered from, to reuse it when that is unchanged.
+    keys: PageKeys,
+}
+
+/// A digest of everything a page is rendered from (its template set, its view, the site
+/// values and problems it shows), by page path. Two renders with the same key give the
+/// same page, since rendering is a pure function of these.
+#[derive(Debug, Clone, Default)]
+struct PageKeys {
+    templates: u128,
+    pages: HashMap<String, u128>,
 }
 
 pub use output::OutputFile;
@@ -165,6 +205,10 @@ enum PageJob<'a> {
     DataSource(usize),
     Technique(&'a str),
     Index,
+    /// HTML only: a section page.
+    Section(Section),
+    /// HTML only: the ATT&CK coverage map.
+    Coverage,
 }
 
 impl PageJob<'_> {
@@ -176,7 +220,17 @@ impl PageJob<'_> {
             PageJob::DataSource(_) => "data source",
             PageJob::Technique(_) => "technique",
             PageJob::Index => "index",
+            PageJob::Section(_) => "section",
+            PageJob::Coverage => "coverage",
         }
+    }
+
+    /// The page sits at the site root (its links start with `""`, not `"../"`).
+    fn at_root(self) -> bool {
+        matches!(
+            self,
+            PageJob::Index | PageJob::Section(_) | PageJob::Coverage
+        )
     }
 }
 
@@ -188,12 +242,18 @@ struct SiteView {
     jekyll: bool,
     /// From the page to the site root, for HTML links (`""` or `"../"`).
     root: String,
+    /// The site's name.
+    title: String,
+    promotional_links: bool,
 }
 
 struct RenderedPage {
     path: String,
     contents: String,
     search: Option<html::SearchEntry>,
+    key: u128,
+    /// Rendered by this run (not reused).
+    fresh: bool,
 }
 
 /// Renders every page in memory.
@@ -202,7 +262,30 @@ pub fn render_docs(
     repository: &Repository,
     options: &DocsOptions,
 ) -> Result<RenderedDocs, DocsError> {
-    let tera = templates::page_templates(&repository.root)?;
+    render_docs_reusing(content, repository, options, None)
+}
+
+/// Renders the site, reusing each page of `previous` whose key (template set, view, site
+/// values, problems) is unchanged: after an edit, only the pages the edit affects are
+/// rendered again (`docs --serve`). The result is the same as [`render_docs`]'s.
+pub fn render_docs_reusing(
+    content: &Content,
+    repository: &Repository,
+    options: &DocsOptions,
+    previous: Option<&RenderedDocs>,
+) -> Result<RenderedDocs, DocsError> {
+    let (tera, templates_key) = templates::page_templates_with_key(&repository.root)?;
+    let reusable: HashMap<&str, (u128, &str)> = match previous {
+        Some(previous) if previous.keys.templates == templates_key => previous
+            .files
+            .iter()
+            .filter_map(|f| {
+                let key = previous.keys.pages.get(&f.path)?;
+                Some((f.path.as_str(), (*key, f.contents.as_str())))
+            })
+            .collect(),
+        _ => HashMap::new(),
+    };
     let site = site::SiteMap::build(content, repository, options.techniques);
     let format = options.format;
     let links_for = |root: &'static str| links::Links {
@@ -238,6 +321,10 @@ pub fn render_docs(
     jobs.extend((0..content.data_sources.len()).map(PageJob::DataSource));
     jobs.extend(site.techniques.keys().map(|id| PageJob::Technique(id)));
     jobs.push(PageJob::Index);
+    if format == DocsFormat::Html {
+        jobs.extend(Section::ALL.map(PageJob::Section));
+        jobs.push(PageJob::Coverage);
+    }
 
     // The 2022 generator rendered story pages without autoescape: a 2022 story's Markdown
     // page prints its values as written (the HTML site renders raw HTML as text anyway).
@@ -250,18 +337,22 @@ pub fn render_docs(
         raw.autoescape_on(Vec::new());
         raw
     });
+    let matrix = options.techniques.matrix();
     let renderer = PageRenderer {
         tera: &tera,
         unescaped: unescaped.as_ref(),
         site: &site,
-        format,
+        options,
+        matrix: matrix.as_ref(),
+        reusable: &reusable,
     };
     let pages: Vec<RenderedPage> = jobs
         .par_iter()
         .map(|&job| {
-            let views = match job {
-                PageJob::Index => &index_views,
-                _ => &page_views,
+            let views = if job.at_root() {
+                &index_views
+            } else {
+                &page_views
             };
             renderer.render(job, views)
         })
@@ -276,12 +367,19 @@ pub fn render_docs(
             PageJob::DataSource(_) => counts.data_sources += 1,
             PageJob::Technique(_) => counts.techniques += 1,
             PageJob::Index => counts.index += 1,
+            PageJob::Section(_) | PageJob::Coverage => counts.sections += 1,
         }
     }
     let mut search_entries = Vec::new();
     let mut files = Vec::with_capacity(pages.len() + 4);
+    let mut keys = PageKeys {
+        templates: templates_key,
+        pages: HashMap::with_capacity(pages.len()),
+    };
+    let rendered = pages.iter().filter(|p| p.fresh).count();
     for page in pages {
         search_entries.extend(page.search);
+        keys.pages.insert(page.path.clone(), page.key);
         files.push(OutputFile {
             path: page.path,
             contents: page.contents,
@@ -298,8 +396,13 @@ pub fn render_docs(
         pages: counts,
         files: files.len(),
         notes: site.notes.clone(),
+        rendered,
     };
-    Ok(RenderedDocs { files, report })
+    Ok(RenderedDocs {
+        files,
+        report,
+        keys,
+    })
 }
 
 /// The assets and search index of the HTML site.
@@ -342,7 +445,10 @@ struct PageRenderer<'r, 'a> {
     /// The templates without autoescape, for 2022 story pages in Markdown.
     unescaped: Option<&'r tera::Tera>,
     site: &'r site::SiteMap<'a>,
-    format: DocsFormat,
+    options: &'r DocsOptions<'r>,
+    matrix: Option<&'r Matrix>,
+    /// The previous run's pages: path to (key, contents).
+    reusable: &'r HashMap<&'r str, (u128, &'r str)>,
 }
 
 /// A page's view, template and file stem, before rendering.
@@ -355,25 +461,58 @@ struct PagePlan {
     html_path: String,
     title: String,
     search_text: String,
+    /// The repository file the page shows, whose findings it lists at the top.
+    file: Option<usize>,
 }
 
 impl PageRenderer<'_, '_> {
     fn render(&self, job: PageJob, views: &views::Views) -> Result<RenderedPage, DocsError> {
+        let format = self.options.format;
         let plan = self.plan(job, views)?;
-        let root = if matches!(job, PageJob::Index) {
-            ""
-        } else {
-            "../"
-        };
+        let root = if job.at_root() { "" } else { "../" };
         let mut context = plan.context;
         context.insert(
             "site",
             &SiteView {
-                format: self.format,
-                jekyll: self.format == DocsFormat::Markdown,
+                format,
+                jekyll: format == DocsFormat::Markdown,
                 root: root.to_owned(),
+                title: self.options.title.clone(),
+                promotional_links: self.options.promotional_links,
             },
         );
+        let path = match format {
+            DocsFormat::Markdown => plan.markdown_path,
+            DocsFormat::Html => plan.html_path,
+        };
+        let search =
+            (format == DocsFormat::Html && !matches!(job, PageJob::Section(_))).then(|| {
+                html::SearchEntry {
+                    t: plan.title.clone(),
+                    k: job.kind(),
+                    u: path.clone(),
+                    d: html::snippet(&plan.search_text, 300),
+                }
+            });
+        let no_problems = Vec::new();
+        let problems = plan
+            .file
+            .and_then(|file| self.site.file_paths.get(file))
+            .and_then(|p| self.options.problems.get(p))
+            .filter(|_| format == DocsFormat::Html)
+            .unwrap_or(&no_problems);
+        let key = page_key(plan.template, &context, &plan.title, problems);
+        if let Some(&(previous_key, contents)) = self.reusable.get(path.as_str())
+            && previous_key == key
+        {
+            return Ok(RenderedPage {
+                path,
+                contents: contents.to_owned(),
+                search,
+                key,
+                fresh: false,
+            });
+        }
         let render_error = |e: tera::Error| DocsError::Render {
             page: format!(
                 "{} page {:?}",
@@ -391,39 +530,49 @@ impl PageRenderer<'_, '_> {
             }
             _ => self.tera,
         };
-        let markdown = crate::render::sandbox::render(tera, plan.template, &context, 2000, 0)
+        let text = crate::render::sandbox::render(tera, plan.template, &context, 2000, 0)
             .map_err(render_error)?;
-        if self.format == DocsFormat::Markdown {
-            return Ok(RenderedPage {
-                path: plan.markdown_path,
-                contents: html::inert_markdown_links(&markdown),
-                search: None,
-            });
-        }
-        let body = html::markdown_to_html(html::strip_front_matter(&markdown));
-        let mut layout = tera::Context::new();
-        layout.insert("title", &plan.title);
-        layout.insert("kind", job.kind());
-        layout.insert("body", &body);
-        layout.insert("root", root);
-        let page = crate::render::sandbox::render(
-            self.tera,
-            "layout.html",
-            &layout,
-            body.len() + 2000,
-            body.len(),
-        )
-        .map_err(render_error)?;
+        let contents = if format == DocsFormat::Markdown {
+            html::inert_markdown_links(&text)
+        } else {
+            let body = if plan.template.ends_with(".html") {
+                text
+            } else {
+                html::markdown_to_html(html::strip_front_matter(&text))
+            };
+            let mut layout = tera::Context::new();
+            layout.insert("title", &plan.title);
+            layout.insert("kind", job.kind());
+            layout.insert("body", &body);
+            layout.insert("root", root);
+            layout.insert("site_title", &self.options.title);
+            layout.insert("problems", problems);
+            crate::render::sandbox::render(
+                self.tera,
+                "layout.html",
+                &layout,
+                body.len() + 2000,
+                body.len(),
+            )
+            .map_err(render_error)?
+        };
         Ok(RenderedPage {
-            search: Some(html::SearchEntry {
-                t: plan.title,
-                k: job.kind(),
-                u: plan.html_path.clone(),
-                d: html::snippet(&plan.search_text, 300),
-            }),
-            path: plan.html_path,
-            contents: page,
+            path,
+            contents,
+            search,
+            key,
+            fresh: true,
         })
+    }
+
+    /// The template for a page in this run's format: the HTML site has its own detection
+    /// and story pages (the Markdown ones reproduce the 2022 site byte for byte) and its
+    /// own front page.
+    fn template(&self, markdown: &'static str, html: &'static str) -> &'static str {
+        match self.options.format {
+            DocsFormat::Markdown => markdown,
+            DocsFormat::Html => html,
+        }
     }
 
     fn plan(&self, job: PageJob, views: &views::Views) -> Result<PagePlan, DocsError> {
@@ -435,7 +584,8 @@ impl PageRenderer<'_, '_> {
                 let techniques: Vec<&str> =
                     view.techniques.iter().map(|t| t.name.as_str()).collect();
                 PagePlan {
-                    template: "detection.md",
+                    template: self.template("detection.md", "html/detection.md"),
+                    file: Some(site.content.detections[i].header.file),
                     markdown_path: format!("_posts/{}.md", stems.markdown),
                     html_path: format!("detections/{}.html", stems.html),
                     title: view.name.clone(),
@@ -453,7 +603,8 @@ impl PageRenderer<'_, '_> {
                 let view = views.story(i);
                 let stems = &site.stories[i];
                 PagePlan {
-                    template: "story.md",
+                    template: self.template("story.md", "html/story.md"),
+                    file: Some(site.content.stories[i].header.file),
                     markdown_path: format!("_stories/{}.md", stems.markdown),
                     html_path: format!("stories/{}.html", stems.html),
                     title: view.name.clone(),
@@ -466,6 +617,7 @@ impl PageRenderer<'_, '_> {
                 let stems = &site.macros[i];
                 PagePlan {
                     template: "macro.md",
+                    file: Some(site.content.macros[i].header.file),
                     markdown_path: format!("_macros/{}.md", stems.markdown),
                     html_path: format!("macros/{}.html", stems.html),
                     title: view.name.clone(),
@@ -478,6 +630,7 @@ impl PageRenderer<'_, '_> {
                 let stems = &site.data_sources[i];
                 PagePlan {
                     template: "data_source.md",
+                    file: Some(site.content.data_sources[i].header.file),
                     markdown_path: format!("_data_sources/{}.md", stems.markdown),
                     html_path: format!("data_sources/{}.html", stems.html),
                     title: view.name.clone(),
@@ -496,6 +649,7 @@ impl PageRenderer<'_, '_> {
                 let slug = links::site_slug(id);
                 PagePlan {
                     template: "technique.md",
+                    file: None,
                     markdown_path: format!("_techniques/{slug}.md"),
                     html_path: format!("techniques/{slug}.html"),
                     title: format!("{} {}", view.id, view.name),
@@ -503,10 +657,20 @@ impl PageRenderer<'_, '_> {
                     context: bind("t", &view),
                 }
             }
+            PageJob::Index if self.options.format == DocsFormat::Html => PagePlan {
+                template: "html/index.html",
+                file: None,
+                markdown_path: String::new(),
+                html_path: "index.html".to_owned(),
+                title: self.options.title.clone(),
+                search_text: String::new(),
+                context: bind("front", &views.front_page(self.matrix)),
+            },
             PageJob::Index => {
                 let view = views.index();
                 PagePlan {
                     template: "index.md",
+                    file: None,
                     markdown_path: "index.md".to_owned(),
                     html_path: "index.html".to_owned(),
                     title: "Security content".to_owned(),
@@ -514,6 +678,47 @@ impl PageRenderer<'_, '_> {
                     context: bind("index", &view),
                 }
             }
+            PageJob::Section(section) => PagePlan {
+                template: "html/section.html",
+                file: None,
+                markdown_path: String::new(),
+                html_path: format!("{}.html", section.stem()),
+                title: section.title().to_owned(),
+                search_text: String::new(),
+                context: bind("section", &views.section(section)),
+            },
+            PageJob::Coverage => {
+                let view = views.coverage(self.matrix);
+                PagePlan {
+                    template: "html/coverage.html",
+                    file: None,
+                    markdown_path: String::new(),
+                    html_path: "coverage.html".to_owned(),
+                    title: "ATT&CK coverage".to_owned(),
+                    search_text: format!("ATT&CK coverage map heat map {}", view.version),
+                    context: bind("coverage", &view),
+                }
+            }
         })
     }
+}
+
+/// The key of a page: a digest of its template name, its whole template context (view and
+/// site values), its title and its problems.
+fn page_key(
+    template: &str,
+    context: &tera::Context,
+    title: &str,
+    problems: &[PageProblem],
+) -> u128 {
+    let mut bytes = Vec::with_capacity(4096);
+    bytes.extend_from_slice(template.as_bytes());
+    bytes.push(0);
+    bytes.extend_from_slice(title.as_bytes());
+    bytes.push(0);
+    // Serialising a context or a list of plain structs cannot fail; an error would only
+    // make the key differ, and the page be rendered again.
+    let _ = serde_json::to_writer(&mut bytes, &context.clone().into_json());
+    let _ = serde_json::to_writer(&mut bytes, problems);
+    xxhash_rust::xxh3::xxh3_128(&bytes)
 }

@@ -29,6 +29,9 @@ pub struct DetectionPlace {
     pub category_dir: String,
     /// Under `detections/experimental/` (2022) or `status: experimental` (4.x, 5.x).
     pub experimental: bool,
+    /// Under a `deprecated/` directory or `status: deprecated`: the HTML site marks it and
+    /// keeps it out of technique tables.
+    pub deprecated: bool,
     /// The repository path shown as the page's source.
     pub source_path: String,
     /// Whether the detection has a page and is listed on other pages. Always, except for a
@@ -336,6 +339,10 @@ fn place_detections(
         let superseded = order[i].is_some() && last_writer.get(&stem) != Some(&i);
         let (category_dir, experimental_dir) = category_of(Path::new(path));
         let experimental = experimental_dir || detection.status() == Some("experimental");
+        let deprecated = detection.status() == Some("deprecated")
+            || Path::new(path)
+                .components()
+                .any(|c| c.as_os_str() == "deprecated");
         let date = detection.header.date.as_ref().map_or("", Text::as_str);
         if superseded {
             let winner = last_writer.get(&stem).map_or("", |&j| paths[j].as_str());
@@ -385,6 +392,7 @@ fn place_detections(
             },
             category_dir,
             experimental,
+            deprecated,
             source_path,
             listed,
             superseded,

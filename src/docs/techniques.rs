@@ -15,6 +15,34 @@ pub struct TechniqueInfo {
 /// not know, which pages drop silently (as the 2022 generator did).
 pub trait TechniqueLookup: Sync {
     fn technique(&self, id: &str) -> Option<TechniqueInfo>;
+
+    /// The whole matrix, for the HTML site's coverage map; `None` when the lookup knows
+    /// only single techniques (the map is then left out).
+    fn matrix(&self) -> Option<Matrix> {
+        None
+    }
+}
+
+/// The ATT&CK Enterprise matrix of one release: tactics in matrix order, each with its
+/// active techniques (sorted by name) and their active sub-techniques.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Matrix {
+    pub version: String,
+    pub tactics: Vec<MatrixTactic>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatrixTactic {
+    pub id: String,
+    pub name: String,
+    pub techniques: Vec<MatrixTechnique>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatrixTechnique {
+    pub id: String,
+    pub name: String,
+    pub subtechniques: Vec<String>,
 }
 
 impl<F> TechniqueLookup for F
@@ -39,6 +67,41 @@ impl TechniqueLookup for crate::attack::Catalogue {
                 .iter()
                 .map(|phase| tactic_from_phase_name(phase))
                 .collect(),
+        })
+    }
+
+    fn matrix(&self) -> Option<Matrix> {
+        let active = |t: &&crate::attack::Technique| !t.revoked && !t.deprecated;
+        let tactics = self
+            .tactics()
+            .iter()
+            .map(|tactic| {
+                let mut techniques: Vec<MatrixTechnique> = self
+                    .techniques()
+                    .iter()
+                    .filter(active)
+                    .filter(|t| !t.is_subtechnique && t.tactic_ids.contains(&tactic.id))
+                    .map(|t| MatrixTechnique {
+                        id: t.id.to_owned(),
+                        name: t.name.to_owned(),
+                        subtechniques: self
+                            .subtechniques_of(t.id)
+                            .filter(active)
+                            .map(|s| s.id.to_owned())
+                            .collect(),
+                    })
+                    .collect();
+                techniques.sort_by(|a, b| a.name.cmp(&b.name));
+                MatrixTactic {
+                    id: tactic.id.to_owned(),
+                    name: tactic.name.to_owned(),
+                    techniques,
+                }
+            })
+            .collect();
+        Some(Matrix {
+            version: self.version().to_owned(),
+            tactics,
         })
     }
 }

@@ -15,7 +15,7 @@ use super::escape;
 use crate::render::sandbox;
 
 /// Page templates: (name, embedded default).
-const PAGE_TEMPLATES: [(&str, &str); 12] = [
+const PAGE_TEMPLATES: [(&str, &str); 17] = [
     (
         "detection.md",
         include_str!("../../templates/docs/detection.md"),
@@ -55,12 +55,34 @@ const PAGE_TEMPLATES: [(&str, &str); 12] = [
         "2022_navigation.yml",
         include_str!("../../templates/docs/2022_navigation.yml"),
     ),
+    // The HTML site's own pages (the Markdown ones above reproduce the 2022 site).
+    (
+        "html/detection.md",
+        include_str!("../../templates/docs/html/detection.md"),
+    ),
+    (
+        "html/story.md",
+        include_str!("../../templates/docs/html/story.md"),
+    ),
+    (
+        "html/index.html",
+        include_str!("../../templates/docs/html/index.html"),
+    ),
+    (
+        "html/section.html",
+        include_str!("../../templates/docs/html/section.html"),
+    ),
+    (
+        "html/coverage.html",
+        include_str!("../../templates/docs/html/coverage.html"),
+    ),
 ];
 
 /// Static files of the HTML site: (name, embedded default).
-pub const SITE_ASSETS: [(&str, &str); 2] = [
+pub const SITE_ASSETS: [(&str, &str); 3] = [
     ("style.css", include_str!("../../templates/docs/style.css")),
     ("search.js", include_str!("../../templates/docs/search.js")),
+    ("filter.js", include_str!("../../templates/docs/filter.js")),
 ];
 
 /// The directory, relative to the repository root, whose files replace the defaults.
@@ -80,8 +102,9 @@ fn source_of(repository_root: &Path, name: &str, default: &str) -> Result<String
     })
 }
 
-/// The page templates, with the repository's overrides, parsed and ready.
-pub fn page_templates(repository_root: &Path) -> Result<Tera, DocsError> {
+/// The page templates, with the repository's overrides, parsed and ready, and a digest of
+/// their sources (a page rendered with other templates cannot be reused).
+pub fn page_templates_with_key(repository_root: &Path) -> Result<(Tera, u128), DocsError> {
     let mut sources = Vec::with_capacity(PAGE_TEMPLATES.len());
     for (name, default) in PAGE_TEMPLATES {
         let text = source_of(repository_root, name, default)?;
@@ -97,11 +120,19 @@ pub fn page_templates(repository_root: &Path) -> Result<Tera, DocsError> {
     tera.register_filter("break_pipes", break_pipes);
     tera.register_filter("code_fence", code_fence);
     tera.register_filter("one_line", one_line);
+    let mut digest = Vec::new();
+    for (name, text) in &sources {
+        digest.extend_from_slice(name.as_bytes());
+        digest.push(0);
+        digest.extend_from_slice(text.as_bytes());
+        digest.push(0);
+    }
+    let key = xxhash_rust::xxh3::xxh3_128(&digest);
     tera.add_raw_templates(sources)
         .map_err(|e| DocsError::Template {
             message: error_chain(&e),
         })?;
-    Ok(tera)
+    Ok((tera, key))
 }
 
 /// The static site files, with the repository's overrides.

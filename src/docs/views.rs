@@ -76,6 +76,8 @@ pub struct DetectionView {
     /// The category directory with its first letter upper-cased (`Cloud`).
     pub category: String,
     pub experimental: bool,
+    /// Deprecated (directory or status): the HTML site shows a banner.
+    pub deprecated: bool,
     pub products: Vec<String>,
     pub datamodels: Vec<LinkView>,
     pub data_sources: Vec<LinkView>,
@@ -295,7 +297,7 @@ pub struct Views<'s, 'a> {
 }
 
 impl Views<'_, '_> {
-    fn technique_view(&self, id: &str, info: &super::TechniqueInfo) -> TechniqueView {
+    pub(super) fn technique_view(&self, id: &str, info: &super::TechniqueInfo) -> TechniqueView {
         TechniqueView {
             id: id.to_owned(),
             name: info.name.clone(),
@@ -359,7 +361,7 @@ impl Views<'_, '_> {
         }
     }
 
-    fn stem<'x>(&self, stems: &'x super::site::Stems) -> &'x str {
+    pub(super) fn stem<'x>(&self, stems: &'x super::site::Stems) -> &'x str {
         match self.links.format {
             super::DocsFormat::Markdown => &stems.markdown,
             super::DocsFormat::Html => &stems.html,
@@ -424,6 +426,7 @@ impl Views<'_, '_> {
             ),
             category: capitalize(&place.category_dir),
             experimental: place.experimental,
+            deprecated: place.deprecated,
             products: py_list("tags.product", texts(&detection.products)),
             datamodels: Self::datamodel_links(py_list(
                 "datamodel",
@@ -563,6 +566,7 @@ impl Views<'_, '_> {
         data_sources.dedup();
         let mut techniques: Vec<TechniqueView> = detections
             .iter()
+            .filter(|&&i| self.in_technique_tables(i))
             .flat_map(|&i| self.techniques(&content.detections[i]))
             .collect();
         techniques.sort_by(|a, b| a.id.cmp(&b.id));
@@ -718,8 +722,19 @@ impl Views<'_, '_> {
             name: view.name,
             tactics: view.tactics,
             url: view.url,
-            detections: entry.detections.iter().map(|&i| self.summary(i)).collect(),
+            detections: entry
+                .detections
+                .iter()
+                .filter(|&&i| self.in_technique_tables(i))
+                .map(|&i| self.summary(i))
+                .collect(),
         })
+    }
+
+    /// Whether a detection is listed under its techniques: in the HTML site, deprecated
+    /// detections are not (the Markdown site lists every one, as the 2022 site did).
+    pub fn in_technique_tables(&self, index: usize) -> bool {
+        self.links.format == super::DocsFormat::Markdown || !self.site.detections[index].deprecated
     }
 
     pub fn index(&self) -> IndexView {

@@ -148,6 +148,21 @@ pub struct Content {
 }
 
 impl Content {
+    /// The ATT&CK coverage of the production detections: each technique id a detection
+    /// names, with that detection's name (what `report attack` and the docs' coverage map
+    /// count).
+    pub fn attack_coverage(&self) -> Vec<(String, Vec<String>)> {
+        self.detections
+            .iter()
+            .filter(|d| d.is_production())
+            .flat_map(|d| {
+                d.mitre_attack_ids
+                    .iter()
+                    .map(|id| (id.value.clone(), vec![d.name().to_owned()]))
+            })
+            .collect()
+    }
+
     /// Builds the model from every file that parsed into a mapping.
     pub fn build(repository: &Repository) -> Content {
         let generation = dominant_generation(repository);

@@ -297,8 +297,9 @@ fn content_entries(listing: &[u8], max_file_bytes: u64) -> (Vec<TreeEntry>, Skip
     (entries, skipped)
 }
 
-/// `git` run in `root`, never prompting, paging or running a repository's fsmonitor hook.
-fn git_command(root: &Path) -> Command {
+/// `git` run in `root`, never prompting, paging or running a repository's fsmonitor hook:
+/// the one way splforge starts git (`build`'s commit time and `docs`' source address too).
+pub fn git_command(root: &Path) -> Command {
     let mut command = Command::new("git");
     command
         .arg("-C")
@@ -309,6 +310,20 @@ fn git_command(root: &Path) -> Command {
         .env_remove("GIT_DIR")
         .env_remove("GIT_WORK_TREE");
     command
+}
+
+/// The first line git prints for `args` in `root`, when git is installed, `root` is in a
+/// checkout and the command succeeds with output.
+pub fn first_line(root: &Path, args: &[&str]) -> Option<String> {
+    let output = git_command(root)
+        .args(args)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    let text = String::from_utf8(output.stdout).ok()?;
+    let line = text.lines().next()?.trim();
+    (output.status.success() && !line.is_empty()).then(|| line.to_owned())
 }
 
 fn git(root: &Path, args: &[&str]) -> Result<std::process::Output, GitError> {

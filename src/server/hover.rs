@@ -123,34 +123,7 @@ fn named_text(workspace: &Workspace, kind: ContentKind, name: &str) -> Option<St
     };
     let c = &workspace.content;
     let file = definition.file;
-    let header = [
-        c.stories.iter().map(|o| &o.header).find(|h| h.file == file),
-        c.data_sources
-            .iter()
-            .map(|o| &o.header)
-            .find(|h| h.file == file),
-        c.lookups.iter().map(|o| &o.header).find(|h| h.file == file),
-        c.baselines
-            .iter()
-            .map(|o| &o.header)
-            .find(|h| h.file == file),
-        c.deployments
-            .iter()
-            .map(|o| &o.header)
-            .find(|h| h.file == file),
-        c.detections
-            .iter()
-            .map(|o| &o.header)
-            .find(|h| h.file == file),
-        c.macros.iter().map(|o| &o.header).find(|h| h.file == file),
-        c.investigations
-            .iter()
-            .map(|o| &o.header)
-            .find(|h| h.file == file),
-    ]
-    .into_iter()
-    .flatten()
-    .next()?;
+    let (_, header) = super::symbols::own_header(workspace, file)?;
     let mut text = format!("**{}** {name}\n\n", kind.name());
     if let Some(description) = &header.description {
         let _ = writeln!(text, "{}\n", description.value.trim());

@@ -4,7 +4,7 @@
 //! references all start here.
 
 use crate::load::{ContentKind, Span};
-use crate::model::{Content, Detection, FileId, Text};
+use crate::model::{Content, Detection, FileId, Header, Text};
 use crate::spl;
 
 use super::workspace::Workspace;
@@ -136,8 +136,8 @@ pub fn name_references(content: &Content, file: FileId) -> Vec<(ContentKind, &Te
     out
 }
 
-/// The kind and name of the object a file defines, with its `name:` value.
-pub fn own_name(workspace: &Workspace, file: FileId) -> Option<(ContentKind, &Text)> {
+/// The kind and header of the object a file defines.
+pub fn own_header(workspace: &Workspace, file: FileId) -> Option<(ContentKind, &Header)> {
     let content = &workspace.content;
     let kind = workspace.file(file).kind;
     let header = match kind {
@@ -192,6 +192,12 @@ pub fn own_name(workspace: &Workspace, file: FileId) -> Option<(ContentKind, &Te
             .map(|o| &o.header)
             .find(|h| h.file == file),
     }?;
+    Some((kind, header))
+}
+
+/// The kind and name of the object a file defines, with its `name:` value.
+pub fn own_name(workspace: &Workspace, file: FileId) -> Option<(ContentKind, &Text)> {
+    let (kind, header) = own_header(workspace, file)?;
     Some((kind, header.name.as_ref()?))
 }
 

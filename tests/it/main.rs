@@ -24,6 +24,7 @@ mod docs_2022_cases;
 mod docs_golden;
 mod docs_html;
 mod docs_pages;
+mod docs_serve;
 mod explain;
 mod first_hour;
 mod format_lookalikes;
