@@ -624,13 +624,18 @@ fn the_search_box_loads_the_index_on_use_and_answers_arrow_keys_and_enter() {
     let site = write_html_site(&fixture(), out.path());
     let index = format!("file://{}", site.join("index.html").display());
     let mut browser = Browser::open(&index).unwrap();
-    assert!(browser.wait_for("document.readyState === 'complete'"));
+    // The page itself, not the about:blank the browser shows first (also complete): on a
+    // loaded machine the page can arrive after that, and would take the focus set below.
+    assert!(browser.wait_for(
+        "document.readyState === 'complete' && document.getElementById('search') !== null"
+    ));
     assert_eq!(
         browser.eval("typeof window.SPLFORGE_SEARCH"),
         "undefined",
         "the index is not loaded with the page"
     );
     browser.eval("document.getElementById('search').focus()");
+    assert!(browser.wait_for("document.activeElement === document.getElementById('search')"));
     browser.call("Input.insertText", json!({ "text": "group deletion" }));
     assert!(
         browser.wait_for("document.querySelectorAll('#search-results li').length >= 2"),
