@@ -26,6 +26,7 @@ pub mod package;
 pub mod release_notes;
 pub mod render;
 pub mod scaffold;
+pub mod server;
 
 // The lower layers are crates of their own (crates/); these names keep `crate::spl::...`,
 // `crate::attack::...` and `splforge::spl::...` paths working.

@@ -68,7 +68,8 @@ pub fn suggest(ctx: &Context<'_>, target: &str) -> Option<String> {
     ))
 }
 
-fn describe(fields: &FieldSet) -> String {
+/// The fields of a set, as `explain` prints them.
+pub fn describe(fields: &FieldSet) -> String {
     match fields {
         FieldSet::Unknown => {
             "unknown (a command splforge does not model: no findings downstream)".to_owned()
@@ -92,7 +93,7 @@ fn describe(fields: &FieldSet) -> String {
 }
 
 /// Where a field that the search does not output was lost, if it ever existed.
-fn why_missing(analysis: &Analysis, field: &str) -> String {
+pub fn why_missing(analysis: &Analysis, field: &str) -> String {
     let names = |fields: &FieldSet| matches!(fields, FieldSet::Known { fields, .. } if fields.contains(field));
     let last = analysis.stages.iter().rposition(|s| names(&s.fields));
     match last.and_then(|i| Some((i, analysis.stages.get(i + 1)?))) {

@@ -59,6 +59,15 @@ impl Facts {
         }
     }
 
+    /// The schema results no run took: a caller that checks only some files (the editor
+    /// server, after a keystroke) keeps them for its next whole-repository run.
+    pub fn into_unused_schema(self) -> Vec<(Key, Violations)> {
+        self.earlier_schema
+            .into_inner()
+            .map(|map| map.into_iter().collect())
+            .unwrap_or_default()
+    }
+
     /// The key of a file's schema result.
     pub fn schema_key(kind: ContentKind, schema_set: &str, text: &str) -> Key {
         key(&[

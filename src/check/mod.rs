@@ -351,7 +351,11 @@ pub fn load_and_check_alongside<T: Send>(
     (repository, content, report, alongside)
 }
 
-fn check_with(
+/// [`check`] with the schema results of a run that already validated its files (when
+/// `schema_results` is given) and an earlier run's per-file results to reuse (`facts`): the
+/// editor server's path, which checks the whole repository again after each change and
+/// reuses every result whose input did not change.
+pub fn check_with(
     repository: &Repository,
     content: &Content,
     config: &Config,

@@ -31,6 +31,7 @@ mod rule_docs;
 mod rules;
 mod sarif;
 mod schema;
+mod server;
 mod terminal;
 
 use std::path::PathBuf;
@@ -129,6 +130,9 @@ enum Command {
     /// removed detections (by analytic story), stories, macros, lookups and data sources, as
     /// Markdown (default) or JSON (`--format json`). Reads git with the `git` command.
     ReleaseNotes(release_notes::Args),
+    /// Run the language server (LSP over stdin/stdout) for editors: diagnostics as you
+    /// type, hover, definitions, references, completion and quick fixes.
+    Server(server::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::Args),
 }
@@ -172,6 +176,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Migrate(args) => migrate::run(global, args),
         Command::Init(args) => init::run(global, args),
         Command::ReleaseNotes(args) => release_notes::run(global, args),
+        Command::Server(args) => server::run(global, args),
         Command::Completions(args) => completions::run(args),
     }
 }

@@ -372,14 +372,34 @@ pub fn load_file(
             document: Err(error),
         };
     }
-    let (text, document) = match read_text(root, relative, limits) {
-        Ok(text) => {
-            let document = yaml::parse(&text, limits.yaml()).map_err(FileError::from);
-            (text, document)
-        }
+    match read_text(root, relative, limits) {
+        Ok(text) => load_text(relative, kind, text, limits),
         // Keep the text, repaired, so the finding can show the line with the bad byte:
         // everything before the first bad byte is unchanged, so its offset still holds.
-        Err(NotUtf8Text { text, error }) => (text, Err(error)),
+        Err(NotUtf8Text { text, error }) => LoadedFile {
+            kind,
+            source: SourceFile::new(relative, text),
+            document: Err(error),
+        },
+    }
+}
+
+/// Loads a content file from text already in memory (an editor's unsaved buffer), as
+/// [`load_file`] loads it from disk: the same size limit, then the same parse.
+pub fn load_text(
+    relative: &Path,
+    kind: ContentKind,
+    text: String,
+    limits: LoadLimits,
+) -> LoadedFile {
+    let size = text.len() as u64;
+    let document = if size > limits.max_file_bytes {
+        Err(FileError::TooLarge {
+            size,
+            limit: limits.max_file_bytes,
+        })
+    } else {
+        yaml::parse(&text, limits.yaml()).map_err(FileError::from)
     };
     LoadedFile {
         kind,

@@ -263,6 +263,56 @@ impl Content {
         content
     }
 
+    /// The model after file `file` of `repository` changed (an editor's buffer): its object
+    /// is read again and put where [`Content::build`] puts it, every other object is kept.
+    /// Returns false, changing nothing, when the change moves the generation most files
+    /// show, which every other file takes: then only [`Content::build`] gives the model.
+    pub fn replace_file(&mut self, repository: &Repository, file: FileId) -> bool {
+        let generation = dominant_generation(repository);
+        let Some(loaded) = repository.files.get(file) else {
+            return false;
+        };
+        if generation != self.generation {
+            return false;
+        }
+        fn remove<T>(items: &mut Vec<T>, header: impl Fn(&T) -> &Header, file: FileId) {
+            items.retain(|o| header(o).file != file);
+        }
+        remove(&mut self.detections, |o| &o.header, file);
+        remove(&mut self.baselines, |o| &o.header, file);
+        remove(&mut self.investigations, |o| &o.header, file);
+        remove(&mut self.stories, |o| &o.header, file);
+        remove(&mut self.macros, |o| &o.header, file);
+        remove(&mut self.lookups, |o| &o.header, file);
+        remove(&mut self.data_sources, |o| &o.header, file);
+        remove(&mut self.deployments, |o| &o.header, file);
+        remove(&mut self.dashboards, |o| &o.header, file);
+        remove(&mut self.removed, |o| &o.header, file);
+        let own = file_generation(loaded).unwrap_or(generation);
+        let Some(object) = Object::read(file, loaded, own) else {
+            return true;
+        };
+        /// Inserts `item` among `items`, which are in file order, at its file's place.
+        fn put<T>(items: &mut Vec<T>, item: T, header: impl Fn(&T) -> &Header) {
+            let file = header(&item).file;
+            let at = items.partition_point(|o| header(o).file < file);
+            items.insert(at, item);
+        }
+        match object {
+            Object::Detection(o) => put(&mut self.detections, *o, |o| &o.header),
+            Object::Baseline(o) => put(&mut self.baselines, *o, |o| &o.header),
+            Object::Investigation(o) => put(&mut self.investigations, *o, |o| &o.header),
+            Object::Story(o) => put(&mut self.stories, *o, |o| &o.header),
+            Object::Macro(o) => put(&mut self.macros, *o, |o| &o.header),
+            Object::Lookup(o) => put(&mut self.lookups, *o, |o| &o.header),
+            Object::DataSource(o) => put(&mut self.data_sources, *o, |o| &o.header),
+            Object::Deployment(o) => put(&mut self.deployments, *o, |o| &o.header),
+            Object::Dashboard(o) => put(&mut self.dashboards, *o, |o| &o.header),
+            Object::Removed(o) => put(&mut self.removed, *o, |o| &o.header),
+        }
+        true
+    }
+
     /// The objects of the files in `files` only (same file ids, same dominant generation),
     /// and every deployment: deployments are configuration that per-file checks consult.
     pub fn restricted_to(&self, files: &std::collections::HashSet<FileId>) -> Content {

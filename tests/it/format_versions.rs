@@ -405,7 +405,10 @@ fn the_2021_layout_lints_builds_and_documents() {
         "{}",
         String::from_utf8_lossy(&docs.stderr)
     );
-    let pages = walk_all(&out.path().join("docs/markdown"));
+    let pages: Vec<String> = support::files_under(&out.path().join("docs/markdown"))
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
     assert!(
         pages.iter().any(|p| p.contains("certutil_url_download")),
         "{pages:?}"
@@ -416,17 +419,4 @@ fn the_2021_layout_lints_builds_and_documents() {
             .any(|p| p.contains("aws_iam_failed_group_deletion")),
         "{pages:?}"
     );
-}
-
-fn walk_all(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(walk_all(&path));
-        } else {
-            out.push(path.to_string_lossy().into_owned());
-        }
-    }
-    out
 }

@@ -37,6 +37,7 @@ mod lint_corpus;
 mod lint_malformed;
 mod lint_rules;
 mod load_properties;
+mod lsp;
 mod migrate;
 mod output_formats;
 mod release_notes;

@@ -269,6 +269,16 @@ pub fn assert_no_crash(output: &std::process::Output, what: &str) -> i32 {
     code.unwrap()
 }
 
+/// Every file below `dir`, at any depth.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .collect()
+}
+
 /// The names in a directory, to see that nothing (no temporary file) was left behind.
 pub fn names(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(dir)
