@@ -66,7 +66,7 @@ fn new_files_lint_clean_in_5x_content() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(&samples, dir.path());
+    support::copy_tree(&samples, dir.path());
     let (_, before) = support::lint_root(dir.path(), &[]);
     for (kind, name) in [
         ("detection", "New Five Detection"),
@@ -161,18 +161,6 @@ fn version() {
         String::from_utf8(output.stdout).unwrap(),
         format!("splforge {}\n", env!("CARGO_PKG_VERSION"))
     );
-}
-
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// The mode of `path` (permission bits).

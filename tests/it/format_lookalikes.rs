@@ -8,49 +8,20 @@
 
 use crate::support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
-
-fn fixture(name: &str) -> PathBuf {
-    support::crate_root()
-        .join("tests/fixtures/formats")
-        .join(name)
-}
-
-fn splforge(root: &Path, args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("splforge")
-        .unwrap()
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .output()
-        .unwrap()
-}
+use super::format_versions::{fixture, splforge};
 
 /// A copy of a fixture with `splforge.toml` naming `format` (and keeping what it held).
 fn copy_as(name: &str, format: Option<&str>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture(name), dir.path());
+    support::copy_dir(&fixture(name), dir.path());
     if let Some(format) = format {
         let config = dir.path().join("splforge.toml");
         let old = std::fs::read_to_string(&config).unwrap_or_default();
         std::fs::write(config, format!("format = \"{format}\"\n{old}")).unwrap();
     }
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// `code severity file message` of each finding.
@@ -446,7 +417,7 @@ fn every_format_version_has_a_fixture_that_lints_clean_builds_and_renders_docs()
                 "stories",
             ] {
                 std::fs::create_dir_all(dir.path().join(sub)).unwrap();
-                copy_dir(&support::crate_root().join(sub), &dir.path().join(sub));
+                support::copy_dir(&support::crate_root().join(sub), &dir.path().join(sub));
             }
             let config = std::fs::read_to_string(support::crate_root().join("splforge.toml"));
             std::fs::write(

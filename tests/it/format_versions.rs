@@ -24,13 +24,14 @@ const FIXTURES: [(&str, &str, &str); 4] = [
     ),
 ];
 
-fn fixture(name: &str) -> PathBuf {
+pub(super) fn fixture(name: &str) -> PathBuf {
     support::crate_root()
         .join("tests/fixtures/formats")
         .join(name)
 }
 
-fn splforge(root: &Path, args: &[&str]) -> std::process::Output {
+/// splforge with `--root ROOT` and `args`.
+pub(super) fn splforge(root: &Path, args: &[&str]) -> std::process::Output {
     Command::cargo_bin("splforge")
         .unwrap()
         .arg("--root")
@@ -68,7 +69,7 @@ fn the_bundled_content_is_checked_as_contentctl_4_4() {
 #[test]
 fn the_same_content_as_contentctl_4_4_shows_what_changed() {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("contentctl-4.1"), dir.path());
+    support::copy_dir(&fixture("contentctl-4.1"), dir.path());
     std::fs::write(
         dir.path().join("splforge.toml"),
         "format = \"contentctl-4.4\"\n",
@@ -217,7 +218,7 @@ fn walk(dir: &Path) -> usize {
 #[test]
 fn detection_status_validation_ends_with_contentctl_5_2() {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("contentctl-5.2"), dir.path());
+    support::copy_dir(&fixture("contentctl-5.2"), dir.path());
     std::fs::write(
         dir.path().join("splforge.toml"),
         "format = \"contentctl-5.3\"\n",
@@ -234,19 +235,6 @@ fn detection_status_validation_ends_with_contentctl_5_2() {
     );
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// SF206 (the filter macro) is a contentctl 4.1+ requirement, SF202 (data source names) a 4.2+
 /// one: `rules_off` in data/formats.
 #[test]
@@ -254,7 +242,7 @@ fn rules_follow_the_format_version() {
     let detection = "detections/endpoint/windows_certutil_url_download.yml";
     let codes = |name: &str| -> Vec<String> {
         let dir = tempfile::tempdir().unwrap();
-        copy_dir(&fixture(name), dir.path());
+        support::copy_dir(&fixture(name), dir.path());
         let path = dir.path().join(detection);
         let text = std::fs::read_to_string(&path).unwrap();
         let text = text.replace("| `windows_certutil_url_download_filter`", "");
@@ -280,7 +268,7 @@ fn rules_follow_the_format_version() {
 #[test]
 fn spl2_pipelines_are_not_checked_as_spl() {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("contentctl-4.2"), dir.path());
+    support::copy_dir(&fixture("contentctl-4.2"), dir.path());
     let path = dir
         .path()
         .join("detections/endpoint/windows_certutil_url_download.yml");
@@ -320,7 +308,7 @@ fn response_directories_are_reported() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&golden, dir.path());
+    support::copy_dir(&golden, dir.path());
     for sub in ["response_tasks", "responses"] {
         std::fs::create_dir_all(dir.path().join(sub)).unwrap();
         std::fs::write(dir.path().join(sub).join("a.yml"), "name: a\n").unwrap();
